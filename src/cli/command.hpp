@@ -1,0 +1,30 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "cli/settings.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace nedlia::cli {
+
+/// What every subcommand shares: the settings, and the exit code it chooses.
+struct CommandContext {
+  Settings settings;
+  int exit_code = 0;
+};
+
+/// A failure the user can act on: printed as one line ("nedlia: ..."), exit status 1.
+class UserError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void AddDbCommand(CLI::App& root, CommandContext& context);
+void AddMigrateCommand(CLI::App& root, CommandContext& context);
+void AddServeCommand(CLI::App& root, CommandContext& context);
+
+}  // namespace nedlia::cli

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace nedlia::cli {
+
+/// Everything configurable, read from the environment; flags override single fields.
+/// Each field names the environment variable that sets it.
+struct Settings {
+  std::optional<std::string> database_url;  ///< NEDLIA_DATABASE_URL: an external PostgreSQL 15+
+  std::filesystem::path pg_dir = "var/pg";  ///< NEDLIA_PG_DIR: the managed cluster's home
+  int pg_port = 55432;                      ///< NEDLIA_PG_PORT: the managed cluster's TCP port
+  std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
+  int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
+  int http_threads = 1;                     ///< NEDLIA_HTTP_THREADS: network I/O threads
+  int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
+  std::filesystem::path migrations_dir;     ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
+  std::string log_level = "info";           ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
+
+  /// Reads the environment; throws std::invalid_argument naming a malformed variable.
+  static Settings FromEnvironment();
+};
+
+}  // namespace nedlia::cli

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nedlia::migrate {
+
+/// A migration file that cannot be read; the message names the file and line.
+class ScriptError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One versioned SQL file under migrations/: a header naming its revision and its parent
+/// (down_revision), then an "-- +up" part and an "-- +down" part.
+///
+///   -- nedlia migration
+///   -- revision: 3f9a2c1b7e10
+///   -- down_revision: none            (or the parent's revision)
+///   -- message: initial schema
+///   -- created: 2026-11-24T23:45:00Z
+///
+///   -- +up
+///   CREATE TABLE ...;
+///
+///   -- +down
+///   DROP TABLE ...;
+struct MigrationScript {
+  std::filesystem::path path;
+  std::string revision;
+  std::vector<std::string> down_revisions;  ///< empty for the first migration
+  std::string message;
+  std::string created;
+  std::string up_sql;
+  std::string down_sql;
+  int up_first_line = 0;    ///< the file line where up_sql starts, to place server errors
+  int down_first_line = 0;  ///< likewise for down_sql
+};
+
+/// Parses a migration file's text; throws ScriptError naming path and line.
+MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::string_view text);
+
+/// Renders a new script (the inverse of ParseMigrationScript) for `migrate revision`.
+std::string RenderMigrationScript(const MigrationScript& script);
+
+/// True for 12 lowercase hexadecimal characters.
+bool IsValidRevisionId(std::string_view revision);
+
+}  // namespace nedlia::migrate

@@ -1,0 +1,257 @@
+#include "migrate/migrator.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "pg/errors.hpp"
+
+namespace nedlia::migrate {
+namespace {
+
+// An arbitrary constant shared by every nedlia migrator ("nedlia" in ASCII, then 1).
+constexpr std::int64_t kMigrationLockKey = 0x6E65646C69610001;
+
+constexpr std::string_view kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS nedlia_schema_version (
+    revision VARCHAR(32) PRIMARY KEY,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+))sql";
+
+/// Holds the migration advisory lock for its lifetime (session-level, so it spans the
+/// per-migration transactions; the server releases it if the migrator dies).
+class MigrationLock {
+ public:
+  explicit MigrationLock(pg::Connection& connection) : connection_(connection) {
+    const pg::Params key(kMigrationLockKey);
+    if (!connection_.Execute("SELECT pg_try_advisory_lock($1)", key).Single()[0].As<bool>()) {
+      spdlog::info("another migrator holds the migration lock; waiting for it to finish");
+      connection_.Execute("SELECT pg_advisory_lock($1)", key);
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+  MigrationLock(MigrationLock&&) = delete;
+  MigrationLock& operator=(MigrationLock&&) = delete;
+  ~MigrationLock() {
+    try {
+      if (connection_.InTransaction()) connection_.ExecuteScript("ROLLBACK");
+      connection_.Execute("SELECT pg_advisory_unlock($1)", pg::Params(kMigrationLockKey));
+    } catch (const std::exception& error) {
+      spdlog::warn("could not release the migration lock (the server drops it with the "
+                   "session): {}",
+                   error.what());
+    }
+  }
+
+ private:
+  pg::Connection& connection_;
+};
+
+int ParseCount(std::string_view text, std::string_view target) {
+  int count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (ec != std::errc() || end != text.data() + text.size() || count <= 0) {
+    throw MigrationError("bad relative target '" + std::string(target) + "'");
+  }
+  return count;
+}
+
+// Maps a server error position (1-based, in characters) to a line of the migration file.
+int LineOf(std::string_view sql, int first_line, int position) {
+  int line = first_line;
+  int characters = 0;
+  for (char c : sql) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;  // count UTF-8 lead bytes
+    if (characters >= position) break;
+    if (c == '\n') ++line;
+  }
+  return line;
+}
+
+std::string JoinRevisions(const RevisionSet& revisions) {
+  if (revisions.empty()) return "base";
+  std::string text;
+  for (const auto& revision : revisions) text += (text.empty() ? "" : ", ") + revision;
+  return text;
+}
+
+std::string ArrayLiteral(const RevisionSet& revisions) {
+  std::string text = "{";
+  for (const auto& revision : revisions) text += (text.size() == 1 ? "" : ",") + revision;
+  return text + "}";
+}
+
+}  // namespace
+
+RevisionSet Migrator::ReadVersionTable() {
+  const auto exists = connection_.Execute("SELECT to_regclass('nedlia_schema_version') IS NOT NULL");
+  if (!exists.Single()[0].As<bool>()) return {};
+  RevisionSet current;
+  for (pg::Row row : connection_.Execute("SELECT revision FROM nedlia_schema_version")) {
+    current.insert(row[0].As<std::string>());
+  }
+  return current;
+}
+
+RevisionSet Migrator::Current() {
+  RevisionSet current = ReadVersionTable();
+  for (const auto& revision : current) {
+    if (!scripts_.Contains(revision)) {
+      throw MigrationError("the database is at revision " + revision + ", which no file in " +
+                           scripts_.Dir().string() +
+                           " knows: it is ahead of these migrations; refusing to run");
+    }
+  }
+  return current;
+}
+
+std::vector<MigrationStep> Migrator::LinearSteps(const RevisionSet& current, int count,
+                                                 Direction direction) const {
+  if (current.size() > 1) {
+    throw MigrationError("relative targets need one current revision, the database is at " +
+                         JoinRevisions(current));
+  }
+  std::string position = current.empty() ? std::string() : *current.begin();
+  std::vector<MigrationStep> steps;
+  for (int taken = 0; taken < count; ++taken) {
+    if (direction == Direction::kDown) {
+      if (position.empty()) {
+        throw MigrationError("cannot go down " + std::to_string(count) + ": only " +
+                             std::to_string(taken) + " migration(s) are applied");
+      }
+      const MigrationScript& script = scripts_.Resolve(position);
+      if (script.down_revisions.size() > 1) {
+        throw MigrationError(position + " merges several parents; name the target revision");
+      }
+      steps.push_back({&script, Direction::kDown});
+      position = script.down_revisions.empty() ? std::string() : script.down_revisions.front();
+      continue;
+    }
+    const RevisionSet next = scripts_.Children(position);
+    if (next.empty()) {
+      throw MigrationError("cannot go up " + std::to_string(count) + ": only " +
+                           std::to_string(taken) + " migration(s) remain above the current one");
+    }
+    if (next.size() > 1) {
+      throw MigrationError("the history branches after " +
+                           (position.empty() ? std::string("base") : position) + " (" +
+                           JoinRevisions(next) + "); name the target revision");
+    }
+    position = *next.begin();
+    steps.push_back({&scripts_.Resolve(position), Direction::kUp});
+  }
+  return steps;
+}
+
+std::vector<MigrationStep> Migrator::PlanUpgrade(const RevisionSet& current,
+                                                 std::string_view target) const {
+  RevisionSet wanted;
+  if (target.starts_with('+')) {
+    return LinearSteps(current, ParseCount(target.substr(1), target), Direction::kUp);
+  }
+  if (target == "heads") {
+    wanted = scripts_.Heads();
+  } else if (target == "head") {
+    wanted = scripts_.Heads();
+    if (wanted.size() > 1) {
+      throw MigrationError("multiple heads (" + JoinRevisions(wanted) +
+                           "): upgrade one revision by name, 'heads', or merge them");
+    }
+  } else {
+    wanted.insert(scripts_.Resolve(target).revision);
+  }
+  const RevisionSet have = scripts_.Ancestors(current);
+  const RevisionSet need = scripts_.Ancestors(wanted);
+  std::vector<MigrationStep> steps;
+  for (const MigrationScript* script : scripts_.TopologicalOrder()) {
+    if (need.contains(script->revision) && !have.contains(script->revision)) {
+      steps.push_back({script, Direction::kUp});
+    }
+  }
+  return steps;
+}
+
+std::vector<MigrationStep> Migrator::PlanDowngrade(const RevisionSet& current,
+                                                   std::string_view target) const {
+  if (target.starts_with('-')) {
+    return LinearSteps(current, ParseCount(target.substr(1), target), Direction::kDown);
+  }
+  RevisionSet keep;
+  if (target != "base") {
+    const std::string& revision = scripts_.Resolve(target).revision;
+    if (!scripts_.Ancestors(current).contains(revision)) {
+      throw MigrationError("revision " + revision + " is not below the current revision (" +
+                           JoinRevisions(current) + ")");
+    }
+    keep = scripts_.Ancestors({revision});
+  }
+  const RevisionSet have = scripts_.Ancestors(current);
+  std::vector<MigrationStep> steps;
+  const auto order = scripts_.TopologicalOrder();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    if (have.contains((*it)->revision) && !keep.contains((*it)->revision)) {
+      steps.push_back({*it, Direction::kDown});
+    }
+  }
+  return steps;
+}
+
+std::vector<MigrationStep> Migrator::Upgrade(std::string_view target,
+                                             const StepObserver& observe) {
+  return Run(Direction::kUp, target, observe);
+}
+
+std::vector<MigrationStep> Migrator::Downgrade(std::string_view target,
+                                               const StepObserver& observe) {
+  return Run(Direction::kDown, target, observe);
+}
+
+std::vector<MigrationStep> Migrator::Run(Direction direction, std::string_view target,
+                                         const StepObserver& observe) {
+  MigrationLock lock(connection_);
+  connection_.ExecuteScript(kCreateVersionTable);
+  // Read the position only under the lock: another migrator may just have moved it.
+  RevisionSet applied = scripts_.Ancestors(Current());
+  const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_.HeadsOf(applied), target)
+                                                 : PlanDowngrade(scripts_.HeadsOf(applied), target);
+  for (const MigrationStep& step : steps) {
+    if (observe) observe(step);
+    Apply(step, applied);
+  }
+  return steps;
+}
+
+void Migrator::Apply(const MigrationStep& step, RevisionSet& applied) {
+  const MigrationScript& script = *step.script;
+  const bool up = step.direction == Direction::kUp;
+  RevisionSet after = applied;
+  if (up) {
+    after.insert(script.revision);
+  } else {
+    after.erase(script.revision);
+  }
+  connection_.ExecuteScript("BEGIN");
+  try {
+    connection_.ExecuteScript(up ? script.up_sql : script.down_sql);
+  } catch (const pg::Error& error) {
+    connection_.ExecuteScript("ROLLBACK");
+    const int line = error.Details().position > 0
+                         ? LineOf(up ? script.up_sql : script.down_sql,
+                                  up ? script.up_first_line : script.down_first_line,
+                                  error.Details().position)
+                         : (up ? script.up_first_line : script.down_first_line);
+    throw MigrationError(script.path.string() + ":" + std::to_string(line) + ": " +
+                         (up ? "upgrade to " : "downgrade from ") + script.revision +
+                         " failed: " + error.what() + "; the database stays at " +
+                         JoinRevisions(scripts_.HeadsOf(applied)));
+  }
+  connection_.Execute("DELETE FROM nedlia_schema_version");
+  connection_.Execute("INSERT INTO nedlia_schema_version (revision) SELECT unnest($1::text[])",
+                      pg::Params(ArrayLiteral(scripts_.HeadsOf(after))));
+  connection_.ExecuteScript("COMMIT");
+  applied = std::move(after);
+}
+
+}  // namespace nedlia::migrate

@@ -1,0 +1,120 @@
+#include "pg/connection.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <vector>
+
+#include "pg/errors.hpp"
+
+namespace nedlia::pg {
+namespace {
+
+std::string FieldOf(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string TrimmedMessage(const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// libpq prints NOTICEs to stderr by default; they belong in our log.
+void LogNotice(void*, const PGresult* result) {
+  spdlog::debug("postgres: {}", TrimmedMessage(PQresultErrorMessage(result)));
+}
+
+ErrorDetails DetailsOf(const PGresult* result, PGconn* conn) {
+  ErrorDetails details;
+  if (result != nullptr) {
+    details.sqlstate = FieldOf(result, PG_DIAG_SQLSTATE);
+    details.message = FieldOf(result, PG_DIAG_MESSAGE_PRIMARY);
+    details.detail = FieldOf(result, PG_DIAG_MESSAGE_DETAIL);
+    details.constraint = FieldOf(result, PG_DIAG_CONSTRAINT_NAME);
+    details.table = FieldOf(result, PG_DIAG_TABLE_NAME);
+    details.column = FieldOf(result, PG_DIAG_COLUMN_NAME);
+    const std::string position = FieldOf(result, PG_DIAG_STATEMENT_POSITION);
+    if (!position.empty()) details.position = std::stoi(position);
+  }
+  if (details.message.empty()) details.message = TrimmedMessage(PQerrorMessage(conn));
+  if (details.message.empty()) details.message = "connection to the database was lost";
+  return details;
+}
+
+}  // namespace
+
+Connection::Connection(PGconn* conn) : conn_(conn, &PQfinish) {}
+
+Connection Connection::Open(const std::string& url, std::chrono::seconds connect_timeout) {
+  const std::string timeout = std::to_string(connect_timeout.count());
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  const char* values[] = {url.c_str(), timeout.c_str(), "nedlia", nullptr};
+  // expand_dbname=1: the URL (or key=value string) fills the other fields; ours are defaults.
+  Connection connection(PQconnectdbParams(keys, values, 1));
+  if (connection.conn_ == nullptr) throw ConnectionLost(ClientError("out of memory"));
+  if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
+    throw ConnectionLost(ClientError(TrimmedMessage(PQerrorMessage(connection.conn_.get()))));
+  }
+  PQsetNoticeReceiver(connection.conn_.get(), &LogNotice, nullptr);
+  return connection;
+}
+
+Result Connection::Check(PGresult* raw) {
+  Result result(raw);
+  const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
+  switch (status) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+      return result;
+    default:
+      ThrowError(DetailsOf(raw, conn_.get()));
+  }
+}
+
+Result Connection::Execute(std::string_view sql, const Params& params) {
+  const std::string text(sql);
+  const std::vector<const char*> values = params.Pointers();
+  return Check(PQexecParams(conn_.get(), text.c_str(), params.Count(), nullptr, values.data(),
+                            nullptr, nullptr, 0));
+}
+
+Result Connection::Execute(const Statement& statement, const Params& params) {
+  const std::string name(statement.name);
+  if (!prepared_.contains(statement.name)) {
+    const std::string text(statement.sql);
+    Check(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr));
+    prepared_.insert(statement.name);
+  }
+  const std::vector<const char*> values = params.Pointers();
+  return Check(PQexecPrepared(conn_.get(), name.c_str(), params.Count(), values.data(), nullptr,
+                              nullptr, 0));
+}
+
+Result Connection::ExecuteScript(std::string_view sql) {
+  const std::string text(sql);
+  return Check(PQexec(conn_.get(), text.c_str()));
+}
+
+bool Connection::IsOpen() const { return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+bool Connection::IsAlive() {
+  if (!IsOpen()) return false;
+  pollfd descriptor{.fd = PQsocket(conn_.get()), .events = POLLIN, .revents = 0};
+  if (poll(&descriptor, 1, 0) <= 0) return true;  // nothing pending: the socket is quiet
+  // Something arrived on an idle connection: a notification, or the server saying goodbye.
+  if (PQconsumeInput(conn_.get()) == 0) return false;
+  return PQstatus(conn_.get()) == CONNECTION_OK;
+}
+
+bool Connection::InTransaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+}  // namespace nedlia::pg

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "pg/params.hpp"
+#include "pg/result.hpp"
+
+namespace nedlia::pg {
+
+/// A named statement, prepared on a connection the first time it is used there.
+/// Define them as constants next to the repository that owns the SQL.
+struct Statement {
+  std::string_view name;
+  std::string_view sql;
+};
+
+/// One libpq connection (move-only). Every call either returns a result or throws a typed
+/// pg::Error (see errors.hpp); a broken socket becomes ConnectionLost.
+class Connection {
+ public:
+  /// Connects; throws ConnectionLost with the server's message (the URL's password is never
+  /// part of it) when the server cannot be reached.
+  static Connection Open(const std::string& url,
+                         std::chrono::seconds connect_timeout = std::chrono::seconds(10));
+
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() = default;
+
+  /// One statement with bound parameters (extended protocol, unnamed statement).
+  Result Execute(std::string_view sql, const Params& params = Params());
+  /// A prepared statement; prepared on this connection on first use.
+  Result Execute(const Statement& statement, const Params& params = Params());
+  /// Several statements separated by ';' without parameters (simple protocol): scripts such
+  /// as migrations. Returns the last statement's result.
+  Result ExecuteScript(std::string_view sql);
+
+  /// True while libpq believes the connection is usable.
+  bool IsOpen() const;
+  /// Checks without a round trip whether the server closed the socket meanwhile (for example
+  /// when it restarted); an idle healthy connection answers true.
+  bool IsAlive();
+  /// True when the session is inside a transaction block (or a failed one).
+  bool InTransaction() const;
+  /// The server's version as an integer (150004 for 15.4).
+  int ServerVersion() const { return PQserverVersion(conn_.get()); }
+  /// The native handle, for LISTEN/NOTIFY and COPY.
+  PGconn* Native() const { return conn_.get(); }
+
+ private:
+  explicit Connection(PGconn* conn);
+  Result Check(PGresult* result);
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::unordered_set<std::string_view> prepared_;
+};
+
+}  // namespace nedlia::pg

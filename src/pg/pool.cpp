@@ -1,0 +1,84 @@
+#include "pg/pool.hpp"
+
+#include <utility>
+
+#include "pg/errors.hpp"
+
+namespace nedlia::pg {
+
+PooledConnection::PooledConnection(PooledConnection&& other) noexcept
+    : pool_(other.pool_), connection_(std::move(other.connection_)) {
+  other.connection_.reset();
+}
+
+PooledConnection::~PooledConnection() {
+  if (connection_) pool_->Release(std::move(*connection_));
+}
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
+
+Pool::~Pool() { Close(); }
+
+PooledConnection Pool::Acquire() {
+  std::unique_lock lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  for (;;) {
+    if (closed_) throw PoolExhausted("the connection pool is closed");
+    while (!idle_.empty()) {
+      Connection connection = std::move(idle_.back());
+      idle_.pop_back();
+      if (connection.IsAlive()) return PooledConnection(*this, std::move(connection));
+      --open_;  // the server dropped it while idle; open a fresh one below
+    }
+    if (open_ < options_.max_size) break;
+    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.max_size) {
+      throw PoolExhausted("no database connection became free within " +
+                          std::to_string(options_.acquire_timeout.count()) + " ms");
+    }
+  }
+  ++open_;  // reserve the slot, then connect without holding the lock
+  lock.unlock();
+  try {
+    return PooledConnection(*this, Connection::Open(options_.url, options_.connect_timeout));
+  } catch (...) {
+    lock.lock();
+    --open_;
+    available_.notify_one();
+    throw;
+  }
+}
+
+void Pool::Release(Connection connection) {
+  const bool reusable = connection.IsOpen() && !connection.InTransaction();
+  std::lock_guard lock(mutex_);
+  if (reusable && !closed_) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+  available_.notify_one();
+}
+
+void Pool::Close() {
+  std::vector<Connection> closing;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    open_ -= idle_.size();
+    closing.swap(idle_);
+  }
+  available_.notify_all();
+}
+
+std::size_t Pool::OpenCount() const {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+std::size_t Pool::IdleCount() const {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
+}
+
+}  // namespace nedlia::pg

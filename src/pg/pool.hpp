@@ -1,0 +1,81 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pg/connection.hpp"
+
+namespace nedlia::pg {
+
+struct PoolOptions {
+  std::string url;
+  std::size_t max_size = 8;  ///< PostgreSQL peaks at a handful of busy connections per core
+  std::chrono::milliseconds acquire_timeout{5000};
+  std::chrono::seconds connect_timeout{5};
+};
+
+/// Thrown when no connection became free within PoolOptions::acquire_timeout.
+class PoolExhausted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Pool;
+
+/// A connection borrowed from a Pool; returned when destroyed. A connection left broken or
+/// inside a transaction is discarded rather than handed to the next caller.
+class PooledConnection {
+ public:
+  PooledConnection(Pool& pool, Connection connection)
+      : pool_(&pool), connection_(std::move(connection)) {}
+  PooledConnection(PooledConnection&& other) noexcept;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  PooledConnection(const PooledConnection&) = delete;
+  PooledConnection& operator=(const PooledConnection&) = delete;
+  ~PooledConnection();
+
+  Connection& operator*() { return *connection_; }
+  Connection* operator->() { return &*connection_; }
+
+ private:
+  Pool* pool_;
+  std::optional<Connection> connection_;
+};
+
+/// A bounded, thread-safe pool. Connections are opened lazily up to max_size; on acquire an
+/// idle connection that the server closed (a restart, an idle timeout) is replaced by a new
+/// one, so the pool heals by itself after a server restart.
+class Pool {
+ public:
+  explicit Pool(PoolOptions options);
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+  ~Pool();
+
+  /// Waits up to acquire_timeout for a connection; throws PoolExhausted or ConnectionLost.
+  PooledConnection Acquire();
+  /// Closes idle connections and makes further Acquire calls fail; borrowed ones close on return.
+  void Close();
+
+  const std::string& Url() const { return options_.url; }
+  std::size_t OpenCount() const;
+  std::size_t IdleCount() const;
+
+ private:
+  friend class PooledConnection;
+  void Release(Connection connection);
+
+  PoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<Connection> idle_;
+  std::size_t open_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace nedlia::pg

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <type_traits>
+
+#include "pg/connection.hpp"
+#include "pg/errors.hpp"
+#include "pg/pool.hpp"
+
+namespace nedlia::pg {
+
+enum class IsolationLevel { kReadCommitted, kRepeatableRead, kSerializable };
+
+struct TransactionOptions {
+  IsolationLevel isolation = IsolationLevel::kReadCommitted;
+  bool read_only = false;
+  int max_attempts = 5;  ///< RunInTransaction gives up after this many retryable failures
+};
+
+/// BEGIN on construction, ROLLBACK on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  Transaction(Connection& connection, const TransactionOptions& options);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Transaction(Transaction&&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+
+  Result Execute(std::string_view sql, const Params& params = Params()) {
+    return connection_.Execute(sql, params);
+  }
+  Result Execute(const Statement& statement, const Params& params = Params()) {
+    return connection_.Execute(statement, params);
+  }
+  Connection& Conn() { return connection_; }
+
+  /// Commits; a connection lost while COMMIT is in flight throws TransactionInDoubt.
+  void Commit();
+  /// Rolls back now (the destructor does it too).
+  void Rollback();
+
+ private:
+  Connection& connection_;
+  bool finished_ = false;
+};
+
+namespace detail {
+/// Waits before attempt n (1-based): exponential backoff with full jitter, capped at ~200 ms.
+void BackoffBeforeRetry(int attempt);
+}  // namespace detail
+
+/// Runs fn(Transaction&) in a transaction on a pooled connection and commits. Serialization
+/// failures, deadlocks and a connection lost *before* COMMIT are retried on a fresh attempt:
+/// the server rolled everything back, so fn may simply run again. A transaction in doubt (the
+/// link died during COMMIT) is never retried, because it may have committed. fn must therefore
+/// have no effects outside the database.
+template <class Fn>
+auto RunInTransaction(Pool& pool, const TransactionOptions& options, Fn&& fn)
+    -> std::invoke_result_t<Fn&, Transaction&> {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      PooledConnection connection = pool.Acquire();
+      Transaction transaction(*connection, options);
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Transaction&>>) {
+        fn(transaction);
+        transaction.Commit();
+        return;
+      } else {
+        auto result = fn(transaction);
+        transaction.Commit();
+        return result;
+      }
+    } catch (const Error& error) {
+      if (!error.IsRetryable() || attempt >= options.max_attempts) throw;
+      detail::BackoffBeforeRetry(attempt);
+    }
+  }
+}
+
+}  // namespace nedlia::pg

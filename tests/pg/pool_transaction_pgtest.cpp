@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "pg/pool.hpp"
+#include "pg/transaction.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::pg {
+namespace {
+
+using testing::Template;
+using testing::TestDatabase;
+
+class PoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_.Connect().ExecuteScript(
+        "CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL);"
+        "INSERT INTO counter VALUES (1, 0)");
+  }
+
+  Pool MakePool(std::size_t size) {
+    return Pool(PoolOptions{.url = database_.Url(),
+                            .max_size = size,
+                            .acquire_timeout = std::chrono::milliseconds(300),
+                            .connect_timeout = std::chrono::seconds(5)});
+  }
+
+  int Count() { return database_.Connect().Execute("SELECT n FROM counter").Single()[0].As<int>(); }
+
+  TestDatabase database_{Template::kEmpty};
+};
+
+TEST_F(PoolTest, NeverOpensMoreThanItsBound) {
+  Pool pool = MakePool(2);
+  auto first = pool.Acquire();
+  auto second = pool.Acquire();
+  EXPECT_EQ(pool.OpenCount(), 2u);
+  EXPECT_THROW(pool.Acquire(), PoolExhausted);
+}
+
+TEST_F(PoolTest, ReturnedConnectionIsReused) {
+  Pool pool = MakePool(2);
+  int first_pid = 0;
+  {
+    auto connection = pool.Acquire();
+    first_pid = connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
+  }
+  auto again = pool.Acquire();
+  EXPECT_EQ(again->Execute("SELECT pg_backend_pid()").Single()[0].As<int>(), first_pid);
+  EXPECT_EQ(pool.OpenCount(), 1u);
+}
+
+TEST_F(PoolTest, WaiterGetsTheConnectionAnotherThreadReturns) {
+  Pool pool = MakePool(1);
+  std::thread holder([&] {
+    auto connection = pool.Acquire();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto connection = pool.Acquire();  // waits for the holder, within the 300 ms budget
+  EXPECT_TRUE(connection->IsOpen());
+  holder.join();
+}
+
+TEST_F(PoolTest, ConnectionKilledWhileIdleIsReplacedOnAcquire) {
+  Pool pool = MakePool(1);
+  int pid = 0;
+  {
+    auto connection = pool.Acquire();
+    pid = connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
+  }
+  database_.Connect().Execute("SELECT pg_terminate_backend($1)", Params(pid));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto connection = pool.Acquire();
+  EXPECT_NE(connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>(), pid);
+}
+
+TEST_F(PoolTest, ConnectionReturnedInsideATransactionIsDiscarded) {
+  Pool pool = MakePool(1);
+  {
+    auto connection = pool.Acquire();
+    connection->ExecuteScript("BEGIN; UPDATE counter SET n = 99");
+  }
+  EXPECT_EQ(pool.OpenCount(), 0u);
+  EXPECT_EQ(Count(), 0);  // the abandoned transaction never committed
+}
+
+TEST_F(PoolTest, TransactionRollsBackUnlessCommitted) {
+  Pool pool = MakePool(1);
+  {
+    auto connection = pool.Acquire();
+    Transaction transaction(*connection, {});
+    transaction.Execute("UPDATE counter SET n = 5");
+  }
+  EXPECT_EQ(Count(), 0);
+  RunInTransaction(pool, {}, [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 6"); });
+  EXPECT_EQ(Count(), 6);
+}
+
+TEST_F(PoolTest, ExceptionInsideTheTransactionRollsItBack) {
+  Pool pool = MakePool(1);
+  EXPECT_THROW(RunInTransaction(pool, {},
+                                [](Transaction& tx) {
+                                  tx.Execute("UPDATE counter SET n = 7");
+                                  throw std::runtime_error("boom");
+                                }),
+               std::runtime_error);
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
+  Pool pool = MakePool(4);
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 15;
+  std::atomic<int> attempts{0};
+  const TransactionOptions options{.isolation = IsolationLevel::kSerializable,
+                                   .read_only = false,
+                                   .max_attempts = 100};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        RunInTransaction(pool, options, [&](Transaction& tx) {
+          ++attempts;
+          const int n = tx.Execute("SELECT n FROM counter WHERE id = 1").Single()[0].As<int>();
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));  // widen the race
+          tx.Execute("UPDATE counter SET n = $1 WHERE id = 1", Params(n + 1));
+        });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(Count(), kThreads * kIncrements);
+  EXPECT_GT(attempts.load(), kThreads * kIncrements) << "the race never produced a retry";
+}
+
+TEST_F(PoolTest, NonRetryableErrorsAreNotRetried) {
+  Pool pool = MakePool(1);
+  int attempts = 0;
+  EXPECT_THROW(RunInTransaction(pool, {},
+                                [&](Transaction& tx) {
+                                  ++attempts;
+                                  tx.Execute("INSERT INTO counter VALUES (1, 1)");
+                                }),
+               UniqueViolation);
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST_F(PoolTest, ClosedPoolRefusesToLend) {
+  Pool pool = MakePool(1);
+  pool.Close();
+  EXPECT_THROW(pool.Acquire(), PoolExhausted);
+}
+
+}  // namespace
+}  // namespace nedlia::pg
