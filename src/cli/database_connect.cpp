@@ -12,7 +12,8 @@ pg::Connection ConnectOrExplain(const std::string& url) {
   } catch (const pg::ConnectionLost& error) {
     std::string reason = error.what();
     for (char& c : reason) {
-      if (c == '\n') c = ' ';
+      if (c == '\n')
+        c = ' ';
     }
     throw UserError("cannot connect to the database at " + RedactUrl(url) + ": " + reason);
   }

@@ -1,5 +1,4 @@
 // `nedlia migrate ...`: versioned schema migrations (see src/migrate).
-#include <CLI/CLI.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -7,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
@@ -26,9 +27,11 @@ migrate::ScriptDirectory LoadScripts(const Settings& settings) {
 }
 
 std::string ParentsText(const migrate::MigrationScript& script) {
-  if (script.down_revisions.empty()) return "<base>";
+  if (script.down_revisions.empty())
+    return "<base>";
   std::string text;
-  for (const auto& parent : script.down_revisions) text += (text.empty() ? "" : ", ") + parent;
+  for (const auto& parent : script.down_revisions)
+    text += (text.empty() ? "" : ", ") + parent;
   return text;
 }
 
@@ -60,7 +63,8 @@ void Move(const Settings& settings, Direction direction, const std::string& targ
   migrate::Migrator migrator(connection, scripts);
   const auto steps = direction == Direction::kUp ? migrator.Upgrade(target, PrintStep)
                                                  : migrator.Downgrade(target, PrintStep);
-  if (steps.empty()) std::cout << "Nothing to do.\n";
+  if (steps.empty())
+    std::cout << "Nothing to do.\n";
   std::cout << "Database at: ";
   PrintPosition(migrator.Current(), scripts);
 }
@@ -90,7 +94,8 @@ std::string NewRevisionId(const ScriptDirectory& scripts) {
     std::uniform_int_distribution<std::uint64_t> bits(0, (std::uint64_t{1} << 48) - 1);
     char text[13];
     std::snprintf(text, sizeof text, "%012llx", static_cast<unsigned long long>(bits(device)));
-    if (!scripts.Contains(text)) return text;
+    if (!scripts.Contains(text))
+      return text;
   }
 }
 
@@ -98,11 +103,15 @@ std::string Slug(const std::string& message) {
   std::string slug;
   for (char c : message) {
     const bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
-    if (word) slug.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (!word && !slug.empty() && slug.back() != '_') slug.push_back('_');
-    if (slug.size() >= 40) break;
+    if (word)
+      slug.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!word && !slug.empty() && slug.back() != '_')
+      slug.push_back('_');
+    if (slug.size() >= 40)
+      break;
   }
-  while (!slug.empty() && slug.back() == '_') slug.pop_back();
+  while (!slug.empty() && slug.back() == '_')
+    slug.pop_back();
   return slug.empty() ? "migration" : slug;
 }
 
@@ -121,7 +130,8 @@ void CreateRevision(const Settings& settings, const std::string& message) {
   }
   const ScriptDirectory scripts = LoadScripts(settings);
   const RevisionSet heads = scripts.Heads();
-  if (heads.size() > 1) throw UserError("multiple heads; merge them before adding a revision");
+  if (heads.size() > 1)
+    throw UserError("multiple heads; merge them before adding a revision");
   migrate::MigrationScript script;
   script.revision = NewRevisionId(scripts);
   script.down_revisions.assign(heads.begin(), heads.end());
@@ -132,7 +142,8 @@ void CreateRevision(const Settings& settings, const std::string& message) {
   const auto path = scripts.Dir() / (script.revision + "_" + Slug(message) + ".sql");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << migrate::RenderMigrationScript(script);
-  if (!out.flush()) throw UserError("cannot write " + path.string());
+  if (!out.flush())
+    throw UserError("cannot write " + path.string());
   std::cout << "Generating " << path.string() << " ... done\n";
 }
 
@@ -145,9 +156,8 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
   auto* upgrade = migrate->add_subcommand("upgrade", "Apply migrations up to a revision");
   auto upgrade_target = std::make_shared<std::string>("head");
   upgrade->add_option("target", *upgrade_target, "head (default), heads, REV or +N");
-  upgrade->callback([&context, upgrade_target] {
-    Move(context.settings, Direction::kUp, *upgrade_target);
-  });
+  upgrade->callback(
+      [&context, upgrade_target] { Move(context.settings, Direction::kUp, *upgrade_target); });
 
   auto* downgrade = migrate->add_subcommand("downgrade", "Revert migrations down to a revision");
   auto downgrade_target = std::make_shared<std::string>();
@@ -156,10 +166,12 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
     Move(context.settings, Direction::kDown, *downgrade_target);
   });
 
-  migrate->add_subcommand("current", "Show the revision the database is at")
-      ->callback([&context] { ShowCurrent(context.settings); });
-  migrate->add_subcommand("history", "List the migrations, newest first")
-      ->callback([&context] { ShowHistory(context.settings); });
+  migrate->add_subcommand("current", "Show the revision the database is at")->callback([&context] {
+    ShowCurrent(context.settings);
+  });
+  migrate->add_subcommand("history", "List the migrations, newest first")->callback([&context] {
+    ShowHistory(context.settings);
+  });
 
   auto* revision = migrate->add_subcommand("revision", "Create an empty migration on the head");
   auto message = std::make_shared<std::string>();

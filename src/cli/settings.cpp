@@ -13,13 +13,15 @@ namespace {
 
 std::optional<std::string> Env(const char* name) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
+  if (value == nullptr || *value == '\0')
+    return std::nullopt;
   return std::string(value);
 }
 
 int EnvInt(const char* name, int fallback, int min, int max) {
   auto text = Env(name);
-  if (!text) return fallback;
+  if (!text)
+    return fallback;
   int value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
@@ -33,7 +35,8 @@ int EnvInt(const char* name, int fallback, int min, int max) {
 // Run from the source tree, migrations/ is right there; installed elsewhere, fall back to the
 // tree the binary was built from.
 std::filesystem::path DefaultMigrationsDir() {
-  if (std::filesystem::is_directory("migrations")) return "migrations";
+  if (std::filesystem::is_directory("migrations"))
+    return "migrations";
   return std::filesystem::path(NEDLIA_SOURCE_DIR) / "migrations";
 }
 
@@ -42,14 +45,17 @@ std::filesystem::path DefaultMigrationsDir() {
 Settings Settings::FromEnvironment() {
   Settings s;
   s.database_url = Env("NEDLIA_DATABASE_URL");
-  if (auto dir = Env("NEDLIA_PG_DIR")) s.pg_dir = *dir;
+  if (auto dir = Env("NEDLIA_PG_DIR"))
+    s.pg_dir = *dir;
   s.pg_port = EnvInt("NEDLIA_PG_PORT", s.pg_port, 1, 65535);
-  if (auto host = Env("NEDLIA_HTTP_HOST")) s.http_host = *host;
+  if (auto host = Env("NEDLIA_HTTP_HOST"))
+    s.http_host = *host;
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);
   s.http_threads = EnvInt("NEDLIA_HTTP_THREADS", s.http_threads, 1, 64);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
   s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultMigrationsDir().string());
-  if (auto level = Env("NEDLIA_LOG_LEVEL")) s.log_level = *level;
+  if (auto level = Env("NEDLIA_LOG_LEVEL"))
+    s.log_level = *level;
   return s;
 }
 

@@ -10,7 +10,8 @@ constexpr std::string_view kUpMarker = "-- +up";
 constexpr std::string_view kDownMarker = "-- +down";
 
 std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
     text.remove_suffix(1);
   }
@@ -23,11 +24,13 @@ std::string_view Trim(std::string_view text) {
 
 std::vector<std::string> SplitRevisions(std::string_view text) {
   std::vector<std::string> revisions;
-  if (text == "none") return revisions;
+  if (text == "none")
+    return revisions;
   while (!text.empty()) {
     const auto comma = text.find(',');
     revisions.emplace_back(Trim(text.substr(0, comma)));
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     text.remove_prefix(comma + 1);
   }
   return revisions;
@@ -41,34 +44,45 @@ class Parser {
 
   void Line(std::string_view raw, int number) {
     const std::string_view line = Trim(raw);
-    if (line == kUpMarker || line == kDownMarker) return Marker(line, number);
-    if (section_ == Section::kUp) return Append(script_.up_sql, raw);
-    if (section_ == Section::kDown) return Append(script_.down_sql, raw);
-    if (line.empty()) return;
+    if (line == kUpMarker || line == kDownMarker)
+      return Marker(line, number);
+    if (section_ == Section::kUp)
+      return Append(script_.up_sql, raw);
+    if (section_ == Section::kDown)
+      return Append(script_.down_sql, raw);
+    if (line.empty())
+      return;
     if (number == 1) {
-      if (line != kMagic) Fail(path_, number, "not a migration: the first line must be '-- nedlia migration'");
+      if (line != kMagic)
+        Fail(path_, number, "not a migration: the first line must be '-- nedlia migration'");
       return;
     }
     Header(line, number);
   }
 
   MigrationScript Finish(int last_line) {
-    if (script_.revision.empty()) Fail(path_, last_line, "missing '-- revision:' header");
-    if (!saw_down_revision_) Fail(path_, last_line, "missing '-- down_revision:' header");
-    if (!saw_up_) Fail(path_, last_line, "missing '-- +up' section");
-    if (!saw_down_) Fail(path_, last_line, "missing '-- +down' section");
+    if (script_.revision.empty())
+      Fail(path_, last_line, "missing '-- revision:' header");
+    if (!saw_down_revision_)
+      Fail(path_, last_line, "missing '-- down_revision:' header");
+    if (!saw_up_)
+      Fail(path_, last_line, "missing '-- +up' section");
+    if (!saw_down_)
+      Fail(path_, last_line, "missing '-- +down' section");
     return std::move(script_);
   }
 
  private:
   void Marker(std::string_view line, int number) {
     if (line == kUpMarker) {
-      if (saw_up_ || saw_down_) Fail(path_, number, "'-- +up' must come once, before '-- +down'");
+      if (saw_up_ || saw_down_)
+        Fail(path_, number, "'-- +up' must come once, before '-- +down'");
       saw_up_ = true;
       section_ = Section::kUp;
       script_.up_first_line = number + 1;
     } else {
-      if (!saw_up_ || saw_down_) Fail(path_, number, "'-- +down' must come once, after '-- +up'");
+      if (!saw_up_ || saw_down_)
+        Fail(path_, number, "'-- +down' must come once, after '-- +up'");
       saw_down_ = true;
       section_ = Section::kDown;
       script_.down_first_line = number + 1;
@@ -76,19 +90,23 @@ class Parser {
   }
 
   void Header(std::string_view line, int number) {
-    if (!line.starts_with("-- ")) Fail(path_, number, "SQL before the '-- +up' marker");
+    if (!line.starts_with("-- "))
+      Fail(path_, number, "SQL before the '-- +up' marker");
     line.remove_prefix(3);
     const auto colon = line.find(':');
-    if (colon == std::string_view::npos) return;  // a free comment in the header
+    if (colon == std::string_view::npos)
+      return;  // a free comment in the header
     const std::string_view key = Trim(line.substr(0, colon));
     const std::string_view value = Trim(line.substr(colon + 1));
     if (key == "revision") {
-      if (!IsValidRevisionId(value)) Fail(path_, number, "revision must be 12 lowercase hex digits");
+      if (!IsValidRevisionId(value))
+        Fail(path_, number, "revision must be 12 lowercase hex digits");
       script_.revision = value;
     } else if (key == "down_revision") {
       script_.down_revisions = SplitRevisions(value);
       for (const auto& parent : script_.down_revisions) {
-        if (!IsValidRevisionId(parent)) Fail(path_, number, "bad down_revision '" + parent + "'");
+        if (!IsValidRevisionId(parent))
+          Fail(path_, number, "bad down_revision '" + parent + "'");
       }
       saw_down_revision_ = true;
     } else if (key == "message") {
@@ -114,9 +132,11 @@ class Parser {
 }  // namespace
 
 bool IsValidRevisionId(std::string_view revision) {
-  if (revision.size() != 12) return false;
+  if (revision.size() != 12)
+    return false;
   for (char c : revision) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
   }
   return true;
 }
@@ -127,7 +147,8 @@ MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::str
   while (!text.empty()) {
     const auto newline = text.find('\n');
     parser.Line(text.substr(0, newline), ++number);
-    if (newline == std::string_view::npos) break;
+    if (newline == std::string_view::npos)
+      break;
     text.remove_prefix(newline + 1);
   }
   return parser.Finish(number);
@@ -136,12 +157,16 @@ MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::str
 std::string RenderMigrationScript(const MigrationScript& script) {
   std::ostringstream out;
   out << kMagic << "\n-- revision: " << script.revision << "\n-- down_revision: ";
-  if (script.down_revisions.empty()) out << "none";
+  if (script.down_revisions.empty())
+    out << "none";
   for (std::size_t i = 0; i < script.down_revisions.size(); ++i) {
     out << (i == 0 ? "" : ", ") << script.down_revisions[i];
   }
   out << "\n-- message: " << script.message << "\n-- created: " << script.created << "\n\n"
-      << kUpMarker << "\n" << script.up_sql << "\n" << kDownMarker << "\n" << script.down_sql;
+      << kUpMarker << "\n"
+      << script.up_sql << "\n"
+      << kDownMarker << "\n"
+      << script.down_sql;
   return out.str();
 }
 

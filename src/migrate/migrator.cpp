@@ -36,12 +36,14 @@ class MigrationLock {
   MigrationLock& operator=(MigrationLock&&) = delete;
   ~MigrationLock() {
     try {
-      if (connection_.InTransaction()) connection_.ExecuteScript("ROLLBACK");
+      if (connection_.InTransaction())
+        connection_.ExecuteScript("ROLLBACK");
       connection_.Execute("SELECT pg_advisory_unlock($1)", pg::Params(kMigrationLockKey));
     } catch (const std::exception& error) {
-      spdlog::warn("could not release the migration lock (the server drops it with the "
-                   "session): {}",
-                   error.what());
+      spdlog::warn(
+          "could not release the migration lock (the server drops it with the "
+          "session): {}",
+          error.what());
     }
   }
 
@@ -63,31 +65,39 @@ int LineOf(std::string_view sql, int first_line, int position) {
   int line = first_line;
   int characters = 0;
   for (char c : sql) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;  // count UTF-8 lead bytes
-    if (characters >= position) break;
-    if (c == '\n') ++line;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      ++characters;  // count UTF-8 lead bytes
+    if (characters >= position)
+      break;
+    if (c == '\n')
+      ++line;
   }
   return line;
 }
 
 std::string JoinRevisions(const RevisionSet& revisions) {
-  if (revisions.empty()) return "base";
+  if (revisions.empty())
+    return "base";
   std::string text;
-  for (const auto& revision : revisions) text += (text.empty() ? "" : ", ") + revision;
+  for (const auto& revision : revisions)
+    text += (text.empty() ? "" : ", ") + revision;
   return text;
 }
 
 std::string ArrayLiteral(const RevisionSet& revisions) {
   std::string text = "{";
-  for (const auto& revision : revisions) text += (text.size() == 1 ? "" : ",") + revision;
+  for (const auto& revision : revisions)
+    text += (text.size() == 1 ? "" : ",") + revision;
   return text + "}";
 }
 
 }  // namespace
 
 RevisionSet Migrator::ReadVersionTable() {
-  const auto exists = connection_.Execute("SELECT to_regclass('nedlia_schema_version') IS NOT NULL");
-  if (!exists.Single()[0].As<bool>()) return {};
+  const auto exists =
+      connection_.Execute("SELECT to_regclass('nedlia_schema_version') IS NOT NULL");
+  if (!exists.Single()[0].As<bool>())
+    return {};
   RevisionSet current;
   for (pg::Row row : connection_.Execute("SELECT revision FROM nedlia_schema_version")) {
     current.insert(row[0].As<std::string>());
@@ -198,8 +208,7 @@ std::vector<MigrationStep> Migrator::PlanDowngrade(const RevisionSet& current,
   return steps;
 }
 
-std::vector<MigrationStep> Migrator::Upgrade(std::string_view target,
-                                             const StepObserver& observe) {
+std::vector<MigrationStep> Migrator::Upgrade(std::string_view target, const StepObserver& observe) {
   return Run(Direction::kUp, target, observe);
 }
 
@@ -217,7 +226,8 @@ std::vector<MigrationStep> Migrator::Run(Direction direction, std::string_view t
   const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_.HeadsOf(applied), target)
                                                  : PlanDowngrade(scripts_.HeadsOf(applied), target);
   for (const MigrationStep& step : steps) {
-    if (observe) observe(step);
+    if (observe)
+      observe(step);
     Apply(step, applied);
   }
   return steps;
@@ -237,11 +247,11 @@ void Migrator::Apply(const MigrationStep& step, RevisionSet& applied) {
     connection_.ExecuteScript(up ? script.up_sql : script.down_sql);
   } catch (const pg::Error& error) {
     connection_.ExecuteScript("ROLLBACK");
-    const int line = error.Details().position > 0
-                         ? LineOf(up ? script.up_sql : script.down_sql,
-                                  up ? script.up_first_line : script.down_first_line,
-                                  error.Details().position)
-                         : (up ? script.up_first_line : script.down_first_line);
+    const int line =
+        error.Details().position > 0
+            ? LineOf(up ? script.up_sql : script.down_sql,
+                     up ? script.up_first_line : script.down_first_line, error.Details().position)
+            : (up ? script.up_first_line : script.down_first_line);
     throw MigrationError(script.path.string() + ":" + std::to_string(line) + ": " +
                          (up ? "upgrade to " : "downgrade from ") + script.revision +
                          " failed: " + error.what() + "; the database stays at " +

@@ -9,7 +9,8 @@ namespace {
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScriptError(path.string() + ": cannot read");
+  if (!in)
+    throw ScriptError(path.string() + ": cannot read");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -21,10 +22,12 @@ ScriptDirectory ScriptDirectory::Load(const std::filesystem::path& dir) {
   ScriptDirectory directory;
   directory.dir_ = dir;
   if (!std::filesystem::is_directory(dir)) {
-    throw ScriptError(dir.string() + ": migrations directory not found (set NEDLIA_MIGRATIONS_DIR)");
+    throw ScriptError(dir.string() +
+                      ": migrations directory not found (set NEDLIA_MIGRATIONS_DIR)");
   }
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
+    if (!entry.is_regular_file() || entry.path().extension() != ".sql")
+      continue;
     MigrationScript script = ParseMigrationScript(entry.path(), ReadFile(entry.path()));
     const std::string revision = script.revision;
     auto [existing, inserted] = directory.scripts_.emplace(revision, std::move(script));
@@ -51,7 +54,8 @@ const MigrationScript& ScriptDirectory::Resolve(std::string_view revision_or_pre
   }
   const MigrationScript* found = nullptr;
   for (const auto& [revision, script] : scripts_) {
-    if (revision_or_prefix.empty() || !revision.starts_with(revision_or_prefix)) continue;
+    if (revision_or_prefix.empty() || !revision.starts_with(revision_or_prefix))
+      continue;
     if (found != nullptr) {
       throw ScriptError("revision prefix '" + std::string(revision_or_prefix) +
                         "' is ambiguous: " + found->revision + ", " + revision);
@@ -67,21 +71,24 @@ const MigrationScript& ScriptDirectory::Resolve(std::string_view revision_or_pre
 
 RevisionSet ScriptDirectory::Heads() const {
   RevisionSet all;
-  for (const auto& [revision, script] : scripts_) all.insert(revision);
+  for (const auto& [revision, script] : scripts_)
+    all.insert(revision);
   return HeadsOf(all);
 }
 
 RevisionSet ScriptDirectory::HeadsOf(const RevisionSet& applied) const {
   RevisionSet heads = applied;
   for (const auto& revision : applied) {
-    for (const auto& parent : scripts_.at(revision).down_revisions) heads.erase(parent);
+    for (const auto& parent : scripts_.at(revision).down_revisions)
+      heads.erase(parent);
   }
   // A parent may be covered transitively (a merge); keep only true heads.
   for (const auto& revision : RevisionSet(heads)) {
     RevisionSet others = heads;
     others.erase(revision);
     RevisionSet below = Ancestors(others);
-    if (below.contains(revision)) heads.erase(revision);
+    if (below.contains(revision))
+      heads.erase(revision);
   }
   return heads;
 }
@@ -90,10 +97,11 @@ RevisionSet ScriptDirectory::Children(const std::string& revision) const {
   RevisionSet children;
   for (const auto& [candidate, script] : scripts_) {
     const auto& parents = script.down_revisions;
-    const bool is_child = revision.empty()
-                              ? parents.empty()
-                              : std::find(parents.begin(), parents.end(), revision) != parents.end();
-    if (is_child) children.insert(candidate);
+    const bool is_child =
+        revision.empty() ? parents.empty()
+                         : std::find(parents.begin(), parents.end(), revision) != parents.end();
+    if (is_child)
+      children.insert(candidate);
   }
   return children;
 }
@@ -104,8 +112,10 @@ RevisionSet ScriptDirectory::Ancestors(const RevisionSet& revisions) const {
   while (!pending.empty()) {
     std::string revision = std::move(pending.back());
     pending.pop_back();
-    if (!seen.insert(revision).second) continue;
-    for (const auto& parent : scripts_.at(revision).down_revisions) pending.push_back(parent);
+    if (!seen.insert(revision).second)
+      continue;
+    for (const auto& parent : scripts_.at(revision).down_revisions)
+      pending.push_back(parent);
   }
   return seen;
 }
@@ -116,11 +126,13 @@ std::vector<const MigrationScript*> ScriptDirectory::TopologicalOrder() const {
   std::map<std::string, std::vector<std::string>> children;
   for (const auto& [revision, script] : scripts_) {
     unmet[revision] = static_cast<int>(script.down_revisions.size());
-    for (const auto& parent : script.down_revisions) children[parent].push_back(revision);
+    for (const auto& parent : script.down_revisions)
+      children[parent].push_back(revision);
   }
   RevisionSet ready;
   for (const auto& [revision, count] : unmet) {
-    if (count == 0) ready.insert(revision);
+    if (count == 0)
+      ready.insert(revision);
   }
   std::vector<const MigrationScript*> order;
   while (!ready.empty()) {
@@ -128,7 +140,8 @@ std::vector<const MigrationScript*> ScriptDirectory::TopologicalOrder() const {
     ready.erase(ready.begin());
     order.push_back(&scripts_.at(revision));
     for (const auto& child : children[revision]) {
-      if (--unmet[child] == 0) ready.insert(child);
+      if (--unmet[child] == 0)
+        ready.insert(child);
     }
   }
   if (order.size() != scripts_.size()) {

@@ -22,7 +22,9 @@ class ScriptDirectory {
 
   const std::filesystem::path& Dir() const { return dir_; }
   bool Empty() const { return scripts_.empty(); }
-  bool Contains(std::string_view revision) const { return scripts_.contains(std::string(revision)); }
+  bool Contains(std::string_view revision) const {
+    return scripts_.contains(std::string(revision));
+  }
   /// The script of a revision, or of the only revision starting with the given prefix;
   /// throws ScriptError when there is none or more than one.
   const MigrationScript& Resolve(std::string_view revision_or_prefix) const;

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ std::string FieldOf(const PGresult* result, int code) {
 
 std::string TrimmedMessage(const char* message) {
   std::string text = message == nullptr ? "" : message;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
   return text;
 }
 
@@ -37,10 +39,13 @@ ErrorDetails DetailsOf(const PGresult* result, PGconn* conn) {
     details.table = FieldOf(result, PG_DIAG_TABLE_NAME);
     details.column = FieldOf(result, PG_DIAG_COLUMN_NAME);
     const std::string position = FieldOf(result, PG_DIAG_STATEMENT_POSITION);
-    if (!position.empty()) details.position = std::stoi(position);
+    if (!position.empty())
+      details.position = std::stoi(position);
   }
-  if (details.message.empty()) details.message = TrimmedMessage(PQerrorMessage(conn));
-  if (details.message.empty()) details.message = "connection to the database was lost";
+  if (details.message.empty())
+    details.message = TrimmedMessage(PQerrorMessage(conn));
+  if (details.message.empty())
+    details.message = "connection to the database was lost";
   return details;
 }
 
@@ -54,7 +59,8 @@ Connection Connection::Open(const std::string& url, std::chrono::seconds connect
   const char* values[] = {url.c_str(), timeout.c_str(), "nedlia", nullptr};
   // expand_dbname=1: the URL (or key=value string) fills the other fields; ours are defaults.
   Connection connection(PQconnectdbParams(keys, values, 1));
-  if (connection.conn_ == nullptr) throw ConnectionLost(ClientError("out of memory"));
+  if (connection.conn_ == nullptr)
+    throw ConnectionLost(ClientError("out of memory"));
   if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
     throw ConnectionLost(ClientError(TrimmedMessage(PQerrorMessage(connection.conn_.get()))));
   }
@@ -101,15 +107,22 @@ Result Connection::ExecuteScript(std::string_view sql) {
   return Check(PQexec(conn_.get(), text.c_str()));
 }
 
-bool Connection::IsOpen() const { return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::IsOpen() const {
+  return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK;
+}
 
 bool Connection::IsAlive() {
-  if (!IsOpen()) return false;
+  if (!IsOpen())
+    return false;
   pollfd descriptor{.fd = PQsocket(conn_.get()), .events = POLLIN, .revents = 0};
-  if (poll(&descriptor, 1, 0) <= 0) return true;  // nothing pending: the socket is quiet
-  // Something arrived on an idle connection: a notification, or the server saying goodbye.
-  if (PQconsumeInput(conn_.get()) == 0) return false;
-  return PQstatus(conn_.get()) == CONNECTION_OK;
+  if (poll(&descriptor, 1, 0) <= 0)
+    return true;  // nothing pending: the socket is quiet
+  // Something arrived on an idle connection: a notification, or the server saying goodbye
+  // (a FATAL message followed by end of file, as when it restarts or kills the backend).
+  if (PQconsumeInput(conn_.get()) == 0 || PQstatus(conn_.get()) != CONNECTION_OK)
+    return false;
+  char next = 0;
+  return recv(descriptor.fd, &next, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
 }
 
 bool Connection::InTransaction() const {

@@ -8,13 +8,15 @@ namespace {
 
 std::string WhatOf(const ErrorDetails& details) {
   std::string what = details.message;
-  if (!details.detail.empty()) what += " (" + details.detail + ")";
+  if (!details.detail.empty())
+    what += " (" + details.detail + ")";
   return what;
 }
 
 }  // namespace
 
-Error::Error(ErrorDetails details) : std::runtime_error(WhatOf(details)), details_(std::move(details)) {}
+Error::Error(ErrorDetails details)
+    : std::runtime_error(WhatOf(details)), details_(std::move(details)) {}
 
 ErrorDetails ClientError(std::string message) {
   ErrorDetails details;
@@ -30,17 +32,28 @@ void ThrowError(ErrorDetails details) {
   if (link_broken || state == "57P01" || state == "57P02" || state == "57P03") {
     throw ConnectionLost(std::move(details));
   }
-  if (state == "23505") throw UniqueViolation(std::move(details));
-  if (state == "23503") throw ForeignKeyViolation(std::move(details));
-  if (state == "23514") throw CheckViolation(std::move(details));
-  if (state == "23502") throw NotNullViolation(std::move(details));
-  if (state == "23P01") throw ExclusionViolation(std::move(details));
-  if (state.starts_with("23")) throw IntegrityViolation(std::move(details));
-  if (state == "40001") throw SerializationFailure(std::move(details));
-  if (state == "40P01") throw DeadlockDetected(std::move(details));
-  if (state.starts_with("40")) throw TransactionRollback(std::move(details));
-  if (state.starts_with("22")) throw DataException(std::move(details));
-  if (state == "57014" || state == "55P03") throw QueryCanceled(std::move(details));
+  if (state == "23505")
+    throw UniqueViolation(std::move(details));
+  if (state == "23503")
+    throw ForeignKeyViolation(std::move(details));
+  if (state == "23514")
+    throw CheckViolation(std::move(details));
+  if (state == "23502")
+    throw NotNullViolation(std::move(details));
+  if (state == "23P01")
+    throw ExclusionViolation(std::move(details));
+  if (state.starts_with("23"))
+    throw IntegrityViolation(std::move(details));
+  if (state == "40001")
+    throw SerializationFailure(std::move(details));
+  if (state == "40P01")
+    throw DeadlockDetected(std::move(details));
+  if (state.starts_with("40"))
+    throw TransactionRollback(std::move(details));
+  if (state.starts_with("22"))
+    throw DataException(std::move(details));
+  if (state == "57014" || state == "55P03")
+    throw QueryCanceled(std::move(details));
   throw Error(std::move(details));
 }
 

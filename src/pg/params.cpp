@@ -53,7 +53,8 @@ Params& Params::Add(const domain::Uuid& value) {
 std::vector<const char*> Params::Pointers() const {
   std::vector<const char*> pointers;
   pointers.reserve(values_.size());
-  for (const auto& value : values_) pointers.push_back(value ? value->c_str() : nullptr);
+  for (const auto& value : values_)
+    pointers.push_back(value ? value->c_str() : nullptr);
   return pointers;
 }
 

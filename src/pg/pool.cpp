@@ -12,25 +12,31 @@ PooledConnection::PooledConnection(PooledConnection&& other) noexcept
 }
 
 PooledConnection::~PooledConnection() {
-  if (connection_) pool_->Release(std::move(*connection_));
+  if (connection_)
+    pool_->Release(std::move(*connection_));
 }
 
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
 
-Pool::~Pool() { Close(); }
+Pool::~Pool() {
+  Close();
+}
 
 PooledConnection Pool::Acquire() {
   std::unique_lock lock(mutex_);
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
   for (;;) {
-    if (closed_) throw PoolExhausted("the connection pool is closed");
+    if (closed_)
+      throw PoolExhausted("the connection pool is closed");
     while (!idle_.empty()) {
       Connection connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection.IsAlive()) return PooledConnection(*this, std::move(connection));
+      if (connection.IsAlive())
+        return PooledConnection(*this, std::move(connection));
       --open_;  // the server dropped it while idle; open a fresh one below
     }
-    if (open_ < options_.max_size) break;
+    if (open_ < options_.max_size)
+      break;
     if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.max_size) {
       throw PoolExhausted("no database connection became free within " +

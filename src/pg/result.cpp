@@ -19,7 +19,8 @@ template <class Int>
 Int ParseInteger(std::string_view text, const char* column, const char* type) {
   Int value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) ThrowConversion(text, column, type);
+  if (ec != std::errc() || end != text.data() + text.size())
+    ThrowConversion(text, column, type);
   return value;
 }
 
@@ -35,14 +36,16 @@ void Field::ThrowUnexpectedNull() const {
 }
 
 Field Row::operator[](std::string_view name) const {
-  const int column = PQfnumber(result_, std::string(name).c_str());
-  if (column < 0) throw std::out_of_range("result has no column " + std::string(name));
-  return Field(result_, row_, column);
+  const int column = PQfnumber(result_.get(), std::string(name).c_str());
+  if (column < 0)
+    throw std::out_of_range("result has no column " + std::string(name));
+  return Field(result_.get(), row_, column);
 }
 
 std::int64_t Result::AffectedRows() const {
   const char* text = PQcmdTuples(result_.get());
-  if (text == nullptr || *text == '\0') return 0;
+  if (text == nullptr || *text == '\0')
+    return 0;
   return std::strtoll(text, nullptr, 10);
 }
 
@@ -56,8 +59,10 @@ Row Result::Single() const {
 namespace detail {
 
 bool FromText<bool>::Convert(std::string_view text, const char* column) {
-  if (text == "t") return true;
-  if (text == "f") return false;
+  if (text == "t")
+    return true;
+  if (text == "f")
+    return false;
   ThrowConversion(text, column, "bool");
 }
 
@@ -74,18 +79,23 @@ std::int64_t FromText<std::int64_t>::Convert(std::string_view text, const char* 
 }
 
 double FromText<double>::Convert(std::string_view text, const char* column) {
-  if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  if (text == "Infinity") return std::numeric_limits<double>::infinity();
-  if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  if (text == "NaN")
+    return std::numeric_limits<double>::quiet_NaN();
+  if (text == "Infinity")
+    return std::numeric_limits<double>::infinity();
+  if (text == "-Infinity")
+    return -std::numeric_limits<double>::infinity();
   double value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) ThrowConversion(text, column, "double");
+  if (ec != std::errc() || end != text.data() + text.size())
+    ThrowConversion(text, column, "double");
   return value;
 }
 
 domain::Uuid FromText<domain::Uuid>::Convert(std::string_view text, const char* column) {
   auto uuid = domain::Uuid::Parse(text);
-  if (!uuid) ThrowConversion(text, column, "uuid");
+  if (!uuid)
+    ThrowConversion(text, column, "uuid");
   return *uuid;
 }
 

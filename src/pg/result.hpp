@@ -26,7 +26,8 @@ struct IsOptional<std::optional<T>> : std::true_type {};
 /// One value of a result row.
 class Field {
  public:
-  Field(const PGresult* result, int row, int column) : result_(result), row_(row), column_(column) {}
+  Field(const PGresult* result, int row, int column)
+      : result_(result), row_(row), column_(column) {}
 
   bool IsNull() const { return PQgetisnull(result_, row_, column_) == 1; }
   /// The raw text; empty for NULL.
@@ -37,10 +38,12 @@ class Field {
   template <class T>
   T As() const {
     if constexpr (detail::IsOptional<T>::value) {
-      if (IsNull()) return std::nullopt;
+      if (IsNull())
+        return std::nullopt;
       return detail::FromText<typename T::value_type>::Convert(View(), Name());
     } else {
-      if (IsNull()) ThrowUnexpectedNull();
+      if (IsNull())
+        ThrowUnexpectedNull();
       return detail::FromText<T>::Convert(View(), Name());
     }
   }
@@ -53,12 +56,16 @@ class Field {
   int column_;
 };
 
-/// One row of a result; cheap to copy, valid while its Result lives.
+/// Shared ownership of a PGresult, so that a Row outlives the Result it came from safely
+/// (`auto row = connection.Execute(...).Single();` is a natural thing to write).
+using ResultHandle = std::shared_ptr<PGresult>;
+
+/// One row of a result; cheap to copy. A Field is valid while some Row or Result holds it.
 class Row {
  public:
-  Row(const PGresult* result, int row) : result_(result), row_(row) {}
+  Row(ResultHandle result, int row) : result_(std::move(result)), row_(row) {}
 
-  Field operator[](int column) const { return Field(result_, row_, column); }
+  Field operator[](int column) const { return Field(result_.get(), row_, column); }
   /// By column name; throws std::out_of_range if the result has no such column.
   Field operator[](std::string_view name) const;
 
@@ -80,7 +87,7 @@ class Row {
     return std::tuple<Ts...>((*this)[static_cast<int>(Is)].template As<Ts>()...);
   }
 
-  const PGresult* result_;
+  ResultHandle result_;
   int row_;
 };
 
@@ -94,14 +101,14 @@ class Result {
   bool Empty() const { return RowCount() == 0; }
   /// Rows touched by INSERT/UPDATE/DELETE (0 for other statements).
   std::int64_t AffectedRows() const;
-  Row operator[](int row) const { return Row(result_.get(), row); }
+  Row operator[](int row) const { return Row(result_, row); }
   /// The only row; throws std::logic_error when there is not exactly one.
   Row Single() const;
 
   class Iterator {
    public:
-    Iterator(const PGresult* result, int row) : result_(result), row_(row) {}
-    Row operator*() const { return Row(result_, row_); }
+    Iterator(const ResultHandle* result, int row) : result_(result), row_(row) {}
+    Row operator*() const { return Row(*result_, row_); }
     Iterator& operator++() {
       ++row_;
       return *this;
@@ -109,23 +116,24 @@ class Result {
     bool operator==(const Iterator& other) const { return row_ == other.row_; }
 
    private:
-    const PGresult* result_;
+    const ResultHandle* result_;
     int row_;
   };
-  Iterator begin() const { return Iterator(result_.get(), 0); }
-  Iterator end() const { return Iterator(result_.get(), RowCount()); }
+  Iterator begin() const { return Iterator(&result_, 0); }
+  Iterator end() const { return Iterator(&result_, RowCount()); }
 
   /// Every row mapped with Row::To<Struct, Ts...>().
   template <class Struct, class... Ts>
   std::vector<Struct> AsVectorOf() const {
     std::vector<Struct> out;
     out.reserve(static_cast<std::size_t>(RowCount()));
-    for (Row row : *this) out.push_back(row.To<Struct, Ts...>());
+    for (Row row : *this)
+      out.push_back(row.To<Struct, Ts...>());
     return out;
   }
 
  private:
-  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+  ResultHandle result_;
 };
 
 namespace detail {

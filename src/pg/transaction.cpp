@@ -31,7 +31,8 @@ Transaction::Transaction(Connection& connection, const TransactionOptions& optio
 }
 
 Transaction::~Transaction() {
-  if (finished_ || !connection_.IsOpen()) return;
+  if (finished_ || !connection_.IsOpen())
+    return;
   try {
     connection_.ExecuteScript("ROLLBACK");
   } catch (const std::exception& error) {

@@ -73,7 +73,8 @@ auto RunInTransaction(Pool& pool, const TransactionOptions& options, Fn&& fn)
         return result;
       }
     } catch (const Error& error) {
-      if (!error.IsRetryable() || attempt >= options.max_attempts) throw;
+      if (!error.IsRetryable() || attempt >= options.max_attempts)
+        throw;
       detail::BackoffBeforeRetry(attempt);
     }
   }

@@ -112,9 +112,8 @@ TEST_F(MigrateCliTest, HistoryListsNewestFirst) {
 }
 
 TEST_F(MigrateCliTest, UnreachableDatabaseIsOneLineWithThePasswordHidden) {
-  const auto result =
-      RunCommand("NEDLIA_DATABASE_URL='postgresql://alice:s3cret@127.0.0.1:1/db' " +
-                 ShellQuote(NedliaBinary()) + " migrate current");
+  const auto result = RunCommand("NEDLIA_DATABASE_URL='postgresql://alice:s3cret@127.0.0.1:1/db' " +
+                                 ShellQuote(NedliaBinary()) + " migrate current");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.output.find("s3cret"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("postgresql://alice:***@127.0.0.1:1/db"), std::string::npos)

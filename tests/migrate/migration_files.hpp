@@ -13,8 +13,8 @@ namespace nedlia::testing {
 class MigrationFiles {
  public:
   MigrationFiles() {
-    dir_ = std::filesystem::temp_directory_path() / ("nedlia-migrations-" +
-                                                     domain::Uuid::NewV7().ToString());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nedlia-migrations-" + domain::Uuid::NewV7().ToString());
     std::filesystem::create_directories(dir_);
   }
   MigrationFiles(const MigrationFiles&) = delete;

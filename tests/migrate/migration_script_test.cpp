@@ -51,8 +51,7 @@ void ExpectError(std::string text, const std::string& expected_fragment) {
     ParseMigrationScript("dir/m.sql", text);
     FAIL() << "expected an error containing " << expected_fragment;
   } catch (const ScriptError& error) {
-    EXPECT_NE(std::string(error.what()).find(expected_fragment), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find(expected_fragment), std::string::npos) << error.what();
   }
 }
 

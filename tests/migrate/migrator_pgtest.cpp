@@ -1,8 +1,7 @@
-#include "migrate/migrator.hpp"
-
 #include <gtest/gtest.h>
 
 #include "migrate/migration_files.hpp"
+#include "migrate/migrator.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::migrate {

@@ -1,10 +1,9 @@
-#include "pg/connection.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <thread>
 
+#include "pg/connection.hpp"
 #include "pg/errors.hpp"
 #include "support/test_database.hpp"
 
@@ -44,11 +43,12 @@ TEST_F(ConnectionTest, ParametersAreBoundNotSplicedIntoSql) {
 
 TEST_F(ConnectionTest, ValuesRoundTripThroughTheirTypes) {
   const auto uuid = domain::Uuid::NewV7();
-  const auto row = connection_
-                       .Execute("SELECT $1::bigint, $2::float8, $3::bool, $4::uuid, $5::text, $6::int",
-                                Params(std::int64_t{9007199254740993}, 0.1, true, uuid,
-                                       std::optional<std::string>(), std::int32_t{-7}))
-                       .Single();
+  const auto row =
+      connection_
+          .Execute("SELECT $1::bigint, $2::float8, $3::bool, $4::uuid, $5::text, $6::int",
+                   Params(std::int64_t{9007199254740993}, 0.1, true, uuid,
+                          std::optional<std::string>(), std::int32_t{-7}))
+          .Single();
   auto [big, real, flag, id, missing, small] =
       row.As<std::int64_t, double, bool, domain::Uuid, std::optional<std::string>, int>();
   EXPECT_EQ(big, 9007199254740993);
@@ -60,9 +60,9 @@ TEST_F(ConnectionTest, ValuesRoundTripThroughTheirTypes) {
 }
 
 TEST_F(ConnectionTest, NonFiniteDoublesRoundTrip) {
-  const auto row = connection_.Execute("SELECT $1::float8, $2::float8",
-                                       Params(std::nan(""), -HUGE_VAL))
-                       .Single();
+  const auto row =
+      connection_.Execute("SELECT $1::float8, $2::float8", Params(std::nan(""), -HUGE_VAL))
+          .Single();
   EXPECT_TRUE(std::isnan(row[0].As<double>()));
   EXPECT_EQ(row[1].As<double>(), -HUGE_VAL);
 }
@@ -78,8 +78,9 @@ TEST_F(ConnectionTest, RowsMapOntoStructs) {
     std::string word;
   };
   const auto pairs = connection_
-                         .Execute("SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS v(n, w) "
-                                  "ORDER BY n")
+                         .Execute(
+                             "SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS v(n, w) "
+                             "ORDER BY n")
                          .AsVectorOf<Pair, int, std::string>();
   ASSERT_EQ(pairs.size(), 2u);
   EXPECT_EQ(pairs[1].number, 2);
@@ -165,8 +166,10 @@ TEST_F(ConnectionTest, SerializationFailureIsTypedAndRetryable) {
 }
 
 TEST_F(ConnectionTest, DeadlockIsTypedAndRetryable) {
-  connection_.ExecuteScript("CREATE TABLE pair (id INT PRIMARY KEY); INSERT INTO pair VALUES (1), (2)");
+  connection_.ExecuteScript(
+      "CREATE TABLE pair (id INT PRIMARY KEY); INSERT INTO pair VALUES (1), (2)");
   Connection other = database_.Connect();
+  connection_.ExecuteScript("SET deadlock_timeout = '100ms'");
   connection_.ExecuteScript("BEGIN; SELECT * FROM pair WHERE id = 1 FOR UPDATE");
   other.ExecuteScript("BEGIN; SELECT * FROM pair WHERE id = 2 FOR UPDATE");
   bool other_deadlocked = false;

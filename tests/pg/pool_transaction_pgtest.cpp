@@ -117,9 +117,8 @@ TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
   constexpr int kThreads = 4;
   constexpr int kIncrements = 15;
   std::atomic<int> attempts{0};
-  const TransactionOptions options{.isolation = IsolationLevel::kSerializable,
-                                   .read_only = false,
-                                   .max_attempts = 100};
+  const TransactionOptions options{
+      .isolation = IsolationLevel::kSerializable, .read_only = false, .max_attempts = 100};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
@@ -133,7 +132,8 @@ TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
       }
     });
   }
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads)
+    thread.join();
   EXPECT_EQ(Count(), kThreads * kIncrements);
   EXPECT_GT(attempts.load(), kThreads * kIncrements) << "the race never produced a retry";
 }

@@ -46,8 +46,12 @@ std::string ServerUrl(std::string_view database) {
   return url;
 }
 
-std::string NedliaBinary() { return RequiredEnv("NEDLIA_TEST_BINARY"); }
-std::string SourceDir() { return RequiredEnv("NEDLIA_TEST_SOURCE_DIR"); }
+std::string NedliaBinary() {
+  return RequiredEnv("NEDLIA_TEST_BINARY");
+}
+std::string SourceDir() {
+  return RequiredEnv("NEDLIA_TEST_SOURCE_DIR");
+}
 
 TestDatabase::TestDatabase(Template from) {
   std::string id = domain::Uuid::NewV7().ToString();
@@ -83,7 +87,8 @@ std::string ShellQuote(std::string_view text) {
 CommandResult RunCommand(const std::string& command_line) {
   const std::string full = command_line + " 2>&1";
   FILE* pipe = popen(full.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("popen failed: " + command_line);
+  if (pipe == nullptr)
+    throw std::runtime_error("popen failed: " + command_line);
   std::string output;
   std::array<char, 4096> buffer{};
   std::size_t read = 0;
