@@ -1,0 +1,29 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nedlia::domain {
+
+/// A calendar date without a time zone (a campaign's start and end), as PostgreSQL's DATE.
+class Date {
+ public:
+  constexpr Date() = default;
+  explicit constexpr Date(std::chrono::sys_days days) : days_(days) {}
+
+  /// Parses ISO 8601 "YYYY-MM-DD" of a real date (no 2026-02-30); nullopt otherwise.
+  static std::optional<Date> Parse(std::string_view text);
+
+  /// "YYYY-MM-DD".
+  std::string ToString() const;
+  std::chrono::sys_days Days() const { return days_; }
+
+  friend auto operator<=>(const Date&, const Date&) = default;
+
+ private:
+  std::chrono::sys_days days_{};
+};
+
+}  // namespace nedlia::domain
