@@ -1,0 +1,14 @@
+#pragma once
+
+#include <functional>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace nedlia::http {
+
+/// Answers one request. It may block (database calls): the server runs it on a worker thread.
+/// An exception becomes a 500 problem whose detail never carries the exception's text.
+using Handler = std::function<Response(Request&)>;
+
+}  // namespace nedlia::http

@@ -1,0 +1,30 @@
+#pragma once
+// Internal to src/http (included by server.cpp and session.cpp only): Asio types may appear
+// here, Beast may not.
+
+#include <utility>  // before any Boost.Asio header: 1.74's awaitable.hpp needs std::exchange
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "http/connection_tracker.hpp"
+#include "http/handler.hpp"
+#include "http/server.hpp"
+
+namespace nedlia::http {
+
+/// What every connection shares with the server that accepted it (which outlives them all).
+struct SessionContext {
+  const ServerOptions* options;
+  const Handler* handler;
+  boost::asio::thread_pool* workers;
+  ConnectionTracker* tracker;
+};
+
+/// Serves HTTP/1.1 requests on `socket` until the peer closes, a timeout, a protocol error or
+/// shutdown. Spawn it on the socket's (strand) executor.
+boost::asio::awaitable<void> ServeConnection(SessionContext context,
+                                             boost::asio::ip::tcp::socket socket);
+
+}  // namespace nedlia::http

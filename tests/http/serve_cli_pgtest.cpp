@@ -1,0 +1,115 @@
+// `nedlia serve` end to end: the real binary, a real database, real HTTP on loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "http/curl_client.hpp"
+#include "http/server.hpp"
+#include "process/subprocess.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ServeCliTest : public ::testing::Test {
+ protected:
+  ServeCliTest() = default;
+  ServeCliTest(const ServeCliTest&) = delete;
+  ServeCliTest& operator=(const ServeCliTest&) = delete;
+  ServeCliTest(ServeCliTest&&) = delete;
+  ServeCliTest& operator=(ServeCliTest&&) = delete;
+  ~ServeCliTest() override { std::filesystem::remove(log_); }
+
+  // Starts `nedlia serve` with its output in a file; returns its base URL once it listens.
+  std::string StartServe() {
+    process::RunOptions options;
+    options.environment = {{"NEDLIA_DATABASE_URL", database_.Url()},
+                           {"NEDLIA_HTTP_PORT", "0"},
+                           {"NEDLIA_LOG_LEVEL", "info"}};
+    options.output = process::Output::kDiscard;
+    // exec: the pid we signal is nedlia's, not the shell's.
+    serve_.emplace(process::Subprocess::Start(
+        {"/bin/sh", "-c", "exec \"$0\" serve >\"$1\" 2>&1", NedliaBinary(), log_.string()},
+        options));
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string output = Log();
+      const std::size_t at = output.find("listening on ");
+      const std::size_t end = output.find('\n', at);
+      if (at != std::string::npos && end != std::string::npos) {
+        return output.substr(at + 13, end - at - 13);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "nedlia serve did not start listening:\n" << Log();
+    return "";
+  }
+
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::string ServeCommand(const std::string& url, const std::string& arguments) {
+    return "NEDLIA_DATABASE_URL=" + ShellQuote(url) + " NEDLIA_LOG_LEVEL=warn " +
+           ShellQuote(NedliaBinary()) + " serve " + arguments;
+  }
+
+  TestDatabase database_{Template::kEmpty};
+  std::filesystem::path log_ =
+      std::filesystem::temp_directory_path() / (database_.Name() + "-serve.log");
+  std::optional<process::Subprocess> serve_;
+};
+
+TEST_F(ServeCliTest, ServesHealthAndReadinessAndStopsOnSigterm) {
+  const std::string url = StartServe();
+  ASSERT_FALSE(url.empty());
+  http::testing::CurlClient client;
+  EXPECT_EQ(client.Get(url + "/healthz").status, 200);
+  const auto ready = client.Get(url + "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(nlohmann::json::parse(ready.body)["status"], "ready");
+
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  const process::RunResult result = serve_->Wait(15s);
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.exit_code, 0) << Log();
+  EXPECT_NE(Log().find("stopped"), std::string::npos) << Log();
+}
+
+TEST_F(ServeCliTest, PortInUseIsOneLineAndExitStatus1) {
+  http::ServerOptions options;
+  options.port = 0;
+  http::Server occupant(options, [](http::Request&) { return http::Response::Text(200, ""); });
+  occupant.Start();
+  const std::string port = std::to_string(occupant.Port());
+  const auto result = RunCommand(ServeCommand(database_.Url(), "--port " + port) + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output, "nedlia: cannot listen on 127.0.0.1:" + port +
+                               ": address already in use (set --port or NEDLIA_HTTP_PORT to a "
+                               "free port)\n");
+}
+
+TEST_F(ServeCliTest, UnreachableDatabaseIsOneLineAndExitStatus1) {
+  const auto result =
+      RunCommand(ServeCommand("postgresql://nedlia@127.0.0.1:1/none", "--port 0") + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(result.output.starts_with("nedlia: cannot connect to the database at "))
+      << result.output;
+  EXPECT_EQ(result.output.find('\n'), result.output.size() - 1) << result.output;
+}
+
+}  // namespace
+}  // namespace nedlia::testing
