@@ -26,5 +26,6 @@ class UserError : public std::runtime_error {
 void AddDbCommand(CLI::App& root, CommandContext& context);
 void AddMigrateCommand(CLI::App& root, CommandContext& context);
 void AddServeCommand(CLI::App& root, CommandContext& context);
+void AddKeysCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

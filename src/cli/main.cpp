@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddDbCommand(app, context);
   nedlia::cli::AddMigrateCommand(app, context);
   nedlia::cli::AddServeCommand(app, context);
+  nedlia::cli::AddKeysCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,5 @@
-// `nedlia serve`: the HTTP API (see src/http) over a pooled database connection.
+// `nedlia serve`: the REST API (src/api on src/http) over a pooled database connection, with the
+// database upkeep running alongside.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -10,13 +11,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/api.hpp"
+#include "app/api_keys.hpp"
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
-#include "http/health.hpp"
-#include "http/router.hpp"
 #include "http/server.hpp"
+#include "migrate/migrator.hpp"
+#include "migrate/script_directory.hpp"
 #include "pg/pool.hpp"
+#include "store/maintenance.hpp"
+#include "store/pg_database.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -78,19 +83,47 @@ std::string UrlHost(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+/// Serving an older schema would fail request by request; refuse at once and say what to do.
+void CheckSchemaIsAtHead(const Settings& settings, pg::Connection& connection) {
+  const auto scripts = migrate::ScriptDirectory::Load(settings.migrations_dir);
+  migrate::Migrator migrator(connection, scripts);
+  if (migrator.Current() != scripts.Heads()) {
+    throw UserError(
+        "the database schema is not at the latest migration: run `nedlia migrate "
+        "upgrade head` first");
+  }
+}
+
+/// On a database that never had a key, issues the first admin key and prints it, once.
+void IssueFirstAdminKey(app::Database& database) {
+  std::optional<app::IssuedKey> issued;
+  database.Write(app::CallContext{},
+                 [&](app::Transaction& tx) { issued = app::CreateFirstAdminKey(tx); });
+  if (!issued)
+    return;
+  std::cout << "first admin API key (shown only this once; keep it): " << issued->secret
+            << std::endl;
+}
+
 void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::string url = ResolveDatabaseUrl(settings);
-  // Fail now with one clear line, rather than serve a /readyz that never turns ready.
-  ConnectOrExplain(url);
+  {
+    // Fail now with one clear line, rather than serve a /readyz that never turns ready.
+    pg::Connection connection = ConnectOrExplain(url);
+    CheckSchemaIsAtHead(settings, connection);
+  }
   pg::Pool pool(
       pg::PoolOptions{.url = url, .max_size = static_cast<std::size_t>(settings.db_pool_size)});
-  http::Router router;
-  http::AddHealthRoutes(router, [&pool] { return ProbeDatabase(pool); });
+  store::PgDatabase database(
+      pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION});
+  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6));
+  api::Api api(database, [&pool] { return ProbeDatabase(pool); });
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);
-  http::Server server(options,
-                      [&router](http::Request& request) { return router.Handle(request); });
+  http::Server server(options, api.Handler());
   StartOrExplain(server);
+  // After the port is ours: a start that fails must not spend the one-time key.
+  IssueFirstAdminKey(database);
   std::cout << "listening on http://" << UrlHost(options.host) << ":" << server.Port() << std::endl;
   server.RunUntilSignalled();
   pool.Close();

@@ -56,6 +56,8 @@ Settings Settings::FromEnvironment() {
   s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultMigrationsDir().string());
   if (auto level = Env("NEDLIA_LOG_LEVEL"))
     s.log_level = *level;
+  if (auto environment = Env("NEDLIA_ENVIRONMENT"))
+    s.environment = *environment;
   return s;
 }
 

@@ -18,6 +18,7 @@ struct Settings {
   int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
   std::filesystem::path migrations_dir;     ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
   std::string log_level = "info";           ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
+  std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

@@ -32,6 +32,8 @@ class ServeCliTest : public ::testing::Test {
 
   // Starts `nedlia serve` with its output in a file; returns its base URL once it listens.
   std::string StartServe() {
+    // A previous run's "listening on" must not be mistaken for this one's.
+    std::filesystem::remove(log_);
     process::RunOptions options;
     options.environment = {{"NEDLIA_DATABASE_URL", database_.Url()},
                            {"NEDLIA_HTTP_PORT", "0"},
@@ -67,7 +69,7 @@ class ServeCliTest : public ::testing::Test {
            ShellQuote(NedliaBinary()) + " serve " + arguments;
   }
 
-  TestDatabase database_{Template::kEmpty};
+  TestDatabase database_{Template::kMigrated};
   std::filesystem::path log_ =
       std::filesystem::temp_directory_path() / (database_.Name() + "-serve.log");
   std::optional<process::Subprocess> serve_;
@@ -87,6 +89,37 @@ TEST_F(ServeCliTest, ServesHealthAndReadinessAndStopsOnSigterm) {
   EXPECT_FALSE(result.timed_out);
   EXPECT_EQ(result.exit_code, 0) << Log();
   EXPECT_NE(Log().find("stopped"), std::string::npos) << Log();
+}
+
+TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
+  const std::string url = StartServe();
+  ASSERT_FALSE(url.empty());
+  const std::string log = Log();
+  const std::string marker = "first admin API key (shown only this once; keep it): ";
+  const std::size_t at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string key = log.substr(at + marker.size(), log.find('\n', at) - at - marker.size());
+  http::testing::CurlClient client;
+  EXPECT_EQ(client.Send("GET", url + "/v1/placements", "", {"Authorization: Bearer " + key}).status,
+            200);
+  EXPECT_EQ(client.Send("GET", url + "/v1/placements", "", {"Authorization: Bearer nope"}).status,
+            401);
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  EXPECT_EQ(serve_->Wait(15s).exit_code, 0);
+
+  ASSERT_FALSE(StartServe().empty());
+  EXPECT_EQ(Log().find("first admin API key"), std::string::npos) << Log();
+  ::kill(serve_->Pid(), SIGTERM);
+  serve_->Wait(15s);
+}
+
+TEST_F(ServeCliTest, SchemaBelowTheLatestMigrationIsRefusedWithWhatToDo) {
+  TestDatabase empty(Template::kEmpty);
+  const auto result = RunCommand(ServeCommand(empty.Url(), "--port 0") + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output,
+            "nedlia: the database schema is not at the latest migration: run `nedlia migrate "
+            "upgrade head` first\n");
 }
 
 TEST_F(ServeCliTest, PortInUseIsOneLineAndExitStatus1) {

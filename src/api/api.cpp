@@ -1,0 +1,48 @@
+#include "api/api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "api/placement_routes.hpp"
+#include "api/problems.hpp"
+#include "api/request_context.hpp"
+
+namespace nedlia::api {
+namespace {
+
+/// Logs each request with its status and duration (debug level: the access log is chatty).
+http::Handler LoggingAccess(http::Handler next) {
+  return [next = std::move(next)](http::Request& request) {
+    const auto started = std::chrono::steady_clock::now();
+    http::Response response = next(request);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    spdlog::debug("{} {} {} {}us", http::MethodName(request.method), request.target,
+                  response.status, elapsed.count());
+    return response;
+  };
+}
+
+}  // namespace
+
+Api::Api(app::Database& database, http::ReadinessProbe readiness,
+         std::chrono::milliseconds key_cache_ttl)
+    : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
+  http::AddHealthRoutes(router_, std::move(readiness));
+  AddPlacementRoutes(router_, *authenticator_, database);
+}
+
+Api::~Api() = default;
+
+http::Handler Api::Handler() {
+  // The middleware chain, outermost first:
+  //   access log  - every request, with status and time
+  //   errors      - application errors to problem+json, anything else to a logged 500
+  //   router      - 404/405, then the route, which authenticates (Secured) and, for POST,
+  //                 runs under its Idempotency-Key (IdempotentPost)
+  http::Handler routed = [this](http::Request& request) { return router_.Handle(request); };
+  return LoggingAccess(MappingErrors(std::move(routed)));
+}
+
+}  // namespace nedlia::api

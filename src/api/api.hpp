@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "app/ports/database.hpp"
+#include "http/handler.hpp"
+#include "http/health.hpp"
+#include "http/router.hpp"
+
+namespace nedlia::api {
+
+class Authenticator;
+
+/// The whole HTTP interface: /healthz, /readyz and the /v1 resources, behind the middleware
+/// chain. Owns the router and the authenticator; `database` must outlive it.
+class Api {
+ public:
+  Api(app::Database& database, http::ReadinessProbe readiness,
+      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5));
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  /// The handler to serve: safe to call from many threads at once.
+  http::Handler Handler();
+  const http::Router& Routes() const { return router_; }
+
+ private:
+  std::unique_ptr<Authenticator> authenticator_;
+  http::Router router_;
+};
+
+}  // namespace nedlia::api

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <functional>
+
+#include "app/ports/database.hpp"
+#include "app/principal.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace nedlia::api {
+
+/// Runs a POST's command in one transaction, honouring its Idempotency-Key: the first
+/// successful answer is stored with the change, in the same transaction, and replayed for
+/// every retry within 24 hours (with "Idempotent-Replayed: true"). The same key with another
+/// payload is 422; while the first request is still running, a duplicate is 409. A failed
+/// request stores nothing, so its retry runs again. Keys are scoped to the caller.
+http::Response IdempotentPost(app::Database& database, const app::CallContext& context,
+                              const http::Request& request,
+                              const std::function<http::Response(app::Transaction&)>& command);
+
+}  // namespace nedlia::api

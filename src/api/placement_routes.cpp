@@ -1,0 +1,96 @@
+#include "api/placement_routes.hpp"
+
+#include "api/idempotent_post.hpp"
+#include "api/placement_json.hpp"
+#include "api/responses.hpp"
+#include "app/errors.hpp"
+#include "app/placement_commands.hpp"
+
+namespace nedlia::api {
+namespace {
+
+http::Response One(int status, const app::OwnedPlacement& owned) {
+  http::Response response = Envelope(status, PlacementJson(owned));
+  response.SetHeader("ETag", ETagOf(owned.placement.audit.version));
+  return response;
+}
+
+app::PlacementFilter FilterOf(const http::Request& request) {
+  app::PlacementFilter filter{.video_id = QueryId(request, "video_id"),
+                              .product_id = QueryId(request, "product_id"),
+                              .advertiser_id = QueryId(request, "advertiser_id")};
+  if (const auto status = request.Query("status")) {
+    filter.status = domain::ParseStatus<domain::PlacementStatus>(*status);
+    if (!filter.status) {
+      app::ThrowIfInvalid(
+          {{"/query/status",
+            "must be one of: " + std::string(domain::AllowedValues<domain::PlacementStatus>())}});
+    }
+  }
+  return filter;
+}
+
+}  // namespace
+
+void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
+                        app::Database& database) {
+  using http::Method;
+  router.Add(
+      Method::kPost, "/v1/placements",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::NewPlacement input = ReadNewPlacement(request.body);
+        return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+          const auto created = app::CreatePlacement(tx, context, input);
+          http::Response response = One(201, created);
+          response.SetHeader("Location", "/v1/placements/" + created.placement.id.ToString());
+          return response;
+        });
+      }));
+  router.Add(
+      Method::kGet, "/v1/placements/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "placement");
+        http::Response response;
+        database.Read([&](app::Transaction& tx) {
+          response = One(200, app::GetPlacement(tx, context.principal, id));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kGet, "/v1/placements",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::PlacementFilter filter = FilterOf(request);
+        const app::PageRequest page = PageOf(request);
+        app::Page<app::OwnedPlacement> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListPlacements(tx, context.principal, filter, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& owned : result.items)
+          items.push_back(PlacementJson(owned));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      Method::kPatch, "/v1/placements/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "placement");
+        const std::int32_t version = RequiredIfMatch(request);
+        const app::PlacementPatch patch = ReadPlacementPatch(request.body);
+        http::Response response;
+        database.Write(context, [&](app::Transaction& tx) {
+          response = One(200, app::UpdatePlacement(tx, context, id, version, patch));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kDelete, "/v1/placements/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "placement");
+        const std::int32_t version = RequiredIfMatch(request);
+        database.Write(
+            context, [&](app::Transaction& tx) { app::DeletePlacement(tx, context, id, version); });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+}  // namespace nedlia::api

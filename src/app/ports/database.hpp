@@ -1,0 +1,37 @@
+#pragma once
+
+#include <functional>
+
+#include "app/ports/api_key_store.hpp"
+#include "app/ports/event_outbox.hpp"
+#include "app/ports/idempotency_store.hpp"
+#include "app/ports/placement_store.hpp"
+#include "app/principal.hpp"
+
+namespace nedlia::app {
+
+/// One transaction on the system of record: every store it hands out works inside it, and the
+/// events appended to its outbox commit with the changes.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual PlacementStore& Placements() = 0;
+  virtual EventOutbox& Outbox() = 0;
+  virtual IdempotencyStore& IdempotencyKeys() = 0;
+  virtual ApiKeyStore& ApiKeys() = 0;
+};
+
+/// The system of record.
+class Database {
+ public:
+  virtual ~Database() = default;
+  /// Runs `work` in one read-write transaction and commits it. Serialization failures,
+  /// deadlocks and a connection lost before COMMIT re-run `work` from the start, so it must
+  /// have no effects outside the transaction. An exception from `work` rolls back and
+  /// propagates.
+  virtual void Write(const CallContext& context, const std::function<void(Transaction&)>& work) = 0;
+  /// Runs `work` for reading only; each store call sees what was committed when it ran.
+  virtual void Read(const std::function<void(Transaction&)>& work) = 0;
+};
+
+}  // namespace nedlia::app

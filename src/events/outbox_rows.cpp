@@ -1,0 +1,22 @@
+#include "events/outbox_rows.hpp"
+
+namespace nedlia::events {
+namespace {
+
+const pg::Statement kAppend{"event_append", R"sql(
+    INSERT INTO event_log (id, event_type, aggregate_type, aggregate_id, data, metadata,
+                           created_by)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7))sql"};
+
+}  // namespace
+
+domain::Uuid OutboxRows::Append(const app::NewEvent& event) {
+  const domain::Uuid id = domain::Uuid::NewV7();
+  connection_.Execute(
+      kAppend,
+      pg::Params(id, event.type, event.aggregate_type, event.aggregate_id, event.data.dump(),
+                 EnvelopeMetadata(event, context_, settings_).dump(), context_.principal.id));
+  return id;
+}
+
+}  // namespace nedlia::events

@@ -1,0 +1,82 @@
+#include "store/api_key_rows.hpp"
+
+#include "app/api_keys.hpp"
+#include "pg/errors.hpp"
+#include "store/row_mapping.hpp"
+
+namespace nedlia::store {
+namespace {
+
+const std::string kColumns =
+    "id, name, role, advertiser_id, " + EpochMs("created_at") + ", " + EpochMs("revoked_at");
+const std::string kFindActiveSql =
+    "SELECT " + kColumns + " FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL";
+const std::string kInsertSql =
+    "INSERT INTO api_keys (id, name, role, advertiser_id, secret_hash) VALUES ($1, $2, $3, $4, "
+    "$5) RETURNING " +
+    kColumns;
+const std::string kListSql = "SELECT " + kColumns + " FROM api_keys ORDER BY id";
+
+const pg::Statement kFindActive{"api_key_find_active", kFindActiveSql};
+const pg::Statement kInsert{"api_key_insert", kInsertSql};
+const pg::Statement kList{"api_key_list", kListSql};
+const pg::Statement kRevoke{
+    "api_key_revoke",
+    "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL"};
+// "nedlia" in ASCII, then 3: taken by whoever checks for the first key (1 is the migrator's).
+const pg::Statement kAnyIssued{
+    "api_key_any_issued",
+    "SELECT pg_advisory_xact_lock(x'6E65646C69610003'::bigint), EXISTS (SELECT FROM api_keys)"};
+const pg::Statement kAdvertiserExists{
+    "api_key_advertiser_exists",
+    "SELECT EXISTS (SELECT FROM advertisers WHERE id = $1 AND deleted_at IS NULL)"};
+
+app::ApiKeyRecord RowToKey(const pg::Row& row) {
+  const auto role = app::ParseRole(row[2].View());
+  if (!role)
+    throw pg::ConversionError("api_keys.role holds '" + std::string(row[2].View()) + "'");
+  return app::ApiKeyRecord{.id = row[0].As<domain::Uuid>(),
+                           .name = row[1].As<std::string>(),
+                           .role = *role,
+                           .advertiser_id = row[3].As<std::optional<domain::Uuid>>(),
+                           .created_at = row[4].As<std::int64_t>(),
+                           .revoked_at = row[5].As<std::optional<std::int64_t>>()};
+}
+
+}  // namespace
+
+std::optional<app::ApiKeyRecord> ApiKeyRows::FindActive(const std::string& secret_hash) {
+  const pg::Result result = connection_.Execute(kFindActive, pg::Params(secret_hash));
+  if (result.Empty())
+    return std::nullopt;
+  return RowToKey(result[0]);
+}
+
+app::ApiKeyRecord ApiKeyRows::Insert(const app::ApiKeyRecord& key, const std::string& secret_hash) {
+  return RowToKey(
+      connection_
+          .Execute(kInsert, pg::Params(key.id, key.name, std::string(app::ToString(key.role)),
+                                       key.advertiser_id, secret_hash))
+          .Single());
+}
+
+std::vector<app::ApiKeyRecord> ApiKeyRows::List() {
+  std::vector<app::ApiKeyRecord> keys;
+  for (const pg::Row& row : connection_.Execute(kList))
+    keys.push_back(RowToKey(row));
+  return keys;
+}
+
+bool ApiKeyRows::Revoke(const domain::Uuid& id) {
+  return connection_.Execute(kRevoke, pg::Params(id)).AffectedRows() == 1;
+}
+
+bool ApiKeyRows::AnyIssuedLocking() {
+  return connection_.Execute(kAnyIssued).Single()[1].As<bool>();
+}
+
+bool ApiKeyRows::AdvertiserExists(const domain::Uuid& advertiser_id) {
+  return connection_.Execute(kAdvertiserExists, pg::Params(advertiser_id)).Single()[0].As<bool>();
+}
+
+}  // namespace nedlia::store

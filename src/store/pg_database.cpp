@@ -1,0 +1,81 @@
+#include "store/pg_database.hpp"
+
+#include <optional>
+
+#include "app/errors.hpp"
+#include "events/outbox_rows.hpp"
+#include "pg/errors.hpp"
+#include "pg/transaction.hpp"
+#include "store/api_key_rows.hpp"
+#include "store/idempotency_rows.hpp"
+#include "store/placement_rows.hpp"
+
+namespace nedlia::store {
+namespace {
+
+/// The stores of one transaction, made on first use.
+class PgTransaction : public app::Transaction {
+ public:
+  PgTransaction(pg::Connection& connection, const app::CallContext& context,
+                const events::EnvelopeSettings& envelope)
+      : connection_(connection), context_(context), envelope_(envelope) {}
+
+  app::PlacementStore& Placements() override { return Make(placements_, connection_); }
+  app::EventOutbox& Outbox() override { return Make(outbox_, connection_, context_, envelope_); }
+  app::IdempotencyStore& IdempotencyKeys() override { return Make(idempotency_, connection_); }
+  app::ApiKeyStore& ApiKeys() override { return Make(api_keys_, connection_); }
+
+ private:
+  template <class Store, class... Args>
+  static Store& Make(std::optional<Store>& store, Args&... args) {
+    if (!store)
+      store.emplace(args...);
+    return *store;
+  }
+
+  pg::Connection& connection_;
+  const app::CallContext& context_;
+  const events::EnvelopeSettings& envelope_;
+  std::optional<PlacementRows> placements_;
+  std::optional<events::OutboxRows> outbox_;
+  std::optional<IdempotencyRows> idempotency_;
+  std::optional<ApiKeyRows> api_keys_;
+};
+
+/// Database trouble the client can only wait out becomes kUnavailable; the rest propagates.
+template <class Fn>
+void TranslatingUnavailable(Fn&& fn) {
+  try {
+    fn();
+  } catch (const pg::ConnectionLost&) {
+    throw app::Error(app::ErrorKind::kUnavailable, "the database is unreachable");
+  } catch (const pg::PoolExhausted&) {
+    throw app::Error(app::ErrorKind::kUnavailable, "the database is busy");
+  } catch (const pg::QueryCanceled&) {
+    throw app::Error(app::ErrorKind::kUnavailable, "the database took too long to answer");
+  }
+}
+
+}  // namespace
+
+void PgDatabase::Write(const app::CallContext& context,
+                       const std::function<void(app::Transaction&)>& work) {
+  TranslatingUnavailable([&] {
+    pg::RunInTransaction(pool_, {}, [&](pg::Transaction& transaction) {
+      PgTransaction tx(transaction.Conn(), context, envelope_);
+      work(tx);
+    });
+  });
+}
+
+void PgDatabase::Read(const std::function<void(app::Transaction&)>& work) {
+  static const app::CallContext kReader{};
+  TranslatingUnavailable([&] {
+    // One statement per read in autocommit: a snapshot of its own, no BEGIN/COMMIT round trips.
+    pg::PooledConnection connection = pool_.Acquire();
+    PgTransaction tx(*connection, kReader, envelope_);
+    work(tx);
+  });
+}
+
+}  // namespace nedlia::store

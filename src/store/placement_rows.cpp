@@ -1,0 +1,179 @@
+#include "store/placement_rows.hpp"
+
+#include <string>
+
+#include "app/errors.hpp"
+#include "pg/errors.hpp"
+#include "store/row_mapping.hpp"
+
+namespace nedlia::store {
+namespace {
+
+using domain::kSecondsDecimals;
+
+// The columns every query returns, in the order RowToPlacement reads them; the owning
+// advertiser comes last.
+const std::string kColumns =
+    "p.id, p.video_id, p.product_id, p.start_time::text, p.end_time::text, p.description, "
+    "p.position::text, p.status, p.file_url, " +
+    EpochMs("p.created_at") + ", " + EpochMs("p.updated_at") + ", p.created_by, p.version";
+
+const pg::Statement kTargets{"placement_targets", R"sql(
+    WITH video AS (
+      SELECT duration::text, status FROM videos WHERE id = $1 AND deleted_at IS NULL
+    ), owner AS (
+      -- FOR SHARE: a concurrent suspension of the advertiser waits for this transaction.
+      SELECT a.id, a.status FROM products p JOIN advertisers a ON a.id = p.advertiser_id
+      WHERE p.id = $2 AND p.deleted_at IS NULL AND a.deleted_at IS NULL
+      FOR SHARE OF a
+    )
+    SELECT video.duration, video.status, owner.id, owner.status
+    FROM (SELECT) AS one LEFT JOIN video ON true LEFT JOIN owner ON true)sql"};
+
+// pg::Statement holds views: the texts built at start-up live in these strings.
+const std::string kFindSql = "SELECT " + kColumns + R"sql(, pr.advertiser_id
+    FROM placements p JOIN products pr ON pr.id = p.product_id
+    WHERE p.id = $1 AND p.deleted_at IS NULL)sql";
+const std::string kFindForUpdateSql = kFindSql + " FOR UPDATE OF p";
+const std::string kInsertSql = R"sql(
+    INSERT INTO placements AS p (id, video_id, product_id, start_time, end_time, description,
+                                 position, status, file_url, created_by)
+    VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7::jsonb, $8, $9, $10)
+    RETURNING )sql" + kColumns;
+const std::string kUpdateSql = R"sql(
+    UPDATE placements AS p
+    SET start_time = $2::numeric, end_time = $3::numeric, description = $4, position = $5::jsonb,
+        status = $6, file_url = $7
+    WHERE id = $1 AND deleted_at IS NULL
+    RETURNING )sql" + kColumns;
+
+const pg::Statement kFind{"placement_find", kFindSql};
+const pg::Statement kFindForUpdate{"placement_find_for_update", kFindForUpdateSql};
+const pg::Statement kInsert{"placement_insert", kInsertSql};
+const pg::Statement kUpdate{"placement_update", kUpdateSql};
+
+const pg::Statement kSoftDelete{
+    "placement_soft_delete",
+    "UPDATE placements SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL"};
+
+domain::Placement RowToPlacement(const pg::Row& row) {
+  return domain::Placement{.id = row[0].As<domain::Uuid>(),
+                           .video_id = row[1].As<domain::Uuid>(),
+                           .product_id = row[2].As<domain::Uuid>(),
+                           .time_range = {ScaledDecimal(row[3], kSecondsDecimals),
+                                          ScaledDecimal(row[4], kSecondsDecimals)},
+                           .description = row[5].As<std::optional<std::string>>(),
+                           .position = PositionOf(row[6]),
+                           .status = StatusOf<domain::PlacementStatus>(row[7]),
+                           .file_url = row[8].As<std::optional<std::string>>(),
+                           .audit = {.created_at = row[9].As<std::int64_t>(),
+                                     .updated_at = row[10].As<std::int64_t>(),
+                                     .created_by = row[11].As<std::optional<domain::Uuid>>(),
+                                     .version = row[12].As<std::int32_t>()}};
+}
+
+std::optional<std::string> PositionParam(const domain::Placement& placement) {
+  if (!placement.position)
+    return std::nullopt;
+  return PositionJson(*placement.position);
+}
+
+/// Runs a write, turning the overlap constraint into the application's conflict.
+template <class Write>
+pg::Result TranslatingOverlap(Write&& write) {
+  try {
+    return write();
+  } catch (const pg::ExclusionViolation& error) {
+    if (error.Constraint() != "excl_placements_active_overlap")
+      throw;
+    throw app::Error(app::ErrorKind::kConflict,
+                     "an active placement of this product already covers part of this time "
+                     "range in this video",
+                     {{"/time_range", "overlaps another active placement of the same product"}});
+  }
+}
+
+}  // namespace
+
+app::PlacementTargets PlacementRows::Targets(const domain::Uuid& video_id,
+                                             const domain::Uuid& product_id) {
+  const pg::Row row = connection_.Execute(kTargets, pg::Params(video_id, product_id)).Single();
+  app::PlacementTargets targets;
+  if (!row[0].IsNull()) {
+    targets.video = {ScaledDecimal(row[0], kSecondsDecimals),
+                     StatusOf<domain::VideoStatus>(row[1])};
+  }
+  if (!row[2].IsNull()) {
+    targets.product = {row[2].As<domain::Uuid>(), StatusOf<domain::AdvertiserStatus>(row[3])};
+  }
+  return targets;
+}
+
+std::optional<app::OwnedPlacement> PlacementRows::Find(const domain::Uuid& id, bool for_update) {
+  const pg::Result result =
+      connection_.Execute(for_update ? kFindForUpdate : kFind, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return app::OwnedPlacement{RowToPlacement(result[0]), result[0][13].As<domain::Uuid>()};
+}
+
+app::Page<app::OwnedPlacement> PlacementRows::List(const app::PlacementFilter& filter,
+                                                   const app::PageRequest& page) {
+  // Fixed fragments chosen by which filters are present; every value is a bound parameter.
+  std::string sql = "SELECT " + kColumns +
+                    ", pr.advertiser_id FROM placements p JOIN products pr ON pr.id = "
+                    "p.product_id WHERE p.deleted_at IS NULL";
+  pg::Params params;
+  auto where = [&](const char* condition, const auto& value) {
+    params.Add(value);
+    sql += std::string(" AND ") + condition + std::to_string(params.Count());
+  };
+  if (filter.video_id)
+    where("p.video_id = $", *filter.video_id);
+  if (filter.product_id)
+    where("p.product_id = $", *filter.product_id);
+  if (filter.advertiser_id)
+    where("pr.advertiser_id = $", *filter.advertiser_id);
+  if (filter.status)
+    where("p.status = $", std::string(ToString(*filter.status)));
+  if (page.after)
+    where("p.id > $", *page.after);
+  params.Add(page.limit + 1);
+  sql += " ORDER BY p.id LIMIT $" + std::to_string(params.Count());
+
+  app::Page<app::OwnedPlacement> result;
+  for (const pg::Row& row : connection_.Execute(sql, params)) {
+    result.items.push_back({RowToPlacement(row), row[13].As<domain::Uuid>()});
+  }
+  if (static_cast<int>(result.items.size()) > page.limit) {
+    result.items.pop_back();
+    result.next_after = result.items.back().placement.id;
+  }
+  return result;
+}
+
+domain::Placement PlacementRows::Insert(const domain::Placement& placement) {
+  const pg::Params params(placement.id, placement.video_id, placement.product_id,
+                          domain::FormatDecimal(placement.time_range.start_ms, kSecondsDecimals),
+                          domain::FormatDecimal(placement.time_range.end_ms, kSecondsDecimals),
+                          placement.description, PositionParam(placement),
+                          std::string(ToString(placement.status)), placement.file_url,
+                          placement.audit.created_by);
+  return RowToPlacement(
+      TranslatingOverlap([&] { return connection_.Execute(kInsert, params); }).Single());
+}
+
+domain::Placement PlacementRows::Update(const domain::Placement& placement) {
+  const pg::Params params(
+      placement.id, domain::FormatDecimal(placement.time_range.start_ms, kSecondsDecimals),
+      domain::FormatDecimal(placement.time_range.end_ms, kSecondsDecimals), placement.description,
+      PositionParam(placement), std::string(ToString(placement.status)), placement.file_url);
+  return RowToPlacement(
+      TranslatingOverlap([&] { return connection_.Execute(kUpdate, params); }).Single());
+}
+
+void PlacementRows::SoftDelete(const domain::Uuid& id) {
+  connection_.Execute(kSoftDelete, pg::Params(id));
+}
+
+}  // namespace nedlia::store

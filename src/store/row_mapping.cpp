@@ -1,0 +1,56 @@
+#include "store/row_mapping.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "pg/errors.hpp"
+
+namespace nedlia::store {
+namespace {
+
+[[noreturn]] void Unconvertible(const pg::Field& field, std::string_view what) {
+  throw pg::ConversionError("column " + std::string(field.Name()) + " holds " + std::string(what) +
+                            " '" + std::string(field.View()) + "'");
+}
+
+}  // namespace
+
+std::int64_t ScaledDecimal(const pg::Field& field, int decimals) {
+  const auto value = domain::ParseDecimal(field.View(), decimals);
+  if (!value)
+    Unconvertible(field, "an unexpected decimal");
+  return *value;
+}
+
+template <typename Status>
+Status StatusOf(const pg::Field& field) {
+  const auto status = domain::ParseStatus<Status>(field.View());
+  if (!status)
+    Unconvertible(field, "an unknown status");
+  return *status;
+}
+
+template domain::AdvertiserStatus StatusOf(const pg::Field&);
+template domain::CampaignStatus StatusOf(const pg::Field&);
+template domain::VideoStatus StatusOf(const pg::Field&);
+template domain::PlacementStatus StatusOf(const pg::Field&);
+template domain::ValidationRunStatus StatusOf(const pg::Field&);
+
+std::optional<domain::Position> PositionOf(const pg::Field& field) {
+  if (field.IsNull())
+    return std::nullopt;
+  const auto json = nlohmann::json::parse(field.View(), nullptr, false);
+  try {
+    return domain::Position{json.at("x").get<double>(), json.at("y").get<double>(),
+                            json.at("width").get<double>(), json.at("height").get<double>()};
+  } catch (const nlohmann::json::exception&) {
+    Unconvertible(field, "a malformed position");
+  }
+}
+
+std::string PositionJson(const domain::Position& position) {
+  return nlohmann::json{
+      {"x", position.x}, {"y", position.y}, {"width", position.width}, {"height", position.height}}
+      .dump();
+}
+
+}  // namespace nedlia::store

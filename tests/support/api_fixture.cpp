@@ -1,0 +1,105 @@
+#include "support/api_fixture.hpp"
+
+#include "api/api.hpp"
+#include "app/api_keys.hpp"
+#include "http/curl_client.hpp"
+#include "http/server.hpp"
+#include "pg/pool.hpp"
+#include "store/pg_database.hpp"
+
+namespace nedlia::testing {
+
+struct ApiFixture::Parts {
+  explicit Parts(const std::string& url)
+      : pool({.url = url, .max_size = 8}),
+        database(pool, {.environment = "test", .platform_version = "test"}),
+        api(
+            database, [] { return std::nullopt; }, std::chrono::milliseconds(0)),
+        server({.host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 8},
+               api.Handler()) {}
+
+  pg::Pool pool;
+  store::PgDatabase database;
+  api::Api api;
+  http::Server server;
+};
+
+std::optional<std::string> ApiReply::Header(std::string_view name) const {
+  for (const auto& [field, value] : headers) {
+    if (field.size() == name.size() &&
+        std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ApiReply::ErrorPointers() const {
+  std::string pointers;
+  if (!body.is_object() || !body.contains("errors"))
+    return pointers;
+  for (const auto& error : body["errors"]) {
+    pointers += (pointers.empty() ? "" : " ") + error.value("pointer", std::string("?"));
+  }
+  return pointers;
+}
+
+ApiFixture::ApiFixture() : parts_(std::make_unique<Parts>(database_.Url())) {
+  parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
+    admin_key_ = app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin").secret;
+  });
+  parts_->server.Start();
+  server_thread_ = std::thread([this] { parts_->server.Run(); });
+}
+
+ApiFixture::~ApiFixture() {
+  parts_->server.Stop();
+  server_thread_.join();
+}
+
+std::uint16_t ApiFixture::Port() const {
+  return parts_->server.Port();
+}
+
+std::string ApiFixture::AdvertiserKey(const std::string& advertiser_id) {
+  std::string secret;
+  parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
+    secret = app::CreateApiKey(tx, app::Role::kAdvertiser, domain::Uuid::Parse(advertiser_id),
+                               "test advertiser")
+                 .secret;
+  });
+  return secret;
+}
+
+ApiReply ApiFixture::Call(const std::string& method, const std::string& path,
+                          const std::optional<nlohmann::json>& body,
+                          const std::vector<std::string>& header_lines,
+                          const std::optional<std::string>& key) {
+  return CallRaw(method, path, body ? body->dump() : "", header_lines, key);
+}
+
+ApiReply ApiFixture::CallRaw(const std::string& method, const std::string& path,
+                             const std::string& body, const std::vector<std::string>& header_lines,
+                             const std::optional<std::string>& key) {
+  std::vector<std::string> lines = header_lines;
+  const std::string& token = key.value_or(admin_key_);
+  if (!token.empty())
+    lines.push_back("Authorization: Bearer " + token);
+  if (!body.empty())
+    lines.push_back("Content-Type: application/json");
+  http::testing::CurlClient client;
+  const auto result =
+      client.Send(method, "http://127.0.0.1:" + std::to_string(Port()) + path, body, lines);
+  ApiReply reply{.status = result.status, .body = nullptr, .raw = result.body, .headers = {}};
+  for (const auto& field : result.headers)
+    reply.headers.emplace_back(field.name, field.value);
+  reply.body = nlohmann::json::parse(result.body, nullptr, false);
+  if (reply.body.is_discarded())
+    reply.body = nullptr;
+  return reply;
+}
+
+}  // namespace nedlia::testing

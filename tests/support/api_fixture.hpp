@@ -1,0 +1,67 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/uuid.hpp"
+#include "pg/connection.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::testing {
+
+/// One answer of the API under test.
+struct ApiReply {
+  long status = 0;
+  nlohmann::json body;  ///< parsed; null when the body is empty or not JSON
+  std::string raw;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  std::optional<std::string> Header(std::string_view name) const;
+  /// body["data"]["id"] as a string.
+  std::string Id() const { return body.at("data").at("id").get<std::string>(); }
+  /// The pointers of a problem's "errors", space separated, for compact assertions.
+  std::string ErrorPointers() const;
+};
+
+/// The whole API, served on a loopback port over a fresh migrated database: the real server,
+/// the real middleware, the real PostgreSQL. Starts with one admin key.
+class ApiFixture {
+ public:
+  ApiFixture();
+  ~ApiFixture();
+  ApiFixture(const ApiFixture&) = delete;
+  ApiFixture& operator=(const ApiFixture&) = delete;
+
+  /// Sends a request with `key` as the bearer token (the admin key by default).
+  ApiReply Call(const std::string& method, const std::string& path,
+                const std::optional<nlohmann::json>& body = std::nullopt,
+                const std::vector<std::string>& header_lines = {},
+                const std::optional<std::string>& key = std::nullopt);
+  /// The same with a raw body (malformed JSON, huge payloads).
+  ApiReply CallRaw(const std::string& method, const std::string& path, const std::string& body,
+                   const std::vector<std::string>& header_lines = {},
+                   const std::optional<std::string>& key = std::nullopt);
+
+  const std::string& AdminKey() const { return admin_key_; }
+  /// A new key of the advertiser role bound to `advertiser_id`.
+  std::string AdvertiserKey(const std::string& advertiser_id);
+  std::uint16_t Port() const;
+  /// A direct connection to the database, for assertions on rows and events.
+  pg::Connection Sql() const { return database_.Connect(); }
+  const TestDatabase& Database() const { return database_; }
+
+ private:
+  struct Parts;
+
+  TestDatabase database_;
+  std::unique_ptr<Parts> parts_;
+  std::string admin_key_;
+  std::thread server_thread_;
+};
+
+}  // namespace nedlia::testing
