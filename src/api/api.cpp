@@ -4,9 +4,15 @@
 
 #include <chrono>
 
+#include "api/advertiser_routes.hpp"
+#include "api/campaign_routes.hpp"
+#include "api/openapi.hpp"
 #include "api/placement_routes.hpp"
 #include "api/problems.hpp"
+#include "api/product_routes.hpp"
 #include "api/request_context.hpp"
+#include "api/validation_routes.hpp"
+#include "api/video_routes.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -30,7 +36,13 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
          std::chrono::milliseconds key_cache_ttl)
     : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
+  AddOpenApiRoute(router_);
   AddPlacementRoutes(router_, *authenticator_, database);
+  AddAdvertiserRoutes(router_, *authenticator_, database);
+  AddProductRoutes(router_, *authenticator_, database);
+  AddCampaignRoutes(router_, *authenticator_, database);
+  AddVideoRoutes(router_, *authenticator_, database);
+  AddValidationRoutes(router_, *authenticator_, database);
 }
 
 Api::~Api() = default;

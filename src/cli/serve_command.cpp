@@ -112,8 +112,10 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
     pg::Connection connection = ConnectOrExplain(url);
     CheckSchemaIsAtHead(settings, connection);
   }
-  pg::Pool pool(
-      pg::PoolOptions{.url = url, .max_size = static_cast<std::size_t>(settings.db_pool_size)});
+  // Requests are bounded in time as well as size: no statement runs longer than 10 s.
+  pg::Pool pool(pg::PoolOptions{.url = url,
+                                .max_size = static_cast<std::size_t>(settings.db_pool_size),
+                                .statement_timeout = std::chrono::seconds(10)});
   store::PgDatabase database(
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION});
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6));

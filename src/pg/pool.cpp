@@ -46,7 +46,12 @@ PooledConnection Pool::Acquire() {
   ++open_;  // reserve the slot, then connect without holding the lock
   lock.unlock();
   try {
-    return PooledConnection(*this, Connection::Open(options_.url, options_.connect_timeout));
+    Connection connection = Connection::Open(options_.url, options_.connect_timeout);
+    if (options_.statement_timeout.count() > 0) {
+      connection.Execute("SELECT set_config('statement_timeout', $1, false)",
+                         Params(std::to_string(options_.statement_timeout.count())));
+    }
+    return PooledConnection(*this, std::move(connection));
   } catch (...) {
     lock.lock();
     --open_;

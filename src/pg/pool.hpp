@@ -17,6 +17,9 @@ struct PoolOptions {
   std::size_t max_size = 8;  ///< PostgreSQL peaks at a handful of busy connections per core
   std::chrono::milliseconds acquire_timeout{5000};
   std::chrono::seconds connect_timeout{5};
+  /// Set on every connection (0: the server's default): bounds the time a request can hold
+  /// the database; an overrun raises QueryCanceled.
+  std::chrono::milliseconds statement_timeout{0};
 };
 
 /// Thrown when no connection became free within PoolOptions::acquire_timeout.

@@ -20,7 +20,8 @@ const std::string kColumns =
 
 const pg::Statement kTargets{"placement_targets", R"sql(
     WITH video AS (
-      SELECT duration::text, status FROM videos WHERE id = $1 AND deleted_at IS NULL
+      -- FOR SHARE: shortening, archiving or deleting the video waits for this transaction.
+      SELECT duration::text, status FROM videos WHERE id = $1 AND deleted_at IS NULL FOR SHARE
     ), owner AS (
       -- FOR SHARE: a concurrent suspension of the advertiser waits for this transaction.
       SELECT a.id, a.status FROM products p JOIN advertisers a ON a.id = p.advertiser_id

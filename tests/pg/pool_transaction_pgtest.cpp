@@ -150,6 +150,14 @@ TEST_F(PoolTest, NonRetryableErrorsAreNotRetried) {
   EXPECT_EQ(attempts, 1);
 }
 
+TEST_F(PoolTest, StatementTimeoutBoundsEveryPooledConnection) {
+  Pool pool(PoolOptions{
+      .url = database_.Url(), .max_size = 1, .statement_timeout = std::chrono::milliseconds(100)});
+  PooledConnection connection = pool.Acquire();
+  EXPECT_THROW(connection->Execute("SELECT pg_sleep(2)"), QueryCanceled);
+  EXPECT_EQ(connection->Execute("SHOW statement_timeout").Single()[0].As<std::string>(), "100ms");
+}
+
 TEST_F(PoolTest, ClosedPoolRefusesToLend) {
   Pool pool = MakePool(1);
   pool.Close();

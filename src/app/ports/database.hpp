@@ -2,10 +2,15 @@
 
 #include <functional>
 
+#include "app/ports/advertiser_store.hpp"
 #include "app/ports/api_key_store.hpp"
+#include "app/ports/campaign_store.hpp"
 #include "app/ports/event_outbox.hpp"
 #include "app/ports/idempotency_store.hpp"
 #include "app/ports/placement_store.hpp"
+#include "app/ports/product_store.hpp"
+#include "app/ports/validation_run_store.hpp"
+#include "app/ports/video_store.hpp"
 #include "app/principal.hpp"
 
 namespace nedlia::app {
@@ -16,6 +21,11 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
   virtual PlacementStore& Placements() = 0;
+  virtual CampaignStore& Campaigns() = 0;
+  virtual AdvertiserStore& Advertisers() = 0;
+  virtual ProductStore& Products() = 0;
+  virtual VideoStore& Videos() = 0;
+  virtual ValidationRunStore& ValidationRuns() = 0;
   virtual EventOutbox& Outbox() = 0;
   virtual IdempotencyStore& IdempotencyKeys() = 0;
   virtual ApiKeyStore& ApiKeys() = 0;

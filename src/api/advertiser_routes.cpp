@@ -1,0 +1,97 @@
+#include "api/advertiser_routes.hpp"
+
+#include "api/advertiser_json.hpp"
+#include "api/idempotent_post.hpp"
+#include "api/responses.hpp"
+#include "app/errors.hpp"
+
+namespace nedlia::api {
+namespace {
+
+http::Response One(int status, const domain::Advertiser& advertiser) {
+  http::Response response = Envelope(status, AdvertiserJson(advertiser));
+  response.SetHeader("ETag", ETagOf(advertiser.audit.version));
+  return response;
+}
+
+app::AdvertiserFilter FilterOf(const http::Request& request) {
+  app::AdvertiserFilter filter;
+  if (const auto status = request.Query("status")) {
+    filter.status = domain::ParseStatus<domain::AdvertiserStatus>(*status);
+    if (!filter.status) {
+      app::ThrowIfInvalid(
+          {{"/query/status",
+            "must be one of: " + std::string(domain::AllowedValues<domain::AdvertiserStatus>())}});
+    }
+  }
+  return filter;
+}
+
+}  // namespace
+
+void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
+                         app::Database& database) {
+  using http::Method;
+  router.Add(
+      Method::kPost, "/v1/advertisers",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        // The role decides before the body is looked at: an advertiser key learns nothing
+        // from validation it may not use.
+        app::CheckMayCreateAdvertisers(context.principal);
+        const app::NewAdvertiser input = ReadNewAdvertiser(request.body);
+        return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+          const auto created = app::CreateAdvertiser(tx, context, input);
+          http::Response response = One(201, created);
+          response.SetHeader("Location", "/v1/advertisers/" + created.id.ToString());
+          return response;
+        });
+      }));
+  router.Add(
+      Method::kGet, "/v1/advertisers/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "advertiser");
+        http::Response response;
+        database.Read([&](app::Transaction& tx) {
+          response = One(200, app::GetAdvertiser(tx, context.principal, id));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kGet, "/v1/advertisers",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::AdvertiserFilter filter = FilterOf(request);
+        const app::PageRequest page = PageOf(request);
+        app::Page<domain::Advertiser> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListAdvertisers(tx, context.principal, filter, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& advertiser : result.items)
+          items.push_back(AdvertiserJson(advertiser));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      Method::kPatch, "/v1/advertisers/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "advertiser");
+        const std::int32_t version = RequiredIfMatch(request);
+        const app::AdvertiserPatch patch = ReadAdvertiserPatch(request.body);
+        http::Response response;
+        database.Write(context, [&](app::Transaction& tx) {
+          response = One(200, app::UpdateAdvertiser(tx, context, id, version, patch));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kDelete, "/v1/advertisers/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "advertiser");
+        const std::int32_t version = RequiredIfMatch(request);
+        database.Write(context, [&](app::Transaction& tx) {
+          app::DeleteAdvertiser(tx, context, id, version);
+        });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+}  // namespace nedlia::api

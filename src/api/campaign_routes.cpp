@@ -1,0 +1,163 @@
+#include "api/campaign_routes.hpp"
+
+#include "api/campaign_json.hpp"
+#include "api/idempotent_post.hpp"
+#include "api/responses.hpp"
+#include "app/campaign_commands.hpp"
+#include "app/errors.hpp"
+
+namespace nedlia::api {
+namespace {
+
+using http::Method;
+
+http::Response One(int status, const domain::Campaign& campaign) {
+  http::Response response = Envelope(status, CampaignJson(campaign));
+  response.SetHeader("ETag", ETagOf(campaign.audit.version));
+  return response;
+}
+
+app::CampaignFilter FilterOf(const http::Request& request) {
+  app::CampaignFilter filter{.advertiser_id = QueryId(request, "advertiser_id")};
+  if (const auto status = request.Query("status")) {
+    filter.status = domain::ParseStatus<domain::CampaignStatus>(*status);
+    if (!filter.status) {
+      app::ThrowIfInvalid(
+          {{"/query/status",
+            "must be one of: " + std::string(domain::AllowedValues<domain::CampaignStatus>())}});
+    }
+  }
+  return filter;
+}
+
+/// The product a link names. Linking reads it like a reference in a body (422 when unknown);
+/// a malformed id is as unknown as any other.
+domain::Uuid LinkedProductId(const http::Request& request) {
+  const auto id = domain::Uuid::Parse(request.PathParam("product_id"));
+  if (!id)
+    app::ThrowIfInvalid({{"/path/product_id", "must be a UUID"}});
+  return *id;
+}
+
+void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Database& database) {
+  router.Add(
+      Method::kPost, "/v1/campaigns",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::NewCampaign input = ReadNewCampaign(request.body);
+        return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+          const domain::Campaign created = app::CreateCampaign(tx, context, input);
+          http::Response response = One(201, created);
+          response.SetHeader("Location", "/v1/campaigns/" + created.id.ToString());
+          return response;
+        });
+      }));
+  router.Add(
+      Method::kGet, "/v1/campaigns/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        http::Response response;
+        database.Read([&](app::Transaction& tx) {
+          response = One(200, app::GetCampaign(tx, context.principal, id));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kGet, "/v1/campaigns",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::CampaignFilter filter = FilterOf(request);
+        const app::PageRequest page = PageOf(request);
+        app::Page<domain::Campaign> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListCampaigns(tx, context.principal, filter, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& campaign : result.items)
+          items.push_back(CampaignJson(campaign));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      Method::kPatch, "/v1/campaigns/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const std::int32_t version = RequiredIfMatch(request);
+        const app::CampaignPatch patch = ReadCampaignPatch(request.body);
+        http::Response response;
+        database.Write(context, [&](app::Transaction& tx) {
+          response = One(200, app::UpdateCampaign(tx, context, id, version, patch));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kDelete, "/v1/campaigns/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const std::int32_t version = RequiredIfMatch(request);
+        database.Write(
+            context, [&](app::Transaction& tx) { app::DeleteCampaign(tx, context, id, version); });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+void AddSpendRoute(http::Router& router, Authenticator& authenticator, app::Database& database) {
+  // No If-Match: a spend is one atomic increment checked against the budget, so it cannot
+  // lose an update; the Idempotency-Key is what keeps a retried spend from counting twice.
+  router.Add(
+      Method::kPost, "/v1/campaigns/{id}/spend",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const std::int64_t amount = ReadSpendAmount(request.body);
+        return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+          return One(200, app::SpendOnCampaign(tx, context, id, amount));
+        });
+      }));
+}
+
+void AddProductLinkRoutes(http::Router& router, Authenticator& authenticator,
+                          app::Database& database) {
+  router.Add(
+      Method::kGet, "/v1/campaigns/{id}/products",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const app::PageRequest page = PageOf(request);
+        app::Page<app::CampaignProduct> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListCampaignProducts(tx, context.principal, id, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& link : result.items)
+          items.push_back(CampaignProductJson(link));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      Method::kPut, "/v1/campaigns/{id}/products/{product_id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const domain::Uuid product_id = LinkedProductId(request);
+        app::CampaignProductLink result;
+        database.Write(context, [&](app::Transaction& tx) {
+          result = app::AddCampaignProduct(tx, context, id, product_id);
+        });
+        return Envelope(result.created ? 201 : 200, CampaignProductJson(result.link));
+      }));
+  router.Add(
+      Method::kDelete, "/v1/campaigns/{id}/products/{product_id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "campaign");
+        const domain::Uuid product_id = PathId(request, "product_id", "campaign product");
+        database.Write(context, [&](app::Transaction& tx) {
+          app::RemoveCampaignProduct(tx, context, id, product_id);
+        });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+}  // namespace
+
+void AddCampaignRoutes(http::Router& router, Authenticator& authenticator,
+                       app::Database& database) {
+  AddCampaignCrud(router, authenticator, database);
+  AddSpendRoute(router, authenticator, database);
+  AddProductLinkRoutes(router, authenticator, database);
+}
+
+}  // namespace nedlia::api

@@ -1,0 +1,92 @@
+#include "api/product_routes.hpp"
+
+#include "api/idempotent_post.hpp"
+#include "api/product_json.hpp"
+#include "api/responses.hpp"
+#include "app/errors.hpp"
+#include "domain/text_fields.hpp"
+
+namespace nedlia::api {
+namespace {
+
+constexpr std::size_t kMaxCategory = 100;
+
+http::Response One(int status, const domain::Product& product) {
+  http::Response response = Envelope(status, ProductJson(product));
+  response.SetHeader("ETag", ETagOf(product.audit.version));
+  return response;
+}
+
+app::ProductFilter FilterOf(const http::Request& request) {
+  app::ProductFilter filter{.advertiser_id = QueryId(request, "advertiser_id"),
+                            .category = request.Query("category")};
+  if (filter.category) {
+    // The value is bound as text: malformed UTF-8 must be refused here, not by the database.
+    app::ThrowIfInvalid(domain::ValidateText(*filter.category, kMaxCategory, "/query/category"));
+  }
+  return filter;
+}
+
+}  // namespace
+
+void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::Database& database) {
+  using http::Method;
+  router.Add(
+      Method::kPost, "/v1/products",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::NewProduct input = ReadNewProduct(request.body, context.principal.IsAdmin());
+        return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+          const auto created = app::CreateProduct(tx, context, input);
+          http::Response response = One(201, created);
+          response.SetHeader("Location", "/v1/products/" + created.id.ToString());
+          return response;
+        });
+      }));
+  router.Add(
+      Method::kGet, "/v1/products/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "product");
+        http::Response response;
+        database.Read([&](app::Transaction& tx) {
+          response = One(200, app::GetProduct(tx, context.principal, id));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kGet, "/v1/products",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::ProductFilter filter = FilterOf(request);
+        const app::PageRequest page = PageOf(request);
+        app::Page<domain::Product> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListProducts(tx, context.principal, filter, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& product : result.items)
+          items.push_back(ProductJson(product));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      Method::kPatch, "/v1/products/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "product");
+        const std::int32_t version = RequiredIfMatch(request);
+        const app::ProductPatch patch = ReadProductPatch(request.body);
+        http::Response response;
+        database.Write(context, [&](app::Transaction& tx) {
+          response = One(200, app::UpdateProduct(tx, context, id, version, patch));
+        });
+        return response;
+      }));
+  router.Add(
+      Method::kDelete, "/v1/products/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "product");
+        const std::int32_t version = RequiredIfMatch(request);
+        database.Write(context,
+                       [&](app::Transaction& tx) { app::DeleteProduct(tx, context, id, version); });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+}  // namespace nedlia::api

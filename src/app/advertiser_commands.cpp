@@ -1,0 +1,180 @@
+#include "app/advertiser_commands.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "app/errors.hpp"
+#include "app/opaque_json.hpp"
+#include "domain/advertiser_rules.hpp"
+
+namespace nedlia::app {
+namespace {
+
+/// An advertiser key sees its own advertiser; anyone else's answers 404 without a lookup.
+domain::Advertiser FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
+                               AdvertiserLock lock) {
+  if (!caller.CanSee(id))
+    throw NotFound("advertiser");
+  auto found = tx.Advertisers().Find(id, lock);
+  if (!found)
+    throw NotFound("advertiser");
+  return std::move(*found);
+}
+
+void CheckVersion(std::int32_t expected, std::int32_t current) {
+  if (expected != current) {
+    throw Error(ErrorKind::kPreconditionFailed,
+                "the advertiser is at version " + std::to_string(current) + ", not " +
+                    std::to_string(expected) + ": fetch it again and retry");
+  }
+}
+
+/// An advertiser key may edit its own details, but suspending or reactivating is the
+/// platform's decision.
+void CheckMayChangeStatus(const Principal& caller, const domain::Advertiser& current,
+                          const AdvertiserPatch& patch) {
+  if (patch.status && *patch.status != current.status && !caller.IsAdmin()) {
+    throw Error(ErrorKind::kForbidden, "only an admin key may change an advertiser's status",
+                {{"/status", "cannot be changed with an advertiser key"}});
+  }
+}
+
+/// Applies the patch's fields other than status; returns them as the event's "changes".
+nlohmann::json ApplyDetails(const AdvertiserPatch& patch, domain::Advertiser& advertiser) {
+  nlohmann::json changes = nlohmann::json::object();
+  if (patch.name && *patch.name != advertiser.name) {
+    advertiser.name = *patch.name;
+    changes["name"] = advertiser.name;
+  }
+  if (patch.contact_email && *patch.contact_email != advertiser.contact_email) {
+    advertiser.contact_email = *patch.contact_email;
+    changes["contact_email"] = advertiser.contact_email;
+  }
+  if (patch.billing_info && !SameDocument(*patch.billing_info, advertiser.billing_info)) {
+    advertiser.billing_info = *patch.billing_info;
+    changes["billing_info"] = DocumentData(advertiser.billing_info);
+  }
+  return changes;
+}
+
+std::optional<domain::AdvertiserStatusChange> ApplyStatus(const AdvertiserPatch& patch,
+                                                          domain::Advertiser& advertiser) {
+  if (!patch.status || *patch.status == advertiser.status)
+    return std::nullopt;
+  const auto change = domain::StatusChangeOf(advertiser.status, *patch.status);
+  if (!change) {
+    ThrowIfInvalid(
+        {{"/status", "an advertiser cannot go from " + std::string(ToString(advertiser.status)) +
+                         " to " + std::string(ToString(*patch.status))}});
+  }
+  advertiser.status = *patch.status;
+  return change;
+}
+
+nlohmann::json StatusChangeData(const domain::Advertiser& before, const domain::Advertiser& after,
+                                domain::AdvertiserStatusChange change, const Principal& caller) {
+  return {{"advertiser_id", after.id.ToString()},
+          {"previous_status", ToString(before.status)},
+          {"previous_version", before.audit.version},
+          {"new_version", after.audit.version},
+          {std::string(ToString(change)) + "_by", caller.id.ToString()}};
+}
+
+}  // namespace
+
+void CheckMayCreateAdvertisers(const Principal& caller) {
+  if (!caller.IsAdmin())
+    throw Error(ErrorKind::kForbidden, "only an admin key may create advertisers");
+}
+
+domain::Advertiser CreateAdvertiser(Transaction& tx, const CallContext& context,
+                                    const NewAdvertiser& input) {
+  CheckMayCreateAdvertisers(context.principal);
+  domain::Advertiser advertiser{.id = domain::Uuid::NewV7(),
+                                .name = input.name,
+                                .contact_email = input.contact_email,
+                                .billing_info = input.billing_info,
+                                .status = input.status,
+                                .audit = {.created_by = context.principal.id}};
+  ThrowIfInvalid(domain::ValidateAdvertiser(advertiser));
+  advertiser = tx.Advertisers().Insert(advertiser);
+  tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v1",
+                      .aggregate_type = "advertiser",
+                      .aggregate_id = advertiser.id,
+                      .data = {{"advertiser_id", advertiser.id.ToString()},
+                               {"name", advertiser.name},
+                               {"contact_email", advertiser.contact_email},
+                               {"status", ToString(advertiser.status)},
+                               {"created_by", context.principal.id.ToString()}}});
+  return advertiser;
+}
+
+domain::Advertiser GetAdvertiser(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
+  return FindVisible(tx, caller, id, AdvertiserLock::kNone);
+}
+
+Page<domain::Advertiser> ListAdvertisers(Transaction& tx, const Principal& caller,
+                                         AdvertiserFilter filter, const PageRequest& page) {
+  if (!caller.IsAdmin())
+    filter.id = caller.advertiser_id;
+  return tx.Advertisers().List(filter, page);
+}
+
+domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
+                                    const domain::Uuid& id, std::int32_t expected_version,
+                                    const AdvertiserPatch& patch) {
+  const domain::Advertiser before = FindVisible(tx, context.principal, id, AdvertiserLock::kChange);
+  CheckMayChangeStatus(context.principal, before, patch);
+  CheckVersion(expected_version, before.audit.version);
+  domain::Advertiser advertiser = before;
+  const nlohmann::json changes = ApplyDetails(patch, advertiser);
+  const auto status_change = ApplyStatus(patch, advertiser);
+  if (changes.empty() && !status_change)
+    return advertiser;
+  ThrowIfInvalid(domain::ValidateAdvertiser(advertiser));
+  advertiser = tx.Advertisers().Update(advertiser);
+  if (status_change) {
+    tx.Outbox().Append(
+        {.type = "com.nedlia.advertiser." + std::string(ToString(*status_change)) + ".v1",
+         .aggregate_type = "advertiser",
+         .aggregate_id = id,
+         .data = StatusChangeData(before, advertiser, *status_change, context.principal)});
+  }
+  if (!changes.empty()) {
+    tx.Outbox().Append({.type = "com.nedlia.advertiser.updated.v1",
+                        .aggregate_type = "advertiser",
+                        .aggregate_id = id,
+                        .data = {{"advertiser_id", id.ToString()},
+                                 {"changes", changes},
+                                 {"previous_version", expected_version},
+                                 {"new_version", advertiser.audit.version}}});
+  }
+  return advertiser;
+}
+
+void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain::Uuid& id,
+                      std::int32_t expected_version) {
+  if (!context.principal.CanSee(id))
+    throw NotFound("advertiser");
+  if (!context.principal.IsAdmin())
+    throw Error(ErrorKind::kForbidden, "only an admin key may delete advertisers");
+  const domain::Advertiser advertiser =
+      FindVisible(tx, context.principal, id, AdvertiserLock::kDelete);
+  CheckVersion(expected_version, advertiser.audit.version);
+  const AdvertiserDependents dependents = tx.Advertisers().Dependents(id);
+  if (dependents.live_products || dependents.live_campaigns) {
+    const std::string what = dependents.live_products && dependents.live_campaigns
+                                 ? "products and campaigns"
+                             : dependents.live_products ? "products"
+                                                        : "campaigns";
+    throw Error(ErrorKind::kConflict,
+                "the advertiser still has live " + what + ": delete them first");
+  }
+  tx.Advertisers().SoftDelete(id);
+  tx.Outbox().Append({.type = "com.nedlia.advertiser.deleted.v1",
+                      .aggregate_type = "advertiser",
+                      .aggregate_id = id,
+                      .data = {{"advertiser_id", id.ToString()},
+                               {"deleted_by", context.principal.id.ToString()}}});
+}
+
+}  // namespace nedlia::app

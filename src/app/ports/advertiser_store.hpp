@@ -1,0 +1,54 @@
+#pragma once
+
+#include <optional>
+
+#include "app/ports/page.hpp"
+#include "domain/entities.hpp"
+
+namespace nedlia::app {
+
+/// How strongly a read locks the advertiser row until the transaction ends.
+enum class AdvertiserLock {
+  kNone,
+  /// A row that references the advertiser is being added (a product, a campaign): a
+  /// concurrent delete waits, and a delete that came first makes the row invisible.
+  kKeyShare,
+  /// Its fields are about to change (PATCH): waits for and blocks other changes and readers
+  /// that depend on its status (placement creates), but not new products or campaigns.
+  kChange,
+  /// It is about to be deleted: also blocks new products and campaigns until the end.
+  kDelete,
+};
+
+struct AdvertiserFilter {
+  std::optional<domain::AdvertiserStatus> status;
+  std::optional<domain::Uuid> id;  ///< an advertiser key's own advertiser
+};
+
+/// What still refers to an advertiser, and so keeps it from being deleted.
+struct AdvertiserDependents {
+  bool live_products = false;
+  bool live_campaigns = false;
+};
+
+/// Advertisers in the system of record, within the caller's transaction.
+class AdvertiserStore {
+ public:
+  virtual ~AdvertiserStore() = default;
+
+  /// A live (not soft-deleted) advertiser, locked as asked.
+  virtual std::optional<domain::Advertiser> Find(const domain::Uuid& id, AdvertiserLock lock) = 0;
+  virtual Page<domain::Advertiser> List(const AdvertiserFilter& filter,
+                                        const PageRequest& page) = 0;
+  /// Inserts and returns the stored row. Throws app::Error kInvalidInput at /contact_email when
+  /// the database's own check of the address disagrees with the domain's.
+  virtual domain::Advertiser Insert(const domain::Advertiser& advertiser) = 0;
+  /// Writes every mutable field; returns the stored row (its new version). Same error.
+  virtual domain::Advertiser Update(const domain::Advertiser& advertiser) = 0;
+  /// Its live products and campaigns; call with the row locked for delete.
+  virtual AdvertiserDependents Dependents(const domain::Uuid& id) = 0;
+  /// Marks it deleted.
+  virtual void SoftDelete(const domain::Uuid& id) = 0;
+};
+
+}  // namespace nedlia::app

@@ -1,0 +1,63 @@
+#include "app/validation_commands.hpp"
+
+#include "app/errors.hpp"
+
+namespace nedlia::app {
+
+OwnedValidationRun RequestValidation(Transaction& tx, const CallContext& context,
+                                     const domain::Uuid& video_id) {
+  // FOR SHARE: the video cannot be archived or deleted until this request has committed.
+  const auto video = tx.Videos().Find(video_id, RowLock::kShare);
+  if (!video)
+    throw NotFound("video");
+  if (video->status == domain::VideoStatus::kArchived) {
+    throw Error(ErrorKind::kConflict, "the video is archived; archived videos are not validated");
+  }
+  domain::ValidationRun run{.id = domain::Uuid::NewV7(),
+                            .video_id = video_id,
+                            .status = domain::ValidationRunStatus::kPending,
+                            .requested_by = context.principal.id};
+  run = tx.ValidationRuns().Insert(run);
+  tx.Outbox().Append({.type = "com.nedlia.video.validation_requested.v1",
+                      .aggregate_type = "video",
+                      .aggregate_id = video_id,
+                      .data = {{"video_id", video_id.ToString()},
+                               {"validation_run_id", run.id.ToString()},
+                               {"requested_by", context.principal.id.ToString()}}});
+  return {std::move(run), context.principal.advertiser_id};
+}
+
+OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
+                                    const domain::Uuid& id) {
+  auto found = tx.ValidationRuns().Find(id);
+  // A run requested by an admin key (no advertiser) is an admin's alone.
+  if (!found ||
+      !(caller.IsAdmin() || (found->advertiser_id && caller.CanSee(*found->advertiser_id)))) {
+    throw NotFound("validation run");
+  }
+  return std::move(*found);
+}
+
+Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& caller,
+                                            ValidationRunFilter filter, const PageRequest& page) {
+  if (!caller.IsAdmin())
+    filter.advertiser_id = caller.advertiser_id;
+  return tx.ValidationRuns().List(filter, page);
+}
+
+void DeleteValidationRun(Transaction& tx, const CallContext& context, const domain::Uuid& id) {
+  if (!context.principal.IsAdmin()) {
+    throw Error(ErrorKind::kForbidden, "only an admin key may delete validation runs");
+  }
+  const auto video_id = tx.ValidationRuns().SoftDelete(id);
+  if (!video_id)
+    throw NotFound("validation run");
+  tx.Outbox().Append({.type = "com.nedlia.validation_run.deleted.v1",
+                      .aggregate_type = "validation_run",
+                      .aggregate_id = id,
+                      .data = {{"validation_run_id", id.ToString()},
+                               {"video_id", video_id->ToString()},
+                               {"deleted_by", context.principal.id.ToString()}}});
+}
+
+}  // namespace nedlia::app

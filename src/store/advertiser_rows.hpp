@@ -1,0 +1,25 @@
+#pragma once
+
+#include "app/ports/advertiser_store.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::store {
+
+/// AdvertiserStore over PostgreSQL, inside the connection's open transaction.
+class AdvertiserRows : public app::AdvertiserStore {
+ public:
+  explicit AdvertiserRows(pg::Connection& connection) : connection_(connection) {}
+
+  std::optional<domain::Advertiser> Find(const domain::Uuid& id, app::AdvertiserLock lock) override;
+  app::Page<domain::Advertiser> List(const app::AdvertiserFilter& filter,
+                                     const app::PageRequest& page) override;
+  domain::Advertiser Insert(const domain::Advertiser& advertiser) override;
+  domain::Advertiser Update(const domain::Advertiser& advertiser) override;
+  app::AdvertiserDependents Dependents(const domain::Uuid& id) override;
+  void SoftDelete(const domain::Uuid& id) override;
+
+ private:
+  pg::Connection& connection_;
+};
+
+}  // namespace nedlia::store

@@ -1,0 +1,106 @@
+#include "store/validation_run_rows.hpp"
+
+#include <string>
+
+#include "store/row_mapping.hpp"
+
+namespace nedlia::store {
+namespace {
+
+// The columns every query returns, in the order RowToRun reads them. NULL documents read as
+// what they default to (issues) or stay null (summary).
+const std::string kRunColumns =
+    "r.id, r.video_id, r.status, " + EpochMs("r.started_at") + ", " + EpochMs("r.completed_at") +
+    ", COALESCE(r.issues, '[]')::text, r.summary::text, r.requested_by, " +
+    EpochMs("r.created_at") + ", " + EpochMs("r.updated_at");
+// Tenancy: a run belongs to the advertiser of the key that requested it (none for admin keys).
+const std::string kOwnedFrom =
+    " FROM validation_runs r LEFT JOIN api_keys k ON k.id = r.requested_by";
+
+// pg::Statement holds views: the texts built at start-up live in these strings.
+const std::string kFindSql = "SELECT " + kRunColumns + ", k.advertiser_id" + kOwnedFrom +
+                             " WHERE r.id = $1 AND r.deleted_at IS NULL";
+const std::string kInsertSql = R"sql(
+    INSERT INTO validation_runs AS r (id, video_id, status, requested_by, created_by)
+    VALUES ($1, $2, $3, $4, $4)
+    RETURNING )sql" + kRunColumns;
+
+const pg::Statement kFind{"validation_run_find", kFindSql};
+const pg::Statement kInsert{"validation_run_insert", kInsertSql};
+// Row locks make concurrent deletes take turns; the loser finds deleted_at set and no row.
+const pg::Statement kSoftDelete{"validation_run_soft_delete", R"sql(
+    UPDATE validation_runs SET deleted_at = now()
+    WHERE id = $1 AND deleted_at IS NULL
+    RETURNING video_id)sql"};
+
+domain::ValidationRun RowToRun(const pg::Row& row) {
+  return domain::ValidationRun{.id = row[0].As<domain::Uuid>(),
+                               .video_id = row[1].As<domain::Uuid>(),
+                               .status = StatusOf<domain::ValidationRunStatus>(row[2]),
+                               .started_at = row[3].As<std::optional<std::int64_t>>(),
+                               .completed_at = row[4].As<std::optional<std::int64_t>>(),
+                               .issues = row[5].As<std::string>(),
+                               .summary = row[6].As<std::optional<std::string>>(),
+                               .requested_by = row[7].As<std::optional<domain::Uuid>>(),
+                               .created_at = row[8].As<std::int64_t>(),
+                               .updated_at = row[9].As<std::int64_t>()};
+}
+
+app::OwnedValidationRun RowToOwnedRun(const pg::Row& row) {
+  return {RowToRun(row), row[10].As<std::optional<domain::Uuid>>()};
+}
+
+}  // namespace
+
+std::optional<app::OwnedValidationRun> ValidationRunRows::Find(const domain::Uuid& id) {
+  const pg::Result result = connection_.Execute(kFind, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return RowToOwnedRun(result[0]);
+}
+
+app::Page<app::OwnedValidationRun> ValidationRunRows::List(const app::ValidationRunFilter& filter,
+                                                           const app::PageRequest& page) {
+  // Fixed fragments chosen by which filters are present; every value is a bound parameter.
+  std::string sql =
+      "SELECT " + kRunColumns + ", k.advertiser_id" + kOwnedFrom + " WHERE r.deleted_at IS NULL";
+  pg::Params params;
+  auto where = [&](const char* condition, const auto& value) {
+    params.Add(value);
+    sql += std::string(" AND ") + condition + std::to_string(params.Count());
+  };
+  if (filter.video_id)
+    where("r.video_id = $", *filter.video_id);
+  if (filter.status)
+    where("r.status = $", std::string(ToString(*filter.status)));
+  if (filter.advertiser_id)
+    where("k.advertiser_id = $", *filter.advertiser_id);
+  if (page.after)
+    where("r.id > $", *page.after);
+  params.Add(page.limit + 1);
+  sql += " ORDER BY r.id LIMIT $" + std::to_string(params.Count());
+
+  app::Page<app::OwnedValidationRun> result;
+  for (const pg::Row& row : connection_.Execute(sql, params))
+    result.items.push_back(RowToOwnedRun(row));
+  if (static_cast<int>(result.items.size()) > page.limit) {
+    result.items.pop_back();
+    result.next_after = result.items.back().run.id;
+  }
+  return result;
+}
+
+domain::ValidationRun ValidationRunRows::Insert(const domain::ValidationRun& run) {
+  const pg::Params params(run.id, run.video_id, std::string(ToString(run.status)),
+                          run.requested_by);
+  return RowToRun(connection_.Execute(kInsert, params).Single());
+}
+
+std::optional<domain::Uuid> ValidationRunRows::SoftDelete(const domain::Uuid& id) {
+  const pg::Result result = connection_.Execute(kSoftDelete, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return result[0][0].As<domain::Uuid>();
+}
+
+}  // namespace nedlia::store
