@@ -17,7 +17,7 @@ WITH video AS (
   SELECT a.id, a.status FROM products p JOIN advertisers a ON a.id = p.advertiser_id
   WHERE p.id = ('00000001-0000-4000-8000-' || lpad(to_hex(:p), 12, '0'))::uuid
     AND p.deleted_at IS NULL AND a.deleted_at IS NULL
-  FOR SHARE OF a
+  FOR KEY SHARE OF p FOR SHARE OF a
 )
 SELECT video.duration, video.status, owner.id, owner.status
 FROM (SELECT) AS one LEFT JOIN video ON true LEFT JOIN owner ON true;

@@ -1,5 +1,8 @@
 #include "api/placement_json.hpp"
 
+#include <array>
+
+#include "api/json_document.hpp"
 #include "api/json_reader.hpp"
 #include "api/json_writer.hpp"
 #include "app/errors.hpp"
@@ -97,8 +100,14 @@ app::NewPlacement ReadNewPlacement(std::string_view text) {
 }
 
 app::PlacementPatch ReadPlacementPatch(std::string_view text) {
-  const nlohmann::json json = ParseJsonObject(text);
+  nlohmann::json json = ParseJsonObject(text);
   domain::FieldErrors errors;
+  // A PATCH body may be a copy of what GET returned: what the server or the placement's
+  // identity owns is refused once, by name.
+  static constexpr std::array<std::string_view, 8> kReadOnly = {
+      "id",         "version",  "created_at", "updated_at",
+      "created_by", "video_id", "product_id", "advertiser_id"};
+  TakeReadOnly(json, kReadOnly, errors);
   ObjectReader body(json, "", errors);
   app::PlacementPatch patch;
   if (body.Has("time_range"))
@@ -110,12 +119,6 @@ app::PlacementPatch ReadPlacementPatch(std::string_view text) {
   patch.status = ReadStatus(body);
   patch.file_url = Nullable<std::string>(
       body, "file_url", [&] { return body.Text("file_url", kMaxUrl, Presence::kRequired); });
-  for (const char* immutable : {"id", "video_id", "product_id", "advertiser_id", "version"}) {
-    if (body.Has(immutable)) {
-      body.IsNull(immutable);
-      body.Fail(immutable, "cannot be changed");
-    }
-  }
   body.Finish();
   app::ThrowIfInvalid(std::move(errors));
   return patch;

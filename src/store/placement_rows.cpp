@@ -23,10 +23,11 @@ const pg::Statement kTargets{"placement_targets", R"sql(
       -- FOR SHARE: shortening, archiving or deleting the video waits for this transaction.
       SELECT duration::text, status FROM videos WHERE id = $1 AND deleted_at IS NULL FOR SHARE
     ), owner AS (
-      -- FOR SHARE: a concurrent suspension of the advertiser waits for this transaction.
+      -- A concurrent suspension of the advertiser, or deletion of the product, waits for this
+      -- transaction (and, run first, makes this one see the product gone).
       SELECT a.id, a.status FROM products p JOIN advertisers a ON a.id = p.advertiser_id
       WHERE p.id = $2 AND p.deleted_at IS NULL AND a.deleted_at IS NULL
-      FOR SHARE OF a
+      FOR KEY SHARE OF p FOR SHARE OF a
     )
     SELECT video.duration, video.status, owner.id, owner.status
     FROM (SELECT) AS one LEFT JOIN video ON true LEFT JOIN owner ON true)sql"};

@@ -145,6 +145,15 @@ TEST_F(PlacementsApiTest, PatchNeedsTheCurrentVersion) {
   EXPECT_EQ(event["new_version"], 2);
 }
 
+TEST_F(PlacementsApiTest, PatchRefusesEachReadOnlyFieldOnce) {
+  const auto created = api_.Call("POST", "/v1/placements", Placement(0, 5));
+  const auto reply = api_.Call("PATCH", "/v1/placements/" + created.Id(),
+                               json{{"video_id", video_}, {"version", 1}, {"status", "draft"}},
+                               {"If-Match: \"1\""});
+  EXPECT_EQ(reply.status, 422);
+  EXPECT_EQ(reply.ErrorPointers(), "/version /video_id") << reply.raw;
+}
+
 TEST_F(PlacementsApiTest, ConcurrentPatchesWithOneIfMatchLetExactlyOneThrough) {
   const auto created = api_.Call("POST", "/v1/placements", Placement(0, 5));
   const std::string path = "/v1/placements/" + created.Id();

@@ -125,11 +125,11 @@ TEST_F(TenancyMatrixTest, AnotherAdvertisersIdsAreInvisibleAndUnchangeable) {
 }
 
 TEST_F(TenancyMatrixTest, ListsShowNothingOfAnotherAdvertiser) {
-  for (const std::string& path :
-       {"/v1/advertisers", "/v1/products", "/v1/campaigns", "/v1/placements", "/v1/validation-runs",
-        "/v1/products?advertiser_id=" + victim_, "/v1/campaigns?advertiser_id=" + victim_,
-        "/v1/placements?advertiser_id=" + victim_, "/v1/placements?product_id=" + product_,
-        "/v1/validation-runs?video_id=" + video_}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/v1/advertisers", "/v1/products", "/v1/campaigns", "/v1/placements",
+           "/v1/validation-runs", "/v1/products?advertiser_id=" + victim_,
+           "/v1/campaigns?advertiser_id=" + victim_, "/v1/placements?advertiser_id=" + victim_,
+           "/v1/placements?product_id=" + product_, "/v1/validation-runs?video_id=" + video_}) {
     const auto reply = api_.Call("GET", path, std::nullopt, {}, intruder_key_);
     EXPECT_TRUE(reply.status == 200 || reply.status == 404 || reply.status == 422)
         << path << " -> " << reply.raw;
