@@ -11,11 +11,11 @@
 BEGIN;
 WITH video AS (
   SELECT duration::text, status FROM videos
-  WHERE id = ('00000002-0000-4000-8000-' || lpad(to_hex(:v), 12, '0'))::uuid AND deleted_at IS NULL
+  WHERE id = ('00000002-0000-4000-8000-' || lpad(to_hex((:v)::int8), 12, '0'))::uuid AND deleted_at IS NULL
   FOR SHARE
 ), owner AS (
   SELECT a.id, a.status FROM products p JOIN advertisers a ON a.id = p.advertiser_id
-  WHERE p.id = ('00000001-0000-4000-8000-' || lpad(to_hex(:p), 12, '0'))::uuid
+  WHERE p.id = ('00000001-0000-4000-8000-' || lpad(to_hex((:p)::int8), 12, '0'))::uuid
     AND p.deleted_at IS NULL AND a.deleted_at IS NULL
   FOR KEY SHARE OF p FOR SHARE OF a
 )
@@ -25,8 +25,8 @@ INSERT INTO placements AS p (id, video_id, product_id, start_time, end_time, des
                              position, status, file_url, created_by)
 VALUES ((lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::int8), 12, '0') ||
          substr(md5(random()::text), 1, 20))::uuid,
-        ('00000002-0000-4000-8000-' || lpad(to_hex(:v), 12, '0'))::uuid,
-        ('00000001-0000-4000-8000-' || lpad(to_hex(:p), 12, '0'))::uuid,
+        ('00000002-0000-4000-8000-' || lpad(to_hex((:v)::int8), 12, '0'))::uuid,
+        ('00000001-0000-4000-8000-' || lpad(to_hex((:p)::int8), 12, '0'))::uuid,
         (:start)::numeric, (:finish)::numeric, NULL, NULL::jsonb, 'active', NULL,
         '00000003-0000-4000-8000-000000000001')
 RETURNING p.id, p.video_id, p.product_id, p.start_time::text, p.end_time::text, p.description,

@@ -1,8 +1,9 @@
 -- wrk: POST /v1/placements with a time range no other request uses, so every create succeeds
 -- (the overlap constraint still runs). Videos and products are picked at random among the
 -- seeded ones, as in placement_create.sql for pgbench.
+-- thread_index is a global set by setup() in each thread's own Lua state (a top-level local
+-- would hide it and give every thread the same ranges and the same random sequence).
 local counter = 0
-local thread_index = 0
 local threads = 0
 
 function setup(thread)

@@ -66,6 +66,10 @@ void TranslatingUnavailable(Fn&& fn) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database is unreachable");
   } catch (const pg::PoolExhausted&) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database is busy");
+  } catch (const pg::TransactionRollback&) {
+    // Serialization failures and deadlocks that persisted through every retry.
+    throw app::Error(app::ErrorKind::kUnavailable,
+                     "the request kept colliding with concurrent ones; retry it");
   } catch (const pg::QueryCanceled&) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database took too long to answer");
   }
