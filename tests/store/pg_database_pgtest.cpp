@@ -1,11 +1,10 @@
 // The Database port over PostgreSQL: what the application sees when the database cannot do
 // the work.
-#include "store/pg_database.hpp"
-
 #include <gtest/gtest.h>
 
 #include "app/errors.hpp"
 #include "pg/errors.hpp"
+#include "store/pg_database.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::testing {
