@@ -25,17 +25,6 @@ std::optional<std::string> ReadEmail(ObjectReader& body, Presence presence) {
   return body.Text("contact_email", kMaxEmail, presence);
 }
 
-/// True when a PATCH sets a member that cannot be cleared; an explicit null is an error.
-bool Sets(ObjectReader& body, std::string_view name) {
-  if (!body.Has(name))
-    return false;
-  if (body.IsNull(name)) {
-    body.Fail(name, "cannot be null");
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 nlohmann::json AdvertiserJson(const domain::Advertiser& advertiser) {
@@ -74,9 +63,9 @@ app::AdvertiserPatch ReadAdvertiserPatch(std::string_view text) {
   ObjectReader body(json, "", errors);
   app::AdvertiserPatch patch;
   TakeReadOnly(json, kServerOwnedMembers, errors);
-  if (Sets(body, "name"))
+  if (body.Sets("name"))
     patch.name = body.Text("name", kMaxName, Presence::kRequired);
-  if (Sets(body, "contact_email"))
+  if (body.Sets("contact_email"))
     patch.contact_email = ReadEmail(body, Presence::kRequired);
   const TakenDocument billing =
       TakeDocument(json, "billing_info", nlohmann::json::value_t::object, errors);
@@ -84,7 +73,7 @@ app::AdvertiserPatch ReadAdvertiserPatch(std::string_view text) {
     patch.billing_info = std::optional<domain::OpaqueJson>();
   else if (billing.state == DocumentState::kValue)
     patch.billing_info = std::optional<domain::OpaqueJson>(billing.text);
-  if (Sets(body, "status"))
+  if (body.Sets("status"))
     patch.status = ReadStatus(body);
   body.Finish();
   app::ThrowIfInvalid(std::move(errors));

@@ -36,12 +36,8 @@ std::optional<domain::CampaignStatus> ReadStatus(ObjectReader& body, Presence pr
 /// Reads a member a PATCH may set but never clear: absent leaves it, null is refused.
 template <typename Read>
 auto Settable(ObjectReader& body, std::string_view name, Read read) -> decltype(read()) {
-  if (!body.Has(name))
+  if (!body.Sets(name))
     return std::nullopt;
-  if (body.IsNull(name)) {
-    body.Fail(name, "cannot be null");
-    return std::nullopt;
-  }
   return read();
 }
 

@@ -73,6 +73,16 @@ bool ObjectReader::IsNull(std::string_view name) {
   return true;
 }
 
+bool ObjectReader::Sets(std::string_view name) {
+  if (!Has(name))
+    return false;
+  if (IsNull(name)) {
+    Fail(name, "cannot be null");
+    return false;
+  }
+  return true;
+}
+
 const nlohmann::json* ObjectReader::Member(std::string_view name, Presence presence) {
   read_.emplace(name);
   const auto it = object_.find(name);

@@ -33,6 +33,9 @@ class ObjectReader {
   bool Has(std::string_view name) const;
   /// True when the member is present and null (a PATCH clearing a nullable field).
   bool IsNull(std::string_view name);
+  /// True when a PATCH gives the member a value; a null, for a field that can be changed but
+  /// never cleared, is recorded as "cannot be null".
+  bool Sets(std::string_view name);
 
   std::optional<std::string> Text(std::string_view name, std::size_t max_length, Presence presence);
   /// Text that may be empty (descriptions).

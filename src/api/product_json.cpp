@@ -71,12 +71,8 @@ app::ProductPatch ReadProductPatch(std::string_view text) {
   TakeReadOnly(json, kImmutable, errors);
   ObjectReader body(json, "", errors);
   app::ProductPatch patch;
-  if (body.Has("name")) {
-    if (body.IsNull("name"))
-      body.Fail("name", "cannot be null");
-    else
-      patch.name = body.Text("name", kMaxName, Presence::kRequired);
-  }
+  if (body.Sets("name"))
+    patch.name = body.Text("name", kMaxName, Presence::kRequired);
   patch.description =
       Nullable(body, "description", [&] { return ReadDescription(body, Presence::kRequired); });
   patch.category = Nullable(

@@ -25,18 +25,6 @@ std::optional<domain::VideoStatus> ReadStatus(ObjectReader& body, Presence prese
                                               domain::AllowedValues<domain::VideoStatus>());
 }
 
-/// True when a PATCH sends the member with a value; a null for a field that cannot be cleared
-/// is recorded as an error.
-bool Given(ObjectReader& body, std::string_view name) {
-  if (!body.Has(name))
-    return false;
-  if (body.IsNull(name)) {
-    body.Fail(name, "cannot be null");
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 nlohmann::json VideoJson(const domain::Video& video) {
@@ -80,9 +68,9 @@ app::VideoPatch ReadVideoPatch(std::string_view text) {
     errors.push_back({"/metadata", "cannot be null; send {} for no metadata"});
   ObjectReader body(json, "", errors);
   app::VideoPatch patch;
-  if (Given(body, "title"))
+  if (body.Sets("title"))
     patch.title = body.Text("title", domain::kMaxVideoTitle, Presence::kRequired);
-  if (Given(body, "duration"))
+  if (body.Sets("duration"))
     patch.duration_ms = body.Seconds("duration", Presence::kRequired);
   if (body.Has("source_url")) {
     if (body.IsNull("source_url"))
@@ -92,7 +80,7 @@ app::VideoPatch ReadVideoPatch(std::string_view text) {
   }
   if (metadata.state == TakenDocument::State::kValue)
     patch.metadata = metadata.text;
-  if (Given(body, "status"))
+  if (body.Sets("status"))
     patch.status = ReadStatus(body, Presence::kRequired);
   body.Finish();
   app::ThrowIfInvalid(std::move(errors));
