@@ -12,7 +12,8 @@ const pg::Statement kAppend{"event_append", R"sql(
 
 domain::Uuid OutboxRows::Append(const app::NewEvent& event) {
   const domain::Uuid id = domain::Uuid::NewV7();
-  connection_.Execute(
+  // Nothing to read back: the INSERT travels with the transaction's next statement or COMMIT.
+  connection_.Defer(
       kAppend,
       pg::Params(id, event.type, event.aggregate_type, event.aggregate_id, event.data.dump(),
                  EnvelopeMetadata(event, context_, settings_).dump(), context_.principal.id));

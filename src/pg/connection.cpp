@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pg/errors.hpp"
@@ -84,6 +86,10 @@ Result Connection::Check(PGresult* raw) {
 }
 
 Result Connection::Execute(std::string_view sql, const Params& params) {
+  if (HasDeferred()) {
+    Defer(sql, params);
+    return SendDeferred();
+  }
   const std::string text(sql);
   const std::vector<const char*> values = params.Pointers();
   return Check(PQexecParams(conn_.get(), text.c_str(), params.Count(), nullptr, values.data(),
@@ -91,6 +97,10 @@ Result Connection::Execute(std::string_view sql, const Params& params) {
 }
 
 Result Connection::Execute(const Statement& statement, const Params& params) {
+  if (HasDeferred()) {
+    Defer(statement, params);
+    return SendDeferred();
+  }
   const std::string name(statement.name);
   if (!prepared_.contains(statement.name)) {
     const std::string text(statement.sql);
@@ -103,12 +113,100 @@ Result Connection::Execute(const Statement& statement, const Params& params) {
 }
 
 Result Connection::ExecuteScript(std::string_view sql) {
+  if (HasDeferred())
+    SendDeferred();  // the simple protocol cannot join a pipeline: one more round trip
   const std::string text(sql);
   return Check(PQexec(conn_.get(), text.c_str()));
 }
 
+void Connection::Defer(std::string_view sql, Params params) {
+  deferred_.push_back({{}, std::string(sql), std::move(params)});
+}
+
+void Connection::Defer(const Statement& statement, Params params) {
+  deferred_.push_back({statement.name, std::string(statement.sql), std::move(params)});
+}
+
+// Sends every queued statement and a Sync in one write, then reads the answers: one round trip
+// however many statements. Returns the last statement's result and throws the first error.
+Result Connection::SendDeferred() {
+  const std::vector<Deferred> batch = std::exchange(deferred_, {});
+  PGconn* conn = conn_.get();
+  if (PQenterPipelineMode(conn) == 0)
+    ThrowError(DetailsOf(nullptr, conn));
+  Result last(nullptr);
+  try {
+    // One entry per command sent, in order: the name it prepares, or empty for an execution.
+    std::vector<std::string_view> commands;
+    for (const Deferred& statement : batch)
+      SendOne(statement, commands);
+    if (PQpipelineSync(conn) == 0)
+      ThrowError(DetailsOf(nullptr, conn));
+    last = ReadPipelineResults(commands);
+  } catch (...) {
+    // Fails when answers are still pending (a broken link): IsOpen then reports the connection
+    // unusable and the pool discards it.
+    PQexitPipelineMode(conn);
+    throw;
+  }
+  PQexitPipelineMode(conn);
+  return last;
+}
+
+void Connection::SendOne(const Deferred& statement, std::vector<std::string_view>& commands) {
+  PGconn* conn = conn_.get();
+  const std::vector<const char*> values = statement.params.Pointers();
+  const int count = statement.params.Count();
+  int sent = 1;
+  if (statement.name.empty()) {
+    sent = PQsendQueryParams(conn, statement.sql.c_str(), count, nullptr, values.data(), nullptr,
+                             nullptr, 0);
+  } else {
+    const std::string name(statement.name);
+    if (!prepared_.contains(statement.name)) {
+      sent = PQsendPrepare(conn, name.c_str(), statement.sql.c_str(), 0, nullptr);
+      commands.push_back(statement.name);
+    }
+    sent = sent != 0
+               ? PQsendQueryPrepared(conn, name.c_str(), count, values.data(), nullptr, nullptr, 0)
+               : 0;
+  }
+  if (sent == 0)
+    ThrowError(DetailsOf(nullptr, conn));
+  commands.emplace_back();
+}
+
+Result Connection::ReadPipelineResults(const std::vector<std::string_view>& commands) {
+  PGconn* conn = conn_.get();
+  std::optional<ErrorDetails> failure;
+  Result last(nullptr);
+  for (const std::string_view prepares : commands) {
+    PGresult* raw = PQgetResult(conn);
+    if (raw == nullptr)  // every command answers before its end marker: the link is gone
+      ThrowError(DetailsOf(nullptr, conn));
+    Result result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (!prepares.empty())
+        prepared_.insert(prepares);
+      last = std::move(result);
+    } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
+      failure = DetailsOf(raw, conn);
+    }
+    while (PGresult* end = PQgetResult(conn))  // normally none: NULL ends the command
+      PQclear(end);
+  }
+  const Result sync(PQgetResult(conn));
+  if (PQresultStatus(sync.Native()) != PGRES_PIPELINE_SYNC)
+    ThrowError(DetailsOf(nullptr, conn));
+  if (failure)
+    ThrowError(*failure);
+  return last;
+}
+
 bool Connection::IsOpen() const {
-  return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK;
+  return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK &&
+         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
 }
 
 bool Connection::IsAlive() {

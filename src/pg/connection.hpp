@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "pg/params.hpp"
 #include "pg/result.hpp"
@@ -43,6 +44,16 @@ class Connection {
   /// as migrations. Returns the last statement's result.
   Result ExecuteScript(std::string_view sql);
 
+  /// Queues a statement whose result the caller does not need (BEGIN, an outbox INSERT). It
+  /// travels with the next Execute or ExecuteScript in the same round trip (libpq pipeline
+  /// mode), in order, and that call throws its error, if any: the server then skips the
+  /// statements after it.
+  void Defer(std::string_view sql, Params params = Params());
+  void Defer(const Statement& statement, Params params = Params());
+  /// Forgets the queued statements (they were never sent).
+  void DropDeferred() { deferred_.clear(); }
+  bool HasDeferred() const { return !deferred_.empty(); }
+
   /// True while libpq believes the connection is usable.
   bool IsOpen() const;
   /// Checks without a round trip whether the server closed the socket meanwhile (for example
@@ -56,11 +67,23 @@ class Connection {
   PGconn* Native() const { return conn_.get(); }
 
  private:
+  /// A statement waiting for the next round trip. `name` views a Statement's name (static
+  /// storage); empty for an unnamed statement.
+  struct Deferred {
+    std::string_view name;
+    std::string sql;
+    Params params;
+  };
+
   explicit Connection(PGconn* conn);
   Result Check(PGresult* result);
+  Result SendDeferred();
+  void SendOne(const Deferred& statement, std::vector<std::string_view>& commands);
+  Result ReadPipelineResults(const std::vector<std::string_view>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   std::unordered_set<std::string_view> prepared_;
+  std::vector<Deferred> deferred_;
 };
 
 }  // namespace nedlia::pg

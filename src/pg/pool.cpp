@@ -61,7 +61,8 @@ PooledConnection Pool::Acquire() {
 }
 
 void Pool::Release(Connection connection) {
-  const bool reusable = connection.IsOpen() && !connection.InTransaction();
+  const bool reusable =
+      connection.IsOpen() && !connection.InTransaction() && !connection.HasDeferred();
   std::lock_guard lock(mutex_);
   if (reusable && !closed_) {
     idle_.push_back(std::move(connection));

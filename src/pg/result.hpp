@@ -104,6 +104,8 @@ class Result {
   Row operator[](int row) const { return Row(result_, row); }
   /// The only row; throws std::logic_error when there is not exactly one.
   Row Single() const;
+  /// The libpq handle (null for an empty Result).
+  const PGresult* Native() const { return result_.get(); }
 
   class Iterator {
    public:

@@ -27,11 +27,14 @@ const char* BeginStatement(const TransactionOptions& options) {
 
 Transaction::Transaction(Connection& connection, const TransactionOptions& options)
     : connection_(connection) {
-  connection_.ExecuteScript(BeginStatement(options));
+  // BEGIN travels with the first statement, saving a round trip.
+  connection_.Defer(BeginStatement(options));
 }
 
 Transaction::~Transaction() {
-  if (finished_ || !connection_.IsOpen())
+  // Statements still queued were never sent: the server knows nothing of them.
+  connection_.DropDeferred();
+  if (finished_ || !connection_.IsOpen() || !connection_.InTransaction())
     return;
   try {
     connection_.ExecuteScript("ROLLBACK");
@@ -42,17 +45,22 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  finished_ = true;
   try {
-    connection_.ExecuteScript("COMMIT");
+    // With whatever is still queued (an outbox INSERT): one round trip. A queued statement
+    // that fails aborts the pipeline, so COMMIT is skipped and its error thrown here.
+    connection_.Execute(std::string_view("COMMIT"));
+    finished_ = true;
   } catch (const ConnectionLost& error) {
+    finished_ = true;
     throw TransactionInDoubt(error.Details());
   }
 }
 
 void Transaction::Rollback() {
   finished_ = true;
-  connection_.ExecuteScript("ROLLBACK");
+  connection_.DropDeferred();
+  if (connection_.InTransaction())
+    connection_.ExecuteScript("ROLLBACK");
 }
 
 namespace detail {

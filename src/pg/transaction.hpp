@@ -18,7 +18,8 @@ struct TransactionOptions {
   int max_attempts = 5;  ///< RunInTransaction gives up after this many retryable failures
 };
 
-/// BEGIN on construction, ROLLBACK on destruction unless Commit() succeeded.
+/// BEGIN on construction (sent with the first statement), ROLLBACK on destruction unless
+/// Commit() succeeded.
 class Transaction {
  public:
   Transaction(Connection& connection, const TransactionOptions& options);

@@ -96,6 +96,46 @@ TEST_F(ConnectionTest, PreparedStatementIsReusedAcrossCalls) {
   EXPECT_EQ(prepared.Single()[0].As<std::int64_t>(), 1);
 }
 
+TEST_F(ConnectionTest, DeferredStatementsRunInOrderWithTheNextExecute) {
+  CreateScratchTables();
+  const Statement insert{"insert_parent", "INSERT INTO parent VALUES ($1, $2)"};
+  connection_.Defer(insert, Params(2, "two"));
+  connection_.Defer("UPDATE parent SET name = name || '!' WHERE id = $1", Params(2));
+  EXPECT_TRUE(connection_.HasDeferred());
+  EXPECT_EQ(
+      connection_.Execute("SELECT name FROM parent WHERE id = 2").Single()[0].As<std::string>(),
+      "two!");
+  EXPECT_FALSE(connection_.HasDeferred());
+  // Prepared inside the pipeline, reused outside it.
+  connection_.Execute(insert, Params(3, "three"));
+  EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 3);
+}
+
+TEST_F(ConnectionTest, DeferredFailureIsThrownByTheNextExecuteAndSkipsTheRest) {
+  CreateScratchTables();
+  connection_.Defer("INSERT INTO parent VALUES (1, 'again')");  // duplicate key
+  connection_.Defer("INSERT INTO parent VALUES (4, 'four')");
+  EXPECT_THROW(connection_.Execute("INSERT INTO parent VALUES (5, 'five')"), UniqueViolation);
+  EXPECT_TRUE(connection_.IsOpen());  // out of pipeline mode, usable again
+  EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 1);
+}
+
+TEST_F(ConnectionTest, DroppedDeferredStatementsAreNeverSent) {
+  CreateScratchTables();
+  connection_.Defer("INSERT INTO parent VALUES (6, 'six')");
+  connection_.DropDeferred();
+  EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 1);
+}
+
+TEST_F(ConnectionTest, ScriptSendsTheDeferredStatementsFirst) {
+  CreateScratchTables();
+  connection_.Defer("INSERT INTO parent VALUES (7, 'seven')");
+  connection_.ExecuteScript("UPDATE parent SET name = 'SEVEN' WHERE id = 7");
+  EXPECT_EQ(
+      connection_.Execute("SELECT name FROM parent WHERE id = 7").Single()[0].As<std::string>(),
+      "SEVEN");
+}
+
 TEST_F(ConnectionTest, UniqueViolationCarriesTheConstraintName) {
   CreateScratchTables();
   try {

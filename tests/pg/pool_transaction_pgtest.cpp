@@ -112,6 +112,49 @@ TEST_F(PoolTest, ExceptionInsideTheTransactionRollsItBack) {
   EXPECT_EQ(Count(), 0);
 }
 
+TEST_F(PoolTest, DeferredWriteCommitsWithTheTransaction) {
+  Pool pool = MakePool(1);
+  RunInTransaction(pool, {}, [](Transaction& tx) {
+    tx.Conn().Defer("UPDATE counter SET n = 8 WHERE id = 1");  // sent with BEGIN and COMMIT
+  });
+  EXPECT_EQ(Count(), 8);
+}
+
+TEST_F(PoolTest, DeferredWriteThatFailsAtCommitCommitsNothing) {
+  Pool pool = MakePool(1);
+  EXPECT_THROW(RunInTransaction(pool, {},
+                                [](Transaction& tx) {
+                                  tx.Execute("UPDATE counter SET n = 9 WHERE id = 1");
+                                  tx.Conn().Defer("INSERT INTO counter VALUES (1, 1)");
+                                }),
+               UniqueViolation);
+  EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(pool.OpenCount(), 1u);  // rolled back and returned, not discarded
+  auto connection = pool.Acquire();
+  EXPECT_FALSE(connection->InTransaction());
+}
+
+TEST_F(PoolTest, TransactionThatNeverRanAStatementSendsNothing) {
+  Pool pool = MakePool(1);
+  auto connection = pool.Acquire();
+  {
+    Transaction transaction(*connection, {});
+    transaction.Conn().Defer("UPDATE counter SET n = 10 WHERE id = 1");
+  }
+  EXPECT_FALSE(connection->HasDeferred());
+  EXPECT_FALSE(connection->InTransaction());
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(PoolTest, ReadOnlyTransactionRefusesWritesWithBeginPipelined) {
+  Pool pool = MakePool(1);
+  const TransactionOptions read_only{.read_only = true};
+  EXPECT_THROW(RunInTransaction(pool, read_only,
+                                [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 11"); }),
+               Error);
+  EXPECT_EQ(Count(), 0);
+}
+
 TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
   Pool pool = MakePool(4);
   constexpr int kThreads = 4;
