@@ -9,8 +9,12 @@ namespace {
 
 const std::string kColumns =
     "id, name, role, advertiser_id, " + EpochMs("created_at") + ", " + EpochMs("revoked_at");
-const std::string kFindActiveSql =
-    "SELECT " + kColumns + " FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL";
+// A key bound to an advertiser dies with it: deleting the advertiser revokes its keys in
+// effect (suspension does not; a suspended advertiser may still read its data).
+const std::string kFindActiveSql = "SELECT " + kColumns + R"sql( FROM api_keys k
+    WHERE secret_hash = $1 AND revoked_at IS NULL
+      AND NOT EXISTS (SELECT FROM advertisers a
+                      WHERE a.id = k.advertiser_id AND a.deleted_at IS NOT NULL))sql";
 const std::string kInsertSql =
     "INSERT INTO api_keys (id, name, role, advertiser_id, secret_hash) VALUES ($1, $2, $3, $4, "
     "$5) RETURNING " +

@@ -392,6 +392,15 @@ TEST_F(AdvertisersApiTest, DeleteNeedsTheCurrentVersionAndEmitsItsEvent) {
   EXPECT_EQ(Count("SELECT count(*) FROM advertisers WHERE deleted_at IS NOT NULL"), 1);
 }
 
+TEST_F(AdvertisersApiTest, KeysOfADeletedAdvertiserStopWorking) {
+  const std::string id = Create();
+  const std::string key = api_.AdvertiserKey(id);
+  EXPECT_EQ(api_.Call("GET", "/v1/advertisers/" + id, std::nullopt, {}, key).status, 200);
+  ASSERT_EQ(Delete(id, 1).status, 204);
+  const auto reply = api_.Call("GET", "/v1/products", std::nullopt, {}, key);
+  EXPECT_EQ(reply.status, 401) << reply.raw;
+}
+
 TEST_F(AdvertisersApiTest, DeleteIsRefusedWhileLiveProductsOrCampaignsRemain) {
   const std::string id = Create();
   const std::string product = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + id +
