@@ -112,12 +112,16 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
     pg::Connection connection = ConnectOrExplain(url);
     CheckSchemaIsAtHead(settings, connection);
   }
-  // Requests are bounded in time as well as size: no statement runs longer than 10 s.
+  // Requests are bounded in time as well as size: a request's database work (waiting for a
+  // connection included) is cancelled after request_timeout_ms. The same statement_timeout on
+  // every connection bounds the maintenance loop's statements and backs up the watchdog.
+  const std::chrono::milliseconds request_timeout(settings.request_timeout_ms);
   pg::Pool pool(pg::PoolOptions{.url = url,
                                 .max_size = static_cast<std::size_t>(settings.db_pool_size),
-                                .statement_timeout = std::chrono::seconds(10)});
+                                .statement_timeout = request_timeout});
   store::PgDatabase database(
-      pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION});
+      pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
+      request_timeout);
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6));
   api::Api api(database, [&pool] { return ProbeDatabase(pool); });
 

@@ -16,8 +16,9 @@ struct Settings {
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
   int http_threads = 1;                     ///< NEDLIA_HTTP_THREADS: network I/O threads
   int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
-  std::filesystem::path migrations_dir;     ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
-  std::string log_level = "info";           ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
+  int request_timeout_ms = 15000;        ///< NEDLIA_REQUEST_TIMEOUT_MS: database time per request
+  std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
+  std::string log_level = "info";        ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.

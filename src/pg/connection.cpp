@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,6 +68,7 @@ Connection Connection::Open(const std::string& url, std::chrono::seconds connect
     throw ConnectionLost(ClientError(TrimmedMessage(PQerrorMessage(connection.conn_.get()))));
   }
   PQsetNoticeReceiver(connection.conn_.get(), &LogNotice, nullptr);
+  connection.cancel_.reset(PQgetCancel(connection.conn_.get()));
   return connection;
 }
 
@@ -202,6 +204,13 @@ Result Connection::ReadPipelineResults(const std::vector<std::string_view>& comm
   if (failure)
     ThrowError(*failure);
   return last;
+}
+
+void Connection::RequestCancel() {
+  cancelled_->store(true);
+  std::array<char, 256> error{};
+  if (cancel_ == nullptr || PQcancel(cancel_.get(), error.data(), error.size()) == 0)
+    spdlog::warn("could not cancel a statement: {}", error.data());
 }
 
 bool Connection::IsOpen() const {

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -63,6 +64,11 @@ class Connection {
   bool InTransaction() const;
   /// The server's version as an integer (150004 for 15.4).
   int ServerVersion() const { return PQserverVersion(conn_.get()); }
+  /// Asks the server to cancel the statement running now (if any); callable from any thread
+  /// while another uses the connection. The request may land after that statement has ended,
+  /// on a later one, so a connection cancelled this way is never reused (see WasCancelled).
+  void RequestCancel();
+  bool WasCancelled() const { return cancelled_->load(); }
   /// The native handle, for LISTEN/NOTIFY and COPY.
   PGconn* Native() const { return conn_.get(); }
 
@@ -82,6 +88,9 @@ class Connection {
   Result ReadPipelineResults(const std::vector<std::string_view>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_{nullptr, &PQfreeCancel};
+  // On the heap, so that the connection stays movable.
+  std::unique_ptr<std::atomic<bool>> cancelled_ = std::make_unique<std::atomic<bool>>(false);
   std::unordered_set<std::string_view> prepared_;
   std::vector<Deferred> deferred_;
 };

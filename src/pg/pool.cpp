@@ -1,5 +1,6 @@
 #include "pg/pool.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "pg/errors.hpp"
@@ -23,8 +24,13 @@ Pool::~Pool() {
 }
 
 PooledConnection Pool::Acquire() {
+  return Acquire(std::chrono::steady_clock::time_point::max());
+}
+
+PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = std::min(started + options_.acquire_timeout, not_after);
   for (;;) {
     if (closed_)
       throw PoolExhausted("the connection pool is closed");
@@ -39,8 +45,9 @@ PooledConnection Pool::Acquire() {
       break;
     if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.max_size) {
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
       throw PoolExhausted("no database connection became free within " +
-                          std::to_string(options_.acquire_timeout.count()) + " ms");
+                          std::to_string(waited.count()) + " ms");
     }
   }
   ++open_;  // reserve the slot, then connect without holding the lock
@@ -61,8 +68,8 @@ PooledConnection Pool::Acquire() {
 }
 
 void Pool::Release(Connection connection) {
-  const bool reusable =
-      connection.IsOpen() && !connection.InTransaction() && !connection.HasDeferred();
+  const bool reusable = connection.IsOpen() && !connection.InTransaction() &&
+                        !connection.HasDeferred() && !connection.WasCancelled();
   std::lock_guard lock(mutex_);
   if (reusable && !closed_) {
     idle_.push_back(std::move(connection));

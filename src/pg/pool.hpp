@@ -31,7 +31,8 @@ class PoolExhausted : public std::runtime_error {
 class Pool;
 
 /// A connection borrowed from a Pool; returned when destroyed. A connection left broken or
-/// inside a transaction is discarded rather than handed to the next caller.
+/// inside a transaction, or whose statement was cancelled, is discarded rather than handed to
+/// the next caller.
 class PooledConnection {
  public:
   PooledConnection(Pool& pool, Connection connection)
@@ -62,6 +63,8 @@ class Pool {
 
   /// Waits up to acquire_timeout for a connection; throws PoolExhausted or ConnectionLost.
   PooledConnection Acquire();
+  /// The same, waiting no later than `not_after` either.
+  PooledConnection Acquire(std::chrono::steady_clock::time_point not_after);
   /// Closes idle connections and makes further Acquire calls fail; borrowed ones close on return.
   void Close();
 

@@ -65,11 +65,14 @@ void Transaction::Rollback() {
 
 namespace detail {
 
-void BackoffBeforeRetry(int attempt) {
+void BackoffBeforeRetry(int attempt, std::chrono::steady_clock::time_point deadline) {
   thread_local std::mt19937 engine{std::random_device{}()};
   const int ceiling_ms = std::min(200, 5 << std::min(attempt, 6));
   std::uniform_int_distribution<int> jitter(0, ceiling_ms);
-  std::this_thread::sleep_for(std::chrono::milliseconds(jitter(engine)));
+  const auto wake = std::chrono::steady_clock::now() + std::chrono::milliseconds(jitter(engine));
+  if (wake >= deadline)
+    throw QueryCanceled(ClientError("no time left to retry the transaction"));
+  std::this_thread::sleep_until(wake);
 }
 
 }  // namespace detail

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "pg/connection.hpp"
+#include "pg/deadline_watchdog.hpp"
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
 
@@ -16,6 +17,10 @@ struct TransactionOptions {
   IsolationLevel isolation = IsolationLevel::kReadCommitted;
   bool read_only = false;
   int max_attempts = 5;  ///< RunInTransaction gives up after this many retryable failures
+  /// RunInTransaction waits for a connection until then at most and starts no attempt after
+  /// it; with `watchdog`, the statement running when it passes is cancelled (QueryCanceled).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  DeadlineWatchdog* watchdog = nullptr;
 };
 
 /// BEGIN on construction (sent with the first statement), ROLLBACK on destruction unless
@@ -48,8 +53,9 @@ class Transaction {
 };
 
 namespace detail {
-/// Waits before attempt n (1-based): exponential backoff with full jitter, capped at ~200 ms.
-void BackoffBeforeRetry(int attempt);
+/// Waits before attempt n (1-based): exponential backoff with full jitter, capped at ~200 ms
+/// and at the deadline; throws QueryCanceled when the deadline has passed.
+void BackoffBeforeRetry(int attempt, std::chrono::steady_clock::time_point deadline);
 }  // namespace detail
 
 /// Runs fn(Transaction&) in a transaction on a pooled connection and commits. Serialization
@@ -62,7 +68,8 @@ auto RunInTransaction(Pool& pool, const TransactionOptions& options, Fn&& fn)
     -> std::invoke_result_t<Fn&, Transaction&> {
   for (int attempt = 1;; ++attempt) {
     try {
-      PooledConnection connection = pool.Acquire();
+      PooledConnection connection = pool.Acquire(options.deadline);
+      const DeadlineWatchdog::Watch watch(options.watchdog, *connection, options.deadline);
       Transaction transaction(*connection, options);
       if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Transaction&>>) {
         fn(transaction);
@@ -76,7 +83,7 @@ auto RunInTransaction(Pool& pool, const TransactionOptions& options, Fn&& fn)
     } catch (const Error& error) {
       if (!error.IsRetryable() || attempt >= options.max_attempts)
         throw;
-      detail::BackoffBeforeRetry(attempt);
+      detail::BackoffBeforeRetry(attempt, options.deadline);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "store/pg_database.hpp"
 
 #include <optional>
+#include <string>
 
 #include "app/errors.hpp"
 #include "events/outbox_rows.hpp"
@@ -59,7 +60,8 @@ class PgTransaction : public app::Transaction {
 
 /// Database trouble the client can only wait out becomes kUnavailable; the rest propagates.
 template <class Fn>
-void TranslatingUnavailable(Fn&& fn) {
+void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
+                            std::chrono::milliseconds timeout, Fn&& fn) {
   try {
     fn();
   } catch (const pg::ConnectionLost&) {
@@ -71,6 +73,10 @@ void TranslatingUnavailable(Fn&& fn) {
     throw app::Error(app::ErrorKind::kUnavailable,
                      "the request kept colliding with concurrent ones; retry it");
   } catch (const pg::QueryCanceled&) {
+    if (pg::DeadlineWatchdog::Clock::now() >= deadline) {
+      throw app::Error(app::ErrorKind::kUnavailable, "the request did not finish within " +
+                                                         std::to_string(timeout.count()) + " ms");
+    }
     throw app::Error(app::ErrorKind::kUnavailable, "the database took too long to answer");
   }
 }
@@ -79,8 +85,10 @@ void TranslatingUnavailable(Fn&& fn) {
 
 void PgDatabase::Write(const app::CallContext& context,
                        const std::function<void(app::Transaction&)>& work) {
-  TranslatingUnavailable([&] {
-    pg::RunInTransaction(pool_, {}, [&](pg::Transaction& transaction) {
+  const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
+  TranslatingUnavailable(deadline, request_timeout_, [&] {
+    const pg::TransactionOptions options{.deadline = deadline, .watchdog = &watchdog_};
+    pg::RunInTransaction(pool_, options, [&](pg::Transaction& transaction) {
       PgTransaction tx(transaction.Conn(), context, envelope_);
       work(tx);
     });
@@ -89,9 +97,11 @@ void PgDatabase::Write(const app::CallContext& context,
 
 void PgDatabase::Read(const std::function<void(app::Transaction&)>& work) {
   static const app::CallContext kReader{};
-  TranslatingUnavailable([&] {
+  const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
+  TranslatingUnavailable(deadline, request_timeout_, [&] {
     // One statement per read in autocommit: a snapshot of its own, no BEGIN/COMMIT round trips.
-    pg::PooledConnection connection = pool_.Acquire();
+    pg::PooledConnection connection = pool_.Acquire(deadline);
+    const pg::DeadlineWatchdog::Watch watch(&watchdog_, *connection, deadline);
     PgTransaction tx(*connection, kReader, envelope_);
     work(tx);
   });

@@ -2,6 +2,7 @@
 
 #include "app/ports/database.hpp"
 #include "events/envelope.hpp"
+#include "pg/deadline_watchdog.hpp"
 #include "pg/pool.hpp"
 
 namespace nedlia::store {
@@ -9,8 +10,11 @@ namespace nedlia::store {
 /// The application's Database port over a PostgreSQL connection pool.
 class PgDatabase : public app::Database {
  public:
-  PgDatabase(pg::Pool& pool, events::EnvelopeSettings envelope)
-      : pool_(pool), envelope_(std::move(envelope)) {}
+  /// Each Write or Read may take `request_timeout` at most, waiting for a connection
+  /// included: then its statement is cancelled and it fails with kUnavailable.
+  PgDatabase(pg::Pool& pool, events::EnvelopeSettings envelope,
+             std::chrono::milliseconds request_timeout = std::chrono::seconds(15))
+      : pool_(pool), envelope_(std::move(envelope)), request_timeout_(request_timeout) {}
 
   void Write(const app::CallContext& context,
              const std::function<void(app::Transaction&)>& work) override;
@@ -19,6 +23,8 @@ class PgDatabase : public app::Database {
  private:
   pg::Pool& pool_;
   events::EnvelopeSettings envelope_;
+  std::chrono::milliseconds request_timeout_;
+  pg::DeadlineWatchdog watchdog_;
 };
 
 }  // namespace nedlia::store

@@ -201,6 +201,53 @@ TEST_F(PoolTest, StatementTimeoutBoundsEveryPooledConnection) {
   EXPECT_EQ(connection->Execute("SHOW statement_timeout").Single()[0].As<std::string>(), "100ms");
 }
 
+TEST_F(PoolTest, WatchdogCancelsTheStatementRunningAtTheDeadlineAndThePoolDropsIt) {
+  Pool pool = MakePool(1);
+  DeadlineWatchdog watchdog;
+  const auto deadline = DeadlineWatchdog::Clock::now() + std::chrono::milliseconds(200);
+  const TransactionOptions options{.deadline = deadline, .watchdog = &watchdog};
+  const auto started = DeadlineWatchdog::Clock::now();
+  EXPECT_THROW(RunInTransaction(pool, options,
+                                [](Transaction& tx) {
+                                  tx.Execute("UPDATE counter SET n = 12");
+                                  tx.Execute("SELECT pg_sleep(5)");
+                                }),
+               QueryCanceled);
+  EXPECT_LT(DeadlineWatchdog::Clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(pool.OpenCount(), 0u);  // a cancel may land late: never reused
+}
+
+TEST_F(PoolTest, WatchThatEndsBeforeItsDeadlineCancelsNothing) {
+  Pool pool = MakePool(1);
+  DeadlineWatchdog watchdog;
+  const auto deadline = DeadlineWatchdog::Clock::now() + std::chrono::milliseconds(100);
+  RunInTransaction(pool, {.deadline = deadline, .watchdog = &watchdog},
+                   [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 13"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto connection = pool.Acquire();
+  EXPECT_FALSE(connection->WasCancelled());
+  EXPECT_EQ(connection->Execute("SELECT pg_sleep(0.05), 1").Single()[1].As<int>(), 1);
+  EXPECT_EQ(Count(), 13);
+}
+
+TEST_F(PoolTest, NoAttemptStartsAfterTheDeadline) {
+  Pool pool = MakePool(1);
+  int attempts = 0;
+  const TransactionOptions options{
+      .max_attempts = 100,
+      .deadline = DeadlineWatchdog::Clock::now() + std::chrono::milliseconds(150)};
+  EXPECT_THROW(RunInTransaction(pool, options,
+                                [&](Transaction& tx) {
+                                  ++attempts;
+                                  tx.Execute("SELECT 1");
+                                  throw SerializationFailure(ClientError("again"));
+                                }),
+               QueryCanceled);
+  EXPECT_GT(attempts, 1);
+  EXPECT_LT(attempts, 100);
+}
+
 TEST_F(PoolTest, ClosedPoolRefusesToLend) {
   Pool pool = MakePool(1);
   pool.Close();

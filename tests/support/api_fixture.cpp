@@ -10,9 +10,9 @@
 namespace nedlia::testing {
 
 struct ApiFixture::Parts {
-  explicit Parts(const std::string& url)
+  Parts(const std::string& url, std::chrono::milliseconds request_timeout)
       : pool({.url = url, .max_size = 8}),
-        database(pool, {.environment = "test", .platform_version = "test"}),
+        database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         api(
             database, [] { return std::nullopt; }, std::chrono::milliseconds(0)),
         server({.host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 8},
@@ -47,7 +47,8 @@ std::string ApiReply::ErrorPointers() const {
   return pointers;
 }
 
-ApiFixture::ApiFixture() : parts_(std::make_unique<Parts>(database_.Url())) {
+ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout)
+    : parts_(std::make_unique<Parts>(database_.Url(), request_timeout)) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
     admin_key_ = app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin").secret;
   });

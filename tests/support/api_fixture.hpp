@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +33,8 @@ struct ApiReply {
 /// the real middleware, the real PostgreSQL. Starts with one admin key.
 class ApiFixture {
  public:
-  ApiFixture();
+  /// `request_timeout`: the database time each request may take (store::PgDatabase).
+  explicit ApiFixture(std::chrono::milliseconds request_timeout = std::chrono::seconds(15));
   ~ApiFixture();
   ApiFixture(const ApiFixture&) = delete;
   ApiFixture& operator=(const ApiFixture&) = delete;

@@ -1,0 +1,55 @@
+#include "pg/deadline_watchdog.hpp"
+
+namespace nedlia::pg {
+
+DeadlineWatchdog::DeadlineWatchdog() : thread_([this] { Run(); }) {}
+
+DeadlineWatchdog::~DeadlineWatchdog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_one();
+  thread_.join();
+}
+
+DeadlineWatchdog::Watch::Watch(DeadlineWatchdog* watchdog, Connection& connection,
+                               Clock::time_point deadline)
+    : watchdog_(deadline == Clock::time_point::max() ? nullptr : watchdog) {
+  if (watchdog_ == nullptr)
+    return;
+  std::lock_guard lock(watchdog_->mutex_);
+  entry_ = watchdog_->entries_.emplace(deadline, &connection);
+  if (entry_ == watchdog_->entries_.begin())
+    watchdog_->changed_.notify_one();  // earlier than what the thread sleeps towards
+}
+
+DeadlineWatchdog::Watch::~Watch() {
+  if (watchdog_ == nullptr)
+    return;
+  // Under the lock: once this returns, the watchdog no longer touches the connection.
+  std::lock_guard lock(watchdog_->mutex_);
+  watchdog_->entries_.erase(entry_);
+}
+
+void DeadlineWatchdog::Run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    // Entries already cancelled (null) stay, at the front, until their Watch goes.
+    auto next = entries_.begin();
+    while (next != entries_.end() && next->second == nullptr)
+      ++next;
+    if (next == entries_.end()) {
+      changed_.wait(lock);
+    } else if (const Clock::time_point when = next->first; Clock::now() < when) {
+      changed_.wait_until(lock, when);  // a copy: the entry may go while we wait
+    } else {
+      // Under the lock, so that the owner cannot hand the connection back to the pool
+      // meanwhile.
+      next->second->RequestCancel();
+      next->second = nullptr;
+    }
+  }
+}
+
+}  // namespace nedlia::pg
