@@ -63,9 +63,7 @@ http::ServerOptions ServerOptionsFor(const Settings& settings, const ServeFlags&
   http::ServerOptions options;
   options.host = flags.host.value_or(settings.http_host);
   options.port = static_cast<std::uint16_t>(flags.port.value_or(settings.http_port));
-  options.io_threads = settings.http_threads;
-  // Handlers block on the database: more workers than connections would only queue on the pool.
-  options.worker_threads = settings.db_pool_size;
+  options.max_connections = static_cast<std::size_t>(settings.http_max_connections);
   return options;
 }
 

@@ -51,7 +51,7 @@ Settings Settings::FromEnvironment() {
   if (auto host = Env("NEDLIA_HTTP_HOST"))
     s.http_host = *host;
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);
-  s.http_threads = EnvInt("NEDLIA_HTTP_THREADS", s.http_threads, 1, 64);
+  s.http_max_connections = EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS", s.http_max_connections, 1, 100000);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
   s.request_timeout_ms = EnvInt("NEDLIA_REQUEST_TIMEOUT_MS", s.request_timeout_ms, 100, 600000);
   s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultMigrationsDir().string());

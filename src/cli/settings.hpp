@@ -14,7 +14,7 @@ struct Settings {
   int pg_port = 55432;                      ///< NEDLIA_PG_PORT: the managed cluster's TCP port
   std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
-  int http_threads = 1;                     ///< NEDLIA_HTTP_THREADS: network I/O threads
+  int http_max_connections = 1024;          ///< NEDLIA_HTTP_MAX_CONNECTIONS: a thread each
   int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
   int request_timeout_ms = 15000;        ///< NEDLIA_REQUEST_TIMEOUT_MS: database time per request
   std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)

@@ -1,16 +1,14 @@
-// The listener and the server's lifecycle: accept connections, hand each to a coroutine
-// session (session.cpp) on its own strand, and stop gracefully.
+// The listener and the server's lifecycle: accept connections, hand each to a session
+// (session.cpp) on a thread of its own (connection_threads.cpp), and stop gracefully.
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <optional>
-#include <thread>
+#include <string>
 #include <utility>
-#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,8 +19,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
+#include "http/connection_threads.hpp"
 #include "http/connection_tracker.hpp"
+#include "http/response.hpp"
 #include "http/session.hpp"
 
 namespace nedlia::http {
@@ -74,6 +75,7 @@ class Server::Impl {
  private:
   tcp::endpoint Endpoint();
   asio::awaitable<void> AcceptLoop();
+  void RefuseBusy(tcp::socket& socket);
   void WaitForSignal();
   void BeginShutdown();
   void FinishShutdown();
@@ -81,13 +83,15 @@ class Server::Impl {
   ServerOptions options_;
   Handler handler_;
   std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> finished_{false};  // Run has returned: nothing may be posted any more
-  // Declared before io_: sessions destroyed with io_ still unregister themselves.
+  std::atomic<bool> finished_{false};   // Run has returned: nothing may be posted any more
+  std::atomic<bool> abandoned_{false};  // the grace period ran out, or a second signal came
+  // Declared before io_: sessions destroyed late still unregister themselves.
   ConnectionTracker tracker_;
-  asio::io_context io_;
-  // Declared after io_, so destroyed (joined) first: a finishing handler posts back to io_.
-  asio::thread_pool workers_;
-  // Acceptor, grace timer and signals live on one strand, whichever io thread runs it.
+  // The listener, the grace timer and signals; run by Run's caller.
+  asio::io_context io_{1};
+  // Declared after io_ and tracker_, so destroyed (waited for) first: a finishing session
+  // unregisters from tracker_ and posts to io_.
+  ConnectionThreads connections_;
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::steady_timer grace_timer_;
@@ -103,8 +107,6 @@ Server::Impl::Impl(ServerOptions options, Handler handler)
           asio::post(control_, [this] { FinishShutdown(); });
         }
       }),
-      io_(std::max(1, options_.io_threads)),
-      workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))),
       control_(asio::make_strand(io_)),
       acceptor_(control_),
       grace_timer_(control_) {}
@@ -152,10 +154,10 @@ void Server::Impl::Start() {
 }
 
 asio::awaitable<void> Server::Impl::AcceptLoop() {
-  const SessionContext context{&options_, &handler_, &workers_, &tracker_};
+  const SessionContext context{&options_, &handler_, &tracker_};
   while (acceptor_.is_open()) {
-    // Each connection gets its own strand: with several io threads its steps never overlap.
-    tcp::socket socket(asio::make_strand(io_));
+    auto loop = ConnectionThreads::NewLoop();
+    tcp::socket socket(*loop);
     error_code ec;
     co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) {
@@ -167,22 +169,38 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    const auto executor = socket.get_executor();
-    asio::co_spawn(executor, ServeConnection(context, std::move(socket)), asio::detached);
+    if (tracker_.Count() >= options_.max_connections) {
+      RefuseBusy(socket);
+      continue;
+    }
+    connections_.Start(std::move(loop), std::move(socket), context);
   }
 }
 
+// Past max_connections: a short answer, written at once (a fresh socket's send buffer is
+// empty, so this does not block), then the connection is closed.
+void Server::Impl::RefuseBusy(tcp::socket& socket) {
+  static const std::string kBusy = [] {
+    const std::string body =
+        Response::Problem(503, "Service Unavailable", "too many connections").body;
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nServer: nedlia\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  spdlog::warn("refusing a connection: {} are open already", options_.max_connections);
+  error_code ignored;
+  asio::write(socket, asio::buffer(kBusy), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
 void Server::Impl::Run() {
-  std::vector<std::thread> extra_threads;
-  for (int i = 1; i < options_.io_threads; ++i) {
-    extra_threads.emplace_back([this] { io_.run(); });
-  }
   // Returns when there is no work left: the listener closed and every connection finished
-  // (or the grace period stopped io_ outright).
+  // (or the grace period stopped io_ outright, and the connections with it).
   io_.run();
-  for (std::thread& thread : extra_threads) {
-    thread.join();
-  }
+  // Abandoned handlers may still run: the destructor waits for them, Run does not.
+  if (!abandoned_)
+    connections_.WaitAll();
   finished_ = true;
   signals_.reset();
 }
@@ -201,6 +219,8 @@ void Server::Impl::WaitForSignal() {
     if (stop_requested_) {
       spdlog::warn("signal {} during shutdown: abandoning {} open connections", signal_number,
                    tracker_.Count());
+      abandoned_ = true;
+      connections_.StopAll();
       io_.stop();
       return;
     }
@@ -235,6 +255,8 @@ void Server::Impl::BeginShutdown() {
       return;  // every connection finished in time
     }
     spdlog::warn("shutdown grace period over: abandoning {} open connections", tracker_.Count());
+    abandoned_ = true;
+    connections_.StopAll();
     io_.stop();
   });
 }

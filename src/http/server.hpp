@@ -16,8 +16,9 @@ namespace nedlia::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";  ///< an IP address or a resolvable name
   std::uint16_t port = 8080;       ///< 0: an ephemeral port (see Server::Port)
-  int io_threads = 1;              ///< threads doing network I/O and HTTP parsing
-  int worker_threads = 4;          ///< threads running handlers, which may block on the database
+  /// Connections served at once, each on a thread of its own; one more is answered 503 and
+  /// closed.
+  std::size_t max_connections = 1024;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;  ///< a larger request body is answered 413
   /// Reading one request (from its first byte) or writing one response; on expiry the
   /// connection is closed.
@@ -43,11 +44,12 @@ class ServerError : public std::runtime_error {
   std::error_code code_;
 };
 
-/// An HTTP/1.1 server with keep-alive. Network I/O runs on io_threads; every request is handed
-/// to `handler` on a pool of worker_threads, so handlers may block. It answers by itself:
+/// An HTTP/1.1 server with keep-alive. Every connection is served on a thread of its own, which
+/// reads a request, runs `handler` and writes the answer: handlers may block (on the database)
+/// without holding up other connections, and a request crosses no thread. It answers by itself:
 /// 400 for a malformed request, 413 for a body over max_body_bytes, 431 for an oversized head,
-/// 501 for an unknown method, 500 when the handler throws. Every response carries
-/// Content-Length and "Server: nedlia".
+/// 501 for an unknown method, 500 when the handler throws, 503 past max_connections. Every
+/// response carries Content-Length and "Server: nedlia".
 class Server {
  public:
   Server(ServerOptions options, Handler handler);
@@ -55,7 +57,7 @@ class Server {
   Server& operator=(const Server&) = delete;
   Server(Server&&) = delete;
   Server& operator=(Server&&) = delete;
-  /// Waits for handlers still running on the workers; Run must have returned.
+  /// Waits for connection threads still finishing; Run must have returned.
   ~Server();
 
   /// Binds and listens; throws ServerError when that fails. Call once, before Run.
@@ -63,7 +65,8 @@ class Server {
   /// The port bound by Start (useful with port 0).
   std::uint16_t Port() const;
   /// Serves until Stop has finished; returns once every connection is closed or
-  /// shutdown_grace has passed. Call once.
+  /// shutdown_grace has passed (abandoned requests get no answer; their handlers finish
+  /// before the destructor returns). Call once.
   void Run();
   /// Run, with SIGINT or SIGTERM triggering Stop; a second signal abandons open requests.
   void RunUntilSignalled();

@@ -1,6 +1,6 @@
-// One HTTP/1.1 connection as a coroutine: read a request, run the handler on a worker thread,
-// write the response, repeat while keep-alive allows. Beast appears only here (and in
-// asio_impl.cpp, which compiles it).
+// One HTTP/1.1 connection as a coroutine on the connection's own thread: read a request, run
+// the handler right there (it may block), write the response, repeat while keep-alive allows. Beast
+// appears only here (and in asio_impl.cpp, which compiles it).
 #include "http/session.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -139,27 +139,6 @@ Response InvokeSafely(const Handler& handler, Request& request) {
   return Response::Problem(500, "Internal Server Error", "internal error");
 }
 
-// Runs the handler on a worker thread and completes on the caller's (strand) executor, so a
-// blocking handler never stalls network I/O. The tracked executor keeps io_context::run from
-// returning while the handler runs.
-template <typename CompletionToken>
-auto AsyncInvoke(SessionContext context, Request& request, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(Response)>(
-      [context, &request](auto completion) {
-        auto home = asio::prefer(asio::get_associated_executor(completion),
-                                 asio::execution::outstanding_work.tracked);
-        asio::post(*context.workers, [context, &request, home = std::move(home),
-                                      completion = std::move(completion)]() mutable {
-          Response response = InvokeSafely(*context.handler, request);
-          asio::dispatch(
-              home, [completion = std::move(completion), response = std::move(response)]() mutable {
-                std::move(completion)(std::move(response));
-              });
-        });
-      },
-      token);
-}
-
 void LogRequest(std::string_view method, const Request& request, int status,
                 Clock::time_point started) {
   const std::chrono::duration<double, std::milli> elapsed = Clock::now() - started;
@@ -186,6 +165,10 @@ class Session {
   asio::awaitable<Next> Respond(WireRequest message);
   asio::awaitable<bool> Write(WireResponse message);
   asio::awaitable<void> DrainBeforeClose();
+  /// True once the server stopped this connection's io_context (shutdown grace over).
+  bool Abandoned() {
+    return static_cast<asio::io_context&>(stream_.get_executor().context()).stopped();
+  }
 
   SessionContext context_;
   beast::tcp_stream stream_;
@@ -296,7 +279,10 @@ asio::awaitable<Next> Session::Respond(WireRequest message) {
   Request request = ToRequest(message, method.value_or(Method::kGet), remote_);
   Response response;
   if (method) {
-    response = co_await AsyncInvoke(context_, request, asio::use_awaitable);
+    response = InvokeSafely(*context_.handler, request);
+    if (Abandoned()) {
+      co_return Next::kClose;  // the server gave up on this request while it ran
+    }
   } else {
     response = Response::Problem(501, "Not Implemented", "this server does not support the method");
   }

@@ -6,7 +6,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "http/connection_tracker.hpp"
 #include "http/handler.hpp"
@@ -18,12 +17,12 @@ namespace nedlia::http {
 struct SessionContext {
   const ServerOptions* options;
   const Handler* handler;
-  boost::asio::thread_pool* workers;
   ConnectionTracker* tracker;
 };
 
 /// Serves HTTP/1.1 requests on `socket` until the peer closes, a timeout, a protocol error or
-/// shutdown. Spawn it on the socket's (strand) executor.
+/// shutdown, running the handler inline. Spawn it on the socket's executor, whose io_context
+/// runs on the connection's own thread.
 boost::asio::awaitable<void> ServeConnection(SessionContext context,
                                              boost::asio::ip::tcp::socket socket);
 

@@ -251,11 +251,8 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(second.new_connections, 0);
 }
 
-TEST_F(ServerTest, SlowHandlersRunInParallelOnTheWorkers) {
-  ServerOptions options = TestOptions();
-  options.io_threads = 2;  // connections on several strands at once
-  options.worker_threads = 8;
-  auto& server = Serve(options);
+TEST_F(ServerTest, SlowHandlersOnSeveralConnectionsRunInParallel) {
+  auto& server = Serve();
   const auto start = Clock::now();
   std::vector<std::future<long>> statuses;
   statuses.reserve(8);
@@ -269,6 +266,21 @@ TEST_F(ServerTest, SlowHandlersRunInParallelOnTheWorkers) {
     EXPECT_EQ(status.get(), 200);
   }
   EXPECT_LT(Since(start), 1000ms) << "8 requests of 200 ms each, one after another, take 1.6 s";
+}
+
+TEST_F(ServerTest, ConnectionPastTheLimitIsAnswered503AndClosed) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 1;
+  auto& server = Serve(options);
+  CurlClient holder;  // keeps its connection open between requests
+  EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);
+
+  CurlClient other;
+  const auto refused = other.Get(server.Url("/healthz"));
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["detail"], "too many connections");
+  EXPECT_EQ(refused.Header("Connection"), "close");
+  EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);  // the open one is unaffected
 }
 
 TEST_F(ServerTest, StopLetsARequestInFlightFinishAndRefusesNewConnections) {

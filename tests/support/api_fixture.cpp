@@ -15,8 +15,7 @@ struct ApiFixture::Parts {
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         api(
             database, [] { return std::nullopt; }, std::chrono::milliseconds(0)),
-        server({.host = "127.0.0.1", .port = 0, .io_threads = 1, .worker_threads = 8},
-               api.Handler()) {}
+        server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
   pg::Pool pool;
   store::PgDatabase database;
