@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,7 +54,8 @@ class PooledConnection {
 
 /// A bounded, thread-safe pool. Connections are opened lazily up to max_size; on acquire an
 /// idle connection that the server closed (a restart, an idle timeout) is replaced by a new
-/// one, so the pool heals by itself after a server restart.
+/// one, so the pool heals by itself after a server restart. Waiting callers are served in
+/// the order they came.
 class Pool {
  public:
   explicit Pool(PoolOptions options);
@@ -74,11 +76,17 @@ class Pool {
 
  private:
   friend class PooledConnection;
+  /// A caller of Acquire waiting for its turn, woken when it is first in line.
+  struct Waiter {
+    std::condition_variable turn;
+  };
+
   void Release(Connection connection);
+  void WakeFirstWaiter();  // with mutex_ held
 
   PoolOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable available_;
+  std::deque<Waiter*> waiters_;  // in order of arrival
   std::vector<Connection> idle_;
   std::size_t open_ = 0;
   bool closed_ = false;
