@@ -1,5 +1,7 @@
 #include "pg/deadline_watchdog.hpp"
 
+#include <algorithm>
+
 namespace nedlia::pg {
 
 DeadlineWatchdog::DeadlineWatchdog() : thread_([this] { Run(); }) {}
@@ -9,7 +11,7 @@ DeadlineWatchdog::~DeadlineWatchdog() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_one();
+  stop_.notify_one();
   thread_.join();
 }
 
@@ -20,8 +22,6 @@ DeadlineWatchdog::Watch::Watch(DeadlineWatchdog* watchdog, Connection& connectio
     return;
   std::lock_guard lock(watchdog_->mutex_);
   entry_ = watchdog_->entries_.emplace(deadline, &connection);
-  if (entry_ == watchdog_->entries_.begin())
-    watchdog_->changed_.notify_one();  // earlier than what the thread sleeps towards
 }
 
 DeadlineWatchdog::Watch::~Watch() {
@@ -39,10 +39,13 @@ void DeadlineWatchdog::Run() {
     auto next = entries_.begin();
     while (next != entries_.end() && next->second == nullptr)
       ++next;
-    if (next == entries_.end()) {
-      changed_.wait(lock);
-    } else if (const Clock::time_point when = next->first; Clock::now() < when) {
-      changed_.wait_until(lock, when);  // a copy: the entry may go while we wait
+    const Clock::time_point now = Clock::now();
+    if (next == entries_.end() || now < next->first) {
+      // Registering never wakes this thread (that would cost every request a context switch
+      // on a busy machine), so it looks again at least every kTick.
+      const Clock::time_point wake =
+          next == entries_.end() ? now + kTick : std::min(next->first, now + kTick);
+      stop_.wait_until(lock, wake);
     } else {
       // Under the lock, so that the owner cannot hand the connection back to the pool
       // meanwhile.

@@ -12,10 +12,12 @@ namespace nedlia::pg {
 
 /// Cancels the statement a connection is running once its deadline passes, so that a request
 /// never holds the database longer than it may, whatever it waits for (a lock, a slow plan).
-/// One thread serves every connection; it sleeps until the earliest deadline.
+/// One thread serves every connection; it looks at the deadlines every kTick, so a statement
+/// is cancelled at most kTick after its deadline.
 class DeadlineWatchdog {
  public:
   using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kTick{50};
 
   /// Watches `connection` for as long as it lives (the connection must outlive it); with no
   /// watchdog or no deadline it does nothing. A deadline in the past cancels at once.
@@ -45,7 +47,7 @@ class DeadlineWatchdog {
   void Run();
 
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable stop_;
   Watch::Entries entries_;
   bool stopping_ = false;
   std::thread thread_;  // last: started once the members above exist
