@@ -31,41 +31,25 @@ PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) 
   std::unique_lock lock(mutex_);
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = std::min(started + options_.acquire_timeout, not_after);
-  // First come, first served: only the longest waiting caller may take a connection, so that
-  // newcomers cannot overtake a waiter again and again (which made the latency tail).
-  Waiter me;
-  waiters_.push_back(&me);
-  const auto leave = [&] {
-    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
-    WakeFirstWaiter();
-  };
   for (;;) {
-    if (closed_) {
-      leave();
+    if (closed_)
       throw PoolExhausted("the connection pool is closed");
+    while (!idle_.empty()) {
+      Connection connection = std::move(idle_.back());
+      idle_.pop_back();
+      if (connection.IsAlive())
+        return PooledConnection(*this, std::move(connection));
+      --open_;  // the server dropped it while idle; open a fresh one below
     }
-    if (waiters_.front() == &me) {
-      while (!idle_.empty()) {
-        Connection connection = std::move(idle_.back());
-        idle_.pop_back();
-        if (connection.IsAlive()) {
-          leave();
-          return PooledConnection(*this, std::move(connection));
-        }
-        --open_;  // the server dropped it while idle; open a fresh one below
-      }
-      if (open_ < options_.max_size)
-        break;
-    }
-    if (me.turn.wait_until(lock, deadline) == std::cv_status::timeout &&
-        std::chrono::steady_clock::now() >= deadline) {
-      leave();
+    if (open_ < options_.max_size)
+      break;
+    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.max_size) {
       const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
       throw PoolExhausted("no database connection became free within " +
                           std::to_string(waited.count()) + " ms");
     }
   }
-  leave();
   ++open_;  // reserve the slot, then connect without holding the lock
   lock.unlock();
   try {
@@ -78,7 +62,7 @@ PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) 
   } catch (...) {
     lock.lock();
     --open_;
-    WakeFirstWaiter();
+    available_.notify_one();
     throw;
   }
 }
@@ -92,12 +76,7 @@ void Pool::Release(Connection connection) {
   } else {
     --open_;
   }
-  WakeFirstWaiter();
-}
-
-void Pool::WakeFirstWaiter() {
-  if (!waiters_.empty())
-    waiters_.front()->turn.notify_one();
+  available_.notify_one();
 }
 
 void Pool::Close() {
@@ -107,9 +86,8 @@ void Pool::Close() {
     closed_ = true;
     open_ -= idle_.size();
     closing.swap(idle_);
-    for (Waiter* waiter : waiters_)
-      waiter->turn.notify_one();
   }
+  available_.notify_all();
 }
 
 std::size_t Pool::OpenCount() const {

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,8 +53,7 @@ class PooledConnection {
 
 /// A bounded, thread-safe pool. Connections are opened lazily up to max_size; on acquire an
 /// idle connection that the server closed (a restart, an idle timeout) is replaced by a new
-/// one, so the pool heals by itself after a server restart. Waiting callers are served in
-/// the order they came.
+/// one, so the pool heals by itself after a server restart.
 class Pool {
  public:
   explicit Pool(PoolOptions options);
@@ -76,17 +74,11 @@ class Pool {
 
  private:
   friend class PooledConnection;
-  /// A caller of Acquire waiting for its turn, woken when it is first in line.
-  struct Waiter {
-    std::condition_variable turn;
-  };
-
   void Release(Connection connection);
-  void WakeFirstWaiter();  // with mutex_ held
 
   PoolOptions options_;
   mutable std::mutex mutex_;
-  std::deque<Waiter*> waiters_;  // in order of arrival
+  std::condition_variable available_;
   std::vector<Connection> idle_;
   std::size_t open_ = 0;
   bool closed_ = false;

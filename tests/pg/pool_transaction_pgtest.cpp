@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -65,26 +64,6 @@ TEST_F(PoolTest, WaiterGetsTheConnectionAnotherThreadReturns) {
   auto connection = pool.Acquire();  // waits for the holder, within the 300 ms budget
   EXPECT_TRUE(connection->IsOpen());
   holder.join();
-}
-
-TEST_F(PoolTest, WaitersAreServedInOrderOfArrival) {
-  Pool pool = MakePool(1);
-  std::optional<PooledConnection> held = pool.Acquire();
-  std::atomic<bool> waiter_served{false};
-  std::thread waiter([&] {
-    try {
-      auto connection = pool.Acquire();
-      waiter_served = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    } catch (const PoolExhausted&) {
-    }
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the waiter is in line
-  held.reset();
-  // Coming straight back, the releaser must queue behind the waiter, not overtake it.
-  auto again = pool.Acquire();
-  EXPECT_TRUE(waiter_served);
-  waiter.join();
 }
 
 TEST_F(PoolTest, ConnectionKilledWhileIdleIsReplacedOnAcquire) {
