@@ -1,5 +1,6 @@
 -- wrk: POST /v1/placements with a time range no other request uses, so every create succeeds
--- (the overlap constraint still runs). Videos and products are picked at random among the
+-- (the overlap constraint still runs). BENCH_RUN numbers the wrk runs of one benchmark: each
+-- run writes its own 10,000 s stretch of the videos' timeline. Videos and products are picked at random among the
 -- seeded ones, as in placement_create.sql for pgbench.
 -- thread_index is a global set by setup() in each thread's own Lua state (a top-level local
 -- would hide it and give every thread the same ranges and the same random sequence).
@@ -15,6 +16,7 @@ function init(args)
   key = os.getenv("BENCH_KEY")
   videos = tonumber(os.getenv("BENCH_VIDEOS"))
   products = tonumber(os.getenv("BENCH_PRODUCTS"))
+  run_offset_ms = tonumber(os.getenv("BENCH_RUN") or "0") * 10000000
   math.randomseed(os.time() + thread_index)
 end
 
@@ -24,7 +26,7 @@ end
 
 function request()
   counter = counter + 1
-  local start_ms = (counter * 256 + thread_index) * 2
+  local start_ms = run_offset_ms + (counter * 256 + thread_index) * 2
   local body = string.format(
     '{"video_id":"%s","product_id":"%s","time_range":{"start_time":%d.%03d,"end_time":%d.%03d}}',
     id(2, math.random(videos)), id(1, math.random(products)),

@@ -1,6 +1,6 @@
 // One HTTP/1.1 connection as a coroutine on the connection's own thread: read a request, run
-// the handler right there (it may block), write the response, repeat while keep-alive allows. Beast
-// appears only here (and in asio_impl.cpp, which compiles it).
+// the handler right there (it may block), write the response, repeat while keep-alive
+// allows. Beast appears only here (and in asio_impl.cpp, which compiles it).
 #include "http/session.hpp"
 
 #include <spdlog/spdlog.h>
@@ -183,7 +183,7 @@ Session::Session(SessionContext context, tcp::socket socket)
   id_ = context_.tracker->Add(
       [this, executor = stream_.get_executor(), tracker = context_.tracker](std::uint64_t id) {
         asio::post(executor, [this, tracker, id] {
-          // On this connection's strand, where the session is also destroyed: still registered
+          // On this connection's thread, where the session is also destroyed: still registered
           // means still alive, and still idle means no request has started meanwhile.
           if (tracker->IsIdle(id)) {
             stream_.cancel();
