@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <system_error>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,15 +27,21 @@ void ConnectionThreads::Start(std::shared_ptr<asio::io_context> loop, asio::ip::
     running_.emplace(id, loop);
   }
   // Detached, and accounted for in running_: WaitAll (and the destructor) wait for it.
-  std::thread([this, id, loop = std::move(loop)]() mutable {
-    try {
-      loop->run();
-    } catch (const std::exception& error) {
-      spdlog::error("connection thread failed: {}", error.what());
-    }
-    loop.reset();  // with it goes what an abandoned session left, before anyone may wait on
-    Finished(id);
-  }).detach();
+  try {
+    std::thread([this, id, loop = std::move(loop)]() mutable {
+      try {
+        loop->run();
+      } catch (const std::exception& error) {
+        spdlog::error("connection thread failed: {}", error.what());
+      }
+      loop.reset();  // with it goes what an abandoned session left, before anyone may wait
+      Finished(id);
+    }).detach();
+  } catch (const std::system_error&) {
+    std::lock_guard lock(mutex_);
+    running_.erase(id);
+    throw;
+  }
 }
 
 void ConnectionThreads::Finished(std::uint64_t id) {

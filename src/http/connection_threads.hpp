@@ -29,7 +29,8 @@ class ConnectionThreads {
 
   /// The io_context a new connection's socket must be created on, before Start.
   static std::shared_ptr<boost::asio::io_context> NewLoop();
-  /// Serves `socket`, created on `loop`, on a new thread.
+  /// Serves `socket`, created on `loop`, on a new thread. Throws std::system_error when no
+  /// thread can be started; the connection then closes once the caller drops `loop`.
   void Start(std::shared_ptr<boost::asio::io_context> loop, boost::asio::ip::tcp::socket socket,
              SessionContext context);
   /// Stops every connection's io_context: each thread ends once its handler (if one runs)

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -170,10 +171,17 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       continue;
     }
     if (tracker_.Count() >= options_.max_connections) {
+      spdlog::warn("refusing a connection: {} are open already", options_.max_connections);
       RefuseBusy(socket);
       continue;
     }
-    connections_.Start(std::move(loop), std::move(socket), context);
+    try {
+      connections_.Start(loop, std::move(socket), context);
+    } catch (const std::system_error& error) {
+      // No thread to be had (a process or memory limit): the listener goes on, and this
+      // connection closes when `loop`, with the session it holds, goes.
+      spdlog::warn("refusing a connection: cannot start its thread: {}", error.what());
+    }
   }
 }
 
@@ -187,7 +195,6 @@ void Server::Impl::RefuseBusy(tcp::socket& socket) {
            "Retry-After: 1\r\nConnection: close\r\nServer: nedlia\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n\r\n" + body;
   }();
-  spdlog::warn("refusing a connection: {} are open already", options_.max_connections);
   error_code ignored;
   asio::write(socket, asio::buffer(kBusy), ignored);
   socket.shutdown(tcp::socket::shutdown_both, ignored);
