@@ -16,10 +16,6 @@ using nlohmann::json;
 
 class AdvertiserLockingTest : public ::testing::Test {
  protected:
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
   std::string Create() {
     const auto reply = api_.Call("POST", "/v1/advertisers",
                                  json{{"name", "Acme"}, {"contact_email", "ads@acme.example"}});
@@ -35,13 +31,6 @@ class AdvertiserLockingTest : public ::testing::Test {
   ApiReply Delete(const std::string& id, int version) {
     return api_.Call("DELETE", "/v1/advertisers/" + id, std::nullopt,
                      {"If-Match: \"" + std::to_string(version) + "\""});
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
   }
 
   ApiFixture api_;
@@ -62,7 +51,7 @@ TEST_F(AdvertiserLockingTest, ConcurrentPatchesWithOneIfMatchLetExactlyOneThroug
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(stale, 19);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
 }
 
 TEST_F(AdvertiserLockingTest, DeleteWaitsForAProductBeingCreatedAndThenRefuses) {
@@ -75,7 +64,7 @@ TEST_F(AdvertiserLockingTest, DeleteWaitsForAProductBeingCreatedAndThenRefuses) 
   EXPECT_EQ(deletion.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
   writer.Execute("COMMIT");
   EXPECT_EQ(deletion.get().status, 409);
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers WHERE deleted_at IS NULL"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers WHERE deleted_at IS NULL"), 1);
 }
 
 TEST_F(AdvertiserLockingTest, ProductCreateWaitsForADeleteAndThenFindsNoAdvertiser) {
@@ -92,7 +81,7 @@ TEST_F(AdvertiserLockingTest, ProductCreateWaitsForADeleteAndThenFindsNoAdvertis
   const auto reply = creation.get();
   EXPECT_EQ(reply.status, 422) << reply.raw;
   EXPECT_EQ(reply.ErrorPointers(), "/advertiser_id");
-  EXPECT_EQ(Count("SELECT count(*) FROM products"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM products"), 0);
 }
 
 }  // namespace

@@ -12,31 +12,9 @@ using nlohmann::json;
 
 class AdvertisersApiTest : public ::testing::Test {
  protected:
-  std::string Insert(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::string>();
+  std::string AdminKeyId() {
+    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
   }
-
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
-  }
-
-  /// The data of the only event of `type`.
-  json EventData(const std::string& type) {
-    return json::parse(
-        api_.Sql()
-            .Execute("SELECT data::text FROM event_log WHERE event_type = $1", pg::Params(type))
-            .Single()[0]
-            .As<std::string>());
-  }
-
-  std::string AdminKeyId() { return Insert("SELECT id::text FROM api_keys WHERE role = 'admin'"); }
 
   static json Acme() { return {{"name", "Acme"}, {"contact_email", "ads@acme.example"}}; }
 
@@ -78,17 +56,17 @@ TEST_F(AdvertisersApiTest, CreateReturnsTheAdvertiserWithItsETagAndEmitsItsEvent
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/advertisers/" + created.Id());
 
-  ASSERT_EQ(EventCount("com.nedlia.advertiser.created.v1"), 1);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.created.v1"),
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.created.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.created.v1"),
             json({{"advertiser_id", created.Id()},
                   {"name", "Acme"},
                   {"contact_email", "ads@acme.example"},
                   {"status", "active"},
                   {"created_by", AdminKeyId()}}));
-  const auto metadata = json::parse(
-      Insert("SELECT metadata::text FROM event_log WHERE aggregate_id = '" + created.Id() + "'"));
+  const auto metadata = json::parse(api_.QueryText(
+      "SELECT metadata::text FROM event_log WHERE aggregate_id = '" + created.Id() + "'"));
   EXPECT_EQ(metadata["source"], "/advertisers");
-  EXPECT_EQ(Insert("SELECT aggregate_type FROM event_log"), "advertiser");
+  EXPECT_EQ(api_.QueryText("SELECT aggregate_type FROM event_log"), "advertiser");
 }
 
 TEST_F(AdvertisersApiTest, AnAdvertiserMayBeCreatedSuspended) {
@@ -108,8 +86,8 @@ TEST_F(AdvertisersApiTest, AdvertiserKeysCannotCreateAdvertisers) {
   EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json");
   // The role is decided first: a bad body does not turn the answer into a validation error.
   EXPECT_EQ(api_.CallRaw("POST", "/v1/advertisers", "{", {}, key).status, 403);
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.created.v1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.created.v1"), 1);
 }
 
 TEST_F(AdvertisersApiTest, BadInputNamesEveryFieldAndWritesNothing) {
@@ -152,8 +130,8 @@ TEST_F(AdvertisersApiTest, BadInputNamesEveryFieldAndWritesNothing) {
       EXPECT_EQ(reply.ErrorPointers(), test.pointers) << test.body;
     }
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 0);
 }
 
 TEST_F(AdvertisersApiTest, AddressesTheDatabaseRefusesAreInvalidInputNotErrors) {
@@ -174,8 +152,8 @@ TEST_F(AdvertisersApiTest, AddressesTheDatabaseRefusesAreInvalidInputNotErrors) 
   // The managed cluster's C.UTF-8 locale counts U+2003 and U+3000 as spaces: the check's
   // refusal is exercised, not just tolerated.
   EXPECT_LT(created, 3);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.created.v1"), created);
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers"), created);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.created.v1"), created);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), created);
 }
 
 TEST_F(AdvertisersApiTest, GetAndListShowLiveAdvertisersOnly) {
@@ -241,23 +219,23 @@ TEST_F(AdvertisersApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: \"2\""}).status, 412);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: W/\"1\""}).status, 412);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.updated.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 0);
   const auto patched = Patch(id, change, 1);
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["name"], "Acme Corp");
   EXPECT_EQ(patched.body["data"]["contact_email"], "billing@acme.example");
   EXPECT_EQ(patched.body["data"]["version"], 2);
-  ASSERT_EQ(EventCount("com.nedlia.advertiser.updated.v1"), 1);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.updated.v1"), json({{"advertiser_id", id},
-                                                                 {"changes", change},
-                                                                 {"previous_version", 1},
-                                                                 {"new_version", 2}}));
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v1"), json({{"advertiser_id", id},
+                                                                      {"changes", change},
+                                                                      {"previous_version", 1},
+                                                                      {"new_version", 2}}));
   // Repeating the values is no change: no new version, no event.
   const auto again = Patch(id, change, 2);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.Header("ETag"), "\"2\"");
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
 }
 
 TEST_F(AdvertisersApiTest, BillingInfoIsReplacedComparedByValueAndCleared) {
@@ -292,8 +270,8 @@ TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
   const auto suspended = Patch(id, {{"status", "suspended"}}, 1);
   ASSERT_EQ(suspended.status, 200) << suspended.raw;
   EXPECT_EQ(suspended.body["data"]["status"], "suspended");
-  ASSERT_EQ(EventCount("com.nedlia.advertiser.suspended.v1"), 1);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.suspended.v1"),
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.suspended.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.suspended.v1"),
             json({{"advertiser_id", id},
                   {"previous_status", "active"},
                   {"previous_version", 1},
@@ -301,21 +279,21 @@ TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
                   {"suspended_by", AdminKeyId()}}));
   // Suspending again is no change.
   EXPECT_EQ(Patch(id, {{"status", "suspended"}}, 2).status, 200);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.suspended.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.suspended.v1"), 1);
 
   // A status change with other fields: the status event and an update without the status.
   const auto both = Patch(id, {{"status", "active"}, {"name", "Acme Again"}}, 2);
   ASSERT_EQ(both.status, 200) << both.raw;
   EXPECT_EQ(both.body["data"]["version"], 3);
-  ASSERT_EQ(EventCount("com.nedlia.advertiser.reactivated.v1"), 1);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.reactivated.v1")["previous_status"], "suspended");
-  EXPECT_EQ(EventData("com.nedlia.advertiser.reactivated.v1")["new_version"], 3);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.updated.v1"),
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.reactivated.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.reactivated.v1")["previous_status"], "suspended");
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.reactivated.v1")["new_version"], 3);
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v1"),
             json({{"advertiser_id", id},
                   {"changes", {{"name", "Acme Again"}}},
                   {"previous_version", 2},
                   {"new_version", 3}}));
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 4);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 4);
 }
 
 TEST_F(AdvertisersApiTest, BadPatchesNameTheFieldAndWriteNothing) {
@@ -340,8 +318,8 @@ TEST_F(AdvertisersApiTest, BadPatchesNameTheFieldAndWriteNothing) {
     EXPECT_EQ(reply.ErrorPointers(), pointers) << body;
   }
   EXPECT_EQ(api_.CallRaw("PATCH", "/v1/advertisers/" + id, "{", {"If-Match: \"1\""}).status, 422);
-  EXPECT_EQ(Insert("SELECT version::text FROM advertisers"), "1");
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);  // the creation
+  EXPECT_EQ(api_.QueryText("SELECT version::text FROM advertisers"), "1");
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);  // the creation
 }
 
 TEST_F(AdvertisersApiTest, AdvertiserKeySeesAndEditsOnlyItsOwnAdvertiser) {
@@ -367,29 +345,30 @@ TEST_F(AdvertisersApiTest, AdvertiserKeySeesAndEditsOnlyItsOwnAdvertiser) {
   EXPECT_EQ(status.status, 403) << status.raw;
   EXPECT_EQ(status.ErrorPointers(), "/status");
   EXPECT_EQ(Delete(own, 1, key).status, 403);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 2);  // the two creations
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers WHERE version = 1 AND deleted_at IS NULL"), 2);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 2);  // the two creations
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers WHERE version = 1 AND deleted_at IS NULL"),
+            2);
 
   const auto renamed = Patch(own, {{"name", "Acme Ltd"}, {"status", "active"}}, 1, key);
   ASSERT_EQ(renamed.status, 200) << renamed.raw;
   EXPECT_EQ(renamed.body["data"]["name"], "Acme Ltd");
-  const json event = EventData("com.nedlia.advertiser.updated.v1");
+  const json event = api_.EventData("com.nedlia.advertiser.updated.v1");
   EXPECT_EQ(event["changes"], json({{"name", "Acme Ltd"}}));
-  EXPECT_EQ(Insert("SELECT name FROM advertisers WHERE id = '" + other + "'"), "Bolt");
+  EXPECT_EQ(api_.QueryText("SELECT name FROM advertisers WHERE id = '" + other + "'"), "Bolt");
 }
 
 TEST_F(AdvertisersApiTest, DeleteNeedsTheCurrentVersionAndEmitsItsEvent) {
   const std::string id = Create();
   EXPECT_EQ(api_.Call("DELETE", "/v1/advertisers/" + id).status, 428);
   EXPECT_EQ(Delete(id, 2).status, 412);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.deleted.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 0);
   ASSERT_EQ(Delete(id, 1).status, 204);
-  EXPECT_EQ(EventData("com.nedlia.advertiser.deleted.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.deleted.v1"),
             json({{"advertiser_id", id}, {"deleted_by", AdminKeyId()}}));
   EXPECT_EQ(Delete(id, 1).status, 404);
   EXPECT_EQ(Patch(id, {{"name", "Ghost"}}, 1).status, 404);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.deleted.v1"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers WHERE deleted_at IS NOT NULL"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers WHERE deleted_at IS NOT NULL"), 1);
 }
 
 TEST_F(AdvertisersApiTest, KeysOfADeletedAdvertiserStopWorking) {
@@ -403,21 +382,22 @@ TEST_F(AdvertisersApiTest, KeysOfADeletedAdvertiserStopWorking) {
 
 TEST_F(AdvertisersApiTest, DeleteIsRefusedWhileLiveProductsOrCampaignsRemain) {
   const std::string id = Create();
-  const std::string product = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + id +
-                                     "', 'Cola') RETURNING id");
+  const std::string product = api_.QueryText(
+      "INSERT INTO products (advertiser_id, name) VALUES ('" + id + "', 'Cola') RETURNING id");
   const auto refused = Delete(id, 1);
   EXPECT_EQ(refused.status, 409) << refused.raw;
   EXPECT_NE(refused.body["detail"].get<std::string>().find("products"), std::string::npos);
   api_.Sql().Execute("UPDATE products SET deleted_at = now()");
-  Insert("INSERT INTO campaigns (advertiser_id, name, budget, start_date, end_date) VALUES ('" +
-         id + "', 'Summer', 100, '2026-06-01', '2026-08-31') RETURNING id");
+  api_.QueryText(
+      "INSERT INTO campaigns (advertiser_id, name, budget, start_date, end_date) VALUES ('" + id +
+      "', 'Summer', 100, '2026-06-01', '2026-08-31') RETURNING id");
   const auto campaigns = Delete(id, 1);
   EXPECT_EQ(campaigns.status, 409);
   EXPECT_NE(campaigns.body["detail"].get<std::string>().find("campaigns"), std::string::npos);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.deleted.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 0);
   api_.Sql().Execute("UPDATE campaigns SET deleted_at = now()");
   EXPECT_EQ(Delete(id, 1).status, 204);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 1);
 }
 
 TEST_F(AdvertisersApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
@@ -433,14 +413,14 @@ TEST_F(AdvertisersApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
                                json{{"name", "Bolt"}, {"contact_email", "b@bolt.example"}}, key);
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(other.ErrorPointers(), "/headers/Idempotency-Key");
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.advertiser.created.v1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.created.v1"), 1);
 }
 
 TEST_F(AdvertisersApiTest, RequestsWithoutAValidKeyAreUnauthenticated) {
   EXPECT_EQ(api_.Call("GET", "/v1/advertisers", std::nullopt, {}, "").status, 401);
   EXPECT_EQ(api_.Call("POST", "/v1/advertisers", Acme(), {}, "nedlia_bogus").status, 401);
-  EXPECT_EQ(Count("SELECT count(*) FROM advertisers"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), 0);
 }
 
 }  // namespace

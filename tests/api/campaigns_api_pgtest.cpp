@@ -15,20 +15,16 @@ using nlohmann::json;
 class CampaignsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    advertiser_ = Insert(
+    advertiser_ = api_.QueryText(
         "INSERT INTO advertisers (name, contact_email) VALUES ('Acme', 'ads@acme.example') "
         "RETURNING id");
-    other_advertiser_ = Insert(
+    other_advertiser_ = api_.QueryText(
         "INSERT INTO advertisers (name, contact_email) VALUES ('Other', 'o@other.example') "
         "RETURNING id");
-    product_ = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
-                      "', 'Cola') RETURNING id");
-    other_product_ = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" +
-                            other_advertiser_ + "', 'Soda') RETURNING id");
-  }
-
-  std::string Insert(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::string>();
+    product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
+                              "', 'Cola') RETURNING id");
+    other_product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" +
+                                    other_advertiser_ + "', 'Soda') RETURNING id");
   }
 
   std::string Scalar(const std::string& sql, const std::string& id) {
@@ -70,17 +66,6 @@ class CampaignsApiTest : public ::testing::Test {
                  const std::optional<std::string>& key = std::nullopt) {
     return api_.Call("POST", "/v1/campaigns/" + id + "/spend", json{{"amount", amount}}, headers,
                      key);
-  }
-
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
   }
 
   /// The data of every event of `type`, oldest first.
@@ -184,7 +169,7 @@ TEST_F(CampaignsApiTest, AdvertiserKeyCreatesForItsOwnAdvertiserOnly) {
                      pg::Params(other_advertiser_));
   body["advertiser_id"] = other_advertiser_;
   EXPECT_EQ(api_.Call("POST", "/v1/campaigns", body).status, 422);
-  EXPECT_EQ(EventCount(kCreated), 1);
+  EXPECT_EQ(api_.EventCount(kCreated), 1);
 }
 
 TEST_F(CampaignsApiTest, BadInputNamesEveryFieldAndWritesNothing) {
@@ -238,8 +223,8 @@ TEST_F(CampaignsApiTest, BadInputNamesEveryFieldAndWritesNothing) {
     EXPECT_TRUE(reply.status == 400 || reply.status == 422) << raw << " -> " << reply.raw;
     EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json") << raw;
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM campaigns"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM campaigns"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 0);
 }
 
 TEST_F(CampaignsApiTest, GetAndListShowLiveCampaignsOnlyWithFilters) {
@@ -325,7 +310,7 @@ TEST_F(CampaignsApiTest, PatchWithNothingNewChangesNothing) {
   const auto same = Patch(id, {{"name", "Summer"}, {"budget", 1500.5}}, 1);
   ASSERT_EQ(same.status, 200) << same.raw;
   EXPECT_EQ(same.Header("ETag"), "\"1\"");
-  EXPECT_EQ(EventCount(kUpdated), 0);
+  EXPECT_EQ(api_.EventCount(kUpdated), 0);
   EXPECT_EQ(Patch(id, json::object(), 1).status, 200);
 }
 
@@ -360,7 +345,7 @@ TEST_F(CampaignsApiTest, PatchValidatesTheMergedCampaignAndWritesNothingOnBadInp
   const auto unchanged = api_.Call("GET", "/v1/campaigns/" + id);
   EXPECT_EQ(unchanged.body["data"]["version"], 1);
   EXPECT_EQ(unchanged.body["data"]["name"], "Summer");
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log WHERE event_type <> '" + kCreated + "'"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log WHERE event_type <> '" + kCreated + "'"), 0);
 }
 
 TEST_F(CampaignsApiTest, CurrencyChangesOnlyWhileDraft) {
@@ -401,11 +386,11 @@ TEST_F(CampaignsApiTest, StatusMovesFollowTheLifecycleAndEachEmitsItsEvent) {
     EXPECT_EQ(reply.status, 422) << status;
     EXPECT_EQ(reply.ErrorPointers(), "/status") << status;
   }
-  EXPECT_EQ(EventCount(kActivated), 1);
-  EXPECT_EQ(EventCount(kResumed), 1);
-  EXPECT_EQ(EventCount(kPaused), 2);
-  EXPECT_EQ(EventCount(kCompleted), 1);
-  EXPECT_EQ(EventCount(kUpdated), 0);  // status moves have events of their own
+  EXPECT_EQ(api_.EventCount(kActivated), 1);
+  EXPECT_EQ(api_.EventCount(kResumed), 1);
+  EXPECT_EQ(api_.EventCount(kPaused), 2);
+  EXPECT_EQ(api_.EventCount(kCompleted), 1);
+  EXPECT_EQ(api_.EventCount(kUpdated), 0);  // status moves have events of their own
 
   const auto activated = Events(kActivated).at(0);
   EXPECT_EQ(activated["campaign_id"], id);
@@ -430,9 +415,9 @@ TEST_F(CampaignsApiTest, OnePatchEmitsAtMostOneUpdatedAndOneStatusEvent) {
   ASSERT_EQ(updated.size(), 1U);
   EXPECT_EQ(updated[0]["changes"], json({{"name", "Launch"}, {"budget", 10.0}}));
   EXPECT_EQ(updated[0]["new_version"], 2);
-  ASSERT_EQ(EventCount(kActivated), 1);
+  ASSERT_EQ(api_.EventCount(kActivated), 1);
   EXPECT_EQ(Events(kActivated)[0]["version"], 2);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 3);  // created, updated, activated
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 3);  // created, updated, activated
 }
 
 TEST_F(CampaignsApiTest, DeleteNeedsIfMatchAndHidesTheCampaign) {
@@ -453,7 +438,7 @@ TEST_F(CampaignsApiTest, DeleteNeedsIfMatchAndHidesTheCampaign) {
   EXPECT_EQ(Spend(id, 1).status, 404);
   EXPECT_EQ(api_.Call("GET", path + "/products").status, 404);
   EXPECT_EQ(api_.Call("PUT", path + "/products/" + product_).status, 404);
-  EXPECT_EQ(EventCount(kDeleted), 1);
+  EXPECT_EQ(api_.EventCount(kDeleted), 1);
 }
 
 TEST_F(CampaignsApiTest, SpendAddsExactlyAndEmitsSpent) {
@@ -472,13 +457,13 @@ TEST_F(CampaignsApiTest, SpendAddsExactlyAndEmitsSpent) {
             json({{"campaign_id", id}, {"amount", 12.34}, {"spent", 12.34}, {"budget", 100.0}}));
   EXPECT_EQ(events[1]["amount"], 0.66);
   EXPECT_EQ(events[1]["spent"], 13.0);
-  EXPECT_EQ(EventCount(kExhausted), 0);
+  EXPECT_EQ(api_.EventCount(kExhausted), 0);
 }
 
 TEST_F(CampaignsApiTest, SpendReachingTheBudgetExactlyEmitsBudgetExhaustedOnce) {
   const std::string id = CreateActive(100);
   ASSERT_EQ(Spend(id, 60).status, 200);
-  EXPECT_EQ(EventCount(kExhausted), 0);
+  EXPECT_EQ(api_.EventCount(kExhausted), 0);
   const auto last = Spend(id, 40);
   ASSERT_EQ(last.status, 200) << last.raw;
   EXPECT_EQ(last.body["data"]["spent"], 100);
@@ -489,8 +474,8 @@ TEST_F(CampaignsApiTest, SpendReachingTheBudgetExactlyEmitsBudgetExhaustedOnce) 
   const auto over = Spend(id, 0.01);
   EXPECT_EQ(over.status, 409);
   EXPECT_NE(over.raw.find("remaining 0.00"), std::string::npos) << over.raw;
-  EXPECT_EQ(EventCount(kExhausted), 1);
-  EXPECT_EQ(EventCount(kSpent), 2);
+  EXPECT_EQ(api_.EventCount(kExhausted), 1);
+  EXPECT_EQ(api_.EventCount(kSpent), 2);
 }
 
 TEST_F(CampaignsApiTest, SpendIsRefusedWithoutWritingAnything) {
@@ -524,7 +509,7 @@ TEST_F(CampaignsApiTest, SpendIsRefusedWithoutWritingAnything) {
   EXPECT_EQ(paused.status, 409);
   EXPECT_NE(paused.raw.find("paused"), std::string::npos) << paused.raw;
   EXPECT_EQ(Scalar("SELECT spent::text FROM campaigns WHERE id = $1", id), "90.00");
-  EXPECT_EQ(EventCount(kSpent), 1);
+  EXPECT_EQ(api_.EventCount(kSpent), 1);
 }
 
 TEST_F(CampaignsApiTest, SpendInACurrencyWithoutMinorUnitsTakesWholeAmounts) {
@@ -552,7 +537,7 @@ TEST_F(CampaignsApiTest, SpendHonoursTheIdempotencyKey) {
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(other.ErrorPointers(), "/headers/Idempotency-Key");
   EXPECT_EQ(Scalar("SELECT spent::text FROM campaigns WHERE id = $1", id), "10.00");
-  EXPECT_EQ(EventCount(kSpent), 1);
+  EXPECT_EQ(api_.EventCount(kSpent), 1);
 }
 
 TEST_F(CampaignsApiTest, CreateHonoursTheIdempotencyKey) {
@@ -564,7 +549,7 @@ TEST_F(CampaignsApiTest, CreateHonoursTheIdempotencyKey) {
   EXPECT_EQ(replay.raw, first.raw);
   EXPECT_EQ(replay.Header("Location"), first.Header("Location"));
   EXPECT_EQ(api_.Call("POST", "/v1/campaigns", Campaign(99), key).status, 422);
-  EXPECT_EQ(EventCount(kCreated), 1);
+  EXPECT_EQ(api_.EventCount(kCreated), 1);
 }
 
 TEST_F(CampaignsApiTest, ConcurrentSpendsNeverExceedTheBudget) {
@@ -583,8 +568,8 @@ TEST_F(CampaignsApiTest, ConcurrentSpendsNeverExceedTheBudget) {
   EXPECT_EQ(refused, 15);
   EXPECT_EQ(other, 0);
   EXPECT_EQ(Scalar("SELECT spent::text FROM campaigns WHERE id = $1", id), "250.00");
-  EXPECT_EQ(EventCount(kSpent), 25);
-  EXPECT_EQ(EventCount(kExhausted), 1);
+  EXPECT_EQ(api_.EventCount(kSpent), 25);
+  EXPECT_EQ(api_.EventCount(kExhausted), 1);
   // Every spent event saw a distinct running total, ending at the budget.
   std::set<double> totals;
   for (const auto& event : Events(kSpent))
@@ -628,7 +613,7 @@ TEST_F(CampaignsApiTest, ProductsAreLinkedIdempotentlyAndUnlinked) {
 TEST_F(CampaignsApiTest, OnlyLiveProductsOfTheCampaignsAdvertiserCanBeLinked) {
   const std::string id = Create();
   const std::string base = "/v1/campaigns/" + id + "/products/";
-  const std::string deleted = Insert(
+  const std::string deleted = api_.QueryText(
       "INSERT INTO products (advertiser_id, name, deleted_at) "
       "VALUES ('" +
       advertiser_ + "', 'Old', now()) RETURNING id");
@@ -647,17 +632,17 @@ TEST_F(CampaignsApiTest, OnlyLiveProductsOfTheCampaignsAdvertiserCanBeLinked) {
   api_.Sql().Execute("UPDATE products SET deleted_at = now() WHERE id = $1", pg::Params(product_));
   EXPECT_EQ(api_.Call("GET", "/v1/campaigns/" + id + "/products").body["data"].size(), 0U);
   EXPECT_EQ(api_.Call("DELETE", base + product_).status, 404);
-  EXPECT_EQ(Count("SELECT count(*) FROM campaign_products"), 1);
-  EXPECT_EQ(EventCount(kProductAdded), 1);
-  EXPECT_EQ(EventCount(kProductRemoved), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM campaign_products"), 1);
+  EXPECT_EQ(api_.EventCount(kProductAdded), 1);
+  EXPECT_EQ(api_.EventCount(kProductRemoved), 0);
 }
 
 TEST_F(CampaignsApiTest, CampaignProductsArePaged) {
   const std::string id = Create();
   for (int i = 0; i < 3; ++i) {
     const std::string product =
-        Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ + "', 'P" +
-               std::to_string(i) + "') RETURNING id");
+        api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
+                       "', 'P" + std::to_string(i) + "') RETURNING id");
     ASSERT_EQ(api_.Call("PUT", "/v1/campaigns/" + id + "/products/" + product).status, 201);
   }
   std::set<std::string> seen;
@@ -712,8 +697,8 @@ TEST_F(CampaignsApiTest, AdvertiserKeyNeverSeesOrChangesAnotherAdvertisersCampai
   EXPECT_EQ(untouched.body["data"]["version"], 2);
   EXPECT_EQ(untouched.body["data"]["spent"], 0);
   EXPECT_EQ(api_.Call("GET", path + "/products").body["data"].size(), 1U);
-  EXPECT_EQ(EventCount(kSpent) + EventCount(kUpdated) + EventCount(kDeleted) +
-                EventCount(kProductRemoved),
+  EXPECT_EQ(api_.EventCount(kSpent) + api_.EventCount(kUpdated) + api_.EventCount(kDeleted) +
+                api_.EventCount(kProductRemoved),
             0);
 
   const std::string owner = api_.AdvertiserKey(advertiser_);

@@ -15,31 +15,20 @@ using nlohmann::json;
 class PlacementsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    advertiser_ = Insert(
+    advertiser_ = api_.QueryText(
         "INSERT INTO advertisers (name, contact_email) VALUES ('Acme', "
         "'ads@acme.example') RETURNING id");
-    product_ = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
-                      "', 'Cola') RETURNING id");
-    video_ = Insert(
+    product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
+                              "', 'Cola') RETURNING id");
+    video_ = api_.QueryText(
         "INSERT INTO videos (title, duration, status) VALUES ('Trailer', 60, "
         "'ready') RETURNING id");
-  }
-
-  std::string Insert(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::string>();
   }
 
   json Placement(double start, double end) {
     return {{"video_id", video_},
             {"product_id", product_},
             {"time_range", {{"start_time", start}, {"end_time", end}}}};
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
   }
 
   ApiFixture api_;
@@ -100,7 +89,7 @@ TEST_F(PlacementsApiTest, GetAndListShowLivePlacementsOnly) {
   ASSERT_EQ(list.status, 200);
   ASSERT_EQ(list.body["data"].size(), 1U);
   EXPECT_EQ(list.body["data"][0]["id"], second.Id());
-  EXPECT_EQ(EventCount("com.nedlia.placement.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.deleted.v1"), 1);
 }
 
 TEST_F(PlacementsApiTest, CursorPagesVisitEveryPlacementOnceWhileRowsAreInserted) {
@@ -171,7 +160,7 @@ TEST_F(PlacementsApiTest, ConcurrentPatchesWithOneIfMatchLetExactlyOneThrough) {
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(stale, 49);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(EventCount("com.nedlia.placement.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.updated.v1"), 1);
 }
 
 TEST_F(PlacementsApiTest, ConcurrentOverlappingCreatesLetExactlyOneThrough) {
@@ -188,7 +177,7 @@ TEST_F(PlacementsApiTest, ConcurrentOverlappingCreatesLetExactlyOneThrough) {
   EXPECT_EQ(created, 1);
   EXPECT_EQ(conflicts, 19);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(EventCount("com.nedlia.placement.created.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v1"), 1);
 }
 
 TEST_F(PlacementsApiTest, OverlapIsAConflictAtTheTimeRange) {
@@ -268,7 +257,7 @@ TEST_F(PlacementsApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
   const auto other = api_.Call("POST", "/v1/placements", Placement(20, 25), key);
   EXPECT_EQ(other.status, 422);
-  EXPECT_EQ(EventCount("com.nedlia.placement.created.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v1"), 1);
 }
 
 TEST_F(PlacementsApiTest, RequestsWithoutAValidKeyAreUnauthenticated) {
@@ -278,7 +267,7 @@ TEST_F(PlacementsApiTest, RequestsWithoutAValidKeyAreUnauthenticated) {
 
 TEST_F(PlacementsApiTest, AdvertiserKeySeesOnlyItsOwnPlacements) {
   const auto mine = api_.Call("POST", "/v1/placements", Placement(0, 5));
-  const std::string other_advertiser = Insert(
+  const std::string other_advertiser = api_.QueryText(
       "INSERT INTO advertisers (name, contact_email) VALUES ('Other', 'o@other.example') "
       "RETURNING id");
   const std::string other_key = api_.AdvertiserKey(other_advertiser);

@@ -13,38 +13,17 @@ using nlohmann::json;
 class ProductsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    advertiser_ = Insert(
+    advertiser_ = api_.QueryText(
         "INSERT INTO advertisers (name, contact_email) VALUES ('Acme', 'ads@acme.example') "
         "RETURNING id");
-    other_advertiser_ = Insert(
+    other_advertiser_ = api_.QueryText(
         "INSERT INTO advertisers (name, contact_email) VALUES ('Bolt', 'b@bolt.example') "
         "RETURNING id");
   }
 
-  std::string Insert(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::string>();
+  std::string AdminKeyId() {
+    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
   }
-
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
-  }
-
-  json EventData(const std::string& type) {
-    return json::parse(
-        api_.Sql()
-            .Execute("SELECT data::text FROM event_log WHERE event_type = $1", pg::Params(type))
-            .Single()[0]
-            .As<std::string>());
-  }
-
-  std::string AdminKeyId() { return Insert("SELECT id::text FROM api_keys WHERE role = 'admin'"); }
 
   json Cola() const { return {{"advertiser_id", advertiser_}, {"name", "Cola"}}; }
 
@@ -88,13 +67,13 @@ TEST_F(ProductsApiTest, CreateReturnsTheProductWithItsETagAndEmitsItsEvent) {
   EXPECT_EQ(data["created_by"], AdminKeyId());
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/products/" + created.Id());
-  ASSERT_EQ(EventCount("com.nedlia.product.created.v1"), 1);
-  EXPECT_EQ(EventData("com.nedlia.product.created.v1"), json({{"product_id", created.Id()},
-                                                              {"advertiser_id", advertiser_},
-                                                              {"name", "Cola"},
-                                                              {"category", "beverages"},
-                                                              {"created_by", AdminKeyId()}}));
-  EXPECT_EQ(Insert("SELECT aggregate_type FROM event_log"), "product");
+  ASSERT_EQ(api_.EventCount("com.nedlia.product.created.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.product.created.v1"), json({{"product_id", created.Id()},
+                                                                   {"advertiser_id", advertiser_},
+                                                                   {"name", "Cola"},
+                                                                   {"category", "beverages"},
+                                                                   {"created_by", AdminKeyId()}}));
+  EXPECT_EQ(api_.QueryText("SELECT aggregate_type FROM event_log"), "product");
 }
 
 TEST_F(ProductsApiTest, OptionalFieldsDefaultToNullAndAnEmptyAssetList) {
@@ -103,7 +82,7 @@ TEST_F(ProductsApiTest, OptionalFieldsDefaultToNullAndAnEmptyAssetList) {
   EXPECT_TRUE(created.body["data"]["description"].is_null());
   EXPECT_TRUE(created.body["data"]["category"].is_null());
   EXPECT_EQ(created.body["data"]["assets"], json::array());
-  EXPECT_TRUE(EventData("com.nedlia.product.created.v1")["category"].is_null());
+  EXPECT_TRUE(api_.EventData("com.nedlia.product.created.v1")["category"].is_null());
 }
 
 TEST_F(ProductsApiTest, AdminMustNameALiveAdvertiser) {
@@ -122,8 +101,8 @@ TEST_F(ProductsApiTest, AdminMustNameALiveAdvertiser) {
                                  json{{"advertiser_id", other_advertiser_}, {"name", "Soda"}});
   EXPECT_EQ(deleted.status, 422);
   EXPECT_EQ(deleted.ErrorPointers(), "/advertiser_id");
-  EXPECT_EQ(Count("SELECT count(*) FROM products"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM products"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 0);
 }
 
 TEST_F(ProductsApiTest, SuspendedAdvertisersMayStillAddProducts) {
@@ -149,8 +128,9 @@ TEST_F(ProductsApiTest, AdvertiserKeyCreatesForItsOwnAdvertiserOnly) {
       "POST", "/v1/products", json{{"advertiser_id", other_advertiser_}, {"name", ""}}, {}, key);
   EXPECT_EQ(foreign_and_bad.ErrorPointers(), "/name");
   EXPECT_EQ(
-      Count("SELECT count(*) FROM products WHERE advertiser_id = '" + other_advertiser_ + "'"), 0);
-  EXPECT_EQ(EventCount("com.nedlia.product.created.v1"), 2);
+      api_.Count("SELECT count(*) FROM products WHERE advertiser_id = '" + other_advertiser_ + "'"),
+      0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.created.v1"), 2);
 }
 
 TEST_F(ProductsApiTest, BadInputNamesEveryFieldAndWritesNothing) {
@@ -191,8 +171,8 @@ TEST_F(ProductsApiTest, BadInputNamesEveryFieldAndWritesNothing) {
       EXPECT_EQ(reply.ErrorPointers(), test.pointers) << test.body;
     }
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM products"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM products"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 0);
 }
 
 TEST_F(ProductsApiTest, GetAndListShowLiveProductsOnly) {
@@ -268,7 +248,7 @@ TEST_F(ProductsApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
                        {"assets", json::array({"s3://brand/zero.png"})}};
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
   EXPECT_EQ(Patch(id, change, 2).status, 412);
-  EXPECT_EQ(EventCount("com.nedlia.product.updated.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.updated.v1"), 0);
   const auto patched = Patch(id, change, 1);
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
@@ -278,12 +258,12 @@ TEST_F(ProductsApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   EXPECT_EQ(patched.body["data"]["assets"], change["assets"]);
   EXPECT_EQ(patched.body["data"]["advertiser_id"], advertiser_);
   EXPECT_EQ(
-      EventData("com.nedlia.product.updated.v1"),
+      api_.EventData("com.nedlia.product.updated.v1"),
       json({{"product_id", id}, {"changes", change}, {"previous_version", 1}, {"new_version", 2}}));
   const auto same = Patch(id, change, 2);
   EXPECT_EQ(same.status, 200);
   EXPECT_EQ(same.body["data"]["version"], 2);
-  EXPECT_EQ(EventCount("com.nedlia.product.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.updated.v1"), 1);
 }
 
 TEST_F(ProductsApiTest, BadPatchesNameTheFieldAndWriteNothing) {
@@ -308,14 +288,14 @@ TEST_F(ProductsApiTest, BadPatchesNameTheFieldAndWriteNothing) {
   }
   const auto immutable = Patch(id, {{"advertiser_id", other_advertiser_}}, 1);
   EXPECT_EQ(immutable.body["errors"][0]["detail"], "cannot be changed");
-  EXPECT_EQ(Insert("SELECT version::text FROM products"), "1");
-  EXPECT_EQ(Insert("SELECT advertiser_id::text FROM products"), advertiser_);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);  // the creation
+  EXPECT_EQ(api_.QueryText("SELECT version::text FROM products"), "1");
+  EXPECT_EQ(api_.QueryText("SELECT advertiser_id::text FROM products"), advertiser_);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);  // the creation
 }
 
 TEST_F(ProductsApiTest, DeleteIsRefusedWhileActivePlacementsShowTheProduct) {
   const std::string id = Create(Cola());
-  const std::string video = Insert(
+  const std::string video = api_.QueryText(
       "INSERT INTO videos (title, duration, status) VALUES ('Trailer', 60, 'ready') RETURNING id");
   const auto placement = api_.Call("POST", "/v1/placements",
                                    json{{"video_id", video},
@@ -324,18 +304,18 @@ TEST_F(ProductsApiTest, DeleteIsRefusedWhileActivePlacementsShowTheProduct) {
   ASSERT_EQ(placement.status, 201) << placement.raw;
   const auto refused = Delete(id, 1);
   EXPECT_EQ(refused.status, 409) << refused.raw;
-  EXPECT_EQ(EventCount("com.nedlia.product.deleted.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.deleted.v1"), 0);
   api_.Sql().Execute("UPDATE placements SET status = 'archived'");
   EXPECT_EQ(api_.Call("DELETE", "/v1/products/" + id).status, 428);
   EXPECT_EQ(Delete(id, 2).status, 412);
   const auto deleted = Delete(id, 1);
   ASSERT_EQ(deleted.status, 204) << deleted.raw;
   EXPECT_EQ(
-      EventData("com.nedlia.product.deleted.v1"),
+      api_.EventData("com.nedlia.product.deleted.v1"),
       json({{"product_id", id}, {"advertiser_id", advertiser_}, {"deleted_by", AdminKeyId()}}));
   EXPECT_EQ(Delete(id, 1).status, 404);
   EXPECT_EQ(Patch(id, {{"name", "Ghost"}}, 1).status, 404);
-  EXPECT_EQ(EventCount("com.nedlia.product.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.deleted.v1"), 1);
 }
 
 TEST_F(ProductsApiTest, AdvertiserKeyNeverSeesOrChangesAnotherAdvertisersProducts) {
@@ -353,14 +333,14 @@ TEST_F(ProductsApiTest, AdvertiserKeyNeverSeesOrChangesAnotherAdvertisersProduct
       api_.Call("GET", "/v1/products?advertiser_id=" + other_advertiser_, std::nullopt, {}, key);
   EXPECT_EQ(filtered.status, 200);
   EXPECT_EQ(filtered.body["data"].size(), 0U);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 2);  // the two creations
-  EXPECT_EQ(Insert("SELECT name FROM products WHERE id = '" + theirs + "'"), "Soda");
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 2);  // the two creations
+  EXPECT_EQ(api_.QueryText("SELECT name FROM products WHERE id = '" + theirs + "'"), "Soda");
 
   EXPECT_EQ(api_.Call("GET", "/v1/products/" + mine, std::nullopt, {}, key).status, 200);
   const auto renamed = Patch(mine, {{"name", "Cola Classic"}}, 1, key);
   ASSERT_EQ(renamed.status, 200) << renamed.raw;
   EXPECT_EQ(Delete(mine, 2, key).status, 204);
-  EXPECT_EQ(EventCount("com.nedlia.product.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.deleted.v1"), 1);
 }
 
 TEST_F(ProductsApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
@@ -377,8 +357,8 @@ TEST_F(ProductsApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   // Keys belong to their caller: another key may use the same one.
   const std::string advertiser_key = api_.AdvertiserKey(advertiser_);
   EXPECT_EQ(api_.Call("POST", "/v1/products", Cola(), key, advertiser_key).status, 201);
-  EXPECT_EQ(Count("SELECT count(*) FROM products"), 2);
-  EXPECT_EQ(EventCount("com.nedlia.product.created.v1"), 2);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM products"), 2);
+  EXPECT_EQ(api_.EventCount("com.nedlia.product.created.v1"), 2);
 }
 
 }  // namespace

@@ -21,17 +21,6 @@ class ValidationRunsApiTest : public ::testing::Test {
     return api_.Sql().Execute(sql, params).Single()[0].As<std::string>();
   }
 
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
-  }
-
   std::string NewVideo(const std::string& status) {
     return Query("INSERT INTO videos (title, duration, status) VALUES ('Trailer', 60, '" + status +
                  "') RETURNING id");
@@ -100,7 +89,7 @@ TEST_F(ValidationRunsApiTest, RequestAnswers202WithAPendingRunAndEmitsItsEvent) 
       json({{"video_id", video_}, {"validation_run_id", reply.Id()}, {"requested_by", admin}}));
   EXPECT_EQ(event[1].As<std::string>(), "video");
   EXPECT_EQ(event[2].As<std::string>(), video_);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
 
   const auto fetched = api_.Call("GET", reply.Header("Location").value_or(""));
   ASSERT_EQ(fetched.status, 200) << fetched.raw;
@@ -125,8 +114,8 @@ TEST_F(ValidationRunsApiTest, BodyIsNothingOrAnEmptyObject) {
     EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json");
     EXPECT_EQ(reply.ErrorPointers(), test.pointers.empty() ? "" : test.pointers) << test.body;
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs"), 2);
-  EXPECT_EQ(EventCount("com.nedlia.video.validation_requested.v1"), 2);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs"), 2);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.validation_requested.v1"), 2);
 }
 
 TEST_F(ValidationRunsApiTest, TheVideoMustBeLiveAndNotArchived) {
@@ -139,8 +128,8 @@ TEST_F(ValidationRunsApiTest, TheVideoMustBeLiveAndNotArchived) {
   EXPECT_EQ(archived.status, 409) << archived.raw;
   // A video still being processed may be validated.
   EXPECT_EQ(Request(NewVideo("processing")).status, 202);
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
 }
 
 TEST_F(ValidationRunsApiTest, IdempotencyKeyReplaysTheRequest) {
@@ -154,8 +143,8 @@ TEST_F(ValidationRunsApiTest, IdempotencyKeyReplaysTheRequest) {
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
   // The same key for another video is another request.
   EXPECT_EQ(Request(NewVideo("ready"), std::nullopt, key).status, 422);
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.video.validation_requested.v1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.validation_requested.v1"), 1);
 }
 
 TEST_F(ValidationRunsApiTest, ListFiltersByVideoAndStatusWithCursorPages) {
@@ -247,7 +236,7 @@ TEST_F(ValidationRunsApiTest, AdvertiserKeysSeeOnlyTheRunsTheirAdvertisersKeysRe
   EXPECT_EQ(
       api_.Call("DELETE", "/v1/validation-runs/" + acme_run, std::nullopt, {}, acme_key).status,
       403);
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NULL"), 3);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NULL"), 3);
 }
 
 TEST_F(ValidationRunsApiTest, DeleteIsForAdminsAndSoftDeletesOnce) {
@@ -266,13 +255,13 @@ TEST_F(ValidationRunsApiTest, DeleteIsForAdminsAndSoftDeletesOnce) {
                   {"video_id", video_},
                   {"deleted_by", Query("SELECT id::text FROM api_keys WHERE role = 'admin'")}}));
   EXPECT_EQ(event[1].As<std::string>(), "validation_run");
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NOT NULL"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NOT NULL"), 1);
 
   EXPECT_EQ(api_.Call("GET", path).status, 404);
   EXPECT_EQ(ListedIds("/v1/validation-runs"), std::set<std::string>{});
   EXPECT_EQ(api_.Call("DELETE", path).status, 404);
   EXPECT_EQ(api_.Call("DELETE", "/v1/validation-runs/not-a-uuid").status, 404);
-  EXPECT_EQ(EventCount("com.nedlia.validation_run.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.validation_run.deleted.v1"), 1);
 }
 
 TEST_F(ValidationRunsApiTest, ConcurrentDeletesOfOneRunLetExactlyOneThrough) {
@@ -290,7 +279,7 @@ TEST_F(ValidationRunsApiTest, ConcurrentDeletesOfOneRunLetExactlyOneThrough) {
   EXPECT_EQ(deleted, 1);
   EXPECT_EQ(missing, 9);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(EventCount("com.nedlia.validation_run.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.validation_run.deleted.v1"), 1);
 }
 
 TEST_F(ValidationRunsApiTest, EveryEndpointNeedsAKey) {
@@ -299,7 +288,7 @@ TEST_F(ValidationRunsApiTest, EveryEndpointNeedsAKey) {
   EXPECT_EQ(api_.Call("GET", "/v1/validation-runs/" + run, std::nullopt, {}, "").status, 401);
   EXPECT_EQ(api_.Call("GET", "/v1/validation-runs", std::nullopt, {}, "nedlia_x").status, 401);
   EXPECT_EQ(api_.Call("DELETE", "/v1/validation-runs/" + run, std::nullopt, {}, "").status, 401);
-  EXPECT_EQ(Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NULL"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NULL"), 1);
 }
 
 }  // namespace

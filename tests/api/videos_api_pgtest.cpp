@@ -12,35 +12,13 @@ using nlohmann::json;
 
 class VideosApiTest : public ::testing::Test {
  protected:
-  std::string Insert(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::string>();
+  std::string AdminKeyId() {
+    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
   }
-
-  std::int64_t Count(const std::string& sql) {
-    return api_.Sql().Execute(sql).Single()[0].As<std::int64_t>();
-  }
-
-  std::int64_t EventCount(const std::string& type) {
-    return api_.Sql()
-        .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
-        .Single()[0]
-        .As<std::int64_t>();
-  }
-
-  /// The data of the only event of `type`.
-  json EventData(const std::string& type) {
-    return json::parse(
-        api_.Sql()
-            .Execute("SELECT data::text FROM event_log WHERE event_type = $1", pg::Params(type))
-            .Single()[0]
-            .As<std::string>());
-  }
-
-  std::string AdminKeyId() { return Insert("SELECT id::text FROM api_keys WHERE role = 'admin'"); }
 
   std::string NewAdvertiser(const std::string& name) {
-    return Insert("INSERT INTO advertisers (name, contact_email) VALUES ('" + name + "', 'ads@" +
-                  name + ".example') RETURNING id");
+    return api_.QueryText("INSERT INTO advertisers (name, contact_email) VALUES ('" + name +
+                          "', 'ads@" + name + ".example') RETURNING id");
   }
 
   /// Registers a video through the API; returns its id.
@@ -55,10 +33,10 @@ class VideosApiTest : public ::testing::Test {
                          const std::string& status = "active") {
     if (product_.empty()) {
       const std::string advertiser = NewAdvertiser("acme");
-      product_ = Insert("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser +
-                        "', 'Cola') RETURNING id");
+      product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" +
+                                advertiser + "', 'Cola') RETURNING id");
     }
-    return Insert(
+    return api_.QueryText(
         "INSERT INTO placements (video_id, product_id, start_time, end_time, status) "
         "VALUES ('" +
         video + "', '" + product_ + "', " + start + ", " + end + ", '" + status +
@@ -90,15 +68,15 @@ TEST_F(VideosApiTest, RegisterReturnsTheVideoWithItsETagAndEmitsRegistered) {
   EXPECT_EQ(data["created_by"], AdminKeyId());
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/videos/" + created.Id());
-  EXPECT_EQ(Insert("SELECT duration::text FROM videos"), "125.500");
+  EXPECT_EQ(api_.QueryText("SELECT duration::text FROM videos"), "125.500");
 
-  EXPECT_EQ(EventData("com.nedlia.video.registered.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.video.registered.v1"),
             json({{"video_id", created.Id()},
                   {"title", "Summer trailer"},
                   {"duration", 125.5},
                   {"source_url", "s3://media/trailer.mp4"},
                   {"created_by", AdminKeyId()}}));
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
   const auto fetched = api_.Call("GET", created.Header("Location").value_or(""));
   ASSERT_EQ(fetched.status, 200);
   EXPECT_EQ(fetched.body["data"], data);
@@ -116,7 +94,7 @@ TEST_F(VideosApiTest, RegisterMayStartReadyButNeverArchived) {
                                   json{{"title", "B"}, {"duration", 1}, {"status", "archived"}});
   EXPECT_EQ(archived.status, 422);
   EXPECT_EQ(archived.ErrorPointers(), "/status");
-  EXPECT_EQ(Count("SELECT count(*) FROM videos"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos"), 1);
 }
 
 TEST_F(VideosApiTest, BadInputNamesEveryFieldAndWritesNothing) {
@@ -166,8 +144,8 @@ TEST_F(VideosApiTest, BadInputNamesEveryFieldAndWritesNothing) {
       EXPECT_EQ(reply.ErrorPointers(), test.pointers) << test.body.substr(0, 200);
     }
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM videos"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 0);
   // The limits themselves are fine.
   EXPECT_EQ(api_.Call("POST", "/v1/videos",
                       json{{"title", std::string(255, 'x')},
@@ -195,10 +173,10 @@ TEST_F(VideosApiTest, AdvertiserKeysReadTheCatalogButCannotWriteIt) {
       403);
   EXPECT_EQ(api_.Call("DELETE", "/v1/videos/" + id, std::nullopt, {"If-Match: \"1\""}, key).status,
             403);
-  EXPECT_EQ(Count("SELECT count(*) FROM videos"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM videos WHERE version = 1 AND deleted_at IS NULL"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM idempotency_keys"), 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE version = 1 AND deleted_at IS NULL"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM idempotency_keys"), 0);
 }
 
 TEST_F(VideosApiTest, ListFiltersByStatusAndPagesWithCursors) {
@@ -248,15 +226,15 @@ TEST_F(VideosApiTest, PatchNeedsTheCurrentVersionAndEmitsUpdated) {
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
   EXPECT_EQ(Patch(id, change, "2").status, 412);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: W/\"1\""}).status, 412);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log WHERE event_type <> "
-                  "'com.nedlia.video.registered.v1'"),
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log WHERE event_type <> "
+                       "'com.nedlia.video.registered.v1'"),
             0);
   const auto patched = Patch(id, change, "1");
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["title"], "Director's cut");
   EXPECT_EQ(patched.body["data"]["duration"], 75.25);
-  EXPECT_EQ(EventData("com.nedlia.video.updated.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.video.updated.v1"),
             json({{"video_id", id},
                   {"changes", {{"title", "Director's cut"}, {"duration", 75.25}}},
                   {"previous_version", 1},
@@ -271,9 +249,9 @@ TEST_F(VideosApiTest, PatchWithoutARealChangeKeepsTheVersionAndEmitsNothing) {
       Patch(id, {{"title", "T"}, {"duration", 10.0}, {"metadata", {{"a", 1.0}}}}, "1");
   ASSERT_EQ(same.status, 200) << same.raw;
   EXPECT_EQ(same.Header("ETag"), "\"1\"");
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
   EXPECT_EQ(Patch(id, json::object(), "1").status, 200);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
 }
 
 TEST_F(VideosApiTest, PatchSetsAndClearsTheSourceUrlAndReplacesMetadata) {
@@ -286,10 +264,10 @@ TEST_F(VideosApiTest, PatchSetsAndClearsTheSourceUrlAndReplacesMetadata) {
   ASSERT_EQ(cleared.status, 200) << cleared.raw;
   EXPECT_EQ(cleared.body["data"]["source_url"], nullptr);
   const auto last =
-      json::parse(Insert("SELECT data::text FROM event_log WHERE event_type = "
-                         "'com.nedlia.video.updated.v1' ORDER BY id DESC LIMIT 1"));
+      json::parse(api_.QueryText("SELECT data::text FROM event_log WHERE event_type = "
+                                 "'com.nedlia.video.updated.v1' ORDER BY id DESC LIMIT 1"));
   EXPECT_EQ(last["changes"], json({{"source_url", nullptr}}));
-  EXPECT_EQ(EventCount("com.nedlia.video.updated.v1"), 2);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.updated.v1"), 2);
 }
 
 TEST_F(VideosApiTest, PatchBadInputNamesTheFieldAndWritesNothing) {
@@ -320,8 +298,8 @@ TEST_F(VideosApiTest, PatchBadInputNamesTheFieldAndWritesNothing) {
       EXPECT_EQ(reply.ErrorPointers(), test.pointers) << test.body;
     }
   }
-  EXPECT_EQ(Count("SELECT count(*) FROM videos WHERE version = 1"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE version = 1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
 }
 
 TEST_F(VideosApiTest, StatusMovesFromProcessingToReadyToArchivedOnly) {
@@ -333,9 +311,9 @@ TEST_F(VideosApiTest, StatusMovesFromProcessingToReadyToArchivedOnly) {
   const auto ready = Patch(id, {{"status", "ready"}}, "1");
   ASSERT_EQ(ready.status, 200) << ready.raw;
   EXPECT_EQ(ready.body["data"]["status"], "ready");
-  EXPECT_EQ(EventData("com.nedlia.video.ready.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.video.ready.v1"),
             json({{"video_id", id}, {"duration", 60.0}, {"marked_ready_by", AdminKeyId()}}));
-  EXPECT_EQ(EventCount("com.nedlia.video.updated.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.updated.v1"), 0);
 
   const auto back = Patch(id, {{"status", "processing"}}, "2");
   EXPECT_EQ(back.status, 422);
@@ -343,13 +321,13 @@ TEST_F(VideosApiTest, StatusMovesFromProcessingToReadyToArchivedOnly) {
 
   const auto archived = Patch(id, {{"status", "archived"}}, "2");
   ASSERT_EQ(archived.status, 200) << archived.raw;
-  EXPECT_EQ(EventData("com.nedlia.video.archived.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.video.archived.v1"),
             json({{"video_id", id}, {"archived_by", AdminKeyId()}}));
   EXPECT_EQ(Patch(id, {{"status", "ready"}}, "3").status, 422);
   EXPECT_EQ(Patch(id, {{"status", "archived"}}, "3").status, 200);  // staying put is no move
-  EXPECT_EQ(EventCount("com.nedlia.video.ready.v1"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.video.archived.v1"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.video.updated.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.ready.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.archived.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.updated.v1"), 0);
 }
 
 TEST_F(VideosApiTest, FieldsAndAStatusMoveInOnePatchEmitOneEventEach) {
@@ -357,11 +335,11 @@ TEST_F(VideosApiTest, FieldsAndAStatusMoveInOnePatchEmitOneEventEach) {
   const auto reply = Patch(id, {{"title", "Final"}, {"status", "ready"}}, "1");
   ASSERT_EQ(reply.status, 200) << reply.raw;
   EXPECT_EQ(reply.Header("ETag"), "\"2\"");
-  EXPECT_EQ(EventData("com.nedlia.video.updated.v1"), json({{"video_id", id},
-                                                            {"changes", {{"title", "Final"}}},
-                                                            {"previous_version", 1},
-                                                            {"new_version", 2}}));
-  EXPECT_EQ(EventCount("com.nedlia.video.ready.v1"), 1);
+  EXPECT_EQ(api_.EventData("com.nedlia.video.updated.v1"), json({{"video_id", id},
+                                                                 {"changes", {{"title", "Final"}}},
+                                                                 {"previous_version", 1},
+                                                                 {"new_version", 2}}));
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.ready.v1"), 1);
 }
 
 TEST_F(VideosApiTest, ShorteningBelowAPlacementIsAConflictAtDuration) {
@@ -382,14 +360,14 @@ TEST_F(VideosApiTest, ShorteningBelowAPlacementIsAConflictAtDuration) {
   EXPECT_NE(one.body["errors"][0]["detail"].get<std::string>().find("1 placement "),
             std::string::npos)
       << one.raw;
-  EXPECT_EQ(Count("SELECT count(*) FROM videos WHERE version = 1 AND duration = 60"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM event_log"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE version = 1 AND duration = 60"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
 
   // Down to the end of the last live placement is fine; so is growing.
   const auto fits = Patch(id, {{"duration", 55.5}}, "1");
   EXPECT_EQ(fits.status, 200) << fits.raw;
   EXPECT_EQ(Patch(id, {{"duration", 600}}, "2").status, 200);
-  EXPECT_EQ(EventCount("com.nedlia.video.updated.v1"), 2);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.updated.v1"), 2);
 }
 
 TEST_F(VideosApiTest, DeleteNeedsTheVersionAndNoActivePlacements) {
@@ -400,21 +378,21 @@ TEST_F(VideosApiTest, DeleteNeedsTheVersionAndNoActivePlacements) {
   EXPECT_EQ(api_.Call("DELETE", path, std::nullopt, {"If-Match: \"9\""}).status, 412);
   const auto busy = api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""});
   EXPECT_EQ(busy.status, 409) << busy.raw;
-  EXPECT_EQ(EventCount("com.nedlia.video.deleted.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.deleted.v1"), 0);
 
   api_.Sql().Execute("UPDATE placements SET status = 'archived' WHERE id = $1",
                      pg::Params(placement));
   const auto deleted = api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""});
   EXPECT_EQ(deleted.status, 204) << deleted.raw;
-  EXPECT_EQ(EventData("com.nedlia.video.deleted.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.video.deleted.v1"),
             json({{"video_id", id}, {"deleted_by", AdminKeyId()}}));
-  EXPECT_EQ(Count("SELECT count(*) FROM videos WHERE deleted_at IS NOT NULL"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE deleted_at IS NOT NULL"), 1);
 
   EXPECT_EQ(api_.Call("GET", path).status, 404);
   EXPECT_EQ(api_.Call("GET", "/v1/videos").body["data"].size(), 0U);
   EXPECT_EQ(Patch(id, {{"title", "x"}}, "1").status, 404);
   EXPECT_EQ(api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""}).status, 404);
-  EXPECT_EQ(EventCount("com.nedlia.video.deleted.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.deleted.v1"), 1);
 }
 
 TEST_F(VideosApiTest, IdempotencyKeyReplaysTheRegistration) {
@@ -429,8 +407,8 @@ TEST_F(VideosApiTest, IdempotencyKeyReplaysTheRegistration) {
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
   EXPECT_EQ(api_.Call("POST", "/v1/videos", json{{"title", "Twice"}, {"duration", 30}}, key).status,
             422);
-  EXPECT_EQ(Count("SELECT count(*) FROM videos"), 1);
-  EXPECT_EQ(EventCount("com.nedlia.video.registered.v1"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM videos"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.video.registered.v1"), 1);
 }
 
 }  // namespace

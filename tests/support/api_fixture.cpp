@@ -46,6 +46,29 @@ std::string ApiReply::ErrorPointers() const {
   return pointers;
 }
 
+std::string ApiFixture::QueryText(const std::string& sql) const {
+  return Sql().Execute(sql).Single()[0].As<std::string>();
+}
+
+std::int64_t ApiFixture::Count(const std::string& sql) const {
+  return Sql().Execute(sql).Single()[0].As<std::int64_t>();
+}
+
+std::int64_t ApiFixture::EventCount(const std::string& type) const {
+  return Sql()
+      .Execute("SELECT count(*) FROM event_log WHERE event_type = $1", pg::Params(type))
+      .Single()[0]
+      .As<std::int64_t>();
+}
+
+nlohmann::json ApiFixture::EventData(const std::string& type) const {
+  return nlohmann::json::parse(
+      Sql()
+          .Execute("SELECT data::text FROM event_log WHERE event_type = $1", pg::Params(type))
+          .Single()[0]
+          .As<std::string>());
+}
+
 ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout)
     : parts_(std::make_unique<Parts>(database_.Url(), request_timeout)) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,14 @@ class ApiFixture {
   std::uint16_t Port() const;
   /// A direct connection to the database, for assertions on rows and events.
   pg::Connection Sql() const { return database_.Connect(); }
+  /// The first column of the only row `sql` returns, as text (an INSERT ... RETURNING id).
+  std::string QueryText(const std::string& sql) const;
+  /// The count(*) that `sql` returns.
+  std::int64_t Count(const std::string& sql) const;
+  /// How many events of `type` the event log holds.
+  std::int64_t EventCount(const std::string& type) const;
+  /// The data of the only event of `type`.
+  nlohmann::json EventData(const std::string& type) const;
   const TestDatabase& Database() const { return database_; }
 
  private:
