@@ -12,10 +12,6 @@ using nlohmann::json;
 
 class AdvertisersApiTest : public ::testing::Test {
  protected:
-  std::string AdminKeyId() {
-    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
-  }
-
   static json Acme() { return {{"name", "Acme"}, {"contact_email", "ads@acme.example"}}; }
 
   /// Creates an advertiser with the admin key and returns its id.
@@ -51,7 +47,7 @@ TEST_F(AdvertisersApiTest, CreateReturnsTheAdvertiserWithItsETagAndEmitsItsEvent
   EXPECT_EQ(data["billing_info"], body["billing_info"]);
   EXPECT_EQ(data["status"], "active");
   EXPECT_EQ(data["version"], 1);
-  EXPECT_EQ(data["created_by"], AdminKeyId());
+  EXPECT_EQ(data["created_by"], api_.AdminKeyId());
   EXPECT_TRUE(data["created_at"].is_string());
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/advertisers/" + created.Id());
@@ -62,7 +58,7 @@ TEST_F(AdvertisersApiTest, CreateReturnsTheAdvertiserWithItsETagAndEmitsItsEvent
                   {"name", "Acme"},
                   {"contact_email", "ads@acme.example"},
                   {"status", "active"},
-                  {"created_by", AdminKeyId()}}));
+                  {"created_by", api_.AdminKeyId()}}));
   const auto metadata = json::parse(api_.QueryText(
       "SELECT metadata::text FROM event_log WHERE aggregate_id = '" + created.Id() + "'"));
   EXPECT_EQ(metadata["source"], "/advertisers");
@@ -276,7 +272,7 @@ TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
                   {"previous_status", "active"},
                   {"previous_version", 1},
                   {"new_version", 2},
-                  {"suspended_by", AdminKeyId()}}));
+                  {"suspended_by", api_.AdminKeyId()}}));
   // Suspending again is no change.
   EXPECT_EQ(Patch(id, {{"status", "suspended"}}, 2).status, 200);
   EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.suspended.v1"), 1);
@@ -364,7 +360,7 @@ TEST_F(AdvertisersApiTest, DeleteNeedsTheCurrentVersionAndEmitsItsEvent) {
   EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 0);
   ASSERT_EQ(Delete(id, 1).status, 204);
   EXPECT_EQ(api_.EventData("com.nedlia.advertiser.deleted.v1"),
-            json({{"advertiser_id", id}, {"deleted_by", AdminKeyId()}}));
+            json({{"advertiser_id", id}, {"deleted_by", api_.AdminKeyId()}}));
   EXPECT_EQ(Delete(id, 1).status, 404);
   EXPECT_EQ(Patch(id, {{"name", "Ghost"}}, 1).status, 404);
   EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.deleted.v1"), 1);

@@ -21,10 +21,6 @@ class ProductsApiTest : public ::testing::Test {
         "RETURNING id");
   }
 
-  std::string AdminKeyId() {
-    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
-  }
-
   json Cola() const { return {{"advertiser_id", advertiser_}, {"name", "Cola"}}; }
 
   /// Creates a product (admin key by default) and returns its id.
@@ -64,15 +60,16 @@ TEST_F(ProductsApiTest, CreateReturnsTheProductWithItsETagAndEmitsItsEvent) {
   EXPECT_EQ(data["category"], "beverages");
   EXPECT_EQ(data["assets"], body["assets"]);
   EXPECT_EQ(data["version"], 1);
-  EXPECT_EQ(data["created_by"], AdminKeyId());
+  EXPECT_EQ(data["created_by"], api_.AdminKeyId());
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/products/" + created.Id());
   ASSERT_EQ(api_.EventCount("com.nedlia.product.created.v1"), 1);
-  EXPECT_EQ(api_.EventData("com.nedlia.product.created.v1"), json({{"product_id", created.Id()},
-                                                                   {"advertiser_id", advertiser_},
-                                                                   {"name", "Cola"},
-                                                                   {"category", "beverages"},
-                                                                   {"created_by", AdminKeyId()}}));
+  EXPECT_EQ(api_.EventData("com.nedlia.product.created.v1"),
+            json({{"product_id", created.Id()},
+                  {"advertiser_id", advertiser_},
+                  {"name", "Cola"},
+                  {"category", "beverages"},
+                  {"created_by", api_.AdminKeyId()}}));
   EXPECT_EQ(api_.QueryText("SELECT aggregate_type FROM event_log"), "product");
 }
 
@@ -312,7 +309,8 @@ TEST_F(ProductsApiTest, DeleteIsRefusedWhileActivePlacementsShowTheProduct) {
   ASSERT_EQ(deleted.status, 204) << deleted.raw;
   EXPECT_EQ(
       api_.EventData("com.nedlia.product.deleted.v1"),
-      json({{"product_id", id}, {"advertiser_id", advertiser_}, {"deleted_by", AdminKeyId()}}));
+      json(
+          {{"product_id", id}, {"advertiser_id", advertiser_}, {"deleted_by", api_.AdminKeyId()}}));
   EXPECT_EQ(Delete(id, 1).status, 404);
   EXPECT_EQ(Patch(id, {{"name", "Ghost"}}, 1).status, 404);
   EXPECT_EQ(api_.EventCount("com.nedlia.product.deleted.v1"), 1);

@@ -17,23 +17,15 @@ class ValidationRunsApiTest : public ::testing::Test {
  protected:
   void SetUp() override { video_ = NewVideo("ready"); }
 
-  std::string Query(const std::string& sql, const pg::Params& params = pg::Params()) {
-    return api_.Sql().Execute(sql, params).Single()[0].As<std::string>();
-  }
-
   std::string NewVideo(const std::string& status) {
-    return Query("INSERT INTO videos (title, duration, status) VALUES ('Trailer', 60, '" + status +
-                 "') RETURNING id");
-  }
-
-  std::string NewAdvertiser(const std::string& name) {
-    return Query("INSERT INTO advertisers (name, contact_email) VALUES ('" + name + "', 'ads@" +
-                 name + ".example') RETURNING id");
+    return api_.QueryText("INSERT INTO videos (title, duration, status) VALUES ('Trailer', 60, '" +
+                          status + "') RETURNING id");
   }
 
   /// The id of the newest key: the one AdvertiserKey just made, or the admin key.
   std::string NewestKeyId() {
-    return Query("SELECT id::text FROM api_keys ORDER BY created_at DESC, id DESC LIMIT 1");
+    return api_.QueryText(
+        "SELECT id::text FROM api_keys ORDER BY created_at DESC, id DESC LIMIT 1");
   }
 
   ApiReply Request(const std::string& video, const std::optional<std::string>& key = std::nullopt,
@@ -203,11 +195,11 @@ TEST_F(ValidationRunsApiTest, ResultsShowAsTimesAndDocuments) {
 }
 
 TEST_F(ValidationRunsApiTest, AdvertiserKeysSeeOnlyTheRunsTheirAdvertisersKeysRequested) {
-  const std::string acme = NewAdvertiser("acme");
+  const std::string acme = api_.NewAdvertiser("acme");
   const std::string acme_key = api_.AdvertiserKey(acme);
   const std::string acme_key_id = NewestKeyId();
   const std::string acme_other_key = api_.AdvertiserKey(acme);
-  const std::string globex_key = api_.AdvertiserKey(NewAdvertiser("globex"));
+  const std::string globex_key = api_.AdvertiserKey(api_.NewAdvertiser("globex"));
 
   const auto acme_reply = Request(video_, acme_key);
   ASSERT_EQ(acme_reply.status, 202) << acme_reply.raw;
@@ -250,10 +242,9 @@ TEST_F(ValidationRunsApiTest, DeleteIsForAdminsAndSoftDeletesOnce) {
                              "event_log WHERE event_type = "
                              "'com.nedlia.validation_run.deleted.v1'")
                          .Single();
-  EXPECT_EQ(json::parse(event[0].As<std::string>()),
-            json({{"validation_run_id", run},
-                  {"video_id", video_},
-                  {"deleted_by", Query("SELECT id::text FROM api_keys WHERE role = 'admin'")}}));
+  EXPECT_EQ(
+      json::parse(event[0].As<std::string>()),
+      json({{"validation_run_id", run}, {"video_id", video_}, {"deleted_by", api_.AdminKeyId()}}));
   EXPECT_EQ(event[1].As<std::string>(), "validation_run");
   EXPECT_EQ(api_.Count("SELECT count(*) FROM validation_runs WHERE deleted_at IS NOT NULL"), 1);
 

@@ -12,15 +12,6 @@ using nlohmann::json;
 
 class VideosApiTest : public ::testing::Test {
  protected:
-  std::string AdminKeyId() {
-    return api_.QueryText("SELECT id::text FROM api_keys WHERE role = 'admin'");
-  }
-
-  std::string NewAdvertiser(const std::string& name) {
-    return api_.QueryText("INSERT INTO advertisers (name, contact_email) VALUES ('" + name +
-                          "', 'ads@" + name + ".example') RETURNING id");
-  }
-
   /// Registers a video through the API; returns its id.
   std::string Register(json body = {{"title", "Trailer"}, {"duration", 60}}) {
     const auto reply = api_.Call("POST", "/v1/videos", body);
@@ -32,7 +23,7 @@ class VideosApiTest : public ::testing::Test {
   std::string PlaceBySql(const std::string& video, const std::string& start, const std::string& end,
                          const std::string& status = "active") {
     if (product_.empty()) {
-      const std::string advertiser = NewAdvertiser("acme");
+      const std::string advertiser = api_.NewAdvertiser("acme");
       product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" +
                                 advertiser + "', 'Cola') RETURNING id");
     }
@@ -65,7 +56,7 @@ TEST_F(VideosApiTest, RegisterReturnsTheVideoWithItsETagAndEmitsRegistered) {
   EXPECT_EQ(data["status"], "processing");
   EXPECT_EQ(data["metadata"], json({{"genre", "drama"}, {"fps", 24}}));
   EXPECT_EQ(data["version"], 1);
-  EXPECT_EQ(data["created_by"], AdminKeyId());
+  EXPECT_EQ(data["created_by"], api_.AdminKeyId());
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/videos/" + created.Id());
   EXPECT_EQ(api_.QueryText("SELECT duration::text FROM videos"), "125.500");
@@ -75,7 +66,7 @@ TEST_F(VideosApiTest, RegisterReturnsTheVideoWithItsETagAndEmitsRegistered) {
                   {"title", "Summer trailer"},
                   {"duration", 125.5},
                   {"source_url", "s3://media/trailer.mp4"},
-                  {"created_by", AdminKeyId()}}));
+                  {"created_by", api_.AdminKeyId()}}));
   EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
   const auto fetched = api_.Call("GET", created.Header("Location").value_or(""));
   ASSERT_EQ(fetched.status, 200);
@@ -157,7 +148,7 @@ TEST_F(VideosApiTest, BadInputNamesEveryFieldAndWritesNothing) {
 
 TEST_F(VideosApiTest, AdvertiserKeysReadTheCatalogButCannotWriteIt) {
   const std::string id = Register();
-  const std::string key = api_.AdvertiserKey(NewAdvertiser("acme"));
+  const std::string key = api_.AdvertiserKey(api_.NewAdvertiser("acme"));
   EXPECT_EQ(api_.Call("GET", "/v1/videos/" + id, std::nullopt, {}, key).status, 200);
   EXPECT_EQ(api_.Call("GET", "/v1/videos", std::nullopt, {}, key).body["data"].size(), 1U);
 
@@ -312,7 +303,7 @@ TEST_F(VideosApiTest, StatusMovesFromProcessingToReadyToArchivedOnly) {
   ASSERT_EQ(ready.status, 200) << ready.raw;
   EXPECT_EQ(ready.body["data"]["status"], "ready");
   EXPECT_EQ(api_.EventData("com.nedlia.video.ready.v1"),
-            json({{"video_id", id}, {"duration", 60.0}, {"marked_ready_by", AdminKeyId()}}));
+            json({{"video_id", id}, {"duration", 60.0}, {"marked_ready_by", api_.AdminKeyId()}}));
   EXPECT_EQ(api_.EventCount("com.nedlia.video.updated.v1"), 0);
 
   const auto back = Patch(id, {{"status", "processing"}}, "2");
@@ -322,7 +313,7 @@ TEST_F(VideosApiTest, StatusMovesFromProcessingToReadyToArchivedOnly) {
   const auto archived = Patch(id, {{"status", "archived"}}, "2");
   ASSERT_EQ(archived.status, 200) << archived.raw;
   EXPECT_EQ(api_.EventData("com.nedlia.video.archived.v1"),
-            json({{"video_id", id}, {"archived_by", AdminKeyId()}}));
+            json({{"video_id", id}, {"archived_by", api_.AdminKeyId()}}));
   EXPECT_EQ(Patch(id, {{"status", "ready"}}, "3").status, 422);
   EXPECT_EQ(Patch(id, {{"status", "archived"}}, "3").status, 200);  // staying put is no move
   EXPECT_EQ(api_.EventCount("com.nedlia.video.ready.v1"), 1);
@@ -385,7 +376,7 @@ TEST_F(VideosApiTest, DeleteNeedsTheVersionAndNoActivePlacements) {
   const auto deleted = api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""});
   EXPECT_EQ(deleted.status, 204) << deleted.raw;
   EXPECT_EQ(api_.EventData("com.nedlia.video.deleted.v1"),
-            json({{"video_id", id}, {"deleted_by", AdminKeyId()}}));
+            json({{"video_id", id}, {"deleted_by", api_.AdminKeyId()}}));
   EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE deleted_at IS NOT NULL"), 1);
 
   EXPECT_EQ(api_.Call("GET", path).status, 404);

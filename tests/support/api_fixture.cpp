@@ -46,8 +46,13 @@ std::string ApiReply::ErrorPointers() const {
   return pointers;
 }
 
-std::string ApiFixture::QueryText(const std::string& sql) const {
-  return Sql().Execute(sql).Single()[0].As<std::string>();
+std::string ApiFixture::QueryText(const std::string& sql, const pg::Params& params) const {
+  return Sql().Execute(sql, params).Single()[0].As<std::string>();
+}
+
+std::string ApiFixture::NewAdvertiser(const std::string& name) const {
+  return QueryText("INSERT INTO advertisers (name, contact_email) VALUES ($1, $2) RETURNING id",
+                   pg::Params(name, "ads@" + name + ".example"));
 }
 
 std::int64_t ApiFixture::Count(const std::string& sql) const {
@@ -72,7 +77,10 @@ nlohmann::json ApiFixture::EventData(const std::string& type) const {
 ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout)
     : parts_(std::make_unique<Parts>(database_.Url(), request_timeout)) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
-    admin_key_ = app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin").secret;
+    const app::IssuedKey admin =
+        app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin");
+    admin_key_ = admin.secret;
+    admin_key_id_ = admin.record.id.ToString();
   });
   parts_->server.Start();
   server_thread_ = std::thread([this] { parts_->server.Run(); });

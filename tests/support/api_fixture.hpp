@@ -51,13 +51,17 @@ class ApiFixture {
                    const std::optional<std::string>& key = std::nullopt);
 
   const std::string& AdminKey() const { return admin_key_; }
+  /// The admin key's id: the principal recorded as created_by, deleted_by, ...
+  const std::string& AdminKeyId() const { return admin_key_id_; }
   /// A new key of the advertiser role bound to `advertiser_id`.
   std::string AdvertiserKey(const std::string& advertiser_id);
   std::uint16_t Port() const;
   /// A direct connection to the database, for assertions on rows and events.
   pg::Connection Sql() const { return database_.Connect(); }
   /// The first column of the only row `sql` returns, as text (an INSERT ... RETURNING id).
-  std::string QueryText(const std::string& sql) const;
+  std::string QueryText(const std::string& sql, const pg::Params& params = pg::Params()) const;
+  /// Inserts an active advertiser named `name` (contact ads@NAME.example); returns its id.
+  std::string NewAdvertiser(const std::string& name) const;
   /// The count(*) that `sql` returns.
   std::int64_t Count(const std::string& sql) const;
   /// How many events of `type` the event log holds.
@@ -72,6 +76,7 @@ class ApiFixture {
   TestDatabase database_;
   std::unique_ptr<Parts> parts_;
   std::string admin_key_;
+  std::string admin_key_id_;
   std::thread server_thread_;
 };
 
