@@ -52,6 +52,16 @@ ErrorDetails DetailsOf(const PGresult* result, PGconn* conn) {
   return details;
 }
 
+[[noreturn]] void ThrowTranslated(const ErrorDetails& details, ErrorTranslator translate) {
+  try {
+    ThrowError(details);
+  } catch (const Error& error) {
+    if (translate != nullptr)
+      translate(error);
+    throw;
+  }
+}
+
 }  // namespace
 
 Connection::Connection(PGconn* conn) : conn_(conn, &PQfinish) {}
@@ -125,8 +135,8 @@ void Connection::Defer(std::string_view sql, Params params) {
   deferred_.push_back({{}, std::string(sql), std::move(params)});
 }
 
-void Connection::Defer(const Statement& statement, Params params) {
-  deferred_.push_back({statement.name, std::string(statement.sql), std::move(params)});
+void Connection::Defer(const Statement& statement, Params params, ErrorTranslator translate) {
+  deferred_.push_back({statement.name, std::string(statement.sql), std::move(params), translate});
 }
 
 // Sends every queued statement and a Sync in one write, then reads the answers: one round trip
@@ -138,8 +148,7 @@ Result Connection::SendDeferred() {
     ThrowError(DetailsOf(nullptr, conn));
   Result last(nullptr);
   try {
-    // One entry per command sent, in order: the name it prepares, or empty for an execution.
-    std::vector<std::string_view> commands;
+    std::vector<Sent> commands;  // one per command sent, in order
     for (const Deferred& statement : batch)
       SendOne(statement, commands);
     if (PQpipelineSync(conn) == 0)
@@ -155,7 +164,7 @@ Result Connection::SendDeferred() {
   return last;
 }
 
-void Connection::SendOne(const Deferred& statement, std::vector<std::string_view>& commands) {
+void Connection::SendOne(const Deferred& statement, std::vector<Sent>& commands) {
   PGconn* conn = conn_.get();
   const std::vector<const char*> values = statement.params.Pointers();
   const int count = statement.params.Count();
@@ -167,7 +176,7 @@ void Connection::SendOne(const Deferred& statement, std::vector<std::string_view
     const std::string name(statement.name);
     if (!prepared_.contains(statement.name)) {
       sent = PQsendPrepare(conn, name.c_str(), statement.sql.c_str(), 0, nullptr);
-      commands.push_back(statement.name);
+      commands.push_back({statement.name, statement.translate});
     }
     sent = sent != 0
                ? PQsendQueryPrepared(conn, name.c_str(), count, values.data(), nullptr, nullptr, 0)
@@ -175,14 +184,15 @@ void Connection::SendOne(const Deferred& statement, std::vector<std::string_view
   }
   if (sent == 0)
     ThrowError(DetailsOf(nullptr, conn));
-  commands.emplace_back();
+  commands.push_back({{}, statement.translate});
 }
 
-Result Connection::ReadPipelineResults(const std::vector<std::string_view>& commands) {
+Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
   PGconn* conn = conn_.get();
   std::optional<ErrorDetails> failure;
+  ErrorTranslator translate = nullptr;
   Result last(nullptr);
-  for (const std::string_view prepares : commands) {
+  for (const auto& [prepares, translator] : commands) {
     PGresult* raw = PQgetResult(conn);
     if (raw == nullptr)  // every command answers before its end marker: the link is gone
       ThrowError(DetailsOf(nullptr, conn));
@@ -194,6 +204,7 @@ Result Connection::ReadPipelineResults(const std::vector<std::string_view>& comm
       last = std::move(result);
     } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
       failure = DetailsOf(raw, conn);
+      translate = translator;
     }
     while (PGresult* end = PQgetResult(conn))  // normally none: NULL ends the command
       PQclear(end);
@@ -202,7 +213,7 @@ Result Connection::ReadPipelineResults(const std::vector<std::string_view>& comm
   if (PQresultStatus(sync.Native()) != PGRES_PIPELINE_SYNC)
     ThrowError(DetailsOf(nullptr, conn));
   if (failure)
-    ThrowError(*failure);
+    ThrowTranslated(*failure, translate);
   return last;
 }
 

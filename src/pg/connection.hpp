@@ -15,6 +15,12 @@
 
 namespace nedlia::pg {
 
+class Error;
+
+/// Turns a database error into the caller's own exception (it throws), or returns to let the
+/// error through unchanged. A plain function: deferred statements outlive their callers' frames.
+using ErrorTranslator = void (*)(const Error&);
+
 /// A named statement, prepared on a connection the first time it is used there.
 /// Define them as constants next to the repository that owns the SQL.
 struct Statement {
@@ -50,7 +56,10 @@ class Connection {
   /// mode), in order, and that call throws its error, if any: the server then skips the
   /// statements after it.
   void Defer(std::string_view sql, Params params = Params());
-  void Defer(const Statement& statement, Params params = Params());
+  /// `translate`, if given, sees this statement's error before it is thrown (to raise, say, a
+  /// conflict the caller understands, as it would around an immediate Execute).
+  void Defer(const Statement& statement, Params params = Params(),
+             ErrorTranslator translate = nullptr);
   /// Forgets the queued statements (they were never sent).
   void DropDeferred() { deferred_.clear(); }
   bool HasDeferred() const { return !deferred_.empty(); }
@@ -79,13 +88,20 @@ class Connection {
     std::string_view name;
     std::string sql;
     Params params;
+    ErrorTranslator translate = nullptr;
+  };
+  /// A command sent in a pipeline: the statement name it prepares (empty for an execution) and
+  /// the translator of the statement it belongs to.
+  struct Sent {
+    std::string_view prepares;
+    ErrorTranslator translate = nullptr;
   };
 
   explicit Connection(PGconn* conn);
   Result Check(PGresult* result);
   Result SendDeferred();
-  void SendOne(const Deferred& statement, std::vector<std::string_view>& commands);
-  Result ReadPipelineResults(const std::vector<std::string_view>& commands);
+  void SendOne(const Deferred& statement, std::vector<Sent>& commands);
+  Result ReadPipelineResults(const std::vector<Sent>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_{nullptr, &PQfreeCancel};

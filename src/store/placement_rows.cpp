@@ -1,6 +1,7 @@
 #include "store/placement_rows.hpp"
 
 #include <string>
+#include <utility>
 
 #include "app/errors.hpp"
 #include "pg/errors.hpp"
@@ -18,7 +19,8 @@ const std::string kColumns =
     "p.position::text, p.status, p.file_url, " +
     EpochMs("p.created_at") + ", " + EpochMs("p.updated_at") + ", p.created_by, p.version";
 
-const pg::Statement kTargets{"placement_targets", R"sql(
+// Also reads the transaction's timestamp, which Insert needs: the query runs first anyway.
+const std::string kTargetsSql = R"sql(
     WITH video AS (
       -- FOR SHARE: shortening, archiving or deleting the video waits for this transaction.
       SELECT duration::text, status FROM videos WHERE id = $1 AND deleted_at IS NULL FOR SHARE
@@ -29,19 +31,16 @@ const pg::Statement kTargets{"placement_targets", R"sql(
       WHERE p.id = $2 AND p.deleted_at IS NULL AND a.deleted_at IS NULL
       FOR KEY SHARE OF p FOR SHARE OF a
     )
-    SELECT video.duration, video.status, owner.id, owner.status
-    FROM (SELECT) AS one LEFT JOIN video ON true LEFT JOIN owner ON true)sql"};
+    SELECT video.duration, video.status, owner.id, owner.status, )sql" +
+                                EpochMs("now()") + R"sql(
+    FROM (SELECT) AS one LEFT JOIN video ON true LEFT JOIN owner ON true)sql";
+const std::string kNowSql = "SELECT " + EpochMs("now()");
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql = "SELECT " + kColumns + R"sql(, pr.advertiser_id
     FROM placements p JOIN products pr ON pr.id = p.product_id
     WHERE p.id = $1 AND p.deleted_at IS NULL)sql";
 const std::string kFindForUpdateSql = kFindSql + " FOR UPDATE OF p";
-const std::string kInsertSql = R"sql(
-    INSERT INTO placements AS p (id, video_id, product_id, start_time, end_time, description,
-                                 position, status, file_url, created_by)
-    VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7::jsonb, $8, $9, $10)
-    RETURNING )sql" + kColumns;
 const std::string kUpdateSql = R"sql(
     UPDATE placements AS p
     SET start_time = $2::numeric, end_time = $3::numeric, description = $4, position = $5::jsonb,
@@ -51,7 +50,14 @@ const std::string kUpdateSql = R"sql(
 
 const pg::Statement kFind{"placement_find", kFindSql};
 const pg::Statement kFindForUpdate{"placement_find_for_update", kFindForUpdateSql};
-const pg::Statement kInsert{"placement_insert", kInsertSql};
+const pg::Statement kTargets{"placement_targets", kTargetsSql};
+const pg::Statement kNow{"transaction_now", kNowSql};
+// No RETURNING: the database adds created_at = updated_at = now() and version 1, all known
+// beforehand, so the INSERT can travel with COMMIT instead of costing a round trip of its own.
+const pg::Statement kInsert{"placement_insert", R"sql(
+    INSERT INTO placements (id, video_id, product_id, start_time, end_time, description,
+                            position, status, file_url, created_by)
+    VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7::jsonb, $8, $9, $10))sql"};
 const pg::Statement kUpdate{"placement_update", kUpdateSql};
 
 const pg::Statement kSoftDelete{
@@ -80,18 +86,25 @@ std::optional<std::string> PositionParam(const domain::Placement& placement) {
   return PositionJson(*placement.position);
 }
 
+/// Turns the overlap constraint into the application's conflict; lets other errors through.
+void ThrowIfOverlap(const pg::Error& error) {
+  const auto* exclusion = dynamic_cast<const pg::ExclusionViolation*>(&error);
+  if (exclusion == nullptr || exclusion->Constraint() != "excl_placements_active_overlap")
+    return;
+  throw app::Error(app::ErrorKind::kConflict,
+                   "an active placement of this product already covers part of this time "
+                   "range in this video",
+                   {{"/time_range", "overlaps another active placement of the same product"}});
+}
+
 /// Runs a write, turning the overlap constraint into the application's conflict.
 template <class Write>
 pg::Result TranslatingOverlap(Write&& write) {
   try {
     return write();
-  } catch (const pg::ExclusionViolation& error) {
-    if (error.Constraint() != "excl_placements_active_overlap")
-      throw;
-    throw app::Error(app::ErrorKind::kConflict,
-                     "an active placement of this product already covers part of this time "
-                     "range in this video",
-                     {{"/time_range", "overlaps another active placement of the same product"}});
+  } catch (const pg::Error& error) {
+    ThrowIfOverlap(error);
+    throw;
   }
 }
 
@@ -108,6 +121,7 @@ app::PlacementTargets PlacementRows::Targets(const domain::Uuid& video_id,
   if (!row[2].IsNull()) {
     targets.product = {row[2].As<domain::Uuid>(), StatusOf<domain::AdvertiserStatus>(row[3])};
   }
+  transaction_time_ms_ = row[4].As<std::int64_t>();
   return targets;
 }
 
@@ -155,14 +169,23 @@ app::Page<app::OwnedPlacement> PlacementRows::List(const app::PlacementFilter& f
 }
 
 domain::Placement PlacementRows::Insert(const domain::Placement& placement) {
-  const pg::Params params(placement.id, placement.video_id, placement.product_id,
-                          domain::FormatDecimal(placement.time_range.start_ms, kSecondsDecimals),
-                          domain::FormatDecimal(placement.time_range.end_ms, kSecondsDecimals),
-                          placement.description, PositionParam(placement),
-                          std::string(ToString(placement.status)), placement.file_url,
-                          placement.audit.created_by);
-  return RowToPlacement(
-      TranslatingOverlap([&] { return connection_.Execute(kInsert, params); }).Single());
+  pg::Params params(placement.id, placement.video_id, placement.product_id,
+                    domain::FormatDecimal(placement.time_range.start_ms, kSecondsDecimals),
+                    domain::FormatDecimal(placement.time_range.end_ms, kSecondsDecimals),
+                    placement.description, PositionParam(placement),
+                    std::string(ToString(placement.status)), placement.file_url,
+                    placement.audit.created_by);
+  connection_.Defer(kInsert, std::move(params), &ThrowIfOverlap);
+  domain::Placement stored = placement;
+  stored.audit.created_at = stored.audit.updated_at = TransactionTimeMs();
+  stored.audit.version = 1;
+  return stored;
+}
+
+std::int64_t PlacementRows::TransactionTimeMs() {
+  if (!transaction_time_ms_)
+    transaction_time_ms_ = connection_.Execute(kNow).Single()[0].As<std::int64_t>();
+  return *transaction_time_ms_;
 }
 
 domain::Placement PlacementRows::Update(const domain::Placement& placement) {

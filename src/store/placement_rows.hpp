@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "app/ports/placement_store.hpp"
 #include "pg/connection.hpp"
 
@@ -20,7 +23,12 @@ class PlacementRows : public app::PlacementStore {
   void SoftDelete(const domain::Uuid& id) override;
 
  private:
+  /// now() of the transaction, in ms since the epoch: the created_at/updated_at the database
+  /// gives a new row. Learned from Targets, else asked once.
+  std::int64_t TransactionTimeMs();
+
   pg::Connection& connection_;
+  std::optional<std::int64_t> transaction_time_ms_;
 };
 
 }  // namespace nedlia::store

@@ -45,6 +45,11 @@ TEST_F(PlacementsApiTest, CreateReturnsThePlacementWithItsETagAndEmitsItsEvent) 
   EXPECT_EQ(data["version"], 1);
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/placements/" + created.Id());
+  // The answer is the stored row, database defaults (timestamps, version) included.
+  const auto fetched = api_.Call("GET", "/v1/placements/" + created.Id());
+  ASSERT_EQ(fetched.status, 200) << fetched.raw;
+  EXPECT_EQ(fetched.body["data"], data);
+  EXPECT_EQ(data["created_at"], data["updated_at"]);
 
   const auto event = api_.Sql()
                          .Execute(

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 
 #include "pg/connection.hpp"
@@ -118,6 +119,29 @@ TEST_F(ConnectionTest, DeferredFailureIsThrownByTheNextExecuteAndSkipsTheRest) {
   EXPECT_THROW(connection_.Execute("INSERT INTO parent VALUES (5, 'five')"), UniqueViolation);
   EXPECT_TRUE(connection_.IsOpen());  // out of pipeline mode, usable again
   EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 1);
+}
+
+struct DuplicateName : std::runtime_error {
+  DuplicateName() : std::runtime_error("that name is taken") {}
+};
+
+void DuplicateNameFromUniqueViolation(const Error& error) {
+  const auto* unique = dynamic_cast<const UniqueViolation*>(&error);
+  if (unique != nullptr && unique->Constraint() == "parent_name_key")
+    throw DuplicateName();
+}
+
+TEST_F(ConnectionTest, DeferredFailureGoesThroughItsStatementsTranslator) {
+  CreateScratchTables();
+  const Statement insert{"insert_parent_translated", "INSERT INTO parent VALUES ($1, $2)"};
+  connection_.Defer(insert, Params(8, "one"), &DuplicateNameFromUniqueViolation);
+  EXPECT_THROW(connection_.Execute("SELECT 1"), DuplicateName);
+  // Another statement's failure is not its business.
+  connection_.Defer(insert, Params(9, "nine"), &DuplicateNameFromUniqueViolation);
+  EXPECT_THROW(connection_.Execute("INSERT INTO parent VALUES (9, 'ninth')"), UniqueViolation);
+  // Errors it does not translate pass unchanged (here the primary key, not the name).
+  connection_.Defer(insert, Params(1, "uno"), &DuplicateNameFromUniqueViolation);
+  EXPECT_THROW(connection_.Execute("SELECT 1"), UniqueViolation);
 }
 
 TEST_F(ConnectionTest, DroppedDeferredStatementsAreNeverSent) {

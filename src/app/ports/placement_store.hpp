@@ -49,7 +49,8 @@ class PlacementStore {
   virtual std::optional<OwnedPlacement> Find(const domain::Uuid& id, bool for_update) = 0;
   virtual Page<OwnedPlacement> List(const PlacementFilter& filter, const PageRequest& page) = 0;
   /// Inserts and returns the stored row (with database defaults). Throws app::Error kConflict
-  /// at /time_range when an active placement of the product overlaps in the video.
+  /// at /time_range when an active placement of the product overlaps in the video: here, or
+  /// (the INSERT may travel with a later statement) at that statement or at commit.
   virtual domain::Placement Insert(const domain::Placement& placement) = 0;
   /// Writes every mutable field; returns the stored row (its new version). Same conflict.
   virtual domain::Placement Update(const domain::Placement& placement) = 0;
