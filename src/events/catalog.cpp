@@ -1,0 +1,305 @@
+#include "events/catalog.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "events/catalog_files.hpp"
+
+namespace nedlia::events {
+namespace {
+
+constexpr std::array<std::string_view, 7> kTypeNames = {"string", "number", "integer", "boolean",
+                                                        "object", "array",  "any"};
+constexpr std::array<std::string_view, 5> kFormats = {"uuid", "date", "date-time", "uri", "email"};
+
+/// Reads one file; every error names the file and the line of the offending node.
+class FileReader {
+ public:
+  explicit FileReader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
+    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 1;
+    throw CatalogError(file_ + ":" + std::to_string(line) + ": " + message);
+  }
+
+  void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                 const std::string& where) const {
+    if (!map.IsMap())
+      Fail(map, where + " must be a mapping");
+    for (const auto& entry : map) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        Fail(entry.first, "unknown key \"" + key + "\" in " + where);
+    }
+  }
+
+  std::string Text(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar())
+      Fail(node, what + " must be a string");
+    return node.as<std::string>();
+  }
+
+  template <class T>
+  T Scalar(const YAML::Node& node, const std::string& what, const char* expected) const {
+    try {
+      if (node.IsScalar())
+        return node.as<T>();
+    } catch (const YAML::Exception&) {
+    }
+    Fail(node, what + " must be " + expected);
+  }
+
+  FieldSpec Field(const YAML::Node& node, const std::string& path, bool allow_required) const {
+    CheckKeys(node,
+              {"type", "format", "required", "nullable", "description", "enum", "minimum",
+               "maximum", "minLength", "maxLength", "properties", "additional_properties", "items"},
+              "field " + path);
+    FieldSpec field;
+    if (!node["type"])
+      Fail(node, "field " + path + " has no type");
+    const std::string type = Text(node["type"], path + ".type");
+    const auto found = std::find(kTypeNames.begin(), kTypeNames.end(), type);
+    if (found == kTypeNames.end())
+      Fail(node["type"], "field " + path + ": unknown type \"" + type +
+                             "\" (string, number, integer, boolean, object, array or any)");
+    field.type = static_cast<FieldType>(found - kTypeNames.begin());
+    if (node["format"]) {
+      field.format = Text(node["format"], path + ".format");
+      if (std::find(kFormats.begin(), kFormats.end(), field.format) == kFormats.end())
+        Fail(node["format"], "field " + path + ": unknown format \"" + field.format +
+                                 "\" (uuid, date, date-time, uri or email)");
+      if (field.type != FieldType::kString)
+        Fail(node["format"], "field " + path + ": a format applies to strings only");
+    }
+    if (node["required"]) {
+      if (!allow_required)
+        Fail(node["required"], "field " + path + ": array items cannot be required");
+      field.required = Scalar<bool>(node["required"], path + ".required", "true or false");
+    }
+    if (node["nullable"])
+      field.nullable = Scalar<bool>(node["nullable"], path + ".nullable", "true or false");
+    if (node["description"])
+      field.description = Text(node["description"], path + ".description");
+    if (node["enum"]) {
+      if (!node["enum"].IsSequence() || node["enum"].size() == 0)
+        Fail(node["enum"], "field " + path + ": enum must be a non-empty list");
+      if (field.type != FieldType::kString)
+        Fail(node["enum"], "field " + path + ": enum applies to strings only");
+      for (const auto& value : node["enum"])
+        field.enum_values.push_back(Text(value, path + ".enum"));
+    }
+    ReadBounds(node, path, field);
+    ReadComposite(node, path, field);
+    return field;
+  }
+
+  Fields FieldsOf(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsMap())
+      Fail(node, path + " must be a mapping of field names to fields");
+    static const std::regex kName("[a-z][a-z0-9_]*");
+    Fields fields;
+    for (const auto& entry : node) {
+      const std::string name = entry.first.as<std::string>();
+      if (!std::regex_match(name, kName))
+        Fail(entry.first, "field name \"" + name + "\" is not lowercase snake_case");
+      const std::string child = path.empty() ? name : path + "." + name;
+      fields.emplace_back(name, Field(entry.second, child, true));
+    }
+    return fields;
+  }
+
+ private:
+  void ReadBounds(const YAML::Node& node, const std::string& path, FieldSpec& field) const {
+    const bool numeric = field.type == FieldType::kNumber || field.type == FieldType::kInteger;
+    for (const char* key : {"minimum", "maximum"}) {
+      if (!node[key])
+        continue;
+      if (!numeric)
+        Fail(node[key], "field " + path + ": " + key + " applies to numbers only");
+      const double value = Scalar<double>(node[key], path + "." + key, "a number");
+      (std::string_view(key) == "minimum" ? field.minimum : field.maximum) = value;
+    }
+    for (const char* key : {"minLength", "maxLength"}) {
+      if (!node[key])
+        continue;
+      if (field.type != FieldType::kString)
+        Fail(node[key], "field " + path + ": " + key + " applies to strings only");
+      const auto value = Scalar<std::int64_t>(node[key], path + "." + key, "an integer");
+      if (value < 0)
+        Fail(node[key], "field " + path + ": " + key + " cannot be negative");
+      (std::string_view(key) == "minLength" ? field.min_length : field.max_length) = value;
+    }
+  }
+
+  void ReadComposite(const YAML::Node& node, const std::string& path, FieldSpec& field) const {
+    if (field.type != FieldType::kArray && node["items"])
+      Fail(node["items"], "field " + path + ": items apply to arrays only");
+    if (field.type != FieldType::kObject && (node["properties"] || node["additional_properties"]))
+      Fail(node, "field " + path + ": properties apply to objects only");
+    if (node["additional_properties"]) {
+      field.additional_properties = Scalar<bool>(node["additional_properties"],
+                                                 path + ".additional_properties", "true or false");
+    }
+    if (field.type == FieldType::kObject) {
+      if (node["properties"] && field.additional_properties)
+        Fail(node["properties"], "field " + path +
+                                     ": a free-form object (additional_properties) lists no "
+                                     "properties");
+      if (node["properties"])
+        field.properties = FieldsOf(node["properties"], path);
+      else if (!field.additional_properties)
+        Fail(node, "field " + path +
+                       " is an object without properties: list them, or say "
+                       "additional_properties: true for a free-form document");
+    }
+    if (field.type == FieldType::kArray) {
+      if (!node["items"])
+        Fail(node, "field " + path + " is an array without items");
+      field.items = std::make_shared<FieldSpec>(Field(node["items"], path + "[]", false));
+    }
+  }
+
+  std::string file_;
+};
+
+Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
+  reader.CheckKeys(node, {"superseded_by", "since", "sunset"}, "deprecation");
+  static const std::regex kTime(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
+  Deprecation deprecation;
+  if (!node["superseded_by"] || !node["since"] || !node["sunset"])
+    reader.Fail(node, "deprecation needs superseded_by, since and sunset");
+  deprecation.superseded_by =
+      reader.Scalar<int>(node["superseded_by"], "deprecation.superseded_by", "a version number");
+  deprecation.since = reader.Text(node["since"], "deprecation.since");
+  deprecation.sunset = reader.Text(node["sunset"], "deprecation.sunset");
+  for (const char* key : {"since", "sunset"}) {
+    if (!std::regex_match(reader.Text(node[key], key), kTime))
+      reader.Fail(node[key], std::string("deprecation.") + key +
+                                 " must be a UTC time like 2026-12-01T00:00:00Z");
+  }
+  if (deprecation.sunset <= deprecation.since)
+    reader.Fail(node["sunset"], "deprecation.sunset must come after since");
+  return deprecation;
+}
+
+EventSchema ReadEntry(const CatalogFile& file) {
+  const FileReader reader{std::string(file.name)};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(file.text));
+  } catch (const YAML::ParserException& error) {
+    throw CatalogError(std::string(file.name) + ":" + std::to_string(error.mark.line + 1) + ": " +
+                       error.msg);
+  }
+  reader.CheckKeys(root, {"type", "version", "description", "data", "consumers", "deprecation"},
+                   "the event");
+  for (const char* key : {"type", "version", "description", "data", "consumers"}) {
+    if (!root[key])
+      reader.Fail(root, std::string("missing \"") + key + "\"");
+  }
+  EventSchema entry;
+  entry.file = file.name;
+  entry.type = reader.Text(root["type"], "type");
+  static const std::regex kType(R"(com\.nedlia\.[a-z_]+\.[a-z_]+)");
+  if (!std::regex_match(entry.type, kType))
+    reader.Fail(root["type"], "type \"" + entry.type +
+                                  "\" is not com.nedlia.<aggregate>.<event> in lowercase (the "
+                                  "version goes in \"version\")");
+  entry.version = reader.Scalar<int>(root["version"], "version", "a positive integer");
+  if (entry.version < 1)
+    reader.Fail(root["version"], "version must be a positive integer");
+  entry.description = reader.Text(root["description"], "description");
+  entry.data = reader.FieldsOf(root["data"], "");
+  if (!root["consumers"].IsSequence())
+    reader.Fail(root["consumers"], "consumers must be a list (possibly empty: [])");
+  for (const auto& consumer : root["consumers"])
+    entry.consumers.push_back(reader.Text(consumer, "consumers"));
+  if (root["deprecation"])
+    entry.deprecation = ReadDeprecation(reader, root["deprecation"]);
+  const std::string expected = entry.VersionedType().substr(std::string("com.nedlia.").size());
+  if (std::filesystem::path(file.name).filename() != expected + ".yaml")
+    reader.Fail(root,
+                "the file of " + entry.VersionedType() + " must be named " + expected + ".yaml");
+  return entry;
+}
+
+}  // namespace
+
+std::string_view ToString(FieldType type) {
+  return kTypeNames[static_cast<std::size_t>(type)];
+}
+
+Catalog Catalog::Parse(const std::vector<CatalogFile>& files) {
+  Catalog catalog;
+  for (const CatalogFile& file : files)
+    catalog.entries_.push_back(ReadEntry(file));
+  std::sort(catalog.entries_.begin(), catalog.entries_.end(),
+            [](const EventSchema& a, const EventSchema& b) {
+              return std::tie(a.type, a.version) < std::tie(b.type, b.version);
+            });
+  for (std::size_t i = 0; i < catalog.entries_.size(); ++i) {
+    const EventSchema& entry = catalog.entries_[i];
+    if (!catalog.by_type_.emplace(entry.VersionedType(), i).second)
+      throw CatalogError(entry.file + ":1: " + entry.VersionedType() + " is defined twice");
+  }
+  for (const EventSchema& entry : catalog.entries_) {
+    if (!entry.deprecation)
+      continue;
+    const int next = entry.deprecation->superseded_by;
+    if (next <= entry.version || catalog.Find(entry.type + ".v" + std::to_string(next)) == nullptr)
+      throw CatalogError(entry.file + ":1: deprecation.superseded_by names " + entry.type + ".v" +
+                         std::to_string(next) + ", which is not a later version in the catalog");
+  }
+  return catalog;
+}
+
+Catalog Catalog::LoadDirectory(const std::string& directory) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(directory))
+    throw CatalogError(directory + ": not a directory");
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (const auto& item : fs::directory_iterator(directory)) {
+    if (item.path().extension() != ".yaml")
+      continue;
+    std::ifstream in(item.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in)
+      throw CatalogError(item.path().string() + ": cannot be read");
+    texts.emplace_back(item.path().string(), text.str());
+  }
+  std::vector<CatalogFile> files;
+  for (const auto& [name, text] : texts)
+    files.push_back({name, text});
+  return Parse(files);
+}
+
+const Catalog& Catalog::Embedded() {
+  // Parsed once, at first use (nedlia serve asks for it at start, so a bad catalog stops it).
+  static const Catalog catalog = Parse(EmbeddedCatalogFiles());
+  return catalog;
+}
+
+const EventSchema* Catalog::Find(std::string_view versioned_type) const {
+  const auto it = by_type_.find(versioned_type);
+  return it == by_type_.end() ? nullptr : &entries_[it->second];
+}
+
+std::vector<std::string> Catalog::TypesFor(std::string_view consumer) const {
+  std::vector<std::string> types;
+  for (const EventSchema& entry : entries_) {
+    if (std::find(entry.consumers.begin(), entry.consumers.end(), consumer) !=
+        entry.consumers.end())
+      types.push_back(entry.VersionedType());
+  }
+  return types;
+}
+
+}  // namespace nedlia::events

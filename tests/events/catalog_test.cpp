@@ -1,0 +1,165 @@
+#include "events/catalog.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace nedlia::events {
+namespace {
+
+constexpr std::string_view kCreated = R"yaml(
+# placement.created.v1
+type: com.nedlia.placement.created
+version: 1
+description: Emitted when a new placement is created
+data:
+  placement_id:
+    type: string
+    format: uuid
+    required: true
+  time_range:
+    type: object
+    properties:
+      start_time:
+        type: number
+        minimum: 0
+        required: true
+consumers:
+  - file-generator
+  - notifier
+)yaml";
+
+std::string ErrorOf(std::string_view name, std::string_view text) {
+  try {
+    Catalog::Parse({{name, text}});
+  } catch (const CatalogError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+std::string Replaced(std::string_view text, std::string_view from, std::string_view to) {
+  std::string result(text);
+  const auto at = result.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  result.replace(at, from.size(), to);
+  return result;
+}
+
+TEST(CatalogTest, ParsesTheSpecificationsFormat) {
+  const Catalog catalog = Catalog::Parse({{"events/placement.created.v1.yaml", kCreated}});
+  const EventSchema* entry = catalog.Find("com.nedlia.placement.created.v1");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->version, 1);
+  ASSERT_EQ(entry->data.size(), 2U);
+  EXPECT_EQ(entry->data[0].first, "placement_id");
+  EXPECT_TRUE(entry->data[0].second.required);
+  EXPECT_EQ(entry->data[0].second.format, "uuid");
+  const FieldSpec& range = entry->data[1].second;
+  EXPECT_EQ(range.type, FieldType::kObject);
+  EXPECT_FALSE(range.required);
+  ASSERT_EQ(range.properties.size(), 1U);
+  EXPECT_EQ(range.properties[0].second.minimum, 0.0);
+  EXPECT_EQ(catalog.TypesFor("notifier"),
+            std::vector<std::string>{"com.nedlia.placement.created.v1"});
+  EXPECT_TRUE(catalog.TypesFor("validator").empty());
+  EXPECT_EQ(catalog.Find("com.nedlia.placement.created.v2"), nullptr);
+}
+
+TEST(CatalogTest, AnUnknownKeyIsAnErrorWithItsFileAndLine) {
+  const std::string text =
+      Replaced(kCreated, "    required: true\n  time_range", "    requird: true\n  time_range");
+  EXPECT_EQ(ErrorOf("events/placement.created.v1.yaml", text),
+            "events/placement.created.v1.yaml:10: unknown key \"requird\" in field placement_id");
+}
+
+TEST(CatalogTest, BadValuesAreNamed) {
+  const std::string_view file = "placement.created.v1.yaml";
+  EXPECT_NE(ErrorOf(file, Replaced(kCreated, "format: uuid", "format: guid"))
+                .find("unknown format \"guid\""),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(file, Replaced(kCreated, "type: number", "type: float"))
+                .find(":15: field time_range.start_time: unknown type \"float\""),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(file, Replaced(kCreated, "minimum: 0", "minimum: zero"))
+                .find("time_range.start_time.minimum must be a number"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(file, Replaced(kCreated, "version: 1", "version: 0"))
+                .find("version must be a positive integer"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(file, Replaced(kCreated, "  time_range:\n    type: object\n    properties:",
+                                   "  time_range:\n    type: object\n    items:"))
+                .find("items apply to arrays only"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(file, "type: [unclosed").find("placement.created.v1.yaml:1: "),
+            std::string::npos);
+}
+
+TEST(CatalogTest, TheFileNameMustMatchTypeAndVersion) {
+  EXPECT_NE(ErrorOf("events/placement.created.v2.yaml", kCreated)
+                .find("must be named placement.created.v1.yaml"),
+            std::string::npos);
+}
+
+TEST(CatalogTest, ObjectsListTheirFieldsOrSayTheyAreFreeForm) {
+  const std::string open = Replaced(kCreated,
+                                    "    properties:\n      start_time:\n        type: number\n    "
+                                    "    minimum: 0\n        required: true\n",
+                                    "    additional_properties: true\n");
+  EXPECT_NO_THROW(Catalog::Parse({{"placement.created.v1.yaml", open}}));
+  const std::string bare = Replaced(kCreated,
+                                    "    properties:\n      start_time:\n        type: number\n    "
+                                    "    minimum: 0\n        required: true\n",
+                                    "");
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml", bare).find("is an object without properties"),
+            std::string::npos);
+}
+
+TEST(CatalogTest, ADeprecationNamesALaterVersionThatExists) {
+  const std::string deprecated =
+      std::string(kCreated) +
+      "deprecation:\n  superseded_by: 2\n  since: 2026-11-01T00:00:00Z\n  sunset: "
+      "2027-02-01T00:00:00Z\n";
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml", deprecated)
+                .find("com.nedlia.placement.created.v2, which is not a later version"),
+            std::string::npos);
+  const std::string v2 = Replaced(kCreated, "version: 1", "version: 2");
+  const Catalog catalog = Catalog::Parse(
+      {{"placement.created.v1.yaml", deprecated}, {"placement.created.v2.yaml", v2}});
+  const EventSchema* v1 = catalog.Find("com.nedlia.placement.created.v1");
+  ASSERT_TRUE(v1->deprecation);
+  EXPECT_EQ(v1->deprecation->superseded_by, 2);
+  EXPECT_EQ(v1->deprecation->sunset, "2027-02-01T00:00:00Z");
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml",
+                    Replaced(deprecated, "sunset: 2027-02-01T00:00:00Z", "sunset: 2026-10-01"))
+                .find("must be a UTC time"),
+            std::string::npos);
+}
+
+TEST(CatalogTest, ATypeDefinedTwiceIsRefused) {
+  try {
+    Catalog::Parse(
+        {{"a/placement.created.v1.yaml", kCreated}, {"b/placement.created.v1.yaml", kCreated}});
+    FAIL() << "expected an error";
+  } catch (const CatalogError& error) {
+    EXPECT_NE(std::string(error.what()).find("defined twice"), std::string::npos);
+  }
+}
+
+TEST(CatalogTest, TheEmbeddedCatalogLoadsAndRoutesOnlyToKnownConsumers) {
+  const Catalog& catalog = Catalog::Embedded();
+  ASSERT_FALSE(catalog.Entries().empty());
+  const std::set<std::string> known = {"validator", "file-generator", "notifier", "projector",
+                                       "cache-invalidator"};
+  for (const EventSchema& entry : catalog.Entries()) {
+    for (const std::string& consumer : entry.consumers)
+      EXPECT_TRUE(known.contains(consumer)) << entry.file << ": " << consumer;
+  }
+  EXPECT_NE(catalog.Find("com.nedlia.placement.created.v1"), nullptr);
+  EXPECT_EQ(catalog.TypesFor("validator"),
+            std::vector<std::string>{"com.nedlia.video.validation_requested.v1"});
+}
+
+}  // namespace
+}  // namespace nedlia::events
