@@ -1,11 +1,13 @@
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "app/ports/event_outbox.hpp"
 #include "app/principal.hpp"
+#include "events/catalog.hpp"
 
 namespace nedlia::events {
 
@@ -14,7 +16,26 @@ namespace nedlia::events {
 struct EnvelopeSettings {
   std::string environment = "development";  ///< nedliaenvironment
   std::string platform_version;             ///< nedliaversion
+  /// Where the event's JSON Schema is published: dataschema = this + the versioned type.
+  std::string schema_base_url = "https://schemas.nedlia.com/events/";
+  /// Validates and routes events; null means the catalog built into the binary.
+  const Catalog* catalog = nullptr;
+
+  const Catalog& EventCatalog() const {
+    return catalog != nullptr ? *catalog : Catalog::Embedded();
+  }
 };
+
+/// An event that does not match its catalog entry (or has none): a bug in the code that made
+/// it. The message names the type and each offending field.
+class InvalidEvent : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+/// Throws InvalidEvent unless the data conforms to the type's catalog entry.
+void CheckAgainstCatalog(const Catalog& catalog, const std::string& type,
+                         const nlohmann::json& data);
 
 /// The CloudEvents 1.0 attributes of an event other than id, type, time and data, which the
 /// event_log keeps in columns of their own: this object is stored as event_log.metadata.

@@ -11,6 +11,8 @@ const pg::Statement kAppend{"event_append", R"sql(
 }  // namespace
 
 domain::Uuid OutboxRows::Append(const app::NewEvent& event) {
+  // Before anything is sent: a bad event fails the command, and its transaction with it.
+  CheckAgainstCatalog(settings_.EventCatalog(), event.type, event.data);
   const domain::Uuid id = domain::Uuid::NewV7();
   // Nothing to read back: the INSERT travels with the transaction's next statement or COMMIT.
   connection_.Defer(

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -174,7 +175,11 @@ void Connection::SendOne(const Deferred& statement, std::vector<Sent>& commands)
                              nullptr, 0);
   } else {
     const std::string name(statement.name);
-    if (!prepared_.contains(statement.name)) {
+    // Prepared once, even when the batch runs it twice: the server refuses a second Parse.
+    const bool preparing = std::any_of(commands.begin(), commands.end(), [&](const Sent& earlier) {
+      return earlier.prepares == statement.name;
+    });
+    if (!prepared_.contains(statement.name) && !preparing) {
       sent = PQsendPrepare(conn, name.c_str(), statement.sql.c_str(), 0, nullptr);
       commands.push_back({statement.name, statement.translate});
     }

@@ -121,6 +121,14 @@ TEST_F(ConnectionTest, DeferredFailureIsThrownByTheNextExecuteAndSkipsTheRest) {
   EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 1);
 }
 
+TEST_F(ConnectionTest, AStatementDeferredTwiceIsPreparedOnce) {
+  CreateScratchTables();
+  const Statement insert{"insert_parent_twice", "INSERT INTO parent VALUES ($1, $2)"};
+  connection_.Defer(insert, Params(10, "ten"));
+  connection_.Defer(insert, Params(11, "eleven"));
+  EXPECT_EQ(connection_.Execute("SELECT count(*) FROM parent").Single()[0].As<std::int64_t>(), 3);
+}
+
 struct DuplicateName : std::runtime_error {
   DuplicateName() : std::runtime_error("that name is taken") {}
 };
