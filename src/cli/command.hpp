@@ -27,5 +27,6 @@ void AddDbCommand(CLI::App& root, CommandContext& context);
 void AddMigrateCommand(CLI::App& root, CommandContext& context);
 void AddServeCommand(CLI::App& root, CommandContext& context);
 void AddKeysCommand(CLI::App& root, CommandContext& context);
+void AddEventsCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

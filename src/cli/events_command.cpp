@@ -1,0 +1,272 @@
+// `nedlia events list|show|validate|check`: the event catalog from the command line.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.hpp"
+#include "events/catalog.hpp"
+#include "events/cloud_event.hpp"
+#include "events/compatibility.hpp"
+#include "events/envelope.hpp"
+#include "events/json_schema.hpp"
+#include "process/subprocess.hpp"
+
+namespace nedlia::cli {
+namespace {
+
+struct EventsOptions {
+  std::string dir;  ///< a catalog directory; empty: the catalog built into this binary
+  std::string type;
+  std::string file;
+  std::string against;
+  bool schema = false;
+};
+
+events::Catalog LoadCatalog(const std::string& dir) {
+  try {
+    return dir.empty() ? events::Catalog::Embedded() : events::Catalog::LoadDirectory(dir);
+  } catch (const events::CatalogError& error) {
+    throw UserError(error.what());
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw UserError(path + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void List(const EventsOptions& options) {
+  const events::Catalog catalog = LoadCatalog(options.dir);
+  std::cout << "type\tconsumers\tdescription\n";
+  for (const events::EventSchema& entry : catalog.Entries()) {
+    std::string consumers;
+    for (const std::string& consumer : entry.consumers)
+      consumers += (consumers.empty() ? "" : ",") + consumer;
+    std::cout << entry.VersionedType() << '\t' << (consumers.empty() ? "-" : consumers) << '\t'
+              << entry.description
+              << (entry.deprecation ? " (deprecated: superseded by v" +
+                                          std::to_string(entry.deprecation->superseded_by) +
+                                          " after " + entry.deprecation->sunset + ")"
+                                    : "")
+              << '\n';
+  }
+}
+
+void PrintFields(const events::Fields& fields, int depth) {
+  for (const auto& [name, field] : fields) {
+    std::cout << std::string(static_cast<std::size_t>(2 + depth * 2), ' ') << name << ": "
+              << events::ToString(field.type);
+    if (!field.format.empty())
+      std::cout << " (" << field.format << ")";
+    if (field.required)
+      std::cout << ", required";
+    if (field.nullable)
+      std::cout << ", nullable";
+    if (!field.enum_values.empty()) {
+      std::cout << ", one of";
+      for (const std::string& value : field.enum_values)
+        std::cout << ' ' << value;
+    }
+    if (!field.description.empty())
+      std::cout << " — " << field.description;
+    std::cout << '\n';
+    if (field.type == events::FieldType::kObject)
+      PrintFields(field.properties, depth + 1);
+  }
+}
+
+void Show(const EventsOptions& options) {
+  const events::Catalog catalog = LoadCatalog(options.dir);
+  std::vector<const events::EventSchema*> matches;
+  for (const events::EventSchema& entry : catalog.Entries()) {
+    const std::string versioned = entry.VersionedType();
+    if (versioned == options.type || entry.type == options.type ||
+        versioned == "com.nedlia." + options.type || entry.type == "com.nedlia." + options.type)
+      matches.push_back(&entry);
+  }
+  if (matches.empty())
+    throw UserError("no event type " + options.type + " in the catalog (see `nedlia events list`)");
+  for (const events::EventSchema* entry : matches) {
+    if (options.schema) {
+      const events::EnvelopeSettings defaults;
+      std::cout
+          << events::ToJsonSchema(*entry, defaults.schema_base_url + entry->VersionedType()).dump(2)
+          << '\n';
+      continue;
+    }
+    std::cout << entry->VersionedType() << " (" << entry->file << ")\n"
+              << "  " << entry->description << '\n';
+    if (entry->deprecation) {
+      std::cout << "  deprecated since " << entry->deprecation->since << ": superseded by v"
+                << entry->deprecation->superseded_by << ", published until "
+                << entry->deprecation->sunset << '\n';
+    }
+    std::cout << "data:\n";
+    PrintFields(entry->data, 0);
+    std::cout << "consumers:";
+    for (const std::string& consumer : entry->consumers)
+      std::cout << ' ' << consumer;
+    std::cout << (entry->consumers.empty() ? " none\n" : "\n");
+  }
+}
+
+/// One CloudEvent (structured mode) against the catalog: "" when valid, else why not.
+std::string ProblemWith(const nlohmann::json& json, const events::Catalog& catalog) {
+  try {
+    const events::CloudEvent event = events::FromStructured(json);
+    events::CheckAgainstCatalog(catalog, event.type, event.data);
+    return {};
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+}
+
+/// A catalog file (.yaml), or CloudEvents in structured mode: one JSON object, an array of
+/// them, or JSON Lines.
+void Validate(const EventsOptions& options, int& exit_code) {
+  const std::string text = ReadFile(options.file);
+  if (options.file.ends_with(".yaml") || options.file.ends_with(".yml")) {
+    try {
+      const auto catalog = events::Catalog::Parse({{options.file, text}});
+      std::cout << options.file << ": valid catalog entry "
+                << catalog.Entries().front().VersionedType() << '\n';
+    } catch (const events::CatalogError& error) {
+      throw UserError(error.what());
+    }
+    return;
+  }
+  const events::Catalog catalog = LoadCatalog(options.dir);
+  std::vector<nlohmann::json> items;
+  try {
+    const nlohmann::json whole = nlohmann::json::parse(text);
+    if (whole.is_array())
+      items.assign(whole.begin(), whole.end());
+    else
+      items.push_back(whole);
+  } catch (const nlohmann::json::parse_error&) {
+    std::istringstream lines(text);
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+      ++number;
+      if (line.find_first_not_of(" \t\r") == std::string::npos)
+        continue;
+      try {
+        items.push_back(nlohmann::json::parse(line));
+      } catch (const nlohmann::json::parse_error& error) {
+        throw UserError(options.file + ":" + std::to_string(number) +
+                        ": not JSON: " + error.what());
+      }
+    }
+  }
+  int invalid = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string problem = ProblemWith(items[i], catalog);
+    const std::string where =
+        options.file + (items.size() > 1 ? "[" + std::to_string(i) + "]" : "");
+    if (problem.empty()) {
+      std::cout << where << ": valid " << items[i].value("type", "") << '\n';
+    } else {
+      std::cout << where << ": invalid: " << problem << '\n';
+      ++invalid;
+    }
+  }
+  if (invalid > 0)
+    exit_code = 1;
+}
+
+/// The catalog at a git revision: events/*.yaml as committed there.
+events::Catalog CatalogAtRevision(const std::string& revision, const std::string& dir) {
+  const auto listed =
+      process::Subprocess::Start({"git", "ls-tree", "--name-only", revision, dir + "/"})
+          .Wait(std::chrono::seconds(30));
+  if (!listed.Succeeded()) {
+    throw UserError("--against " + revision + " is neither a directory nor a git revision: " +
+                    listed.output.substr(0, listed.output.find('\n')));
+  }
+  std::vector<std::pair<std::string, std::string>> texts;
+  std::istringstream names(listed.output);
+  std::string name;
+  while (std::getline(names, name)) {
+    if (!name.ends_with(".yaml"))
+      continue;
+    const auto shown = process::Subprocess::Start({"git", "show", revision + ":./" + name})
+                           .Wait(std::chrono::seconds(30));
+    if (!shown.Succeeded())
+      throw UserError("git show " + revision + ":" + name + " failed: " + shown.output);
+    texts.emplace_back(revision + ":" + name, shown.output);
+  }
+  std::vector<events::CatalogFile> files;
+  for (const auto& [file, text] : texts)
+    files.push_back({file, text});
+  try {
+    return events::Catalog::Parse(files);
+  } catch (const events::CatalogError& error) {
+    throw UserError(error.what());
+  }
+}
+
+void Check(const EventsOptions& options, int& exit_code) {
+  const std::string dir = options.dir.empty() ? "events" : options.dir;
+  if (!std::filesystem::is_directory(dir))
+    throw UserError(dir + ": no catalog directory here (run from the source tree, or --dir)");
+  const events::Catalog head = LoadCatalog(dir);
+  std::string base_name = "the catalog built into this binary";
+  events::Catalog base = events::Catalog::Embedded();
+  if (!options.against.empty()) {
+    base_name = options.against;
+    base = std::filesystem::is_directory(options.against) ? LoadCatalog(options.against)
+                                                          : CatalogAtRevision(options.against, dir);
+  }
+  int breaking = 0;
+  for (const events::SchemaChange& change : events::Compare(base, head)) {
+    const bool bad = change.compatibility == events::Compatibility::kBreaking;
+    breaking += bad ? 1 : 0;
+    std::cout << (bad ? "BREAKING   " : "compatible ") << events::Describe(change) << '\n';
+  }
+  std::cout << dir << " against " << base_name << ": " << head.Entries().size() << " event types, "
+            << (breaking == 0 ? "no breaking change" : std::to_string(breaking) + " breaking")
+            << '\n';
+  if (breaking > 0)
+    exit_code = 1;
+}
+
+}  // namespace
+
+void AddEventsCommand(CLI::App& root, CommandContext& context) {
+  auto* group = root.add_subcommand("events", "The event catalog: list, show, validate, check");
+  group->require_subcommand(1);
+  auto options = std::make_shared<EventsOptions>();
+  group->add_option("--dir", options->dir,
+                    "a catalog directory (default: the catalog built into nedlia; for check: "
+                    "./events)");
+
+  group->add_subcommand("list", "Every event type and version, with its consumers")
+      ->callback([options] { List(*options); });
+
+  auto* show = group->add_subcommand("show", "One event type: its fields and consumers");
+  show->add_option("type", options->type, "e.g. com.nedlia.placement.created.v1")->required();
+  show->add_flag("--schema", options->schema, "print its JSON Schema document instead");
+  show->callback([options] { Show(*options); });
+
+  auto* validate = group->add_subcommand(
+      "validate", "Check CloudEvents (JSON, a JSON array or JSON Lines) or a catalog file (.yaml)");
+  validate->add_option("file", options->file, "the file")->required();
+  validate->callback([options, &context] { Validate(*options, context.exit_code); });
+
+  auto* check = group->add_subcommand(
+      "check", "Classify the changes to ./events as compatible or breaking; exit 1 on breaking");
+  check->add_option("--against", options->against,
+                    "a git revision (e.g. HEAD~1) or a directory (default: this binary's)");
+  check->callback([options, &context] { Check(*options, context.exit_code); });
+}
+
+}  // namespace nedlia::cli
