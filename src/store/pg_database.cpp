@@ -36,6 +36,8 @@ class PgTransaction : public app::Transaction {
   app::IdempotencyStore& IdempotencyKeys() override { return Make(idempotency_, connection_); }
   app::ApiKeyStore& ApiKeys() override { return Make(api_keys_, connection_); }
 
+  bool WroteEvents() const { return outbox_.has_value(); }
+
  private:
   template <class Store, class... Args>
   static Store& Make(std::optional<Store>& store, Args&... args) {
@@ -88,10 +90,14 @@ void PgDatabase::Write(const app::CallContext& context,
   const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
   TranslatingUnavailable(deadline, request_timeout_, [&] {
     const pg::TransactionOptions options{.deadline = deadline, .watchdog = &watchdog_};
+    bool wrote_events = false;
     pg::RunInTransaction(pool_, options, [&](pg::Transaction& transaction) {
       PgTransaction tx(transaction.Conn(), context, envelope_);
       work(tx);
+      wrote_events = tx.WroteEvents();
     });
+    if (wrote_events && commit_signal_ != nullptr)
+      commit_signal_->Raise();
   });
 }
 

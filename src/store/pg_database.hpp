@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/ports/database.hpp"
+#include "events/commit_signal.hpp"
 #include "events/envelope.hpp"
 #include "pg/deadline_watchdog.hpp"
 #include "pg/pool.hpp"
@@ -20,11 +21,15 @@ class PgDatabase : public app::Database {
              const std::function<void(app::Transaction&)>& work) override;
   void Read(const std::function<void(app::Transaction&)>& work) override;
 
+  /// Raised after each commit that wrote events, to wake consumers (null: they poll).
+  void SignalCommitsTo(events::CommitSignal* signal) { commit_signal_ = signal; }
+
  private:
   pg::Pool& pool_;
   events::EnvelopeSettings envelope_;
   std::chrono::milliseconds request_timeout_;
   pg::DeadlineWatchdog watchdog_;
+  events::CommitSignal* commit_signal_ = nullptr;
 };
 
 }  // namespace nedlia::store

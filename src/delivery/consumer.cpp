@@ -1,0 +1,127 @@
+#include "delivery/consumer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+#include "delivery/subscription_rows.hpp"
+#include "pg/errors.hpp"
+#include "pg/transaction.hpp"
+
+namespace nedlia::delivery {
+namespace {
+
+/// Undoes a failed handler's work, the events before it kept.
+void RollBackToSavepoint(pg::Connection& connection) {
+  try {
+    // Also sends whatever is still queued (the savepoint itself, if the handler sent nothing).
+    connection.Execute(std::string_view("ROLLBACK TO SAVEPOINT nedlia_event"));
+  } catch (const pg::ConnectionLost&) {
+    throw;
+  } catch (const pg::Error&) {
+    // A statement queued by the handler failed and aborted the pipeline before the rollback.
+    connection.Execute(std::string_view("ROLLBACK TO SAVEPOINT nedlia_event"));
+  }
+}
+
+}  // namespace
+
+Consumer::Consumer(pg::Pool& pool, ConsumerOptions options, EventHandler handler)
+    : pool_(pool), options_(std::move(options)), handler_(std::move(handler)) {}
+
+void Consumer::Subscribe() {
+  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
+    SubscriptionRows(tx.Conn()).Ensure(options_.name, options_.partitions);
+  });
+}
+
+std::chrono::milliseconds Consumer::RetryDelay(int attempts) {
+  // Exponential, capped, with "equal jitter" (half fixed, half random) so that consumers
+  // failing together do not retry together.
+  thread_local std::mt19937 engine{std::random_device{}()};
+  const auto ceiling = std::min<std::int64_t>(
+      options_.max_retry.count(), options_.first_retry.count() << std::min(attempts - 1, 20));
+  std::uniform_int_distribution<std::int64_t> jitter(0, ceiling / 2);
+  return std::chrono::milliseconds(ceiling - ceiling / 2 + jitter(engine));
+}
+
+int Consumer::RunPartition(int partition) {
+  int moved = 0;
+  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
+    moved = 0;
+    pg::Connection& connection = tx.Conn();
+    SubscriptionRows rows(connection);
+    if (!rows.TryLock(options_.name, partition))
+      return;  // another process is on it
+    PartitionState state = rows.Load(options_.name, partition);
+    if (state.retry_event_id && state.retry_in_ms > 0)
+      return;  // its blocked event is not due yet
+    const std::vector<Delivery> batch =
+        rows.ReadAfter(options_.name, state.last, options_.types, options_.partitions, partition,
+                       options_.batch_size);
+    if (batch.empty())
+      return;
+    std::int64_t retry_delay_ms = 0;
+    for (const Delivery& delivery : batch) {
+      const events::StoredEvent& event = delivery.event;
+      if (!delivery.processed) {
+        try {
+          connection.Defer("SAVEPOINT nedlia_event");
+          handler_(event, connection);
+          rows.MarkProcessed(options_.name, event.id);
+          connection.Defer("RELEASE SAVEPOINT nedlia_event");
+        } catch (const std::exception& error) {
+          RollBackToSavepoint(connection);
+          const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
+          if (attempts < options_.max_attempts) {
+            state.retry_event_id = event.id;
+            state.retry_attempts = attempts;
+            state.last_error = error.what();
+            retry_delay_ms = RetryDelay(attempts).count();
+            spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
+                         event.id.ToString(), event.type, attempts, options_.max_attempts,
+                         error.what());
+            break;
+          }
+          spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
+                        options_.name, event.id.ToString(), event.type, attempts, error.what());
+          rows.DeadLetter(options_.name, event, attempts, error.what());
+        }
+      }
+      state.last = event.at;
+      state.retry_event_id.reset();
+      state.retry_attempts = 0;
+      state.last_error.clear();
+      ++moved;
+    }
+    rows.Save(options_.name, partition, state, moved, retry_delay_ms);
+  });
+  return moved;
+}
+
+int Consumer::RunOnce() {
+  int moved = 0;
+  // Start where the last pass did not, so that no partition is always served last.
+  const int first = next_partition_;
+  next_partition_ = (next_partition_ + 1) % options_.partitions;
+  for (int i = 0; i < options_.partitions; ++i) {
+    const int partition = (first + i) % options_.partitions;
+    try {
+      moved += RunPartition(partition);
+    } catch (const std::exception& error) {
+      // Nothing of the batch committed: it is read again on the next pass.
+      spdlog::warn("consumer {} partition {}: {}", options_.name, partition, error.what());
+    }
+  }
+  return moved;
+}
+
+void Consumer::Run(std::stop_token stop, Wakeup& wakeup, std::chrono::milliseconds poll) {
+  while (!stop.stop_requested()) {
+    if (RunOnce() == 0)
+      wakeup.Wait(poll);
+  }
+}
+
+}  // namespace nedlia::delivery

@@ -1,0 +1,146 @@
+#include "delivery/subscription_rows.hpp"
+
+#include <stdexcept>
+
+namespace nedlia::delivery {
+namespace {
+
+const pg::Statement kEnsure{"delivery_ensure", R"sql(
+    INSERT INTO event_subscriptions (consumer, partition, partitions)
+    SELECT $1, p, $2 FROM generate_series(0, $2 - 1) AS p
+    ON CONFLICT (consumer, partition) DO NOTHING)sql"};
+
+const pg::Statement kPartitionCounts{"delivery_partition_counts", R"sql(
+    SELECT DISTINCT partitions FROM event_subscriptions WHERE consumer = $1)sql"};
+
+// A transaction-level advisory lock: released by COMMIT, ROLLBACK or the backend's death, and
+// (unlike a row lock) it takes no transaction id, so it holds back no reader's horizon.
+const pg::Statement kTryLock{"delivery_try_lock", R"sql(
+    SELECT pg_try_advisory_xact_lock(hashtext('nedlia.delivery.' || $1), $2))sql"};
+
+const pg::Statement kLoad{"delivery_load", R"sql(
+    SELECT last_transaction_id::text, last_position, retry_event_id, retry_attempts,
+           (extract(epoch FROM retry_at - clock_timestamp()) * 1000)::int8, last_error
+    FROM event_subscriptions WHERE consumer = $1 AND partition = $2)sql"};
+
+// Final events only: a transaction below pg_snapshot_xmin has committed or aborted, so nothing
+// can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
+const pg::Statement kRead{"delivery_read", R"sql(
+    SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
+           (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by,
+           e.transaction_id::text, e.position, p.event_id IS NOT NULL
+    FROM event_log e
+    LEFT JOIN processed_events p ON p.consumer = $1 AND p.event_id = e.id
+    WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
+      AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      AND e.event_type = ANY ($4::text[])
+      AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
+    ORDER BY e.transaction_id, e.position
+    LIMIT $7)sql"};
+
+const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
+    INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING)sql"};
+
+const pg::Statement kSave{"delivery_save", R"sql(
+    UPDATE event_subscriptions
+    SET last_transaction_id = $3::xid8, last_position = $4, retry_event_id = $5,
+        retry_attempts = $6,
+        retry_at = CASE WHEN $5::uuid IS NULL THEN NULL
+                        ELSE clock_timestamp() + $7 * interval '1 millisecond' END,
+        last_error = $8, handled_count = handled_count + $9, updated_at = now()
+    WHERE consumer = $1 AND partition = $2)sql"};
+
+const pg::Statement kDeadLetter{"delivery_dead_letter", R"sql(
+    INSERT INTO event_dead_letters (consumer, event_id, event_type, attempts, last_error)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (consumer, event_id)
+    DO UPDATE SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+                  failed_at = now())sql"};
+
+std::string TextArray(const std::vector<std::string>& values) {
+  // Event types are lowercase names with dots and digits: nothing to quote.
+  std::string array = "{";
+  for (const std::string& value : values)
+    array += (array.size() > 1 ? "," : "") + value;
+  return array + "}";
+}
+
+std::uint64_t ToXid(const std::string& text) {
+  return std::stoull(text);
+}
+
+}  // namespace
+
+void SubscriptionRows::Ensure(const std::string& consumer, int partitions) {
+  for (const pg::Row& row : connection_.Execute(kPartitionCounts, pg::Params(consumer))) {
+    const int existing = row[0].As<std::int32_t>();
+    if (existing != partitions) {
+      throw std::runtime_error("consumer " + consumer + " has " + std::to_string(existing) +
+                               " partitions, not " + std::to_string(partitions) +
+                               ": start it with the same number");
+    }
+  }
+  connection_.Execute(kEnsure, pg::Params(consumer, partitions));
+}
+
+bool SubscriptionRows::TryLock(const std::string& consumer, int partition) {
+  return connection_.Execute(kTryLock, pg::Params(consumer, partition)).Single()[0].As<bool>();
+}
+
+PartitionState SubscriptionRows::Load(const std::string& consumer, int partition) {
+  const pg::Row row = connection_.Execute(kLoad, pg::Params(consumer, partition)).Single();
+  PartitionState state;
+  state.last = {ToXid(row[0].As<std::string>()), row[1].As<std::int64_t>()};
+  state.retry_event_id = row[2].As<std::optional<domain::Uuid>>();
+  state.retry_attempts = row[3].As<std::int32_t>();
+  state.retry_in_ms = row[4].IsNull() ? 0 : row[4].As<std::int64_t>();
+  state.last_error = row[5].As<std::optional<std::string>>().value_or("");
+  return state;
+}
+
+std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
+                                                  const events::LogPosition& after,
+                                                  const std::vector<std::string>& types,
+                                                  int partitions, int partition, int limit) {
+  const pg::Result result = connection_.Execute(
+      kRead, pg::Params(consumer, std::to_string(after.transaction_id), after.position,
+                        TextArray(types), partitions, partition, limit));
+  std::vector<Delivery> deliveries;
+  deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
+  for (const pg::Row& row : result) {
+    events::StoredEvent event{.id = row[0].As<domain::Uuid>(),
+                              .type = row[1].As<std::string>(),
+                              .aggregate_type = row[2].As<std::string>(),
+                              .aggregate_id = row[3].As<domain::Uuid>(),
+                              .data = nlohmann::json::parse(row[4].As<std::string>()),
+                              .metadata = nlohmann::json::parse(row[5].As<std::string>()),
+                              .created_at_ms = row[6].As<std::int64_t>(),
+                              .created_by = row[7].As<std::optional<domain::Uuid>>(),
+                              .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
+    deliveries.push_back({std::move(event), row[10].As<bool>()});
+  }
+  return deliveries;
+}
+
+void SubscriptionRows::MarkProcessed(const std::string& consumer, const domain::Uuid& event_id) {
+  connection_.Defer(kMarkProcessed, pg::Params(consumer, event_id));
+}
+
+void SubscriptionRows::Save(const std::string& consumer, int partition, const PartitionState& state,
+                            std::int64_t handled, std::int64_t retry_delay_ms) {
+  connection_.Execute(
+      kSave,
+      pg::Params(consumer, partition, std::to_string(state.last.transaction_id),
+                 state.last.position, state.retry_event_id, state.retry_attempts, retry_delay_ms,
+                 state.last_error.empty() ? std::optional<std::string>()
+                                          : std::optional<std::string>(state.last_error),
+                 handled));
+}
+
+void SubscriptionRows::DeadLetter(const std::string& consumer, const events::StoredEvent& event,
+                                  int attempts, const std::string& error) {
+  connection_.Defer(kDeadLetter, pg::Params(consumer, event.id, event.type, attempts, error));
+}
+
+}  // namespace nedlia::delivery

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/stored_event.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::delivery {
+
+/// A partition's durable state (a row of event_subscriptions).
+struct PartitionState {
+  events::LogPosition last;  ///< the last event handled or dead-lettered
+  std::optional<domain::Uuid> retry_event_id;
+  int retry_attempts = 0;
+  std::int64_t retry_in_ms = 0;  ///< until the blocked event's next attempt; <= 0: due
+  std::string last_error;
+};
+
+/// An event read for a consumer, and whether the consumer already handled it.
+struct Delivery {
+  events::StoredEvent event;
+  bool processed = false;
+};
+
+/// The SQL of event delivery, on a connection inside the caller's transaction.
+class SubscriptionRows {
+ public:
+  explicit SubscriptionRows(pg::Connection& connection) : connection_(connection) {}
+
+  /// Creates the consumer's partitions if missing (all starting at the log's beginning);
+  /// throws std::runtime_error when it exists with another number of partitions.
+  void Ensure(const std::string& consumer, int partitions);
+  /// Takes the partition for this transaction, or returns false when another process has it.
+  bool TryLock(const std::string& consumer, int partition);
+  PartitionState Load(const std::string& consumer, int partition);
+  /// Up to `limit` events after `after`, of `types`, in the partition, committed and final
+  /// (below the oldest running transaction), in log order.
+  std::vector<Delivery> ReadAfter(const std::string& consumer, const events::LogPosition& after,
+                                  const std::vector<std::string>& types, int partitions,
+                                  int partition, int limit);
+  /// Records the event as handled (sent with the next statement).
+  void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
+  void Save(const std::string& consumer, int partition, const PartitionState& state,
+            std::int64_t handled, std::int64_t retry_delay_ms);
+  void DeadLetter(const std::string& consumer, const events::StoredEvent& event, int attempts,
+                  const std::string& error);
+
+ private:
+  pg::Connection& connection_;
+};
+
+}  // namespace nedlia::delivery

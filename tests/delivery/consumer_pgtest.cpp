@@ -1,0 +1,260 @@
+// Durable subscriptions against a real PostgreSQL: order, no skips when transactions commit out
+// of order, retries and dead letters, effects that commit with the position, competing
+// processes.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "delivery/consumer.hpp"
+#include "pg/errors.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+constexpr const char* kType = "com.nedlia.test.happened.v1";
+
+class ConsumerTest : public ::testing::Test {
+ protected:
+  /// Appends an event (on `connection`, inside whatever transaction it has open); returns its id.
+  static std::string Append(pg::Connection& connection, const std::string& label,
+                            const std::string& aggregate = "") {
+    return connection
+        .Execute(
+            "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata) "
+            "VALUES ($1, 'test', COALESCE($2::uuid, gen_random_uuid()), "
+            "jsonb_build_object('label', $3::text), '{\"source\": \"/tests\"}') RETURNING id",
+            pg::Params(kType,
+                       aggregate.empty() ? std::optional<std::string>()
+                                         : std::optional<std::string>(aggregate),
+                       label))
+        .Single()[0]
+        .As<std::string>();
+  }
+
+  std::string Append(const std::string& label, const std::string& aggregate = "") {
+    return Append(sql_, label, aggregate);
+  }
+
+  delivery::ConsumerOptions Options(int partitions = 1) {
+    return {.name = "test-consumer", .types = {kType}, .partitions = partitions};
+  }
+
+  /// Passes until one moves nothing.
+  static void Drain(delivery::Consumer& consumer) {
+    while (consumer.RunOnce() > 0) {
+    }
+  }
+
+  std::vector<std::string> LogOrder() {
+    std::vector<std::string> ids;
+    for (const pg::Row& row :
+         sql_.Execute("SELECT id FROM event_log ORDER BY transaction_id, position"))
+      ids.push_back(row[0].As<std::string>());
+    return ids;
+  }
+
+  std::int64_t Count(const std::string& query) {
+    return sql_.Execute(query).Single()[0].As<std::int64_t>();
+  }
+
+  TestDatabase database_;
+  pg::Connection sql_ = database_.Connect();
+  pg::Pool pool_{{.url = database_.Url(), .max_size = 4}};
+  std::vector<std::string> handled_;
+  delivery::EventHandler record_ = [this](const events::StoredEvent& event, pg::Connection&) {
+    handled_.push_back(event.id.ToString());
+  };
+};
+
+TEST_F(ConsumerTest, DeliversInLogOrderAndNeverSkipsAnEventThatCommitsLate) {
+  delivery::Consumer consumer(pool_, Options(), record_);
+  consumer.Subscribe();
+  const std::string before = Append("before");
+
+  // A long transaction A writes first (its id is the oldest), then short ones commit while it
+  // is open; then a second long one B starts, more short ones commit, and A and B commit last.
+  pg::Connection long_a = database_.Connect();
+  long_a.ExecuteScript("BEGIN");
+  Append(long_a, "a1");
+  for (int i = 0; i < 5; ++i) {
+    Append("short " + std::to_string(i));
+    Drain(consumer);
+  }
+  EXPECT_EQ(handled_, std::vector<std::string>{before});  // nothing past A while it runs
+  pg::Connection long_b = database_.Connect();
+  long_b.ExecuteScript("BEGIN");
+  Append(long_b, "b1");
+  for (int i = 5; i < 10; ++i) {
+    Append("short " + std::to_string(i));
+    Drain(consumer);
+  }
+  Append(long_a, "a2");  // written after most short ones, ordered with A's first
+  long_a.ExecuteScript("COMMIT");
+  Drain(consumer);
+  // A's events and the short ones from before B: B still holds the rest back.
+  EXPECT_EQ(handled_.size(), 1U + 2U + 5U);
+  Append(long_b, "b2");
+  long_b.ExecuteScript("COMMIT");
+  Drain(consumer);
+
+  EXPECT_EQ(handled_, LogOrder());
+  EXPECT_EQ(handled_.size(), 15U);
+  EXPECT_EQ(std::set<std::string>(handled_.begin(), handled_.end()).size(), handled_.size());
+}
+
+TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADeadLetter) {
+  const std::string bad = Append("bad");
+  const std::string after = Append("after");
+  int attempts = 0;
+  auto options = Options();
+  options.max_attempts = 3;
+  options.first_retry = std::chrono::milliseconds(300);
+  delivery::Consumer consumer(
+      pool_, options, [&](const events::StoredEvent& event, pg::Connection& connection) {
+        if (event.id.ToString() == bad) {
+          ++attempts;
+          // Its effects must vanish with the failure.
+          connection.Execute("CREATE TABLE IF NOT EXISTS leftovers (n int)");
+          throw std::runtime_error("the handler refused");
+        }
+        handled_.push_back(event.id.ToString());
+      });
+  consumer.Subscribe();
+
+  EXPECT_EQ(consumer.RunOnce(), 0);
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(consumer.RunOnce(), 0);  // not due yet: the next event waits behind it
+  EXPECT_EQ(attempts, 1);
+  EXPECT_TRUE(handled_.empty());
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE tablename = 'leftovers'"), 0);
+  EXPECT_EQ(sql_.Execute("SELECT last_error FROM event_subscriptions WHERE consumer = "
+                         "'test-consumer'")
+                .Single()[0]
+                .As<std::string>(),
+            "the handler refused");
+
+  // Backoff: 150-300 ms before the second attempt, 300-600 ms before the third.
+  const auto start = std::chrono::steady_clock::now();
+  while (attempts < 3 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    consumer.RunOnce();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(attempts, 3);
+  EXPECT_GE(waited, std::chrono::milliseconds(150 + 300));
+  Drain(consumer);
+  EXPECT_EQ(handled_, std::vector<std::string>{after});  // the partition moved on
+  const pg::Row letter = sql_.Execute(
+                                 "SELECT event_id::text, attempts, last_error, event_type FROM "
+                                 "event_dead_letters WHERE consumer = 'test-consumer'")
+                             .Single();
+  EXPECT_EQ(letter[0].As<std::string>(), bad);
+  EXPECT_EQ(letter[1].As<std::int32_t>(), 3);
+  EXPECT_EQ(letter[2].As<std::string>(), "the handler refused");
+  EXPECT_EQ(letter[3].As<std::string>(), kType);
+}
+
+TEST_F(ConsumerTest, HandlerEffectsCommitWithThePositionAndRedeliveriesAreSkipped) {
+  sql_.ExecuteScript("CREATE TABLE effects (event_id uuid PRIMARY KEY)");
+  int calls = 0;
+  delivery::Consumer consumer(
+      pool_, Options(2), [&](const events::StoredEvent& event, pg::Connection& connection) {
+        ++calls;
+        connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
+      });
+  consumer.Subscribe();
+  for (int i = 0; i < 10; ++i)
+    Append("e" + std::to_string(i));
+  Drain(consumer);
+  EXPECT_EQ(calls, 10);
+  EXPECT_EQ(Count("SELECT count(*) FROM effects"), 10);
+  EXPECT_EQ(Count("SELECT count(*) FROM processed_events WHERE consumer = 'test-consumer'"), 10);
+  EXPECT_EQ(Count("SELECT sum(handled_count) FROM event_subscriptions"), 10);
+
+  // A redelivery (the position moved back) finds every event processed: no effect twice.
+  sql_.ExecuteScript("UPDATE event_subscriptions SET last_transaction_id = '0', last_position = 0");
+  Drain(consumer);
+  EXPECT_EQ(calls, 10);
+  EXPECT_EQ(Count("SELECT count(*) FROM effects"), 10);
+}
+
+TEST_F(ConsumerTest, CompetingProcessesNeverHandleOneEventTwiceOrAtOnceAndDropNone) {
+  sql_.ExecuteScript("CREATE TABLE effects (event_id uuid PRIMARY KEY)");
+  constexpr int kEvents = 300;
+  std::mutex mutex;
+  std::set<std::string> in_flight;
+  std::atomic<int> overlaps = 0;
+  auto handler = [&](const events::StoredEvent& event, pg::Connection& connection) {
+    const std::string id = event.id.ToString();
+    {
+      std::lock_guard lock(mutex);
+      if (!in_flight.insert(id).second)
+        ++overlaps;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // A second handling of one event would break this primary key.
+    connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
+    std::lock_guard lock(mutex);
+    in_flight.erase(id);
+  };
+  std::vector<std::string> aggregates;
+  for (int i = 0; i < 20; ++i)
+    aggregates.push_back(
+        sql_.Execute("SELECT gen_random_uuid()::text").Single()[0].As<std::string>());
+  for (int i = 0; i < kEvents; ++i)
+    Append("e" + std::to_string(i), aggregates[static_cast<std::size_t>(i) % aggregates.size()]);
+
+  auto work = [&] {
+    pg::Pool pool({.url = database_.Url(), .max_size = 2});
+    auto options = Options(4);
+    options.batch_size = 10;
+    delivery::Consumer consumer(pool, options, handler);
+    consumer.Subscribe();
+    for (int idle = 0; idle < 3;)
+      idle = consumer.RunOnce() == 0 ? idle + 1 : 0;
+  };
+  std::thread first(work), second(work);
+  first.join();
+  second.join();
+  EXPECT_EQ(overlaps.load(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM effects"), kEvents);
+  EXPECT_EQ(Count("SELECT count(*) FROM event_dead_letters"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM processed_events"), kEvents);
+}
+
+TEST_F(ConsumerTest, EventsOfOneAggregateStayInOrderAcrossPartitions) {
+  const std::string aggregate =
+      sql_.Execute("SELECT gen_random_uuid()::text").Single()[0].As<std::string>();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20; ++i) {
+    expected.push_back(Append("same " + std::to_string(i), aggregate));
+    Append("other " + std::to_string(i));
+  }
+  std::vector<std::string> seen;
+  delivery::Consumer consumer(pool_, Options(4),
+                              [&](const events::StoredEvent& event, pg::Connection&) {
+                                if (event.aggregate_id.ToString() == aggregate)
+                                  seen.push_back(event.id.ToString());
+                              });
+  consumer.Subscribe();
+  Drain(consumer);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(ConsumerTest, ASubscriptionKeepsItsNumberOfPartitions) {
+  delivery::Consumer(pool_, Options(4), record_).Subscribe();
+  try {
+    delivery::Consumer(pool_, Options(2), record_).Subscribe();
+    FAIL() << "no error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(),
+                 "consumer test-consumer has 4 partitions, not 2: start it with the same number");
+  }
+}
+
+}  // namespace
+}  // namespace nedlia::testing
