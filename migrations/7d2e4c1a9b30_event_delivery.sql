@@ -51,8 +51,8 @@ CREATE TABLE processed_events (
 
 CREATE INDEX idx_processed_events_processed_at ON processed_events (processed_at);
 
--- Events a consumer gave up on after its retries; `nedlia events dead-letters replay` sends one
--- to the consumer again, `discard` drops it.
+-- Events a consumer gave up on after its retries; `nedlia events dead-letters replay` asks the
+-- consumer to try one again (replay_requested_at), `discard` drops it.
 CREATE TABLE event_dead_letters (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     consumer VARCHAR(100) NOT NULL,
@@ -61,6 +61,7 @@ CREATE TABLE event_dead_letters (
     attempts INTEGER NOT NULL,
     last_error TEXT NOT NULL,
     failed_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+    replay_requested_at TIMESTAMPTZ,
 
     CONSTRAINT uq_dead_letter UNIQUE (consumer, event_id)
 );

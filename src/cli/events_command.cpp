@@ -1,6 +1,7 @@
 // `nedlia events list|show|validate|check`: the event catalog from the command line.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -8,11 +9,15 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
+#include "cli/database_access.hpp"
+#include "cli/database_connect.hpp"
+#include "delivery/subscription_admin.hpp"
 #include "events/catalog.hpp"
 #include "events/cloud_event.hpp"
 #include "events/compatibility.hpp"
 #include "events/envelope.hpp"
 #include "events/json_schema.hpp"
+#include "pg/errors.hpp"
 #include "process/subprocess.hpp"
 
 namespace nedlia::cli {
@@ -24,6 +29,12 @@ struct EventsOptions {
   std::string file;
   std::string against;
   bool schema = false;
+  // Subscriptions and dead letters.
+  std::string consumer;
+  std::string event_id;
+  bool all = false;
+  std::string from;
+  std::string since;
 };
 
 events::Catalog LoadCatalog(const std::string& dir) {
@@ -239,6 +250,94 @@ void Check(const EventsOptions& options, int& exit_code) {
     exit_code = 1;
 }
 
+/// Runs `work` in one transaction on the configured database.
+void WithAdmin(const Settings& settings,
+               const std::function<void(delivery::SubscriptionAdmin&)>& work) {
+  pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
+  connection.ExecuteScript("BEGIN");
+  delivery::SubscriptionAdmin admin(connection);
+  try {
+    work(admin);
+  } catch (const pg::Error& error) {
+    throw UserError(error.what());
+  } catch (const std::runtime_error& error) {
+    if (dynamic_cast<const UserError*>(&error) != nullptr)
+      throw;
+    throw UserError(error.what());
+  }
+  connection.ExecuteScript("COMMIT");
+}
+
+void Consumers(const Settings& settings) {
+  WithAdmin(settings, [](delivery::SubscriptionAdmin& admin) {
+    std::cout << "consumer\tpartitions\thandled\toldest_position\tblocked\tdead_letters\t"
+                 "last_error\n";
+    for (const auto& status : admin.Subscriptions()) {
+      std::cout << status.consumer << '\t' << status.partitions << '\t' << status.handled << '\t'
+                << status.oldest.ToString() << '\t' << status.blocked << '\t' << status.dead_letters
+                << '\t' << (status.last_error.empty() ? "-" : status.last_error) << '\n';
+    }
+  });
+}
+
+delivery::DeadLetterFilter FilterOf(const EventsOptions& options, bool require_target) {
+  delivery::DeadLetterFilter filter;
+  if (!options.consumer.empty())
+    filter.consumer = options.consumer;
+  if (!options.event_id.empty()) {
+    filter.event_id = domain::Uuid::Parse(options.event_id);
+    if (!filter.event_id)
+      throw UserError("the event id must be a UUID (see `nedlia events dead-letters list`)");
+  }
+  if (require_target && options.event_id.empty() == !options.all)
+    throw UserError("name one event id, or say --all (with --consumer to narrow it)");
+  return filter;
+}
+
+void ListDeadLetters(const Settings& settings, const EventsOptions& options) {
+  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
+    std::cout << "event_id\tconsumer\ttype\tattempts\tfailed_at\treplay\tlast_error\n";
+    for (const auto& letter : admin.DeadLetters(FilterOf(options, false))) {
+      std::cout << letter.event_id.ToString() << '\t' << letter.consumer << '\t'
+                << letter.event_type << '\t' << letter.attempts << '\t'
+                << events::FormatTime(letter.failed_at_ms) << '\t'
+                << (letter.replay_requested ? "requested" : "-") << '\t' << letter.last_error
+                << '\n';
+    }
+  });
+}
+
+void ActOnDeadLetters(const Settings& settings, const EventsOptions& options, bool replay) {
+  const delivery::DeadLetterFilter filter = FilterOf(options, true);
+  int count = 0;
+  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
+    count = replay ? admin.RequestReplay(filter) : admin.Discard(filter);
+  });
+  if (count == 0 && filter.event_id)
+    throw UserError("no dead letter for event " + options.event_id);
+  std::cout << (replay ? "replay requested for " : "discarded ") << count << " dead letter"
+            << (count == 1 ? "" : "s")
+            << (replay ? " (the consumers pick them up on their next pass)" : "") << '\n';
+}
+
+void Replay(const Settings& settings, const EventsOptions& options) {
+  if (options.from.empty() == options.since.empty())
+    throw UserError("say where to replay from: --from POSITION or --since TIME");
+  std::optional<events::LogPosition> from;
+  if (!options.from.empty()) {
+    from = events::LogPosition::Parse(options.from);
+    if (!from)
+      throw UserError("--from must be a position such as 7351-1042 (an event's position)");
+  }
+  events::LogPosition after;
+  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
+    after = from ? delivery::SubscriptionAdmin::Before(*from) : admin.PositionBefore(options.since);
+    admin.Rewind(options.consumer, after);
+  });
+  std::cout << "consumer " << options.consumer << " resumes after position " << after.ToString()
+            << "; the events after it will be handled again\n";
+}
+
 }  // namespace
 
 void AddEventsCommand(CLI::App& root, CommandContext& context) {
@@ -267,6 +366,33 @@ void AddEventsCommand(CLI::App& root, CommandContext& context) {
   check->add_option("--against", options->against,
                     "a git revision (e.g. HEAD~1) or a directory (default: this binary's)");
   check->callback([options, &context] { Check(*options, context.exit_code); });
+
+  group
+      ->add_subcommand("consumers", "Each consumer's subscription: position, retries, dead letters")
+      ->callback([&context] { Consumers(context.settings); });
+
+  auto* letters = group->add_subcommand("dead-letters", "Events consumers gave up on");
+  letters->require_subcommand(1);
+  auto* list_letters = letters->add_subcommand("list", "List them");
+  list_letters->add_option("--consumer", options->consumer, "only this consumer's");
+  list_letters->callback([&context, options] { ListDeadLetters(context.settings, *options); });
+  for (const bool replay : {true, false}) {
+    auto* act = letters->add_subcommand(
+        replay ? "replay" : "discard",
+        replay ? "Have the consumer handle them again" : "Drop them for good");
+    act->add_option("event_id", options->event_id, "the dead event's id");
+    act->add_flag("--all", options->all, "every dead letter (of --consumer)");
+    act->add_option("--consumer", options->consumer, "only this consumer's");
+    act->callback(
+        [&context, options, replay] { ActOnDeadLetters(context.settings, *options, replay); });
+  }
+
+  auto* replay = group->add_subcommand(
+      "replay", "Move a consumer back to a position or a time: it handles the events again");
+  replay->add_option("consumer", options->consumer, "the consumer")->required();
+  replay->add_option("--from", options->from, "the first event's position (e.g. 7351-1042)");
+  replay->add_option("--since", options->since, "the first event's time (RFC 3339)");
+  replay->callback([&context, options] { Replay(context.settings, *options); });
 }
 
 }  // namespace nedlia::cli

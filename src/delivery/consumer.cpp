@@ -100,8 +100,40 @@ int Consumer::RunPartition(int partition) {
   return moved;
 }
 
+int Consumer::RunReplays() {
+  int moved = 0;
+  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
+    moved = 0;
+    pg::Connection& connection = tx.Conn();
+    SubscriptionRows rows(connection);
+    for (const events::StoredEvent& event : rows.LockReplays(options_.name, options_.batch_size)) {
+      try {
+        connection.Defer("SAVEPOINT nedlia_event");
+        handler_(event, connection);
+        rows.MarkProcessed(options_.name, event.id);
+        rows.ForgetDeadLetter(options_.name, event.id);
+        connection.Defer("RELEASE SAVEPOINT nedlia_event");
+        spdlog::info("consumer {}: replayed dead letter {} ({})", options_.name,
+                     event.id.ToString(), event.type);
+      } catch (const std::exception& error) {
+        RollBackToSavepoint(connection);
+        rows.DeadLetterFailedAgain(options_.name, event.id, error.what());
+        spdlog::error("consumer {}: replayed dead letter {} ({}) failed again: {}", options_.name,
+                      event.id.ToString(), event.type, error.what());
+      }
+      ++moved;
+    }
+  });
+  return moved;
+}
+
 int Consumer::RunOnce() {
   int moved = 0;
+  try {
+    moved += RunReplays();
+  } catch (const std::exception& error) {
+    spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
+  }
   // Start where the last pass did not, so that no partition is always served last.
   const int first = next_partition_;
   next_partition_ = (next_partition_ + 1) % options_.partitions;

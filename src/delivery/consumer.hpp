@@ -51,6 +51,8 @@ class Consumer {
 
  private:
   int RunPartition(int partition);
+  /// Dead letters asked to be replayed: handled outside the partitions' order (a person asked).
+  int RunReplays();
   std::chrono::milliseconds RetryDelay(int attempts);
 
   pg::Pool& pool_;

@@ -5,6 +5,12 @@
 namespace nedlia::delivery {
 namespace {
 
+// The columns EventOf reads, in order (pg::Statement views its text: kept in strings).
+const std::string kEventColumns = R"sql(
+    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
+    (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
+    e.position)sql";
+
 const pg::Statement kEnsure{"delivery_ensure", R"sql(
     INSERT INTO event_subscriptions (consumer, partition, partitions)
     SELECT $1, p, $2 FROM generate_series(0, $2 - 1) AS p
@@ -25,10 +31,7 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 
 // Final events only: a transaction below pg_snapshot_xmin has committed or aborted, so nothing
 // can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
-const pg::Statement kRead{"delivery_read", R"sql(
-    SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
-           (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by,
-           e.transaction_id::text, e.position, p.event_id IS NOT NULL
+const std::string kReadSql = "SELECT " + kEventColumns + R"sql(, p.event_id IS NOT NULL
     FROM event_log e
     LEFT JOIN processed_events p ON p.consumer = $1 AND p.event_id = e.id
     WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
@@ -36,7 +39,8 @@ const pg::Statement kRead{"delivery_read", R"sql(
       AND e.event_type = ANY ($4::text[])
       AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
     ORDER BY e.transaction_id, e.position
-    LIMIT $7)sql"};
+    LIMIT $7)sql";
+const pg::Statement kRead{"delivery_read", kReadSql};
 
 const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
     INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
@@ -58,6 +62,22 @@ const pg::Statement kDeadLetter{"delivery_dead_letter", R"sql(
     DO UPDATE SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
                   failed_at = now())sql"};
 
+const std::string kLockReplaysSql = "SELECT " + kEventColumns + R"sql(
+    FROM event_dead_letters d JOIN event_log e ON e.id = d.event_id
+    WHERE d.consumer = $1 AND d.replay_requested_at IS NOT NULL
+    ORDER BY e.transaction_id, e.position
+    LIMIT $2
+    FOR UPDATE OF d SKIP LOCKED)sql";
+const pg::Statement kLockReplays{"delivery_lock_replays", kLockReplaysSql};
+
+const pg::Statement kForgetDeadLetter{"delivery_forget_dead_letter", R"sql(
+    DELETE FROM event_dead_letters WHERE consumer = $1 AND event_id = $2)sql"};
+
+const pg::Statement kDeadLetterFailedAgain{"delivery_dead_letter_failed_again", R"sql(
+    UPDATE event_dead_letters
+    SET attempts = attempts + 1, last_error = $3, failed_at = now(), replay_requested_at = NULL
+    WHERE consumer = $1 AND event_id = $2)sql"};
+
 std::string TextArray(const std::vector<std::string>& values) {
   // Event types are lowercase names with dots and digits: nothing to quote.
   std::string array = "{";
@@ -68,6 +88,19 @@ std::string TextArray(const std::vector<std::string>& values) {
 
 std::uint64_t ToXid(const std::string& text) {
   return std::stoull(text);
+}
+
+/// A row starting with kEventColumns.
+events::StoredEvent EventOf(const pg::Row& row) {
+  return {.id = row[0].As<domain::Uuid>(),
+          .type = row[1].As<std::string>(),
+          .aggregate_type = row[2].As<std::string>(),
+          .aggregate_id = row[3].As<domain::Uuid>(),
+          .data = nlohmann::json::parse(row[4].As<std::string>()),
+          .metadata = nlohmann::json::parse(row[5].As<std::string>()),
+          .created_at_ms = row[6].As<std::int64_t>(),
+          .created_by = row[7].As<std::optional<domain::Uuid>>(),
+          .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
 }
 
 }  // namespace
@@ -109,16 +142,7 @@ std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
   std::vector<Delivery> deliveries;
   deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {
-    events::StoredEvent event{.id = row[0].As<domain::Uuid>(),
-                              .type = row[1].As<std::string>(),
-                              .aggregate_type = row[2].As<std::string>(),
-                              .aggregate_id = row[3].As<domain::Uuid>(),
-                              .data = nlohmann::json::parse(row[4].As<std::string>()),
-                              .metadata = nlohmann::json::parse(row[5].As<std::string>()),
-                              .created_at_ms = row[6].As<std::int64_t>(),
-                              .created_by = row[7].As<std::optional<domain::Uuid>>(),
-                              .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
-    deliveries.push_back({std::move(event), row[10].As<bool>()});
+    deliveries.push_back({EventOf(row), row[10].As<bool>()});
   }
   return deliveries;
 }
@@ -141,6 +165,24 @@ void SubscriptionRows::Save(const std::string& consumer, int partition, const Pa
 void SubscriptionRows::DeadLetter(const std::string& consumer, const events::StoredEvent& event,
                                   int attempts, const std::string& error) {
   connection_.Defer(kDeadLetter, pg::Params(consumer, event.id, event.type, attempts, error));
+}
+
+std::vector<events::StoredEvent> SubscriptionRows::LockReplays(const std::string& consumer,
+                                                               int limit) {
+  std::vector<events::StoredEvent> replays;
+  for (const pg::Row& row : connection_.Execute(kLockReplays, pg::Params(consumer, limit)))
+    replays.push_back(EventOf(row));
+  return replays;
+}
+
+void SubscriptionRows::ForgetDeadLetter(const std::string& consumer, const domain::Uuid& event_id) {
+  connection_.Defer(kForgetDeadLetter, pg::Params(consumer, event_id));
+}
+
+void SubscriptionRows::DeadLetterFailedAgain(const std::string& consumer,
+                                             const domain::Uuid& event_id,
+                                             const std::string& error) {
+  connection_.Defer(kDeadLetterFailedAgain, pg::Params(consumer, event_id, error));
 }
 
 }  // namespace nedlia::delivery

@@ -48,6 +48,15 @@ class SubscriptionRows {
   void DeadLetter(const std::string& consumer, const events::StoredEvent& event, int attempts,
                   const std::string& error);
 
+  /// Dead letters someone asked to replay (`nedlia events dead-letters replay`), locked for
+  /// this transaction (others skip them), in log order.
+  std::vector<events::StoredEvent> LockReplays(const std::string& consumer, int limit);
+  /// A replayed dead letter succeeded: it is no longer dead.
+  void ForgetDeadLetter(const std::string& consumer, const domain::Uuid& event_id);
+  /// A replayed dead letter failed again: one attempt more, and no longer requested.
+  void DeadLetterFailedAgain(const std::string& consumer, const domain::Uuid& event_id,
+                             const std::string& error);
+
  private:
   pg::Connection& connection_;
 };
