@@ -71,6 +71,8 @@ int Consumer::RunPartition(int partition) {
           handler_(event, connection);
           rows.MarkProcessed(options_.name, event.id);
           connection.Defer("RELEASE SAVEPOINT nedlia_event");
+        } catch (const Unavailable&) {
+          throw;  // the whole batch rolls back, no attempt counted
         } catch (const std::exception& error) {
           RollBackToSavepoint(connection);
           const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
@@ -95,6 +97,8 @@ int Consumer::RunPartition(int partition) {
       state.last_error.clear();
       ++moved;
     }
+    if (options_.before_commit)
+      options_.before_commit();
     rows.Save(options_.name, partition, state, moved, retry_delay_ms);
   });
   return moved;
@@ -115,6 +119,8 @@ int Consumer::RunReplays() {
         connection.Defer("RELEASE SAVEPOINT nedlia_event");
         spdlog::info("consumer {}: replayed dead letter {} ({})", options_.name,
                      event.id.ToString(), event.type);
+      } catch (const Unavailable&) {
+        throw;
       } catch (const std::exception& error) {
         RollBackToSavepoint(connection);
         rows.DeadLetterFailedAgain(options_.name, event.id, error.what());
@@ -123,6 +129,8 @@ int Consumer::RunReplays() {
       }
       ++moved;
     }
+    if (moved > 0 && options_.before_commit)
+      options_.before_commit();
   });
   return moved;
 }
@@ -141,6 +149,10 @@ int Consumer::RunOnce() {
     const int partition = (first + i) % options_.partitions;
     try {
       moved += RunPartition(partition);
+    } catch (const Unavailable& error) {
+      // The other partitions would wait on the same outage: try again on the next pass.
+      spdlog::warn("consumer {}: {}; retrying later", options_.name, error.what());
+      break;
     } catch (const std::exception& error) {
       // Nothing of the batch committed: it is read again on the next pass.
       spdlog::warn("consumer {} partition {}: {}", options_.name, partition, error.what());

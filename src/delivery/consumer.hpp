@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -11,6 +12,14 @@
 #include "pg/pool.hpp"
 
 namespace nedlia::delivery {
+
+/// Thrown by a handler (or before_commit) when what it delivers to is down, not the event
+/// wrong: the whole batch rolls back and is read again later, and no attempt is counted, so
+/// an outage never fills the dead letters.
+class Unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct ConsumerOptions {
   std::string name;                ///< the durable subscription's name, e.g. "validator"
@@ -23,6 +32,9 @@ struct ConsumerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds first_retry{500};  ///< doubled at each failure, with jitter
   std::chrono::milliseconds max_retry{60'000};
+  /// Runs after a batch's events were handled, before its transaction commits: a handler that
+  /// sends asynchronously waits here for the acknowledgments (throw Unavailable to roll back).
+  std::function<void()> before_commit;
 };
 
 /// What a consumer does with one event. It runs inside the delivery transaction: whatever it

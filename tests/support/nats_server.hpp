@@ -1,0 +1,43 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "process/subprocess.hpp"
+
+namespace nedlia::testing {
+
+/// A real `nats-server -js` on loopback, with its own port and store directory, for one test.
+class NatsServer {
+ public:
+  NatsServer();
+  NatsServer(const NatsServer&) = delete;
+  NatsServer& operator=(const NatsServer&) = delete;
+  ~NatsServer();
+
+  std::string Url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  /// Stops it (SIGINT, as nats-server exits cleanly on it) and starts it again on the same
+  /// port and store.
+  void Stop();
+  void Start();
+
+ private:
+  int port_ = 0;
+  std::filesystem::path store_;
+  std::optional<process::Subprocess> server_;
+};
+
+/// A message of a JetStream stream, as stored.
+struct StreamMessage {
+  std::string subject;
+  std::string message_id;  ///< the Nats-Msg-Id header
+  std::string content_type;
+  std::string data;
+};
+
+/// Every message of the stream, in order (empty if the stream does not exist).
+std::vector<StreamMessage> ReadStream(const std::string& url, const std::string& stream);
+
+}  // namespace nedlia::testing
