@@ -28,5 +28,6 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context);
 void AddServeCommand(CLI::App& root, CommandContext& context);
 void AddKeysCommand(CLI::App& root, CommandContext& context);
 void AddEventsCommand(CLI::App& root, CommandContext& context);
+void AddWorkerCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

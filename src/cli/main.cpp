@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddServeCommand(app, context);
   nedlia::cli::AddKeysCommand(app, context);
   nedlia::cli::AddEventsCommand(app, context);
+  nedlia::cli::AddWorkerCommand(app, context);
 
   try {
     app.parse(argc, argv);

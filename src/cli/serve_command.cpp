@@ -16,6 +16,8 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "cli/workers.hpp"
+#include "events/commit_signal.hpp"
 #include "http/server.hpp"
 #include "migrate/migrator.hpp"
 #include "migrate/script_directory.hpp"
@@ -121,6 +123,14 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
       request_timeout);
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6));
+  // Consumers wake on a NOTIFY after commits that wrote events (or poll).
+  events::CommitSignal commit_signal(url);
+  database.SignalCommitsTo(&commit_signal);
+  // Every available worker runs in this process too, on connections of its own.
+  const std::vector<std::string> worker_names = Workers::Available(settings);
+  pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
+  Workers workers(settings, worker_pool);
+  workers.Start(worker_names);
   api::Api api(database, [&pool] { return ProbeDatabase(pool); });
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);

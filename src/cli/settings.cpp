@@ -59,6 +59,8 @@ Settings Settings::FromEnvironment() {
     s.log_level = *level;
   if (auto environment = Env("NEDLIA_ENVIRONMENT"))
     s.environment = *environment;
+  s.nats_url = Env("NEDLIA_NATS_URL");
+  s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
   return s;
 }
 

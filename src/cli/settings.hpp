@@ -20,6 +20,11 @@ struct Settings {
   std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
   std::string log_level = "info";        ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
+  /// NEDLIA_NATS_URL: NATS with JetStream, the external event bus (unset: no relay).
+  std::optional<std::string> nats_url;
+  /// NEDLIA_EVENT_POLL_MS: how long an idle consumer waits for a notification before it looks
+  /// at the log anyway.
+  int event_poll_ms = 1000;
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

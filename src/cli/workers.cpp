@@ -1,0 +1,66 @@
+#include "cli/workers.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "bus/relay.hpp"
+#include "cli/command.hpp"
+#include "events/catalog.hpp"
+
+namespace nedlia::cli {
+
+Workers::Workers(const Settings& settings, pg::Pool& pool) : settings_(settings), pool_(pool) {}
+
+Workers::~Workers() {
+  for (Running& worker : running_) {
+    worker.thread.request_stop();
+    worker.wakeup->Interrupt();
+  }
+  for (Running& worker : running_)
+    worker.thread.join();
+}
+
+std::vector<std::string> Workers::Known() {
+  return {bus::kRelayName};
+}
+
+std::vector<std::string> Workers::Available(const Settings& settings) {
+  std::vector<std::string> names;
+  if (settings.nats_url)
+    names.emplace_back(bus::kRelayName);
+  return names;
+}
+
+std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
+  if (name == bus::kRelayName) {
+    if (!settings_.nats_url)
+      throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");
+    if (!publisher_)
+      publisher_ = std::make_unique<bus::JetStreamPublisher>(
+          bus::StreamSettings{.url = *settings_.nats_url});
+    return std::make_unique<delivery::Consumer>(
+        bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
+  }
+  std::string known;
+  for (const std::string& candidate : Known())
+    known += (known.empty() ? "" : ", ") + candidate;
+  throw UserError("no worker named " + name + " (known: " + known + ")");
+}
+
+void Workers::Start(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    Running worker{.consumer = Make(name),
+                   .wakeup = std::make_unique<delivery::Wakeup>(pool_.Url()),
+                   .thread = {}};
+    worker.consumer->Subscribe();
+    const auto poll = std::chrono::milliseconds(settings_.event_poll_ms);
+    worker.thread =
+        std::jthread([consumer = worker.consumer.get(), wakeup = worker.wakeup.get(),
+                      poll](std::stop_token stop) { consumer->Run(stop, *wakeup, poll); });
+    spdlog::info("worker {} started", name);
+    running_.push_back(std::move(worker));
+  }
+}
+
+}  // namespace nedlia::cli

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bus/jetstream_publisher.hpp"
+#include "cli/settings.hpp"
+#include "delivery/consumer.hpp"
+#include "delivery/wakeup.hpp"
+#include "pg/pool.hpp"
+
+namespace nedlia::cli {
+
+/// Event consumers running in this process, each on a thread of its own with its own
+/// LISTEN connection. `nedlia serve` runs every available one; `nedlia worker` the named ones.
+class Workers {
+ public:
+  Workers(const Settings& settings, pg::Pool& pool);
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+  /// Stops them: each finishes (or rolls back) its batch.
+  ~Workers();
+
+  /// The workers this configuration can run (bus-relay needs NEDLIA_NATS_URL).
+  static std::vector<std::string> Available(const Settings& settings);
+  /// All the platform knows, configured or not.
+  static std::vector<std::string> Known();
+  /// Subscribes and starts them; throws UserError for an unknown or unconfigured name.
+  void Start(const std::vector<std::string>& names);
+
+ private:
+  struct Running {
+    std::unique_ptr<delivery::Consumer> consumer;
+    std::unique_ptr<delivery::Wakeup> wakeup;
+    std::jthread thread;
+  };
+
+  std::unique_ptr<delivery::Consumer> Make(const std::string& name);
+
+  const Settings& settings_;
+  pg::Pool& pool_;
+  std::unique_ptr<bus::JetStreamPublisher> publisher_;
+  std::vector<Running> running_;
+};
+
+}  // namespace nedlia::cli

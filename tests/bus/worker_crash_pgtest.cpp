@@ -1,0 +1,93 @@
+// `nedlia worker bus-relay` killed with SIGKILL in the middle of its work, then restarted:
+// every event reaches JetStream exactly once and is recorded as processed exactly once.
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "process/subprocess.hpp"
+#include "support/nats_server.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::uint64_t StreamMessageCount(const std::string& url) {
+  natsConnection* connection = nullptr;
+  if (natsConnection_ConnectTo(&connection, url.c_str()) != NATS_OK)
+    return 0;
+  jsCtx* jetstream = nullptr;
+  natsConnection_JetStream(&jetstream, connection, nullptr);
+  std::uint64_t count = 0;
+  jsStreamInfo* info = nullptr;
+  if (js_GetStreamInfo(&info, jetstream, "NEDLIA_EVENTS", nullptr, nullptr) == NATS_OK) {
+    count = info->State.Msgs;
+    jsStreamInfo_Destroy(info);
+  }
+  jsCtx_Destroy(jetstream);
+  natsConnection_Destroy(connection);
+  return count;
+}
+
+class WorkerCrashTest : public ::testing::Test {
+ protected:
+  process::Subprocess StartWorker() {
+    process::RunOptions options;
+    options.environment = {{"NEDLIA_DATABASE_URL", database_.Url()},
+                           {"NEDLIA_NATS_URL", nats_.Url()},
+                           {"NEDLIA_LOG_LEVEL", "warn"}};
+    options.output = process::Output::kDiscard;
+    return process::Subprocess::Start({NedliaBinary(), "worker", "bus-relay"}, options);
+  }
+
+  std::int64_t Processed() {
+    return sql_.Execute("SELECT count(*) FROM processed_events").Single()[0].As<std::int64_t>();
+  }
+
+  NatsServer nats_;
+  TestDatabase database_;
+  pg::Connection sql_ = database_.Connect();
+};
+
+TEST_F(WorkerCrashTest, KilledMidBatchThenRestartedLosesAndDuplicatesNothing) {
+  constexpr std::int64_t kEvents = 6000;
+  sql_.Execute(R"sql(
+      INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+      SELECT 'com.nedlia.video.deleted.v1', 'video', v,
+             jsonb_build_object('video_id', v, 'deleted_by', v),
+             jsonb_build_object('specversion', '1.0', 'source', '/videos')
+      FROM (SELECT gen_random_uuid() AS v FROM generate_series(1, $1)) AS videos)sql",
+               pg::Params(kEvents));
+
+  {
+    process::Subprocess worker = StartWorker();
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (Processed() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    kill(worker.Pid(), SIGKILL);  // in the middle: some batches committed, one in flight
+    worker.Wait(10s);
+  }
+  const std::int64_t before_restart = Processed();
+  ASSERT_GT(before_restart, 0);
+  ASSERT_LT(before_restart, kEvents) << "the worker finished before it could be killed";
+
+  process::Subprocess worker = StartWorker();
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (Processed() < kEvents && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  kill(worker.Pid(), SIGTERM);
+  const auto stopped = worker.Wait(30s);
+  EXPECT_EQ(stopped.exit_code, 0);
+
+  EXPECT_EQ(Processed(), kEvents);
+  EXPECT_EQ(StreamMessageCount(nats_.Url()), static_cast<std::uint64_t>(kEvents));
+  EXPECT_EQ(sql_.Execute("SELECT count(*) FROM event_dead_letters").Single()[0].As<std::int64_t>(),
+            0);
+}
+
+}  // namespace
+}  // namespace nedlia::testing
