@@ -5,6 +5,12 @@
 -- created: 2026-11-25T18:30:00Z
 
 -- +up
+-- The advertiser an event is about (none for the shared video catalog), for the event feed's
+-- tenancy: an advertiser key reads only its own advertiser's events.
+ALTER TABLE event_log ADD COLUMN advertiser_id UUID;
+CREATE INDEX idx_event_log_advertiser ON event_log (advertiser_id, transaction_id, position)
+    WHERE advertiser_id IS NOT NULL;
+
 -- Readers walk the log in (transaction_id, position) order, below the oldest transaction still
 -- running, so that an event committed late is never skipped (see event_log's comments).
 CREATE INDEX idx_event_log_delivery ON event_log (transaction_id, position);
@@ -71,3 +77,5 @@ DROP TABLE event_dead_letters;
 DROP TABLE processed_events;
 DROP TABLE event_subscriptions;
 DROP INDEX idx_event_log_delivery;
+DROP INDEX idx_event_log_advertiser;
+ALTER TABLE event_log DROP COLUMN advertiser_id;

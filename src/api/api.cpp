@@ -11,6 +11,7 @@
 #include "api/problems.hpp"
 #include "api/product_routes.hpp"
 #include "api/request_context.hpp"
+#include "api/event_routes.hpp"
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
 
@@ -43,6 +44,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddCampaignRoutes(router_, *authenticator_, database);
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
+  AddEventRoutes(router_, *authenticator_, database);
 }
 
 Api::~Api() = default;

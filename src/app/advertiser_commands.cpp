@@ -100,6 +100,7 @@ domain::Advertiser CreateAdvertiser(Transaction& tx, const CallContext& context,
   tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v1",
                       .aggregate_type = "advertiser",
                       .aggregate_id = advertiser.id,
+                      .advertiser_id = advertiser.id,
                       .data = {{"advertiser_id", advertiser.id.ToString()},
                                {"name", advertiser.name},
                                {"contact_email", advertiser.contact_email},
@@ -137,12 +138,14 @@ domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
         {.type = "com.nedlia.advertiser." + std::string(ToString(*status_change)) + ".v1",
          .aggregate_type = "advertiser",
          .aggregate_id = id,
+         .advertiser_id = id,
          .data = StatusChangeData(before, advertiser, *status_change, context.principal)});
   }
   if (!changes.empty()) {
     tx.Outbox().Append({.type = "com.nedlia.advertiser.updated.v1",
                         .aggregate_type = "advertiser",
                         .aggregate_id = id,
+                        .advertiser_id = id,
                         .data = {{"advertiser_id", id.ToString()},
                                  {"changes", changes},
                                  {"previous_version", expected_version},
@@ -173,6 +176,7 @@ void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain:
   tx.Outbox().Append({.type = "com.nedlia.advertiser.deleted.v1",
                       .aggregate_type = "advertiser",
                       .aggregate_id = id,
+                      .advertiser_id = id,
                       .data = {{"advertiser_id", id.ToString()},
                                {"deleted_by", context.principal.id.ToString()}}});
 }

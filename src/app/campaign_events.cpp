@@ -12,6 +12,7 @@ NewEvent Event(std::string name, const domain::Campaign& campaign, nlohmann::jso
   return {.type = "com.nedlia.campaign." + std::move(name) + ".v1",
           .aggregate_type = "campaign",
           .aggregate_id = campaign.id,
+          .advertiser_id = campaign.advertiser_id,
           .data = std::move(data)};
 }
 

@@ -119,6 +119,7 @@ OwnedPlacement CreatePlacement(Transaction& tx, const CallContext& context,
   tx.Outbox().Append({.type = "com.nedlia.placement.created.v1",
                       .aggregate_type = "placement",
                       .aggregate_id = placement.id,
+                      .advertiser_id = advertiser,
                       .data = PlacementCreatedData(placement)});
   return {std::move(placement), advertiser};
 }
@@ -149,6 +150,7 @@ OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, cons
   tx.Outbox().Append({.type = "com.nedlia.placement.updated.v1",
                       .aggregate_type = "placement",
                       .aggregate_id = id,
+                      .advertiser_id = owned.advertiser_id,
                       .data = {{"placement_id", id.ToString()},
                                {"changes", changes},
                                {"previous_version", expected_version},
@@ -164,6 +166,7 @@ void DeletePlacement(Transaction& tx, const CallContext& context, const domain::
   tx.Outbox().Append({.type = "com.nedlia.placement.deleted.v1",
                       .aggregate_type = "placement",
                       .aggregate_id = id,
+                      .advertiser_id = owned.advertiser_id,
                       .data = {{"placement_id", id.ToString()},
                                {"video_id", owned.placement.video_id.ToString()},
                                {"product_id", owned.placement.product_id.ToString()},

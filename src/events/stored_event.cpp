@@ -1,30 +1,9 @@
 #include "events/stored_event.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 
 namespace nedlia::events {
-
-std::string LogPosition::ToString() const {
-  return std::to_string(transaction_id) + "-" + std::to_string(position);
-}
-
-std::optional<LogPosition> LogPosition::Parse(std::string_view text) {
-  const auto dash = text.find('-');
-  if (dash == std::string_view::npos || dash == 0 || dash + 1 == text.size())
-    return std::nullopt;
-  LogPosition at;
-  const char* end = text.data() + dash;
-  auto [rest, error] = std::from_chars(text.data(), end, at.transaction_id);
-  if (error != std::errc() || rest != end)
-    return std::nullopt;
-  end = text.data() + text.size();
-  auto [tail, fault] = std::from_chars(text.data() + dash + 1, end, at.position);
-  if (fault != std::errc() || tail != end || at.position < 0)
-    return std::nullopt;
-  return at;
-}
 
 std::string FormatTime(std::int64_t epoch_ms) {
   using namespace std::chrono;

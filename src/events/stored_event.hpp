@@ -6,22 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/ports/event_feed.hpp"
 #include "domain/uuid.hpp"
 #include "events/cloud_event.hpp"
 
 namespace nedlia::events {
 
-/// Where an event stands in the log: readers walk (transaction_id, position) upwards, below
-/// the oldest transaction still running, so that a late commit is never skipped.
-struct LogPosition {
-  std::uint64_t transaction_id = 0;
-  std::int64_t position = 0;
-
-  auto operator<=>(const LogPosition&) const = default;
-  /// "<transaction_id>-<position>", the opaque cursor clients see.
-  std::string ToString() const;
-  static std::optional<LogPosition> Parse(std::string_view text);
-};
+/// See app::LogPosition: the log's order, shared with the application's event feed.
+using LogPosition = app::LogPosition;
 
 /// One row of event_log.
 struct StoredEvent {

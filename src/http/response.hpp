@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,12 +12,25 @@
 
 namespace nedlia::http {
 
+/// Writes the pieces of a streamed body as they are produced.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  /// Sends `piece` now; false once the client is gone or the server is stopping (then the
+  /// producer should return).
+  virtual bool Write(std::string_view piece) = 0;
+};
+
 /// One HTTP response, independent of the server library that sends it. The server adds
 /// Content-Length, Connection and Server itself.
 struct Response {
   int status = 200;
   std::vector<HeaderField> headers;
   std::string body;
+  /// When set, the body is streamed instead (chunked; `body` is ignored): the server sends the
+  /// header, then runs this on the connection's thread until it returns, and closes the
+  /// connection. For long-lived answers such as Server-Sent Events.
+  std::function<void(StreamWriter&)> stream;
 
   /// `body` serialized as application/json.
   static Response Json(int status, const nlohmann::json& body);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -164,6 +166,8 @@ class Session {
   asio::awaitable<Next> Reject(const error_code& ec);
   asio::awaitable<Next> Respond(WireRequest message);
   asio::awaitable<bool> Write(WireResponse message);
+  /// Sends the header of `response`, runs its producer with a chunked writer, ends the body.
+  void Stream(Response response, unsigned version);
   asio::awaitable<void> DrainBeforeClose();
   /// True once the server stopped this connection's io_context (shutdown grace over).
   bool Abandoned() {
@@ -289,6 +293,10 @@ asio::awaitable<Next> Session::Respond(WireRequest message) {
   // Once stopping, every answer closes its connection so that shutdown can complete.
   const bool keep_alive = message.keep_alive() && !context_.tracker->Stopping();
   LogRequest(View(message.method_string()), request, response.status, started);
+  if (response.stream && method != Method::kHead) {
+    Stream(std::move(response), message.version());
+    co_return Next::kClose;
+  }
   const bool head = method == Method::kHead;
   const bool written =
       co_await Write(ToWire(std::move(response), message.version(), keep_alive, head));
@@ -303,6 +311,65 @@ asio::awaitable<bool> Session::Write(WireResponse message) {
   stream_.expires_after(context_.options->read_timeout);
   co_await wire::async_write(stream_, message, Redirect(ec));
   co_return !ec;
+}
+
+/// Chunked transfer coding written synchronously: the producer runs on this connection's own
+/// thread, which has nothing else to do meanwhile.
+class ChunkWriter : public StreamWriter {
+ public:
+  ChunkWriter(tcp::socket& socket, const ConnectionTracker& tracker)
+      : socket_(socket), tracker_(tracker) {}
+
+  bool Write(std::string_view piece) override {
+    if (failed_ || tracker_.Stopping())
+      return false;
+    if (piece.empty())
+      return true;  // an empty chunk would end the body
+    char size[20];
+    const int length = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    const std::array<asio::const_buffer, 3> buffers = {
+        asio::buffer(size, static_cast<std::size_t>(length)), asio::buffer(piece),
+        asio::buffer("\r\n", 2)};
+    error_code ec;
+    asio::write(socket_, buffers, ec);
+    failed_ = static_cast<bool>(ec);
+    return !failed_;
+  }
+
+  void End() {
+    error_code ec;
+    if (!failed_)
+      asio::write(socket_, asio::buffer("0\r\n\r\n", 5), ec);
+  }
+
+ private:
+  tcp::socket& socket_;
+  const ConnectionTracker& tracker_;
+  bool failed_ = false;
+};
+
+void Session::Stream(Response response, unsigned version) {
+  wire::response<wire::empty_body> header;
+  header.version(version);
+  header.result(static_cast<unsigned>(response.status));
+  for (const HeaderField& field : response.headers)
+    header.insert(field.name, field.value);
+  header.set(wire::field::server, "nedlia");
+  header.keep_alive(false);
+  header.chunked(true);
+  wire::response_serializer<wire::empty_body> serializer(header);
+  error_code ec;
+  stream_.expires_never();  // the producer decides how long the answer lasts
+  wire::write_header(stream_.socket(), serializer, ec);
+  if (ec)
+    return;
+  ChunkWriter writer(stream_.socket(), *context_.tracker);
+  try {
+    response.stream(writer);
+  } catch (const std::exception& error) {
+    spdlog::error("a streamed answer failed: {}", error.what());
+  }
+  writer.End();
 }
 
 asio::awaitable<void> Session::DrainBeforeClose() {

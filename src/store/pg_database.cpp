@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/errors.hpp"
+#include "events/feed_rows.hpp"
 #include "events/outbox_rows.hpp"
 #include "pg/errors.hpp"
 #include "pg/transaction.hpp"
@@ -33,6 +34,7 @@ class PgTransaction : public app::Transaction {
   app::VideoStore& Videos() override { return Make(videos_, connection_); }
   app::ValidationRunStore& ValidationRuns() override { return Make(validation_runs_, connection_); }
   app::EventOutbox& Outbox() override { return Make(outbox_, connection_, context_, envelope_); }
+  app::EventFeed& Events() override { return Make(feed_, connection_); }
   app::IdempotencyStore& IdempotencyKeys() override { return Make(idempotency_, connection_); }
   app::ApiKeyStore& ApiKeys() override { return Make(api_keys_, connection_); }
 
@@ -56,6 +58,7 @@ class PgTransaction : public app::Transaction {
   std::optional<VideoRows> videos_;
   std::optional<ValidationRunRows> validation_runs_;
   std::optional<events::OutboxRows> outbox_;
+  std::optional<events::FeedRows> feed_;
   std::optional<IdempotencyRows> idempotency_;
   std::optional<ApiKeyRows> api_keys_;
 };

@@ -5,6 +5,7 @@
 #include "app/ports/advertiser_store.hpp"
 #include "app/ports/api_key_store.hpp"
 #include "app/ports/campaign_store.hpp"
+#include "app/ports/event_feed.hpp"
 #include "app/ports/event_outbox.hpp"
 #include "app/ports/idempotency_store.hpp"
 #include "app/ports/placement_store.hpp"
@@ -27,6 +28,7 @@ class Transaction {
   virtual VideoStore& Videos() = 0;
   virtual ValidationRunStore& ValidationRuns() = 0;
   virtual EventOutbox& Outbox() = 0;
+  virtual EventFeed& Events() = 0;
   virtual IdempotencyStore& IdempotencyKeys() = 0;
   virtual ApiKeyStore& ApiKeys() = 0;
 };

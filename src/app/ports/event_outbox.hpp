@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,9 @@ struct NewEvent {
   std::string type;            ///< e.g. "com.nedlia.placement.created.v1"
   std::string aggregate_type;  ///< e.g. "placement"
   domain::Uuid aggregate_id;
+  /// The advertiser whose data the event is about (none for the shared video catalog): an
+  /// advertiser key sees only its own advertiser's events in the event feed.
+  std::optional<domain::Uuid> advertiser_id;
   nlohmann::json data;
 };
 

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "api/request_context.hpp"
+#include "app/ports/database.hpp"
+#include "http/router.hpp"
+
+namespace nedlia::api {
+
+/// The event feed: GET /v1/events?after=POSITION&type=T1,T2&limit=N, committed events as
+/// CloudEvents (structured JSON) in log order, each with its position (extension attribute
+/// nedliaposition) and the page's last one in meta.next_after. An advertiser key reads only its
+/// own advertiser's events.
+void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Database& database);
+
+}  // namespace nedlia::api

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/uuid.hpp"
+
+namespace nedlia::app {
+
+/// Where an event stands in the log. Readers walk (transaction_id, position) upwards, below
+/// the oldest transaction still running, so that an event committed late is never skipped.
+struct LogPosition {
+  std::uint64_t transaction_id = 0;
+  std::int64_t position = 0;
+
+  auto operator<=>(const LogPosition&) const = default;
+  /// "<transaction_id>-<position>", the opaque cursor clients see.
+  std::string ToString() const;
+  static std::optional<LogPosition> Parse(std::string_view text);
+};
+
+/// An event of the feed: the CloudEvent's parts as the log keeps them.
+struct FeedEvent {
+  domain::Uuid id;
+  std::string type;
+  nlohmann::json data;
+  nlohmann::json metadata;  ///< the envelope's other attributes (source, subject, ...)
+  std::int64_t created_at_ms = 0;
+  LogPosition at;
+};
+
+struct FeedQuery {
+  std::optional<LogPosition> after;        ///< the feed starts after it (none: the log's start)
+  std::vector<std::string> types;          ///< only these types (empty: all)
+  std::optional<domain::Uuid> advertiser;  ///< only this advertiser's events
+  int limit = 100;
+};
+
+/// The event log read as a feed: committed events only, final ones (a later commit never
+/// lands before the last one returned), in log order.
+class EventFeed {
+ public:
+  virtual ~EventFeed() = default;
+  virtual std::vector<FeedEvent> Read(const FeedQuery& query) = 0;
+};
+
+}  // namespace nedlia::app

@@ -1,0 +1,187 @@
+// GET /v1/events: the committed events as CloudEvents, in log order, paged by position, each
+// key seeing only what it may.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "support/api_fixture.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using nlohmann::json;
+
+/// A raw HTTP client for a streamed answer: sends one request, then reads as it arrives.
+class StreamClient {
+ public:
+  StreamClient(std::uint16_t port, const std::string& request) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(send(fd_, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  }
+  StreamClient(const StreamClient&) = delete;
+  StreamClient& operator=(const StreamClient&) = delete;
+  ~StreamClient() { close(fd_); }
+
+  /// Everything received so far, once it contains `needle` (or after 10 s).
+  const std::string& ReadUntil(const std::string& needle) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (received_.find(needle) == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      pollfd descriptor{.fd = fd_, .events = POLLIN, .revents = 0};
+      if (poll(&descriptor, 1, 100) <= 0)
+        continue;
+      char buffer[4096];
+      const ssize_t got = recv(fd_, buffer, sizeof buffer, 0);
+      if (got <= 0)
+        break;
+      received_.append(buffer, static_cast<std::size_t>(got));
+    }
+    return received_;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string received_;
+};
+
+class EventFeedApiTest : public ::testing::Test {
+ protected:
+  std::string CreateProduct(const std::string& advertiser, const std::string& name) {
+    const auto reply =
+        api_.Call("POST", "/v1/products", json{{"advertiser_id", advertiser}, {"name", name}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.Id();
+  }
+
+  /// Every page of the feed from the start, for a key; the events' types and names.
+  std::vector<json> ReadAll(const std::optional<std::string>& key, const std::string& query = "",
+                            int limit = 2) {
+    std::vector<json> events;
+    std::string after;
+    for (int page = 0; page < 100; ++page) {
+      const auto reply = api_.Call("GET",
+                                   "/v1/events?limit=" + std::to_string(limit) + query +
+                                       (after.empty() ? "" : "&after=" + after),
+                                   std::nullopt, {}, key);
+      EXPECT_EQ(reply.status, 200) << reply.raw;
+      if (reply.body["data"].empty())
+        break;
+      for (const json& event : reply.body["data"])
+        events.push_back(event);
+      after = reply.body["meta"]["next_after"].get<std::string>();
+    }
+    return events;
+  }
+
+  ApiFixture api_;
+};
+
+TEST_F(EventFeedApiTest, PagesThroughCommittedEventsAsCloudEventsInLogOrder) {
+  const std::string acme = api_.NewAdvertiser("Acme");
+  CreateProduct(acme, "Rocket");
+  CreateProduct(acme, "Anvil");
+  const std::vector<json> events = ReadAll(std::nullopt, "&type=com.nedlia.product.created.v1");
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0]["data"]["name"], "Rocket");
+  EXPECT_EQ(events[1]["data"]["name"], "Anvil");
+  for (const json& event : events) {
+    EXPECT_EQ(event["specversion"], "1.0");
+    EXPECT_EQ(event["type"], "com.nedlia.product.created.v1");
+    EXPECT_EQ(event["source"], "/products");
+    EXPECT_EQ(event["dataschema"],
+              "https://schemas.nedlia.com/events/com.nedlia.product.created.v1");
+    EXPECT_TRUE(event.contains("time"));
+    EXPECT_TRUE(event.contains("traceparent"));
+  }
+  // The position of each event continues the feed after it.
+  const auto after_first = api_.Call("GET", "/v1/events?type=com.nedlia.product.created.v1&after=" +
+                                                events[0]["nedliaposition"].get<std::string>());
+  ASSERT_EQ(after_first.body["data"].size(), 1U);
+  EXPECT_EQ(after_first.body["data"][0]["id"], events[1]["id"]);
+  // At the end the cursor stays put, so a client polls with it.
+  const auto end =
+      api_.Call("GET", "/v1/events?after=" + events[1]["nedliaposition"].get<std::string>() +
+                           "&type=com.nedlia.product.created.v1");
+  EXPECT_TRUE(end.body["data"].empty());
+  EXPECT_EQ(end.body["meta"]["next_after"], events[1]["nedliaposition"]);
+}
+
+TEST_F(EventFeedApiTest, AnAdvertiserKeyReadsOnlyItsOwnAdvertisersEvents) {
+  const std::string acme = api_.NewAdvertiser("Acme");
+  const std::string globex = api_.NewAdvertiser("Globex");
+  CreateProduct(acme, "Rocket");
+  CreateProduct(globex, "Laser");
+  const auto video = api_.Call("POST", "/v1/videos", json{{"title", "Intro"}, {"duration", 60}});
+  ASSERT_EQ(video.status, 201) << video.raw;
+
+  const std::string acme_key = api_.AdvertiserKey(acme);
+  const std::vector<json> seen = ReadAll(acme_key, "", 50);
+  ASSERT_FALSE(seen.empty());
+  for (const json& event : seen) {
+    const std::string type = event["type"];
+    EXPECT_FALSE(type.starts_with("com.nedlia.video.")) << "the video catalog is for admins";
+    if (event["data"].contains("advertiser_id")) {
+      EXPECT_EQ(event["data"]["advertiser_id"], acme) << event.dump();
+    }
+    EXPECT_NE(event["data"].value("name", ""), "Laser");
+  }
+  // The admin sees everything.
+  bool video_seen = false;
+  for (const json& event : ReadAll(std::nullopt, "", 50))
+    video_seen = video_seen || event["type"] == "com.nedlia.video.registered.v1";
+  EXPECT_TRUE(video_seen);
+}
+
+TEST_F(EventFeedApiTest, TheStreamSendsEventsAsTheyCommitAndResumesAfterLastEventId) {
+  const std::string acme = api_.NewAdvertiser("Acme");
+  CreateProduct(acme, "Rocket");
+  const std::string request =
+      "GET /v1/events/stream?type=com.nedlia.product.created.v1 "
+      "HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " +
+      api_.AdminKey() + "\r\n";
+  std::string rocket_id;
+  {
+    StreamClient client(api_.Port(), request + "\r\n");
+    const std::string& first = client.ReadUntil("Rocket");
+    EXPECT_NE(first.find("HTTP/1.1 200 OK"), std::string::npos) << first;
+    EXPECT_NE(first.find("Content-Type: text/event-stream"), std::string::npos) << first;
+    EXPECT_NE(first.find("event: com.nedlia.product.created.v1\ndata: {"), std::string::npos)
+        << first;
+    const auto id_at = first.find("id: ");
+    ASSERT_NE(id_at, std::string::npos);
+    rocket_id = first.substr(id_at + 4, first.find('\n', id_at) - id_at - 4);
+    CreateProduct(acme, "Anvil");  // committed while the client listens
+    EXPECT_NE(client.ReadUntil("Anvil").find("Anvil"), std::string::npos);
+  }
+  // A reconnecting EventSource resumes after the last id it saw.
+  StreamClient resumed(api_.Port(), request + "Last-Event-ID: " + rocket_id + "\r\n\r\n");
+  const std::string& replay = resumed.ReadUntil("Anvil");
+  EXPECT_NE(replay.find("Anvil"), std::string::npos) << replay;
+  EXPECT_EQ(replay.find("Rocket"), std::string::npos) << replay;
+}
+
+TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {
+  const auto after = api_.Call("GET", "/v1/events?after=yesterday");
+  EXPECT_EQ(after.status, 422);
+  EXPECT_EQ(after.ErrorPointers(), "/query/after");
+  const auto type = api_.Call("GET", "/v1/events?type=Placement%20Created");
+  EXPECT_EQ(type.status, 422);
+  EXPECT_EQ(type.ErrorPointers(), "/query/type");
+  const auto limit = api_.Call("GET", "/v1/events?limit=5000");
+  EXPECT_EQ(limit.status, 422);
+  EXPECT_EQ(limit.ErrorPointers(), "/query/limit");
+  EXPECT_EQ(api_.Call("GET", "/v1/events", std::nullopt, {}, std::string("nope")).status, 401);
+}
+
+}  // namespace
+}  // namespace nedlia::testing
