@@ -1,0 +1,115 @@
+// Delivery while PostgreSQL restarts under load: it resumes by itself, and every committed
+// event is handled exactly once. A private cluster: restarting the run's shared server would
+// disturb other tests.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "delivery/consumer.hpp"
+#include "domain/uuid.hpp"
+#include "pg/managed_cluster.hpp"
+#include "pg/transaction.hpp"
+#include "support/test_database.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class DeliveryRestartTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    cluster_.Stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                               ("nedlia-delivery-restart-" + domain::Uuid::NewV7().ToString());
+  pg::ManagedCluster cluster_{
+      pg::ClusterOptions{.dir = dir_, .port = FreePort(), .bin_dir = std::nullopt}};
+};
+
+TEST_F(DeliveryRestartTest, DeliveryResumesAfterARestartUnderLoadAndHandlesEveryEventOnce) {
+  cluster_.Start();
+  const std::string url = cluster_.Url("nedlia");
+  const auto migrated =
+      RunCommand("NEDLIA_DATABASE_URL=" + ShellQuote(url) +
+                 " NEDLIA_MIGRATIONS_DIR=" + ShellQuote(SourceDir() + "/migrations") + " " +
+                 ShellQuote(NedliaBinary()) + " migrate upgrade head 2>&1");
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
+  pg::Connection::Open(url).ExecuteScript("CREATE TABLE effects (event_id uuid PRIMARY KEY)");
+
+  std::atomic<bool> writing = true;
+  std::thread writer([&] {
+    pg::Pool pool({.url = url, .max_size = 1, .acquire_timeout = 2000ms});
+    while (writing) {
+      try {
+        pg::RunInTransaction(pool, {}, [](pg::Transaction& tx) {
+          tx.Execute(
+              "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
+              "VALUES ('com.nedlia.test.happened.v1', 'test', gen_random_uuid(), '{}')");
+        });
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(50ms);  // down: the writer waits too
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+  });
+  std::atomic<bool> consuming = true;
+  std::thread consumer_thread([&] {
+    pg::Pool pool({.url = url, .max_size = 2, .acquire_timeout = 2000ms});
+    delivery::Consumer consumer(
+        pool, {.name = "test-consumer", .types = {"com.nedlia.test.happened.v1"}},
+        [](const events::StoredEvent& event, pg::Connection& connection) {
+          connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
+        });
+    consumer.Subscribe();
+    while (consuming) {
+      if (consumer.RunOnce() == 0)
+        std::this_thread::sleep_for(10ms);
+    }
+  });
+
+  std::this_thread::sleep_for(1s);
+  cluster_.Stop();  // fast shutdown: every connection is cut, batches in flight roll back
+  std::this_thread::sleep_for(500ms);
+  cluster_.Start();
+  std::this_thread::sleep_for(1s);
+  writing = false;
+  writer.join();
+
+  pg::Connection sql = pg::Connection::Open(url);
+  auto count = [&](const char* query) { return sql.Execute(query).Single()[0].As<std::int64_t>(); };
+  const std::int64_t events = count("SELECT count(*) FROM event_log");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (count("SELECT count(*) FROM effects") < events &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  consuming = false;
+  consumer_thread.join();
+
+  EXPECT_GT(events, 100);
+  EXPECT_EQ(count("SELECT count(*) FROM effects"), events);
+  EXPECT_EQ(count("SELECT count(*) FROM processed_events"), events);
+  EXPECT_EQ(count("SELECT count(*) FROM event_dead_letters"), 0);
+}
+
+}  // namespace
+}  // namespace nedlia::testing
