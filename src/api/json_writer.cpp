@@ -3,21 +3,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include "domain/date.hpp"
+
 namespace nedlia::api {
 
 std::string Rfc3339(domain::TimestampMs ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> time{milliseconds(ms)};
-  const auto day = floor<days>(time);
-  const year_month_day date(day);
-  const hh_mm_ss clock(time - day);
-  char text[32];
-  std::snprintf(
-      text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
-      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-      static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
-  return text;
+  return domain::FormatRfc3339(ms);
 }
 
 nlohmann::json OrNull(const std::optional<domain::Uuid>& value) {

@@ -12,6 +12,7 @@
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
 #include "delivery/subscription_admin.hpp"
+#include "domain/date.hpp"
 #include "events/catalog.hpp"
 #include "events/cloud_event.hpp"
 #include "events/compatibility.hpp"
@@ -300,7 +301,7 @@ void ListDeadLetters(const Settings& settings, const EventsOptions& options) {
     for (const auto& letter : admin.DeadLetters(FilterOf(options, false))) {
       std::cout << letter.event_id.ToString() << '\t' << letter.consumer << '\t'
                 << letter.event_type << '\t' << letter.attempts << '\t'
-                << events::FormatTime(letter.failed_at_ms) << '\t'
+                << domain::FormatRfc3339(letter.failed_at_ms) << '\t'
                 << (letter.replay_requested ? "requested" : "-") << '\t' << letter.last_error
                 << '\n';
     }

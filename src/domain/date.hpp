@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,5 +26,9 @@ class Date {
  private:
   std::chrono::sys_days days_{};
 };
+
+/// A point in time (milliseconds since the epoch) in RFC 3339, UTC, with milliseconds:
+/// "2026-11-25T11:34:22.123Z".
+std::string FormatRfc3339(std::int64_t epoch_ms);
 
 }  // namespace nedlia::domain

@@ -31,7 +31,4 @@ struct StoredEvent {
   CloudEvent ToCloudEvent() const;
 };
 
-/// RFC 3339 in UTC with milliseconds: 2026-11-25T17:00:00.123Z.
-std::string FormatTime(std::int64_t epoch_ms);
-
 }  // namespace nedlia::events

@@ -7,6 +7,7 @@
 #include "bus/relay.hpp"
 #include "delivery/subscription_admin.hpp"
 #include "events/cloud_event.hpp"
+#include "support/delivery_helpers.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
 
@@ -29,11 +30,9 @@ class RelayTest : public ::testing::Test {
         .As<std::string>();
   }
 
-  int Drain(delivery::Consumer& relay) {
-    int total = 0;
-    for (int moved = relay.RunOnce(); moved > 0; moved = relay.RunOnce())
-      total += moved;
-    return total;
+  /// Passes until `count` events were relayed (or 20 s).
+  int Relay(int count) {
+    return RunUntil(relay_, [count](int moved) { return moved >= count; });
   }
 
   std::int64_t Count(const std::string& query) {
@@ -52,7 +51,7 @@ class RelayTest : public ::testing::Test {
 TEST_F(RelayTest, EveryEventReachesJetStreamAsACloudEventWithItsIdAsMessageId) {
   relay_.Subscribe();
   const std::vector<std::string> ids = {Append(), Append(), Append()};
-  EXPECT_EQ(Drain(relay_), 3);
+  EXPECT_EQ(Relay(3), 3);
 
   const auto messages = ReadStream(nats_.Url(), "NEDLIA_EVENTS");  // created by the relay
   ASSERT_EQ(messages.size(), 3U);
@@ -81,17 +80,17 @@ TEST_F(RelayTest, EventsSentAgainAreNotPublishedTwice) {
   relay_.Subscribe();
   Append();
   Append();
-  Drain(relay_);
+  Relay(2);
   // As if the relay died after publishing and before committing its position.
   delivery::SubscriptionAdmin(sql_).Rewind(bus::kRelayName, {0, 0});
-  EXPECT_EQ(Drain(relay_), 2);
+  EXPECT_EQ(Relay(2), 2);
   EXPECT_EQ(ReadStream(nats_.Url(), "NEDLIA_EVENTS").size(), 2U);
 }
 
 TEST_F(RelayTest, WhileNatsIsDownEventsWaitAndFlowWhenItIsBack) {
   relay_.Subscribe();
   Append();
-  Drain(relay_);
+  Relay(1);
   nats_.Stop();
   Append();
   Append();

@@ -10,6 +10,7 @@
 
 #include "delivery/consumer.hpp"
 #include "pg/errors.hpp"
+#include "support/delivery_helpers.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::testing {
@@ -43,12 +44,6 @@ class ConsumerTest : public ::testing::Test {
     return {.name = "test-consumer", .types = {kType}, .partitions = partitions};
   }
 
-  /// Passes until one moves nothing.
-  static void Drain(delivery::Consumer& consumer) {
-    while (consumer.RunOnce() > 0) {
-    }
-  }
-
   std::vector<std::string> LogOrder() {
     std::vector<std::string> ids;
     for (const pg::Row& row :
@@ -74,6 +69,7 @@ TEST_F(ConsumerTest, DeliversInLogOrderAndNeverSkipsAnEventThatCommitsLate) {
   delivery::Consumer consumer(pool_, Options(), record_);
   consumer.Subscribe();
   const std::string before = Append("before");
+  RunUntil(consumer, [&](int) { return handled_.size() >= 1; });
 
   // A long transaction A writes first (its id is the oldest), then short ones commit while it
   // is open; then a second long one B starts, more short ones commit, and A and B commit last.
@@ -82,7 +78,7 @@ TEST_F(ConsumerTest, DeliversInLogOrderAndNeverSkipsAnEventThatCommitsLate) {
   Append(long_a, "a1");
   for (int i = 0; i < 5; ++i) {
     Append("short " + std::to_string(i));
-    Drain(consumer);
+    consumer.RunOnce();
   }
   EXPECT_EQ(handled_, std::vector<std::string>{before});  // nothing past A while it runs
   pg::Connection long_b = database_.Connect();
@@ -90,16 +86,17 @@ TEST_F(ConsumerTest, DeliversInLogOrderAndNeverSkipsAnEventThatCommitsLate) {
   Append(long_b, "b1");
   for (int i = 5; i < 10; ++i) {
     Append("short " + std::to_string(i));
-    Drain(consumer);
+    consumer.RunOnce();
   }
   Append(long_a, "a2");  // written after most short ones, ordered with A's first
   long_a.ExecuteScript("COMMIT");
-  Drain(consumer);
+  RunUntil(consumer, [&](int) { return handled_.size() >= 8; });
+  consumer.RunOnce();
   // A's events and the short ones from before B: B still holds the rest back.
   EXPECT_EQ(handled_.size(), 1U + 2U + 5U);
   Append(long_b, "b2");
   long_b.ExecuteScript("COMMIT");
-  Drain(consumer);
+  RunUntil(consumer, [&](int) { return handled_.size() >= 15; });
 
   EXPECT_EQ(handled_, LogOrder());
   EXPECT_EQ(handled_.size(), 15U);
@@ -146,7 +143,7 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(attempts, 3);
   EXPECT_GE(waited, std::chrono::milliseconds(150 + 300));
-  Drain(consumer);
+  RunUntil(consumer, [&](int) { return !handled_.empty(); });
   EXPECT_EQ(handled_, std::vector<std::string>{after});  // the partition moved on
   const pg::Row letter = sql_.Execute(
                                  "SELECT event_id::text, attempts, last_error, event_type FROM "
@@ -169,7 +166,7 @@ TEST_F(ConsumerTest, HandlerEffectsCommitWithThePositionAndRedeliveriesAreSkippe
   consumer.Subscribe();
   for (int i = 0; i < 10; ++i)
     Append("e" + std::to_string(i));
-  Drain(consumer);
+  RunUntil(consumer, [&](int) { return calls >= 10; });
   EXPECT_EQ(calls, 10);
   EXPECT_EQ(Count("SELECT count(*) FROM effects"), 10);
   EXPECT_EQ(Count("SELECT count(*) FROM processed_events WHERE consumer = 'test-consumer'"), 10);
@@ -177,7 +174,7 @@ TEST_F(ConsumerTest, HandlerEffectsCommitWithThePositionAndRedeliveriesAreSkippe
 
   // A redelivery (the position moved back) finds every event processed: no effect twice.
   sql_.ExecuteScript("UPDATE event_subscriptions SET last_transaction_id = '0', last_position = 0");
-  Drain(consumer);
+  EXPECT_EQ(RunUntil(consumer, [](int moved) { return moved >= 10; }), 10);
   EXPECT_EQ(calls, 10);
   EXPECT_EQ(Count("SELECT count(*) FROM effects"), 10);
 }
@@ -208,16 +205,24 @@ TEST_F(ConsumerTest, CompetingProcessesNeverHandleOneEventTwiceOrAtOnceAndDropNo
   for (int i = 0; i < kEvents; ++i)
     Append("e" + std::to_string(i), aggregates[static_cast<std::size_t>(i) % aggregates.size()]);
 
+  std::atomic<bool> running = true;
   auto work = [&] {
     pg::Pool pool({.url = database_.Url(), .max_size = 2});
     auto options = Options(4);
     options.batch_size = 10;
     delivery::Consumer consumer(pool, options, handler);
     consumer.Subscribe();
-    for (int idle = 0; idle < 3;)
-      idle = consumer.RunOnce() == 0 ? idle + 1 : 0;
+    while (running) {
+      if (consumer.RunOnce() == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   };
   std::thread first(work), second(work);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Count("SELECT count(*) FROM effects") < kEvents &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  running = false;
   first.join();
   second.join();
   EXPECT_EQ(overlaps.load(), 0);
@@ -241,7 +246,7 @@ TEST_F(ConsumerTest, EventsOfOneAggregateStayInOrderAcrossPartitions) {
                                   seen.push_back(event.id.ToString());
                               });
   consumer.Subscribe();
-  Drain(consumer);
+  RunUntil(consumer, [&](int) { return seen.size() >= expected.size(); });
   EXPECT_EQ(seen, expected);
 }
 

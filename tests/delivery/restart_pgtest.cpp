@@ -2,9 +2,6 @@
 // event is handled exactly once. A private cluster: restarting the run's shared server would
 // disturb other tests.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -21,18 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 class DeliveryRestartTest : public ::testing::Test {
  protected:
   void TearDown() override {
@@ -43,7 +28,7 @@ class DeliveryRestartTest : public ::testing::Test {
   std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
                                ("nedlia-delivery-restart-" + domain::Uuid::NewV7().ToString());
   pg::ManagedCluster cluster_{
-      pg::ClusterOptions{.dir = dir_, .port = FreePort(), .bin_dir = std::nullopt}};
+      pg::ClusterOptions{.dir = dir_, .port = FreeLoopbackPort(), .bin_dir = std::nullopt}};
 };
 
 TEST_F(DeliveryRestartTest, DeliveryResumesAfterARestartUnderLoadAndHandlesEveryEventOnce) {

@@ -1,9 +1,6 @@
 // The pool and RunInTransaction heal by themselves when the server restarts. This test runs
 // its own private cluster, since restarting the run's shared server would disturb other tests.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -12,21 +9,10 @@
 #include "pg/managed_cluster.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
+#include "support/test_database.hpp"
 
 namespace nedlia::pg {
 namespace {
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 class ReconnectTest : public ::testing::Test {
  protected:
@@ -37,7 +23,8 @@ class ReconnectTest : public ::testing::Test {
 
   std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
                                ("nedlia-reconnect-" + domain::Uuid::NewV7().ToString());
-  ManagedCluster cluster_{ClusterOptions{.dir = dir_, .port = FreePort(), .bin_dir = std::nullopt}};
+  ManagedCluster cluster_{
+      ClusterOptions{.dir = dir_, .port = testing::FreeLoopbackPort(), .bin_dir = std::nullopt}};
 };
 
 TEST_F(ReconnectTest, PoolAndTransactionsRecoverAfterTheServerRestarts) {

@@ -11,20 +11,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/test_database.hpp"
+
 namespace nedlia::testing {
 namespace {
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 bool Accepts(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -39,7 +29,7 @@ bool Accepts(int port) {
 
 }  // namespace
 
-NatsServer::NatsServer() : port_(FreePort()) {
+NatsServer::NatsServer() : port_(FreeLoopbackPort()) {
   store_ = std::filesystem::temp_directory_path() / ("nedlia-nats-" + std::to_string(port_));
   std::filesystem::remove_all(store_);
   std::filesystem::create_directories(store_);

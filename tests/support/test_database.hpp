@@ -46,6 +46,9 @@ struct CommandResult {
 };
 CommandResult RunCommand(const std::string& command_line);
 
+/// A TCP port on 127.0.0.1 that was free a moment ago (for servers a test starts).
+int FreeLoopbackPort();
+
 /// Quotes a string for /bin/sh.
 std::string ShellQuote(std::string_view text);
 
