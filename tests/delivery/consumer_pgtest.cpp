@@ -109,7 +109,7 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
   int attempts = 0;
   auto options = Options();
   options.max_attempts = 3;
-  options.first_retry = std::chrono::milliseconds(300);
+  options.first_retry = std::chrono::milliseconds(1000);
   delivery::Consumer consumer(
       pool_, options, [&](const events::StoredEvent& event, pg::Connection& connection) {
         if (event.id.ToString() == bad) {
@@ -122,9 +122,12 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
       });
   consumer.Subscribe();
 
-  EXPECT_EQ(consumer.RunOnce(), 0);
+  EXPECT_EQ(RunUntil(consumer, [&](int) { return attempts >= 1; }), 0);
+  const auto failed_at = std::chrono::steady_clock::now();
   EXPECT_EQ(attempts, 1);
-  EXPECT_EQ(consumer.RunOnce(), 0);  // not due yet: the next event waits behind it
+  EXPECT_EQ(consumer.RunOnce(), 0);  // not due yet (500 ms at least): the next event waits
+  ASSERT_LT(std::chrono::steady_clock::now() - failed_at, std::chrono::milliseconds(500))
+      << "the machine is too slow for this check";
   EXPECT_EQ(attempts, 1);
   EXPECT_TRUE(handled_.empty());
   EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE tablename = 'leftovers'"), 0);
@@ -134,7 +137,7 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
                 .As<std::string>(),
             "the handler refused");
 
-  // Backoff: 150-300 ms before the second attempt, 300-600 ms before the third.
+  // Backoff: 500-1000 ms before the second attempt, 1000-2000 ms before the third.
   const auto start = std::chrono::steady_clock::now();
   while (attempts < 3 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
     consumer.RunOnce();
@@ -142,7 +145,7 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
   }
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(attempts, 3);
-  EXPECT_GE(waited, std::chrono::milliseconds(150 + 300));
+  EXPECT_GE(waited, std::chrono::milliseconds(500 + 1000 - 100));
   RunUntil(consumer, [&](int) { return !handled_.empty(); });
   EXPECT_EQ(handled_, std::vector<std::string>{after});  // the partition moved on
   const pg::Row letter = sql_.Execute(
