@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "support/api_fixture.hpp"
@@ -204,6 +205,26 @@ TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {
   EXPECT_EQ(limit.status, 422);
   EXPECT_EQ(limit.ErrorPointers(), "/query/limit");
   EXPECT_EQ(api_.Call("GET", "/v1/events", std::nullopt, {}, std::string("nope")).status, 401);
+}
+
+}  // namespace
+}  // namespace nedlia::testing
+
+namespace nedlia::testing {
+namespace {
+
+TEST(EventStreamShutdownTest, AnOpenStreamDoesNotHoldTheServersStopBack) {
+  auto api = std::make_unique<ApiFixture>();
+  StreamClient client(api->Port(),
+                      "GET /v1/events/stream HTTP/1.1\r\nHost: test\r\n"
+                      "Authorization: Bearer " +
+                          api->AdminKey() + "\r\n\r\n");
+  ASSERT_NE(client.ReadUntil("nedlia event stream").find("200 OK"), std::string::npos);
+  const auto stopping = std::chrono::steady_clock::now();
+  api.reset();  // stops the server while the client still listens
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(3));
+  // The stream ended properly: the last chunk arrived.
+  EXPECT_NE(client.ReadUntil("0\r\n\r\n").find("0\r\n\r\n"), std::string::npos);
 }
 
 }  // namespace
