@@ -6,12 +6,12 @@
 
 #include "api/advertiser_routes.hpp"
 #include "api/campaign_routes.hpp"
+#include "api/event_routes.hpp"
 #include "api/openapi.hpp"
 #include "api/placement_routes.hpp"
 #include "api/problems.hpp"
 #include "api/product_routes.hpp"
 #include "api/request_context.hpp"
-#include "api/event_routes.hpp"
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
 

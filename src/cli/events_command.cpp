@@ -18,7 +18,6 @@
 #include "events/compatibility.hpp"
 #include "events/envelope.hpp"
 #include "events/json_schema.hpp"
-#include "pg/errors.hpp"
 #include "process/subprocess.hpp"
 
 namespace nedlia::cli {
@@ -259,11 +258,9 @@ void WithAdmin(const Settings& settings,
   delivery::SubscriptionAdmin admin(connection);
   try {
     work(admin);
-  } catch (const pg::Error& error) {
-    throw UserError(error.what());
-  } catch (const std::runtime_error& error) {
-    if (dynamic_cast<const UserError*>(&error) != nullptr)
-      throw;
+  } catch (const UserError&) {
+    throw;
+  } catch (const std::runtime_error& error) {  // database errors and unknown consumers
     throw UserError(error.what());
   }
   connection.ExecuteScript("COMMIT");

@@ -17,6 +17,7 @@
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
 #include "cli/workers.hpp"
+#include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
 #include "http/server.hpp"
 #include "migrate/migrator.hpp"
@@ -111,6 +112,11 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
     // Fail now with one clear line, rather than serve a /readyz that never turns ready.
     pg::Connection connection = ConnectOrExplain(url);
     CheckSchemaIsAtHead(settings, connection);
+  }
+  try {
+    events::Catalog::Embedded();  // parsed now, so that a bad catalog stops the start
+  } catch (const events::CatalogError& error) {
+    throw UserError(std::string("the event catalog built into nedlia is invalid: ") + error.what());
   }
   // Requests are bounded in time as well as size: a request's database work (waiting for a
   // connection included) is cancelled after request_timeout_ms. The same statement_timeout on

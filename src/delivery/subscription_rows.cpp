@@ -78,14 +78,6 @@ const pg::Statement kDeadLetterFailedAgain{"delivery_dead_letter_failed_again", 
     SET attempts = attempts + 1, last_error = $3, failed_at = now(), replay_requested_at = NULL
     WHERE consumer = $1 AND event_id = $2)sql"};
 
-std::string TextArray(const std::vector<std::string>& values) {
-  // Event types are lowercase names with dots and digits: nothing to quote.
-  std::string array = "{";
-  for (const std::string& value : values)
-    array += (array.size() > 1 ? "," : "") + value;
-  return array + "}";
-}
-
 std::uint64_t ToXid(const std::string& text) {
   return std::stoull(text);
 }
@@ -136,9 +128,9 @@ std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
                                                   const events::LogPosition& after,
                                                   const std::vector<std::string>& types,
                                                   int partitions, int partition, int limit) {
-  const pg::Result result = connection_.Execute(
-      kRead, pg::Params(consumer, std::to_string(after.transaction_id), after.position,
-                        TextArray(types), partitions, partition, limit));
+  const pg::Result result =
+      connection_.Execute(kRead, pg::Params(consumer, std::to_string(after.transaction_id),
+                                            after.position, types, partitions, partition, limit));
   std::vector<Delivery> deliveries;
   deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {

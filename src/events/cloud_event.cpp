@@ -19,13 +19,6 @@ bool IsExtensionName(std::string_view name) {
                      [](unsigned char c) { return std::islower(c) || std::isdigit(c); });
 }
 
-bool IsAbsoluteUri(std::string_view text) {
-  const auto colon = text.find(':');
-  return colon != std::string_view::npos && colon > 0 &&
-         std::isalpha(static_cast<unsigned char>(text[0])) &&
-         text.find_first_of(" \t\r\n") == std::string_view::npos;
-}
-
 void Require(bool condition, const std::string& message) {
   if (!condition)
     throw InvalidCloudEvent(message);
@@ -37,7 +30,7 @@ void Validate(const CloudEvent& event) {
   Require(!event.source.empty(), "source is required and must be a non-empty URI-reference");
   Require(!event.type.empty(), "type is required and must be a non-empty string");
   Require(event.time.empty() || IsRfc3339Time(event.time), "time must be an RFC 3339 timestamp");
-  Require(event.dataschema.empty() || IsAbsoluteUri(event.dataschema),
+  Require(event.dataschema.empty() || IsUri(event.dataschema),
           "dataschema must be an absolute URI");
   for (const auto& [name, value] : event.extensions) {
     Require(IsExtensionName(name),

@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cmath>
 
+#include "domain/date.hpp"
+#include "domain/text_fields.hpp"
+#include "domain/uuid.hpp"
+
 namespace nedlia::events {
 namespace {
 
@@ -20,37 +24,11 @@ int Number(std::string_view digits) {
 }
 
 bool IsDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !AllDigits(text.substr(0, 4)) ||
-      !AllDigits(text.substr(5, 2)) || !AllDigits(text.substr(8, 2)))
-    return false;
-  const int year = Number(text.substr(0, 4)), month = Number(text.substr(5, 2)),
-            day = Number(text.substr(8, 2));
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1])
-    return false;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month != 2 || day < 29 || leap;
-}
-
-bool IsUri(std::string_view text) {
-  // RFC 3986: scheme ":" hier-part; the scheme starts with a letter.
-  const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() ||
-      !std::isalpha(static_cast<unsigned char>(text[0])))
-    return false;
-  const bool scheme_ok = std::all_of(text.begin(), text.begin() + colon, [](unsigned char c) {
-    return std::isalnum(c) || c == '+' || c == '-' || c == '.';
-  });
-  const bool no_space = std::none_of(
-      text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); });
-  return scheme_ok && no_space;
+  return domain::Date::Parse(text).has_value();
 }
 
 bool IsEmail(std::string_view text) {
-  const auto at = text.find('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < text.size() &&
-         text.find('@', at + 1) == std::string_view::npos &&
-         text.find_first_of(" \t\r\n") == std::string_view::npos;
+  return domain::ValidateEmail(text, "").empty();
 }
 
 bool HasFormat(const std::string& format, std::string_view text) {
@@ -194,14 +172,21 @@ class Checker {
 }  // namespace
 
 bool IsUuid(std::string_view text) {
-  if (text.size() != 36)
+  return domain::Uuid::Parse(text).has_value();
+}
+
+bool IsUri(std::string_view text) {
+  // RFC 3986: scheme ":" hier-part; the scheme starts with a letter.
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() ||
+      !std::isalpha(static_cast<unsigned char>(text[0])))
     return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i])))
-      return false;
-  }
-  return true;
+  const bool scheme_ok = std::all_of(text.begin(), text.begin() + colon, [](unsigned char c) {
+    return std::isalnum(c) || c == '+' || c == '-' || c == '.';
+  });
+  const bool no_space = std::none_of(
+      text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); });
+  return scheme_ok && no_space;
 }
 
 bool IsRfc3339Time(std::string_view text) {

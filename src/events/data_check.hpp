@@ -21,6 +21,8 @@ std::vector<SchemaViolation> CheckData(const Fields& fields, const nlohmann::jso
 
 /// The format checks of the catalog, exposed for the envelope's own attributes.
 bool IsUuid(std::string_view text);
+/// An absolute URI (RFC 3986: a scheme, then anything without spaces).
+bool IsUri(std::string_view text);
 bool IsRfc3339Time(std::string_view text);
 
 }  // namespace nedlia::events

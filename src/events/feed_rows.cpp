@@ -16,29 +16,16 @@ const pg::Statement kRead{"feed_read", R"sql(
     ORDER BY transaction_id, position
     LIMIT $5)sql"};
 
-std::optional<std::string> TextArray(const std::vector<std::string>& values) {
-  if (values.empty())
-    return std::nullopt;
-  std::string array = "{";
-  for (const std::string& value : values) {
-    array += array.size() > 1 ? ",\"" : "\"";
-    for (const char c : value) {  // quoted element: escape quotes and backslashes
-      if (c == '"' || c == '\\')
-        array += '\\';
-      array += c;
-    }
-    array += '"';
-  }
-  return array + "}";
-}
-
 }  // namespace
 
 std::vector<app::FeedEvent> FeedRows::Read(const app::FeedQuery& query) {
   const app::LogPosition after = query.after.value_or(app::LogPosition{});
+  std::optional<std::vector<std::string>> types;  // null: every type
+  if (!query.types.empty())
+    types = query.types;
   const pg::Result result =
       connection_.Execute(kRead, pg::Params(std::to_string(after.transaction_id), after.position,
-                                            TextArray(query.types), query.advertiser, query.limit));
+                                            types, query.advertiser, query.limit));
   std::vector<app::FeedEvent> events;
   for (const pg::Row& row : result) {
     events.push_back({.id = row[0].As<domain::Uuid>(),

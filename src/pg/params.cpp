@@ -50,6 +50,21 @@ Params& Params::Add(const domain::Uuid& value) {
   return *this;
 }
 
+Params& Params::Add(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (const std::string& value : values) {
+    array += array.size() > 1 ? ",\"" : "\"";
+    for (const char c : value) {  // a quoted element escapes quotes and backslashes
+      if (c == '"' || c == '\\')
+        array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  values_.emplace_back(array + "}");
+  return *this;
+}
+
 std::vector<const char*> Params::Pointers() const {
   std::vector<const char*> pointers;
   pointers.reserve(values_.size());

@@ -30,6 +30,8 @@ class Params {
   Params& Add(std::uint32_t value) { return Add(static_cast<std::int64_t>(value)); }
   Params& Add(double value);
   Params& Add(const domain::Uuid& value);
+  /// A text[] literal (each element quoted): bind it as $n::text[].
+  Params& Add(const std::vector<std::string>& values);
   template <class T>
   Params& Add(const std::optional<T>& value) {
     return value ? Add(*value) : Add(std::nullopt);
