@@ -38,7 +38,7 @@ app::FeedQuery QueryOf(const http::Request& request) {
       else
         errors.push_back({"/query/type",
                           "must be event types separated by commas, such as "
-                          "com.nedlia.placement.created.v1"});
+                          "com.nedlia.placement.created.v2"});
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
   }

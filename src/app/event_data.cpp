@@ -19,10 +19,15 @@ nlohmann::json OptionalData(const std::optional<std::string>& value) {
 }
 
 nlohmann::json PlacementCreatedData(const domain::Placement& placement) {
-  nlohmann::json data = {{"placement_id", placement.id.ToString()},
-                         {"video_id", placement.video_id.ToString()},
-                         {"product_id", placement.product_id.ToString()},
-                         {"time_range", TimeRangeData(placement.time_range)}};
+  nlohmann::json data = {
+      {"placement_id", placement.id.ToString()},
+      {"video_id", placement.video_id.ToString()},
+      {"product_id", placement.product_id.ToString()},
+      {"time_range",
+       {{"start_ms", placement.time_range.start_ms}, {"end_ms", placement.time_range.end_ms}}},
+      {"status", std::string(ToString(placement.status))}};
+  if (placement.position)
+    data["position"] = PositionData(*placement.position);
   if (placement.audit.created_by)
     data["created_by"] = placement.audit.created_by->ToString();
   return data;

@@ -15,7 +15,9 @@ namespace nedlia::app {
 nlohmann::json TimeRangeData(const domain::TimeRange& range);
 nlohmann::json PositionData(const domain::Position& position);
 nlohmann::json OptionalData(const std::optional<std::string>& value);
-/// com.nedlia.placement.created.v1: placement_id, video_id, product_id, time_range, created_by.
+/// com.nedlia.placement.created.v2: placement_id, video_id, product_id, time_range in
+/// milliseconds, status, position when set, created_by. (The outbox also writes the v1 copy
+/// while v1's migration window lasts.)
 nlohmann::json PlacementCreatedData(const domain::Placement& placement);
 
 }  // namespace nedlia::app

@@ -116,7 +116,7 @@ OwnedPlacement CreatePlacement(Transaction& tx, const CallContext& context,
   }
   const domain::Uuid advertiser = CheckTargets(tx, context.principal, placement);
   placement = tx.Placements().Insert(placement);
-  tx.Outbox().Append({.type = "com.nedlia.placement.created.v1",
+  tx.Outbox().Append({.type = "com.nedlia.placement.created.v2",
                       .aggregate_type = "placement",
                       .aggregate_id = placement.id,
                       .advertiser_id = advertiser,

@@ -31,7 +31,7 @@ struct PlacementPatch {
   std::optional<std::optional<std::string>> file_url;
 };
 
-/// Creates a placement and emits com.nedlia.placement.created.v1.
+/// Creates a placement and emits com.nedlia.placement.created.v2.
 OwnedPlacement CreatePlacement(Transaction& tx, const CallContext& context,
                                const NewPlacement& input);
 /// A live placement the caller may see.

@@ -10,7 +10,7 @@ delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
   options.batch_size = 500;
   options.before_commit = [&publisher, ack_timeout] { publisher.WaitForAcks(ack_timeout); };
   auto handler = [&publisher](const events::StoredEvent& event, pg::Connection&) {
-    publisher.Publish(publisher.Settings().subject_prefix + "." + event.type, event.id.ToString(),
+    publisher.Publish(publisher.Settings().SubjectOf(event.type), event.id.ToString(),
                       "application/cloudevents+json",
                       events::ToStructured(event.ToCloudEvent()).dump());
   };

@@ -3,47 +3,24 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <random>
 
+#include "delivery/backoff.hpp"
+#include "delivery/replays.hpp"
 #include "delivery/subscription_rows.hpp"
 #include "pg/errors.hpp"
 #include "pg/transaction.hpp"
 
 namespace nedlia::delivery {
-namespace {
-
-/// Undoes a failed handler's work, the events before it kept.
-void RollBackToSavepoint(pg::Connection& connection) {
-  try {
-    // Also sends whatever is still queued (the savepoint itself, if the handler sent nothing).
-    connection.Execute(std::string_view("ROLLBACK TO SAVEPOINT nedlia_event"));
-  } catch (const pg::ConnectionLost&) {
-    throw;
-  } catch (const pg::Error&) {
-    // A statement queued by the handler failed and aborted the pipeline before the rollback.
-    connection.Execute(std::string_view("ROLLBACK TO SAVEPOINT nedlia_event"));
-  }
-}
-
-}  // namespace
 
 Consumer::Consumer(pg::Pool& pool, ConsumerOptions options, EventHandler handler)
-    : pool_(pool), options_(std::move(options)), handler_(std::move(handler)) {}
+    : pool_(pool),
+      options_(std::move(options)),
+      reading_(PrepareReading(options_, std::move(handler))) {}
 
 void Consumer::Subscribe() {
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
     SubscriptionRows(tx.Conn()).Ensure(options_.name, options_.partitions);
   });
-}
-
-std::chrono::milliseconds Consumer::RetryDelay(int attempts) {
-  // Exponential, capped, with "equal jitter" (half fixed, half random) so that consumers
-  // failing together do not retry together.
-  thread_local std::mt19937 engine{std::random_device{}()};
-  const auto ceiling = std::min<std::int64_t>(
-      options_.max_retry.count(), options_.first_retry.count() << std::min(attempts - 1, 20));
-  std::uniform_int_distribution<std::int64_t> jitter(0, ceiling / 2);
-  return std::chrono::milliseconds(ceiling - ceiling / 2 + jitter(engine));
 }
 
 int Consumer::RunPartition(int partition) {
@@ -58,7 +35,7 @@ int Consumer::RunPartition(int partition) {
     if (state.retry_event_id && state.retry_in_ms > 0)
       return;  // its blocked event is not due yet
     const std::vector<Delivery> batch =
-        rows.ReadAfter(options_.name, state.last, options_.types, options_.partitions, partition,
+        rows.ReadAfter(options_.name, state.last, reading_.types, options_.partitions, partition,
                        options_.batch_size);
     if (batch.empty())
       return;
@@ -68,7 +45,7 @@ int Consumer::RunPartition(int partition) {
       if (!delivery.processed) {
         try {
           connection.Defer("SAVEPOINT nedlia_event");
-          handler_(event, connection);
+          reading_.handle(event, connection);
           rows.MarkProcessed(options_.name, event.id);
           connection.Defer("RELEASE SAVEPOINT nedlia_event");
         } catch (const Unavailable&) {
@@ -80,7 +57,7 @@ int Consumer::RunPartition(int partition) {
             state.retry_event_id = event.id;
             state.retry_attempts = attempts;
             state.last_error = error.what();
-            retry_delay_ms = RetryDelay(attempts).count();
+            retry_delay_ms = RetryDelay(options_, attempts).count();
             spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
                          event.id.ToString(), event.type, attempts, options_.max_attempts,
                          error.what());
@@ -104,41 +81,10 @@ int Consumer::RunPartition(int partition) {
   return moved;
 }
 
-int Consumer::RunReplays() {
-  int moved = 0;
-  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
-    moved = 0;
-    pg::Connection& connection = tx.Conn();
-    SubscriptionRows rows(connection);
-    for (const events::StoredEvent& event : rows.LockReplays(options_.name, options_.batch_size)) {
-      try {
-        connection.Defer("SAVEPOINT nedlia_event");
-        handler_(event, connection);
-        rows.MarkProcessed(options_.name, event.id);
-        rows.ForgetDeadLetter(options_.name, event.id);
-        connection.Defer("RELEASE SAVEPOINT nedlia_event");
-        spdlog::info("consumer {}: replayed dead letter {} ({})", options_.name,
-                     event.id.ToString(), event.type);
-      } catch (const Unavailable&) {
-        throw;
-      } catch (const std::exception& error) {
-        RollBackToSavepoint(connection);
-        rows.DeadLetterFailedAgain(options_.name, event.id, error.what());
-        spdlog::error("consumer {}: replayed dead letter {} ({}) failed again: {}", options_.name,
-                      event.id.ToString(), event.type, error.what());
-      }
-      ++moved;
-    }
-    if (moved > 0 && options_.before_commit)
-      options_.before_commit();
-  });
-  return moved;
-}
-
 int Consumer::RunOnce() {
   int moved = 0;
   try {
-    moved += RunReplays();
+    moved += RunDeadLetterReplays(pool_, options_, reading_.handle);
   } catch (const std::exception& error) {
     spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
   }

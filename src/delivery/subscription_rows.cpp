@@ -46,6 +46,10 @@ const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
     INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
     ON CONFLICT DO NOTHING)sql"};
 
+const pg::Statement kClaim{"delivery_claim", R"sql(
+    INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING RETURNING true)sql"};
+
 const pg::Statement kSave{"delivery_save", R"sql(
     UPDATE event_subscriptions
     SET last_transaction_id = $3::xid8, last_position = $4, retry_event_id = $5,
@@ -141,6 +145,10 @@ std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
 
 void SubscriptionRows::MarkProcessed(const std::string& consumer, const domain::Uuid& event_id) {
   connection_.Defer(kMarkProcessed, pg::Params(consumer, event_id));
+}
+
+bool SubscriptionRows::Claim(const std::string& consumer, const domain::Uuid& event_id) {
+  return !connection_.Execute(kClaim, pg::Params(consumer, event_id)).Empty();
 }
 
 void SubscriptionRows::Save(const std::string& consumer, int partition, const PartitionState& state,

@@ -43,6 +43,9 @@ class SubscriptionRows {
                                   int partition, int limit);
   /// Records the event as handled (sent with the next statement).
   void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
+  /// Records the event as handled now, for an event that may arrive more than once (from
+  /// JetStream); false when it already was (or another transaction is doing it and commits).
+  bool Claim(const std::string& consumer, const domain::Uuid& event_id);
   void Save(const std::string& consumer, int partition, const PartitionState& state,
             std::int64_t handled, std::int64_t retry_delay_ms);
   void DeadLetter(const std::string& consumer, const events::StoredEvent& event, int attempts,

@@ -1,5 +1,6 @@
 #include "domain/date.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -55,6 +56,35 @@ std::string FormatRfc3339(std::int64_t epoch_ms) {
       static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
       static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
   return text;
+}
+
+std::optional<std::int64_t> ParseRfc3339Utc(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction]Z
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text.back() != 'Z')
+    return std::nullopt;
+  const std::optional<Date> date = Date::Parse(text.substr(0, 10));
+  const auto hours = Digits(text.substr(11, 2));
+  const auto minutes = Digits(text.substr(14, 2));
+  const auto seconds = Digits(text.substr(17, 2));
+  if (!date || !hours || !minutes || !seconds || *hours > 23 || *minutes > 59 || *seconds > 60)
+    return std::nullopt;
+  std::int64_t ms = 0;
+  const std::string_view fraction = text.substr(19, text.size() - 20);
+  if (!fraction.empty()) {
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (fraction.size() < 2 || fraction[0] != '.' ||
+        !std::all_of(fraction.begin() + 1, fraction.end(), is_digit))
+      return std::nullopt;
+    const std::string digits = std::string(fraction.substr(1)) + "00";
+    ms = *Digits(std::string_view(digits).substr(0, 3));
+  }
+  const std::chrono::sys_days day = date->Days();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             day.time_since_epoch() + std::chrono::hours(*hours) + std::chrono::minutes(*minutes) +
+             std::chrono::seconds(*seconds))
+             .count() +
+         ms;
 }
 
 }  // namespace nedlia::domain

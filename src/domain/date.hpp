@@ -30,5 +30,8 @@ class Date {
 /// A point in time (milliseconds since the epoch) in RFC 3339, UTC, with milliseconds:
 /// "2026-11-25T11:34:22.123Z".
 std::string FormatRfc3339(std::int64_t epoch_ms);
+/// The inverse for UTC times: "2026-11-25T11:34:22Z", with an optional fraction of a second
+/// (kept to the millisecond); nullopt for anything else, offsets other than Z included.
+std::optional<std::int64_t> ParseRfc3339Utc(std::string_view text);
 
 }  // namespace nedlia::domain

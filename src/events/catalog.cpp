@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "domain/date.hpp"
 #include "events/catalog_files.hpp"
 
 namespace nedlia::events {
@@ -171,7 +172,6 @@ class FileReader {
 
 Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
   reader.CheckKeys(node, {"superseded_by", "since", "sunset"}, "deprecation");
-  static const std::regex kTime(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
   Deprecation deprecation;
   if (!node["superseded_by"] || !node["since"] || !node["sunset"])
     reader.Fail(node, "deprecation needs superseded_by, since and sunset");
@@ -180,11 +180,13 @@ Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
   deprecation.since = reader.Text(node["since"], "deprecation.since");
   deprecation.sunset = reader.Text(node["sunset"], "deprecation.sunset");
   for (const char* key : {"since", "sunset"}) {
-    if (!std::regex_match(reader.Text(node[key], key), kTime))
+    const std::optional<std::int64_t> time = domain::ParseRfc3339Utc(reader.Text(node[key], key));
+    if (!time)
       reader.Fail(node[key], std::string("deprecation.") + key +
                                  " must be a UTC time like 2026-12-01T00:00:00Z");
+    (std::string_view(key) == "since" ? deprecation.since_ms : deprecation.sunset_ms) = *time;
   }
-  if (deprecation.sunset <= deprecation.since)
+  if (deprecation.sunset_ms <= deprecation.since_ms)
     reader.Fail(node["sunset"], "deprecation.sunset must come after since");
   return deprecation;
 }

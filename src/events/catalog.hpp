@@ -44,9 +44,15 @@ struct FieldSpec {
 /// A superseded version's migration window: during it the platform publishes both versions of
 /// each such event; after `sunset`, only the newer one (see the specification's versioning).
 struct Deprecation {
-  int superseded_by = 0;  ///< the version that replaces this one
-  std::string since;      ///< RFC 3339 time the window opened
-  std::string sunset;     ///< RFC 3339 time after which this version is no longer published
+  int superseded_by = 0;       ///< the version that replaces this one
+  std::string since;           ///< RFC 3339 time the window opened
+  std::string sunset;          ///< RFC 3339 time after which this version is no longer published
+  std::int64_t since_ms = 0;   ///< `since`, milliseconds since the epoch
+  std::int64_t sunset_ms = 0;  ///< `sunset`, milliseconds since the epoch
+
+  bool InWindow(std::int64_t epoch_ms) const {
+    return since_ms <= epoch_ms && epoch_ms < sunset_ms;
+  }
 };
 
 /// One catalog entry: an event type at one version (events/<type>.v<version>.yaml).

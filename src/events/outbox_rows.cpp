@@ -1,5 +1,9 @@
 #include "events/outbox_rows.hpp"
 
+#include <chrono>
+
+#include "events/version_copies.hpp"
+
 namespace nedlia::events {
 namespace {
 
@@ -12,13 +16,31 @@ const pg::Statement kAppend{"event_append", R"sql(
 
 domain::Uuid OutboxRows::Append(const app::NewEvent& event) {
   // Before anything is sent: a bad event fails the command, and its transaction with it.
-  CheckAgainstCatalog(settings_.EventCatalog(), event.type, event.data);
+  const Catalog& catalog = settings_.EventCatalog();
+  CheckAgainstCatalog(catalog, event.type, event.data);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const std::vector<OlderVersionCopy> copies =
+      OlderVersionCopies(catalog, *catalog.Find(event.type), event.data,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  const domain::Uuid id = Insert(event, EnvelopeMetadata(event, context_, settings_));
+  for (const OlderVersionCopy& copy : copies) {
+    app::NewEvent older = event;
+    older.type = copy.schema->VersionedType();
+    older.data = copy.data;
+    nlohmann::json metadata = EnvelopeMetadata(older, context_, settings_);
+    MarkAsOlderVersionCopy(metadata, *copy.schema->deprecation,
+                           settings_.schema_base_url + event.type, id);
+    Insert(older, metadata);
+  }
+  return id;
+}
+
+domain::Uuid OutboxRows::Insert(const app::NewEvent& event, const nlohmann::json& metadata) {
   const domain::Uuid id = domain::Uuid::NewV7();
   // Nothing to read back: the INSERT travels with the transaction's next statement or COMMIT.
-  connection_.Defer(
-      kAppend, pg::Params(id, event.type, event.aggregate_type, event.aggregate_id,
-                          event.data.dump(), EnvelopeMetadata(event, context_, settings_).dump(),
-                          context_.principal.id, event.advertiser_id));
+  connection_.Defer(kAppend, pg::Params(id, event.type, event.aggregate_type, event.aggregate_id,
+                                        event.data.dump(), metadata.dump(), context_.principal.id,
+                                        event.advertiser_id));
   return id;
 }
 

@@ -14,9 +14,13 @@ class OutboxRows : public app::EventOutbox {
              const EnvelopeSettings& settings)
       : connection_(connection), context_(context), settings_(settings) {}
 
+  /// Writes the event and, during a migration window of an older version of its type, a copy
+  /// at that version (see version_copies.hpp); returns the event's id.
   domain::Uuid Append(const app::NewEvent& event) override;
 
  private:
+  domain::Uuid Insert(const app::NewEvent& event, const nlohmann::json& metadata);
+
   pg::Connection& connection_;
   const app::CallContext& context_;
   const EnvelopeSettings& settings_;

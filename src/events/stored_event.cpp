@@ -27,4 +27,35 @@ CloudEvent StoredEvent::ToCloudEvent() const {
   return event;
 }
 
+StoredEvent StoredEvent::FromCloudEvent(const CloudEvent& event) {
+  const std::optional<domain::Uuid> id = domain::Uuid::Parse(event.id);
+  const std::optional<domain::Uuid> aggregate = domain::Uuid::Parse(event.subject);
+  const std::optional<std::int64_t> time = domain::ParseRfc3339Utc(event.time);
+  if (!id)
+    throw InvalidCloudEvent("id must be a UUID, not \"" + event.id + "\"");
+  if (!aggregate)
+    throw InvalidCloudEvent("subject must be the aggregate's UUID, not \"" + event.subject + "\"");
+  if (!time)
+    throw InvalidCloudEvent("time must be an RFC 3339 UTC time, not \"" + event.time + "\"");
+  std::string aggregate_type =
+      event.source.starts_with('/') ? event.source.substr(1) : event.source;
+  if (aggregate_type.ends_with('s'))
+    aggregate_type.pop_back();
+  nlohmann::json metadata = {{"specversion", "1.0"},
+                             {"source", event.source},
+                             {"subject", event.subject},
+                             {"datacontenttype", event.datacontenttype}};
+  if (!event.dataschema.empty())
+    metadata["dataschema"] = event.dataschema;
+  for (const auto& [name, value] : event.extensions)
+    metadata[name] = value;
+  return {.id = *id,
+          .type = event.type,
+          .aggregate_type = std::move(aggregate_type),
+          .aggregate_id = *aggregate,
+          .data = event.data,
+          .metadata = std::move(metadata),
+          .created_at_ms = *time};
+}
+
 }  // namespace nedlia::events

@@ -29,6 +29,10 @@ struct StoredEvent {
 
   /// The CloudEvent as published: id, type, time and data from the row, the rest from metadata.
   CloudEvent ToCloudEvent() const;
+  /// The inverse, for an event read back from the bus: the aggregate comes from subject and
+  /// source ("/placements" -> placement); the log position is unknown. Throws
+  /// InvalidCloudEvent when subject is not a UUID or time is not an RFC 3339 UTC time.
+  static StoredEvent FromCloudEvent(const CloudEvent& event);
 };
 
 }  // namespace nedlia::events

@@ -54,11 +54,11 @@ TEST_F(PlacementsApiTest, CreateReturnsThePlacementWithItsETagAndEmitsItsEvent) 
   const auto event = api_.Sql()
                          .Execute(
                              "SELECT data::text, metadata::text FROM event_log WHERE "
-                             "event_type = 'com.nedlia.placement.created.v1'")
+                             "event_type = 'com.nedlia.placement.created.v2'")
                          .Single();
   const json event_data = json::parse(event[0].As<std::string>());
   EXPECT_EQ(event_data["placement_id"], created.Id());
-  EXPECT_EQ(event_data["time_range"]["start_time"], 12.5);
+  EXPECT_EQ(event_data["time_range"], json({{"start_ms", 12500}, {"end_ms", 20000}}));
   EXPECT_FALSE(event_data["created_by"].get<std::string>().empty());
   const json metadata = json::parse(event[1].As<std::string>());
   EXPECT_EQ(metadata["specversion"], "1.0");
@@ -74,7 +74,8 @@ TEST_F(PlacementsApiTest, TraceparentOfTheRequestIsCarriedIntoTheEvent) {
   ASSERT_EQ(traced.status, 201) << traced.raw;
   const auto metadata =
       json::parse(api_.Sql()
-                      .Execute("SELECT metadata::text FROM event_log WHERE aggregate_id = $1",
+                      .Execute("SELECT metadata::text FROM event_log WHERE aggregate_id = $1 "
+                               "AND event_type = 'com.nedlia.placement.created.v2'",
                                pg::Params(traced.Id()))
                       .Single()[0]
                       .As<std::string>());
@@ -182,7 +183,7 @@ TEST_F(PlacementsApiTest, ConcurrentOverlappingCreatesLetExactlyOneThrough) {
   EXPECT_EQ(created, 1);
   EXPECT_EQ(conflicts, 19);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v2"), 1);
 }
 
 TEST_F(PlacementsApiTest, OverlapIsAConflictAtTheTimeRange) {
@@ -262,7 +263,7 @@ TEST_F(PlacementsApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
   const auto other = api_.Call("POST", "/v1/placements", Placement(20, 25), key);
   EXPECT_EQ(other.status, 422);
-  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v2"), 1);
 }
 
 TEST_F(PlacementsApiTest, RequestsWithoutAValidKeyAreUnauthenticated) {

@@ -131,6 +131,17 @@ TEST(CatalogTest, ADeprecationNamesALaterVersionThatExists) {
   ASSERT_TRUE(v1->deprecation);
   EXPECT_EQ(v1->deprecation->superseded_by, 2);
   EXPECT_EQ(v1->deprecation->sunset, "2027-02-01T00:00:00Z");
+  EXPECT_EQ(v1->deprecation->since_ms, 1793491200000);
+  EXPECT_EQ(v1->deprecation->sunset_ms, 1801440000000);
+  EXPECT_TRUE(v1->deprecation->InWindow(1793491200000));
+  EXPECT_FALSE(v1->deprecation->InWindow(1793491199999));
+  EXPECT_FALSE(v1->deprecation->InWindow(1801440000000));
+  const Catalog fractional = Catalog::Parse(
+      {{"placement.created.v1.yaml",
+        Replaced(deprecated, "since: 2026-11-01T00:00:00Z", "since: 2026-11-01T00:00:00.25Z")},
+       {"placement.created.v2.yaml", v2}});
+  EXPECT_EQ(fractional.Find("com.nedlia.placement.created.v1")->deprecation->since_ms,
+            1793491200250);
   EXPECT_NE(ErrorOf("placement.created.v1.yaml",
                     Replaced(deprecated, "sunset: 2027-02-01T00:00:00Z", "sunset: 2026-10-01"))
                 .find("must be a UTC time"),

@@ -1,0 +1,118 @@
+#include "bus/jetstream_connection.hpp"
+
+#include <nats/nats.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "delivery/consumer_options.hpp"
+
+namespace nedlia::bus {
+namespace {
+
+void CountFailure(jsCtx*, jsPubAckErr* failure, void* closure) {
+  static_cast<std::atomic<int>*>(closure)->fetch_add(1);
+  spdlog::debug("JetStream refused a message: {}", failure->ErrText ? failure->ErrText : "");
+}
+
+}  // namespace
+
+std::string DescribeNatsError(int status, int jetstream_code) {
+  std::string text = natsStatus_GetText(static_cast<natsStatus>(status));
+  const char* last = nats_GetLastError(nullptr);
+  if (last != nullptr && *last != '\0')
+    text += std::string(": ") + last;
+  if (jetstream_code != 0)
+    text += " (JetStream error " + std::to_string(jetstream_code) + ")";
+  return text;
+}
+
+JetStreamConnection::JetStreamConnection(StreamSettings settings)
+    : settings_(std::move(settings)) {}
+
+JetStreamConnection::~JetStreamConnection() {
+  if (jetstream_ != nullptr)
+    jsCtx_Destroy(jetstream_);
+  if (connection_ != nullptr) {
+    natsConnection_Close(connection_);
+    natsConnection_Destroy(connection_);
+  }
+}
+
+jsCtx* JetStreamConnection::Ready() {
+  Connect();
+  EnsureStream();
+  return jetstream_;
+}
+
+void JetStreamConnection::Connect() {
+  if (connection_ != nullptr)
+    return;
+  natsOptions* options = nullptr;
+  natsStatus status = natsOptions_Create(&options);
+  const std::unique_ptr<natsOptions, decltype(&natsOptions_Destroy)> owned(options,
+                                                                           &natsOptions_Destroy);
+  if (status == NATS_OK)
+    status = natsOptions_SetURL(options, settings_.url.c_str());
+  // Reconnect forever, and start even while the server is down.
+  if (status == NATS_OK)
+    status = natsOptions_SetMaxReconnect(options, -1);
+  if (status == NATS_OK)
+    status = natsOptions_SetReconnectWait(options, 250);
+  if (status == NATS_OK)
+    status = natsOptions_SetRetryOnFailedConnect(options, true, nullptr, nullptr);
+  natsConnection* connection = nullptr;
+  if (status == NATS_OK)
+    status = natsConnection_Connect(&connection, options);
+  if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
+    throw delivery::Unavailable("cannot connect to NATS at " + settings_.url + ": " +
+                                DescribeNatsError(status));
+  }
+  jsOptions js_options;
+  jsOptions_Init(&js_options);
+  js_options.PublishAsync.MaxPending = 4096;
+  js_options.PublishAsync.ErrHandler = &CountFailure;
+  js_options.PublishAsync.ErrHandlerClosure = &publish_failures_;
+  jsCtx* jetstream = nullptr;
+  status = natsConnection_JetStream(&jetstream, connection, &js_options);
+  if (status != NATS_OK) {
+    natsConnection_Destroy(connection);
+    throw delivery::Unavailable("cannot use JetStream at " + settings_.url + ": " +
+                                DescribeNatsError(status));
+  }
+  connection_ = connection;
+  jetstream_ = jetstream;
+}
+
+void JetStreamConnection::EnsureStream() {
+  if (stream_ready_)
+    return;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  jsStreamInfo* info = nullptr;
+  natsStatus status = js_GetStreamInfo(&info, jetstream_, settings_.stream.c_str(), nullptr, &code);
+  if (status == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+    const std::string subjects = settings_.subject_prefix + ".>";
+    const char* subject_list[] = {subjects.c_str()};
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = settings_.stream.c_str();
+    config.Subjects = subject_list;
+    config.SubjectsLen = 1;
+    config.Storage = js_FileStorage;
+    code = static_cast<jsErrCode>(0);
+    status = js_AddStream(&info, jetstream_, &config, nullptr, &code);
+    if (status == NATS_OK)
+      spdlog::info("created the JetStream stream {} ({})", settings_.stream, subjects);
+    else if (code == JSStreamNameExistErr)  // another process made it meanwhile
+      status = NATS_OK;
+  }
+  if (info != nullptr)
+    jsStreamInfo_Destroy(info);
+  if (status != NATS_OK) {
+    throw delivery::Unavailable("cannot find or create the JetStream stream " + settings_.stream +
+                                ": " + DescribeNatsError(status, code));
+  }
+  stream_ready_ = true;
+}
+
+}  // namespace nedlia::bus

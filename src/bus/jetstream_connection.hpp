@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+
+struct __natsConnection;
+struct __jsCtx;
+
+namespace nedlia::bus {
+
+/// Where events go on NATS: one JetStream stream holding the subjects "<prefix>.<type>".
+struct StreamSettings {
+  std::string url;  ///< e.g. nats://127.0.0.1:4222
+  std::string stream = "NEDLIA_EVENTS";
+  std::string subject_prefix = "nedlia.events";
+
+  /// The subject of a versioned event type: "<prefix>.com.nedlia.placement.created.v2".
+  std::string SubjectOf(const std::string& type) const { return subject_prefix + "." + type; }
+};
+
+/// A NATS connection with its JetStream context, made on first use. It reconnects by itself
+/// forever and may start while the server is down: callers see delivery::Unavailable meanwhile,
+/// and their events wait (in the outbox, or in the stream).
+class JetStreamConnection {
+ public:
+  explicit JetStreamConnection(StreamSettings settings);
+  JetStreamConnection(const JetStreamConnection&) = delete;
+  JetStreamConnection& operator=(const JetStreamConnection&) = delete;
+  ~JetStreamConnection();
+
+  const StreamSettings& Settings() const { return settings_; }
+  /// Connects if needed and makes sure the stream exists (creating it if absent); throws
+  /// delivery::Unavailable when NATS cannot be reached.
+  __jsCtx* Ready();
+  /// Null until Ready() first succeeded.
+  __jsCtx* Context() const { return jetstream_; }
+  /// How many asynchronous publishes JetStream refused since the last call.
+  int TakePublishFailures() { return publish_failures_.exchange(0); }
+
+ private:
+  void Connect();
+  void EnsureStream();
+
+  StreamSettings settings_;
+  __natsConnection* connection_ = nullptr;
+  __jsCtx* jetstream_ = nullptr;
+  bool stream_ready_ = false;
+  std::atomic<int> publish_failures_{0};
+};
+
+/// A NATS status (and JetStream error code, when not 0) as text, with the library's last error.
+std::string DescribeNatsError(int status, int jetstream_code = 0);
+
+}  // namespace nedlia::bus

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "events/stored_event.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::delivery {
+
+/// Thrown by a handler (or before_commit) when what it delivers to is down, not the event
+/// wrong: the whole batch rolls back and is read again later, and no attempt is counted, so
+/// an outage never fills the dead letters.
+class Unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ConsumerOptions {
+  std::string name;                ///< the durable subscription's name, e.g. "validator"
+  std::vector<std::string> types;  ///< versioned event types it handles (from the catalog)
+  /// Also accept the older versions of `types` that the catalog lists, upcast to the versions
+  /// named in `types`, skipping the copies published for older readers during a migration
+  /// window (events::Upcaster). Off for consumers that pass events on as they are (the relay).
+  bool upcast = false;
+  /// Aggregates are spread over this many partitions; each is handled in order by one process
+  /// at a time, so up to this many processes share the work. Fixed for a consumer's lifetime.
+  int partitions = 4;
+  int batch_size = 100;
+  /// Attempts at one event before it goes to the dead letters (and the partition moves on).
+  int max_attempts = 5;
+  std::chrono::milliseconds first_retry{500};  ///< doubled at each failure, with jitter
+  std::chrono::milliseconds max_retry{60'000};
+  /// Runs after a batch's events were handled, before its transaction commits: a handler that
+  /// sends asynchronously waits here for the acknowledgments (throw Unavailable to roll back).
+  std::function<void()> before_commit;
+};
+
+/// What a consumer does with one event. It runs inside the delivery transaction: whatever it
+/// writes through `connection` commits together with the consumer's new position and the
+/// event's processed mark, or not at all. It throws to fail the event (it is retried).
+using EventHandler = std::function<void(const events::StoredEvent&, pg::Connection&)>;
+
+}  // namespace nedlia::delivery
