@@ -67,20 +67,20 @@ TEST_F(EventsCliTest, ListAndShowReadTheCatalog) {
 
 TEST_F(EventsCliTest, CheckAcceptsAnOptionalFieldAndRefusesARemovedOne) {
   fs::copy(work_ / "events", work_ / "base", fs::copy_options::recursive);
-  Edit("placement.created.v1.yaml", "consumers:", "  note:\n    type: string\nconsumers:");
+  Edit("placement.created.v2.yaml", "consumers:", "  note:\n    type: string\nconsumers:");
   const auto added = Nedlia("events check --against base");
   EXPECT_EQ(added.exit_code, 0) << added.output;
-  EXPECT_NE(added.output.find("compatible com.nedlia.placement.created.v1: field note: optional "
+  EXPECT_NE(added.output.find("compatible com.nedlia.placement.created.v2: field note: optional "
                               "field added"),
             std::string::npos)
       << added.output;
 
-  Edit("placement.created.v1.yaml", "  created_by:", "  author:");
+  Edit("placement.created.v2.yaml", "  created_by:", "  author:");
   const auto renamed = Nedlia("events check --against base");
   EXPECT_EQ(renamed.exit_code, 1) << renamed.output;
-  EXPECT_NE(renamed.output.find("BREAKING   com.nedlia.placement.created.v1: field created_by: "
+  EXPECT_NE(renamed.output.find("BREAKING   com.nedlia.placement.created.v2: field created_by: "
                                 "field removed (or renamed): readers of old events still find "
-                                "it (breaking: publish it as com.nedlia.placement.created.v2"),
+                                "it (breaking: publish it as com.nedlia.placement.created.v3"),
             std::string::npos)
       << renamed.output;
   EXPECT_NE(renamed.output.find("1 breaking"), std::string::npos);
