@@ -1,9 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
-#include <optional>
-#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <vector>
