@@ -44,14 +44,19 @@ int Consumer::RunPartition(int partition) {
       const events::StoredEvent& event = delivery.event;
       if (!delivery.processed) {
         try {
-          connection.Defer("SAVEPOINT nedlia_event");
-          reading_.handle(event, connection);
-          rows.MarkProcessed(options_.name, event.id);
-          connection.Defer("RELEASE SAVEPOINT nedlia_event");
+          if (options_.mark_processed) {
+            connection.Defer("SAVEPOINT nedlia_event");
+            reading_.handle(event, connection);
+            rows.MarkProcessed(options_.name, event.id);
+            connection.Defer("RELEASE SAVEPOINT nedlia_event");
+          } else {
+            reading_.handle(event, connection);
+          }
         } catch (const Unavailable&) {
           throw;  // the whole batch rolls back, no attempt counted
         } catch (const std::exception& error) {
-          RollBackToSavepoint(connection);
+          if (options_.mark_processed)
+            RollBackToSavepoint(connection);
           const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
           if (attempts < options_.max_attempts) {
             state.retry_event_id = event.id;
@@ -83,10 +88,16 @@ int Consumer::RunPartition(int partition) {
 
 int Consumer::RunOnce() {
   int moved = 0;
-  try {
-    moved += RunDeadLetterReplays(pool_, options_, reading_.handle);
-  } catch (const std::exception& error) {
-    spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
+  // Replays are asked for by people: looking once a second is soon enough, and spares each
+  // pass a transaction.
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_replay_check_) {
+    next_replay_check_ = now + std::chrono::seconds(1);
+    try {
+      moved += RunDeadLetterReplays(pool_, options_, reading_.handle);
+    } catch (const std::exception& error) {
+      spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
+    }
   }
   // Start where the last pass did not, so that no partition is always served last.
   const int first = next_partition_;

@@ -37,6 +37,7 @@ class Consumer {
   pg::Pool& pool_;
   ConsumerOptions options_;
   Reading reading_;
+  std::chrono::steady_clock::time_point next_replay_check_{};
   int next_partition_ = 0;
 };
 

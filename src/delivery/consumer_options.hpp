@@ -26,6 +26,11 @@ struct ConsumerOptions {
   /// named in `types`, skipping the copies published for older readers during a migration
   /// window (events::Upcaster). Off for consumers that pass events on as they are (the relay).
   bool upcast = false;
+  /// Records each handled event in processed_events, with the handler's effects, so that an
+  /// event read again is not handled twice. Off only for a handler that writes nothing to the
+  /// database and whose effect deduplicates itself (the relay: JetStream drops a message id it
+  /// has seen), which then saves a savepoint and a write per event.
+  bool mark_processed = true;
   /// Aggregates are spread over this many partitions; each is handled in order by one process
   /// at a time, so up to this many processes share the work. Fixed for a consumer's lifetime.
   int partitions = 4;

@@ -31,9 +31,13 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 
 // Final events only: a transaction below pg_snapshot_xmin has committed or aborted, so nothing
 // can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
-const std::string kReadSql = "SELECT " + kEventColumns + R"sql(, p.event_id IS NOT NULL
+// The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
+// statistics (a new consumer, a young database) made the planner hash all of the consumer's
+// processed events for every read.
+const std::string kReadSql = "SELECT " + kEventColumns + R"sql(, p.processed IS NOT NULL
     FROM event_log e
-    LEFT JOIN processed_events p ON p.consumer = $1 AND p.event_id = e.id
+    LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
+                       WHERE p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
     WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       AND e.event_type = ANY ($4::text[])
@@ -132,6 +136,11 @@ std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
                                                   const events::LogPosition& after,
                                                   const std::vector<std::string>& types,
                                                   int partitions, int partition, int limit) {
+  // A custom plan (the default for the first executions of a prepared statement, and whenever
+  // it looks cheaper) is made afresh at each read, costing several times the read itself, and
+  // sorts everything after the position; the generic plan walks the delivery index in order
+  // and stops at the limit. Sent with the read, in the same round trip.
+  connection_.Defer("SET LOCAL plan_cache_mode = force_generic_plan");
   const pg::Result result =
       connection_.Execute(kRead, pg::Params(consumer, std::to_string(after.transaction_id),
                                             after.position, types, partitions, partition, limit));

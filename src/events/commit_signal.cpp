@@ -15,15 +15,23 @@ CommitSignal::CommitSignal(std::string database_url, std::chrono::milliseconds c
 
 CommitSignal::~CommitSignal() {
   thread_.request_stop();
+  raised_.store(true);
+  raised_.notify_one();
   thread_.join();
+}
+
+void CommitSignal::Raise() noexcept {
+  if (!raised_.exchange(true, std::memory_order_relaxed))
+    raised_.notify_one();
 }
 
 void CommitSignal::Loop(std::stop_token stop) {
   std::optional<pg::Connection> connection;
-  while (!stop.stop_requested()) {
-    std::this_thread::sleep_for(coalesce_);
-    if (!raised_.exchange(false, std::memory_order_relaxed))
-      continue;
+  while (true) {
+    raised_.wait(false);  // until a commit raises it, or the destructor
+    if (stop.stop_requested())
+      return;
+    raised_.store(false, std::memory_order_relaxed);
     try {
       if (!connection || !connection->IsOpen())
         connection.emplace(pg::Connection::Open(url_, std::chrono::seconds(5)));
@@ -33,6 +41,8 @@ void CommitSignal::Loop(std::stop_token stop) {
       spdlog::debug("could not notify consumers of new events: {}", error.what());
       connection.reset();
     }
+    // Commits raising it meanwhile share the next NOTIFY: at most one per period.
+    std::this_thread::sleep_for(coalesce_);
   }
 }
 

@@ -11,10 +11,11 @@ namespace nedlia::events {
 inline constexpr const char* kEventsChannel = "nedlia_events";
 
 /// Tells consumers, in any process, that events were committed: a NOTIFY on kEventsChannel,
-/// sent by a thread of its own at most once per `coalesce` period however many transactions
-/// raised it. NOTIFY is sent outside the writing transactions on purpose: inside one it would
-/// take PostgreSQL's global notify lock at every commit and serialise them. It is only a
-/// wake-up hint: consumers also poll, so a lost NOTIFY delays an event, never loses it.
+/// sent by a thread of its own as soon as a commit raises it, then at most once per `coalesce`
+/// period however many transactions raised it meanwhile. NOTIFY is sent outside the writing
+/// transactions on purpose: inside one it would take PostgreSQL's global notify lock at every
+/// commit and serialise them. It is only a wake-up hint: consumers also poll, so a lost NOTIFY
+/// delays an event, never loses it.
 class CommitSignal {
  public:
   explicit CommitSignal(std::string database_url,
@@ -23,8 +24,9 @@ class CommitSignal {
   CommitSignal& operator=(const CommitSignal&) = delete;
   ~CommitSignal();
 
-  /// After a commit that wrote events; cheap (an atomic store), never blocks.
-  void Raise() noexcept { raised_.store(true, std::memory_order_relaxed); }
+  /// After a commit that wrote events; cheap (an atomic exchange, and a wake-up of the
+  /// signal's thread when it was not raised yet), never blocks.
+  void Raise() noexcept;
 
  private:
   void Loop(std::stop_token stop);
