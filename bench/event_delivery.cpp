@@ -37,6 +37,7 @@
 #include "delivery/subscription_admin.hpp"
 #include "delivery/wakeup.hpp"
 #include "events/commit_signal.hpp"
+#include "events/versions.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
 #include "store/pg_database.hpp"
@@ -383,7 +384,10 @@ class Bench {
             .aggregate_type = "placement",
             .aggregate_id = placement.id,
             .advertiser_id = advertiser_,
-            .data = app::PlacementCreatedData(placement)};
+            // v1 on its own (as an older release wrote it): a v2 would bring its v1 copy along
+            // during the migration window, two events per transaction.
+            .data = *events::ConvertData("com.nedlia.placement.created", 2, 1,
+                                         app::PlacementCreatedData(placement))};
   }
 
   /// The structured CloudEvent the relay publishes for such an event.

@@ -7,7 +7,7 @@ delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
   delivery::ConsumerOptions options{.name = kRelayName};
   for (const events::EventSchema& entry : catalog.Entries())
     options.types.push_back(entry.VersionedType());
-  options.batch_size = 500;
+  options.batch_size = 2000;
   options.mark_processed = false;  // JetStream deduplicates by message id
   options.before_commit = [&publisher, ack_timeout] { publisher.WaitForAcks(ack_timeout); };
   auto handler = [&publisher](const events::StoredEvent& event, pg::Connection&) {

@@ -36,7 +36,7 @@ int Consumer::RunPartition(int partition) {
       return;  // its blocked event is not due yet
     const std::vector<Delivery> batch =
         rows.ReadAfter(options_.name, state.last, reading_.types, options_.partitions, partition,
-                       options_.batch_size);
+                       options_.batch_size, options_.mark_processed);
     if (batch.empty())
       return;
     std::int64_t retry_delay_ms = 0;

@@ -33,11 +33,12 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
 // The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
 // statistics (a new consumer, a young database) made the planner hash all of the consumer's
-// processed events for every read.
+// processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
+// a one-time filter, evaluated once per execution.
 const std::string kReadSql = "SELECT " + kEventColumns + R"sql(, p.processed IS NOT NULL
     FROM event_log e
     LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
-                       WHERE p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
+                       WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
     WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       AND e.event_type = ANY ($4::text[])
@@ -135,15 +136,16 @@ PartitionState SubscriptionRows::Load(const std::string& consumer, int partition
 std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
                                                   const events::LogPosition& after,
                                                   const std::vector<std::string>& types,
-                                                  int partitions, int partition, int limit) {
+                                                  int partitions, int partition, int limit,
+                                                  bool check_processed) {
   // A custom plan (the default for the first executions of a prepared statement, and whenever
   // it looks cheaper) is made afresh at each read, costing several times the read itself, and
   // sorts everything after the position; the generic plan walks the delivery index in order
   // and stops at the limit. Sent with the read, in the same round trip.
   connection_.Defer("SET LOCAL plan_cache_mode = force_generic_plan");
-  const pg::Result result =
-      connection_.Execute(kRead, pg::Params(consumer, std::to_string(after.transaction_id),
-                                            after.position, types, partitions, partition, limit));
+  const pg::Result result = connection_.Execute(
+      kRead, pg::Params(consumer, std::to_string(after.transaction_id), after.position, types,
+                        partitions, partition, limit, check_processed));
   std::vector<Delivery> deliveries;
   deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {

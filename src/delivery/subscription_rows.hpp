@@ -37,10 +37,11 @@ class SubscriptionRows {
   bool TryLock(const std::string& consumer, int partition);
   PartitionState Load(const std::string& consumer, int partition);
   /// Up to `limit` events after `after`, of `types`, in the partition, committed and final
-  /// (below the oldest running transaction), in log order.
+  /// (below the oldest running transaction), in log order; `check_processed` false leaves
+  /// every Delivery::processed false (for a consumer that keeps no processed marks).
   std::vector<Delivery> ReadAfter(const std::string& consumer, const events::LogPosition& after,
                                   const std::vector<std::string>& types, int partitions,
-                                  int partition, int limit);
+                                  int partition, int limit, bool check_processed = true);
   /// Records the event as handled (sent with the next statement).
   void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
   /// Records the event as handled now, for an event that may arrive more than once (from
