@@ -6,11 +6,11 @@
 //                        [--warmup S] [--backlog N] [--writers N] [--poll-ms MS]
 //                        [--consumer-pg-options "-c NAME=VALUE ..."] PHASE...
 //
-// PHASE is pg-latency, pg-drain, nats-latency, nats-raw or nats-drain; each prints one line
-// "PHASE key=value ..." on standard output. Events are written as the application writes them
-// (store::PgDatabase: the outbox INSERT travels with COMMIT, then events::CommitSignal is
-// raised), one com.nedlia.placement.created.v1 per transaction; consumers run as `nedlia
-// worker` runs them (Consumer::Run with a delivery::Wakeup and the polling fallback).
+// PHASE is pg-latency, pg-drain, nats-latency, nats-consumer-latency, nats-raw or nats-drain; each
+// prints one line "PHASE key=value ..." on standard output. Events are written as the application
+// writes them (store::PgDatabase: the outbox INSERT travels with COMMIT, then events::CommitSignal
+// is raised), one com.nedlia.placement.created.v1 per transaction; consumers run as `nedlia worker`
+// runs them (Consumer::Run with a delivery::Wakeup and the polling fallback).
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "app/event_data.hpp"
+#include "bus/jetstream_consumer.hpp"
 #include "bus/relay.hpp"
 #include "delivery/consumer.hpp"
 #include "delivery/subscription_admin.hpp"
@@ -220,6 +221,13 @@ std::unique_ptr<ArrivalSource> ConsumeFromNats(const bus::StreamSettings& stream
   return std::make_unique<JetStreamArrivals>(stream, std::move(arrived));
 }
 
+/// Drops every message of the stream.
+void PurgeStream(const bus::StreamSettings& stream) {
+  NatsClient client(stream.url);
+  CheckNats(js_PurgeStream(client.JetStream(), stream.stream.c_str(), nullptr, nullptr),
+            "cannot purge " + stream.stream);
+}
+
 /// The raw ceiling: `count` messages of `payload` to the stream, published asynchronously
 /// (each with a Nats-Msg-Id of its own, as the relay sends them) and then all acknowledged;
 /// returns messages per second.
@@ -313,7 +321,7 @@ class Bench {
         consumer_url_(WithServerOptions(options_.database_url, options_.consumer_pg_options)),
         writer_pool_(
             {.url = options_.database_url, .max_size = static_cast<std::size_t>(options_.writers)}),
-        consumer_pool_({.url = consumer_url_, .max_size = 2}),
+        consumer_pool_({.url = consumer_url_, .max_size = 3}),
         database_(writer_pool_, envelope_),
         commit_signal_(options_.database_url),
         stream_{.url = options_.nats_url} {
@@ -347,6 +355,31 @@ class Bench {
         ConsumeFromNats(stream_, [&log](const std::string& id) { log.Arrived(id); });
     const RunningConsumer running(relay, consumer_url_, options_.poll);
     Print("nats-latency", MeasureLatency(log));
+  }
+
+  /// The same through the platform's own JetStream reader (bus::JetStreamConsumer): each
+  /// fetched batch handled in a PostgreSQL transaction that records the events as processed,
+  /// and acknowledged after its commit.
+  void NatsConsumerLatency() {
+    LatencyLog log;
+    bus::JetStreamPublisher publisher(stream_);
+    delivery::Consumer relay =
+        bus::MakeRelay(consumer_pool_, events::Catalog::Embedded(), publisher);
+    Warm(relay);
+    PurgeStream(stream_);  // a new durable consumer starts at the stream's beginning
+    bus::JetStreamConnection connection(stream_);
+    bus::JetStreamConsumer reader(
+        consumer_pool_, connection,
+        {.name = "bench-reader-" + domain::Uuid::NewV7().ToString().substr(24),
+         .types = {kEventType}},
+        [&log](const events::StoredEvent& event, pg::Connection&) {
+          log.Arrived(event.id.ToString());
+        });
+    reader.Subscribe();
+    std::jthread reading(
+        [&reader](std::stop_token stop) { reader.Run(stop, std::chrono::milliseconds(100)); });
+    const RunningConsumer running(relay, consumer_url_, options_.poll);
+    Print("nats-consumer-latency", MeasureLatency(log));
   }
 
   void NatsRaw() {
@@ -520,11 +553,12 @@ class Bench {
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr << "event_delivery_bench: " << problem << "\n"
-            << "usage: event_delivery_bench --database-url URL [--nats-url URL] [--rate N]\n"
-               "         [--duration S] [--warmup S] [--backlog N] [--writers N] [--poll-ms MS]\n"
-               "         [--consumer-pg-options \"-c NAME=VALUE ...\"]\n"
-               "         pg-latency|pg-drain|nats-latency|nats-raw|nats-drain...\n";
+  std::cerr
+      << "event_delivery_bench: " << problem << "\n"
+      << "usage: event_delivery_bench --database-url URL [--nats-url URL] [--rate N]\n"
+         "         [--duration S] [--warmup S] [--backlog N] [--writers N] [--poll-ms MS]\n"
+         "         [--consumer-pg-options \"-c NAME=VALUE ...\"]\n"
+         "         pg-latency|pg-drain|nats-latency|nats-consumer-latency|nats-raw|nats-drain...\n";
   std::exit(2);
 }
 
@@ -590,11 +624,9 @@ int main(int argc, char** argv) {
   using nedlia::bench::Bench;
   const nedlia::bench::Options options = nedlia::bench::Parse(argc, argv);
   const std::unordered_map<std::string, void (Bench::*)()> phases = {
-      {"pg-latency", &Bench::PgLatency},
-      {"pg-drain", &Bench::PgDrain},
-      {"nats-latency", &Bench::NatsLatency},
-      {"nats-raw", &Bench::NatsRaw},
-      {"nats-drain", &Bench::NatsDrain}};
+      {"pg-latency", &Bench::PgLatency},     {"pg-drain", &Bench::PgDrain},
+      {"nats-latency", &Bench::NatsLatency}, {"nats-consumer-latency", &Bench::NatsConsumerLatency},
+      {"nats-raw", &Bench::NatsRaw},         {"nats-drain", &Bench::NatsDrain}};
   for (const std::string& name : options.phases) {
     if (!phases.contains(name))
       nedlia::bench::Usage("unknown phase " + name);
