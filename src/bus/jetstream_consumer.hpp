@@ -61,6 +61,7 @@ class JetStreamConsumer {
   delivery::ConsumerOptions options_;
   delivery::Reading reading_;
   std::chrono::milliseconds ack_wait_;
+  std::chrono::steady_clock::time_point next_replay_check_{};
   __natsSubscription* subscription_ = nullptr;
 };
 
