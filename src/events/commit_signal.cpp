@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 
 #include "pg/connection.hpp"
@@ -27,6 +29,8 @@ void CommitSignal::Raise() noexcept {
 
 void CommitSignal::Loop(std::stop_token stop) {
   std::optional<pg::Connection> connection;
+  std::mutex mutex;
+  std::condition_variable_any period;
   while (true) {
     raised_.wait(false);  // until a commit raises it, or the destructor
     if (stop.stop_requested())
@@ -41,8 +45,10 @@ void CommitSignal::Loop(std::stop_token stop) {
       spdlog::debug("could not notify consumers of new events: {}", error.what());
       connection.reset();
     }
-    // Commits raising it meanwhile share the next NOTIFY: at most one per period.
-    std::this_thread::sleep_for(coalesce_);
+    // Commits raising it meanwhile share the next NOTIFY: at most one per period (cut short
+    // when the signal stops).
+    std::unique_lock lock(mutex);
+    period.wait_for(lock, stop, coalesce_, [] { return false; });
   }
 }
 
