@@ -179,16 +179,7 @@ void JetStreamConsumer::Settle(const std::vector<Received>& batch) {
 }
 
 int JetStreamConsumer::RunOnce(std::chrono::milliseconds wait) {
-  int moved = 0;
-  const auto now = std::chrono::steady_clock::now();
-  if (now >= next_replay_check_) {  // asked for by people: once a second is soon enough
-    next_replay_check_ = now + std::chrono::seconds(1);
-    try {
-      moved += delivery::RunDeadLetterReplays(pool_, options_, reading_.handle);
-    } catch (const std::exception& error) {
-      spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
-    }
-  }
+  int moved = replays_.RunIfDue(pool_, options_, reading_.handle);
   Subscribe();
   natsMsgList list{};
   jsErrCode code = static_cast<jsErrCode>(0);

@@ -8,6 +8,7 @@
 #include "bus/jetstream_connection.hpp"
 #include "delivery/consumer_options.hpp"
 #include "delivery/reading.hpp"
+#include "delivery/replays.hpp"
 #include "pg/pool.hpp"
 
 struct __natsSubscription;
@@ -61,7 +62,7 @@ class JetStreamConsumer {
   delivery::ConsumerOptions options_;
   delivery::Reading reading_;
   std::chrono::milliseconds ack_wait_;
-  std::chrono::steady_clock::time_point next_replay_check_{};
+  delivery::ReplayCheck replays_;
   __natsSubscription* subscription_ = nullptr;
 };
 

@@ -87,18 +87,7 @@ int Consumer::RunPartition(int partition) {
 }
 
 int Consumer::RunOnce() {
-  int moved = 0;
-  // Replays are asked for by people: looking once a second is soon enough, and spares each
-  // pass a transaction.
-  const auto now = std::chrono::steady_clock::now();
-  if (now >= next_replay_check_) {
-    next_replay_check_ = now + std::chrono::seconds(1);
-    try {
-      moved += RunDeadLetterReplays(pool_, options_, reading_.handle);
-    } catch (const std::exception& error) {
-      spdlog::warn("consumer {} dead letter replays: {}", options_.name, error.what());
-    }
-  }
+  int moved = replays_.RunIfDue(pool_, options_, reading_.handle);
   // Start where the last pass did not, so that no partition is always served last.
   const int first = next_partition_;
   next_partition_ = (next_partition_ + 1) % options_.partitions;

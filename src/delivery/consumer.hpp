@@ -7,6 +7,7 @@
 
 #include "delivery/consumer_options.hpp"
 #include "delivery/reading.hpp"
+#include "delivery/replays.hpp"
 #include "delivery/wakeup.hpp"
 #include "pg/pool.hpp"
 
@@ -37,7 +38,7 @@ class Consumer {
   pg::Pool& pool_;
   ConsumerOptions options_;
   Reading reading_;
-  std::chrono::steady_clock::time_point next_replay_check_{};
+  ReplayCheck replays_;
   int next_partition_ = 0;
 };
 

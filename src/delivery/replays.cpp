@@ -52,4 +52,18 @@ int RunDeadLetterReplays(pg::Pool& pool, const ConsumerOptions& options,
   return moved;
 }
 
+int ReplayCheck::RunIfDue(pg::Pool& pool, const ConsumerOptions& options,
+                          const EventHandler& handle) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_)
+    return 0;
+  next_ = now + std::chrono::seconds(1);
+  try {
+    return RunDeadLetterReplays(pool, options, handle);
+  } catch (const std::exception& error) {
+    spdlog::warn("consumer {} dead letter replays: {}", options.name, error.what());
+    return 0;
+  }
+}
+
 }  // namespace nedlia::delivery

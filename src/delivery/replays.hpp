@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include "delivery/consumer_options.hpp"
 #include "pg/pool.hpp"
 
@@ -12,6 +14,18 @@ namespace nedlia::delivery {
 /// Returns how many it handled.
 int RunDeadLetterReplays(pg::Pool& pool, const ConsumerOptions& options,
                          const EventHandler& handle);
+
+/// Runs RunDeadLetterReplays at most once a second (replays are asked for by people: that is
+/// soon enough, and spares a consumer's passes a transaction each). A failure is logged, and
+/// the next look tries again. Holds only its clock, so consumers stay movable.
+class ReplayCheck {
+ public:
+  /// Returns how many dead letters it handled (0 when not due).
+  int RunIfDue(pg::Pool& pool, const ConsumerOptions& options, const EventHandler& handle);
+
+ private:
+  std::chrono::steady_clock::time_point next_{};
+};
 
 /// Undoes a failed handler's work (to the savepoint "nedlia_event"), the events before it kept.
 void RollBackToSavepoint(pg::Connection& connection);

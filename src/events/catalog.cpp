@@ -294,6 +294,15 @@ const EventSchema* Catalog::Find(std::string_view versioned_type) const {
   return it == by_type_.end() ? nullptr : &entries_[it->second];
 }
 
+std::vector<const EventSchema*> Catalog::OlderVersions(const EventSchema& entry) const {
+  std::vector<const EventSchema*> older;
+  for (const EventSchema& candidate : entries_) {  // in type, then version order
+    if (candidate.type == entry.type && candidate.version < entry.version)
+      older.push_back(&candidate);
+  }
+  return older;
+}
+
 std::vector<std::string> Catalog::TypesFor(std::string_view consumer) const {
   std::vector<std::string> types;
   for (const EventSchema& entry : entries_) {

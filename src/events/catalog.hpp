@@ -97,6 +97,8 @@ class Catalog {
   const std::vector<EventSchema>& Entries() const { return entries_; }
   /// By CloudEvents type ("com.nedlia.placement.created.v1"); null if unknown.
   const EventSchema* Find(std::string_view versioned_type) const;
+  /// The versions of `entry`'s type before it, oldest first.
+  std::vector<const EventSchema*> OlderVersions(const EventSchema& entry) const;
   /// The versioned types routed to a consumer.
   std::vector<std::string> TypesFor(std::string_view consumer) const;
 

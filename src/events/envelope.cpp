@@ -10,6 +10,13 @@ std::string SourceOf(const std::string& aggregate_type) {
   return "/" + aggregate_type + "s";
 }
 
+std::string AggregateTypeOf(const std::string& source) {
+  std::string type = source.starts_with('/') ? source.substr(1) : source;
+  if (type.ends_with('s'))
+    type.pop_back();
+  return type;
+}
+
 void CheckAgainstCatalog(const Catalog& catalog, const std::string& type,
                          const nlohmann::json& data) {
   const EventSchema* schema = catalog.Find(type);

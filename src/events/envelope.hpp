@@ -44,5 +44,7 @@ nlohmann::json EnvelopeMetadata(const app::NewEvent& event, const app::CallConte
 
 /// The CloudEvents source of an aggregate type: "placement" -> "/placements".
 std::string SourceOf(const std::string& aggregate_type);
+/// The inverse: "/placements" -> "placement".
+std::string AggregateTypeOf(const std::string& source);
 
 }  // namespace nedlia::events

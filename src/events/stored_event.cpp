@@ -1,6 +1,7 @@
 #include "events/stored_event.hpp"
 
 #include "domain/date.hpp"
+#include "events/envelope.hpp"
 
 namespace nedlia::events {
 
@@ -37,10 +38,6 @@ StoredEvent StoredEvent::FromCloudEvent(const CloudEvent& event) {
     throw InvalidCloudEvent("subject must be the aggregate's UUID, not \"" + event.subject + "\"");
   if (!time)
     throw InvalidCloudEvent("time must be an RFC 3339 UTC time, not \"" + event.time + "\"");
-  std::string aggregate_type =
-      event.source.starts_with('/') ? event.source.substr(1) : event.source;
-  if (aggregate_type.ends_with('s'))
-    aggregate_type.pop_back();
   nlohmann::json metadata = {{"specversion", "1.0"},
                              {"source", event.source},
                              {"subject", event.subject},
@@ -51,7 +48,7 @@ StoredEvent StoredEvent::FromCloudEvent(const CloudEvent& event) {
     metadata[name] = value;
   return {.id = *id,
           .type = event.type,
-          .aggregate_type = std::move(aggregate_type),
+          .aggregate_type = AggregateTypeOf(event.source),
           .aggregate_id = *aggregate,
           .data = event.data,
           .metadata = std::move(metadata),

@@ -24,13 +24,11 @@ Upcaster::Upcaster(const Catalog& catalog, const std::vector<std::string>& curre
   for (const std::string& name : current) {
     const EventSchema& target = EntryOf(catalog, name);
     current_[target.type] = &target;
-    for (const EventSchema& older : catalog.Entries()) {
-      if (older.type != target.type || older.version >= target.version)
-        continue;
-      if (!CanConvert(older.type, older.version, target.version))
-        throw std::logic_error("cannot upcast " + older.VersionedType() + " to " + name +
+    for (const EventSchema* older : catalog.OlderVersions(target)) {
+      if (!CanConvert(older->type, older->version, target.version))
+        throw std::logic_error("cannot upcast " + older->VersionedType() + " to " + name +
                                ": add the conversion to src/events/versions.cpp");
-      types_to_read_.push_back(older.VersionedType());
+      types_to_read_.push_back(older->VersionedType());
     }
   }
   std::sort(types_to_read_.begin(), types_to_read_.end());

@@ -8,9 +8,9 @@ namespace nedlia::events {
 std::vector<OlderVersionCopy> OlderVersionCopies(const Catalog& catalog, const EventSchema& current,
                                                  const nlohmann::json& data, std::int64_t now_ms) {
   std::vector<OlderVersionCopy> copies;
-  for (const EventSchema& older : catalog.Entries()) {
-    if (older.type != current.type || older.version >= current.version || !older.deprecation ||
-        !older.deprecation->InWindow(now_ms))
+  for (const EventSchema* entry : catalog.OlderVersions(current)) {
+    const EventSchema& older = *entry;
+    if (!older.deprecation || !older.deprecation->InWindow(now_ms))
       continue;
     std::optional<nlohmann::json> converted =
         ConvertData(current.type, current.version, older.version, data);

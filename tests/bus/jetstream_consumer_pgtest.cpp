@@ -3,6 +3,7 @@
 // each aggregate's order, retries and dead letters, upcasting, and a NATS restart.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -74,6 +75,15 @@ class JetStreamConsumerTest : public ::testing::Test {
     };
   }
 
+  /// A consumer "reader" of video.deleted events, recording, subscribed.
+  std::unique_ptr<bus::JetStreamConsumer> SubscribedReader() {
+    auto reader = std::make_unique<bus::JetStreamConsumer>(
+        pool_, connection_, delivery::ConsumerOptions{.name = "reader", .types = {kDeleted}},
+        Recording());
+    reader->Subscribe();
+    return reader;
+  }
+
   NatsServer nats_;
   TestDatabase database_;
   pg::Connection sql_ = database_.Connect();
@@ -94,9 +104,8 @@ TEST_F(JetStreamConsumerTest, EachEventTakesEffectOnceInItsAggregatesOrderWithIt
       same_video.push_back(Append(video));
   }
   Relay(50);
-  bus::JetStreamConsumer consumer(pool_, connection_, {.name = "reader", .types = {kDeleted}},
-                                  Recording());
-  consumer.Subscribe();
+  const std::unique_ptr<bus::JetStreamConsumer> reader = SubscribedReader();
+  bus::JetStreamConsumer& consumer = *reader;
   ConsumeUntil(consumer, [&] { return Count("SELECT count(*) FROM effects") >= 50; });
 
   EXPECT_EQ(Count("SELECT count(*) FROM effects"), 50);
@@ -121,9 +130,8 @@ TEST_F(JetStreamConsumerTest, AMessageDeliveredAgainDoesNotTakeEffectTwice) {
   const std::string twice = Append();
   Append();
   Relay(2);
-  bus::JetStreamConsumer consumer(pool_, connection_, {.name = "reader", .types = {kDeleted}},
-                                  Recording());
-  consumer.Subscribe();
+  const std::unique_ptr<bus::JetStreamConsumer> reader = SubscribedReader();
+  bus::JetStreamConsumer& consumer = *reader;
   ConsumeUntil(consumer, [&] { return handled_.size() >= 2; });
   // The same event again under another message id, as after a lost acknowledgment or a relay
   // that published it again outside JetStream's deduplication window.
@@ -224,9 +232,8 @@ TEST_F(JetStreamConsumerTest, WhileNatsIsDownNothingIsLostAndItResumesByItself) 
   for (int i = 0; i < 3; ++i)
     Append();
   Relay(3);
-  bus::JetStreamConsumer consumer(pool_, connection_, {.name = "reader", .types = {kDeleted}},
-                                  Recording());
-  consumer.Subscribe();
+  const std::unique_ptr<bus::JetStreamConsumer> reader = SubscribedReader();
+  bus::JetStreamConsumer& consumer = *reader;
   ConsumeUntil(consumer, [&] { return handled_.size() >= 3; });
   nats_.Stop();
   for (int i = 0; i < 2; ++i)
