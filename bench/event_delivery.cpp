@@ -38,6 +38,7 @@
 #include "delivery/subscription_admin.hpp"
 #include "delivery/wakeup.hpp"
 #include "events/commit_signal.hpp"
+#include "events/structured_text.hpp"
 #include "events/versions.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
@@ -424,7 +425,9 @@ class Bench {
   }
 
   /// The structured CloudEvent the relay publishes for such an event.
-  std::string SampleMessage() const {
+  /// The message the relay sends for such an event: the row's JSON as PostgreSQL prints it,
+  /// spliced into a structured CloudEvent (events::StructuredText).
+  std::string SampleMessage() {
     const app::NewEvent event = NewEvent();
     const events::StoredEvent stored{
         .id = domain::Uuid::NewV7(),
@@ -437,7 +440,12 @@ class Bench {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count(),
         .created_by = caller_.principal.id};
-    return events::ToStructured(stored.ToCloudEvent()).dump();
+    pg::PooledConnection connection = consumer_pool_.Acquire();
+    const pg::Row row = connection
+                            ->Execute("SELECT ($1::jsonb - 'specversion')::text, $2::jsonb::text",
+                                      pg::Params(stored.metadata.dump(), stored.data.dump()))
+                            .Single();
+    return events::StructuredText(stored, row[0].View(), row[1].View());
   }
 
   /// Brings the consumer to the state of one that has been running for a while: subscribed,

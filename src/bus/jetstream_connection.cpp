@@ -71,6 +71,9 @@ void JetStreamConnection::Connect() {
   jsOptions js_options;
   jsOptions_Init(&js_options);
   js_options.PublishAsync.MaxPending = 4096;
+  // A publish waits this long for room among the pending ones before it fails (and the relay's
+  // whole batch is sent again): 200 ms by default, too short for a server busy syncing.
+  js_options.PublishAsync.StallWait = 5000;
   js_options.PublishAsync.ErrHandler = &CountFailure;
   js_options.PublishAsync.ErrHandlerClosure = &publish_failures_;
   jsCtx* jetstream = nullptr;

@@ -23,67 +23,87 @@ void Consumer::Subscribe() {
   });
 }
 
+namespace {
+
+// Events read per query. A large batch is read in chunks, so that a handler that sends
+// asynchronously (the relay) still has one chunk on its way while the next is read.
+constexpr int kReadChunk = 500;
+
+}  // namespace
+
 int Consumer::RunPartition(int partition) {
   int moved = 0;
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
     moved = 0;
-    pg::Connection& connection = tx.Conn();
-    SubscriptionRows rows(connection);
+    SubscriptionRows rows(tx.Conn());
     if (!rows.TryLock(options_.name, partition))
       return;  // another process is on it
     PartitionState state = rows.Load(options_.name, partition);
     if (state.retry_event_id && state.retry_in_ms > 0)
       return;  // its blocked event is not due yet
-    const std::vector<Delivery> batch =
-        rows.ReadAfter(options_.name, state.last, reading_.types, options_.partitions, partition,
-                       options_.batch_size, options_.mark_processed);
-    if (batch.empty())
-      return;
-    std::int64_t retry_delay_ms = 0;
-    for (const Delivery& delivery : batch) {
-      const events::StoredEvent& event = delivery.event;
-      if (!delivery.processed) {
-        try {
-          if (options_.mark_processed) {
-            connection.Defer("SAVEPOINT nedlia_event");
-            reading_.handle(event, connection);
-            rows.MarkProcessed(options_.name, event.id);
-            connection.Defer("RELEASE SAVEPOINT nedlia_event");
-          } else {
-            reading_.handle(event, connection);
-          }
-        } catch (const Unavailable&) {
-          throw;  // the whole batch rolls back, no attempt counted
-        } catch (const std::exception& error) {
-          if (options_.mark_processed)
-            RollBackToSavepoint(connection);
-          const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
-          if (attempts < options_.max_attempts) {
-            state.retry_event_id = event.id;
-            state.retry_attempts = attempts;
-            state.last_error = error.what();
-            retry_delay_ms = RetryDelay(options_, attempts).count();
-            spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
-                         event.id.ToString(), event.type, attempts, options_.max_attempts,
-                         error.what());
-            break;
-          }
-          spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
-                        options_.name, event.id.ToString(), event.type, attempts, error.what());
-          rows.DeadLetter(options_.name, event, attempts, error.what());
-        }
+    bool read_any = false;
+    std::optional<std::int64_t> retry_delay_ms;  // set when an event failed and blocks
+    while (moved < options_.batch_size && !retry_delay_ms) {
+      const int limit = std::min(options_.batch_size - moved, kReadChunk);
+      const std::vector<Delivery> chunk =
+          rows.ReadAfter(options_, state.last, reading_.types, partition, limit);
+      read_any = read_any || !chunk.empty();
+      for (const Delivery& delivery : chunk) {
+        retry_delay_ms = Deliver(delivery, state, rows, tx.Conn());
+        if (retry_delay_ms)
+          break;
+        ++moved;
       }
-      state.last = event.at;
-      state.retry_event_id.reset();
-      state.retry_attempts = 0;
-      state.last_error.clear();
-      ++moved;
+      if (static_cast<int>(chunk.size()) < limit)
+        break;  // nothing more to read now
     }
+    if (!read_any)
+      return;
     if (options_.before_commit)
       options_.before_commit();
-    rows.Save(options_.name, partition, state, moved, retry_delay_ms);
+    rows.Save(options_.name, partition, state, moved, retry_delay_ms.value_or(0));
   });
   return moved;
+}
+
+std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, PartitionState& state,
+                                              SubscriptionRows& rows, pg::Connection& connection) {
+  const events::StoredEvent& event = delivery.event;
+  if (!delivery.processed) {
+    try {
+      if (options_.mark_processed) {
+        connection.Defer("SAVEPOINT nedlia_event");
+        reading_.handle(event, connection);
+        rows.MarkProcessed(options_.name, event.id);
+        connection.Defer("RELEASE SAVEPOINT nedlia_event");
+      } else {
+        reading_.handle(event, connection);
+      }
+    } catch (const Unavailable&) {
+      throw;  // the whole batch rolls back, no attempt counted
+    } catch (const std::exception& error) {
+      if (options_.mark_processed)
+        RollBackToSavepoint(connection);
+      const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
+      if (attempts < options_.max_attempts) {
+        state.retry_event_id = event.id;
+        state.retry_attempts = attempts;
+        state.last_error = error.what();
+        spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
+                     event.id.ToString(), event.type, attempts, options_.max_attempts,
+                     error.what());
+        return RetryDelay(options_, attempts).count();
+      }
+      spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
+                    options_.name, event.id.ToString(), event.type, attempts, error.what());
+      rows.DeadLetter(options_.name, event, attempts, error.what());
+    }
+  }
+  state.last = event.at;
+  state.retry_event_id.reset();
+  state.retry_attempts = 0;
+  state.last_error.clear();
+  return std::nullopt;
 }
 
 int Consumer::RunOnce() {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "delivery/consumer_options.hpp"
 #include "delivery/reading.hpp"
 #include "delivery/replays.hpp"
+#include "delivery/subscription_rows.hpp"
 #include "delivery/wakeup.hpp"
 #include "pg/pool.hpp"
 
@@ -34,6 +37,11 @@ class Consumer {
 
  private:
   int RunPartition(int partition);
+  /// Handles one event read (unless already processed) and moves `state` past it, or, when
+  /// it failed and has attempts left, records the failure in `state` and returns the delay
+  /// before its next attempt.
+  std::optional<std::int64_t> Deliver(const Delivery& delivery, PartitionState& state,
+                                      SubscriptionRows& rows, pg::Connection& connection);
 
   pg::Pool& pool_;
   ConsumerOptions options_;

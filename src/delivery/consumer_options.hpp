@@ -31,6 +31,10 @@ struct ConsumerOptions {
   /// database and whose effect deduplicates itself (the relay: JetStream drops a message id it
   /// has seen), which then saves a savepoint and a write per event.
   bool mark_processed = true;
+  /// Hand events over as StoredEvent::structured_text, spliced from the row's JSON text,
+  /// leaving data and metadata unparsed (null): for a handler that passes events on as they
+  /// are (the relay), parsing and serializing again was most of its work.
+  bool as_text = false;
   /// Aggregates are spread over this many partitions; each is handled in order by one process
   /// at a time, so up to this many processes share the work. Fixed for a consumer's lifetime.
   int partitions = 4;

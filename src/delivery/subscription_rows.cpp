@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "events/structured_text.hpp"
+
 namespace nedlia::delivery {
 namespace {
 
@@ -34,8 +36,13 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
 // statistics (a new consumer, a young database) made the planner hash all of the consumer's
 // processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
-// a one-time filter, evaluated once per execution.
-const std::string kReadSql = "SELECT " + kEventColumns + R"sql(, p.processed IS NOT NULL
+// a one-time filter, evaluated once per execution. $9 true reads the metadata without
+// specversion, for events::StructuredText.
+const std::string kReadSql = R"sql(SELECT
+    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text,
+    CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END::text,
+    (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
+    e.position, p.processed IS NOT NULL
     FROM event_log e
     LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
                        WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
@@ -91,17 +98,25 @@ std::uint64_t ToXid(const std::string& text) {
   return std::stoull(text);
 }
 
-/// A row starting with kEventColumns.
-events::StoredEvent EventOf(const pg::Row& row) {
-  return {.id = row[0].As<domain::Uuid>(),
-          .type = row[1].As<std::string>(),
-          .aggregate_type = row[2].As<std::string>(),
-          .aggregate_id = row[3].As<domain::Uuid>(),
-          .data = nlohmann::json::parse(row[4].As<std::string>()),
-          .metadata = nlohmann::json::parse(row[5].As<std::string>()),
-          .created_at_ms = row[6].As<std::int64_t>(),
-          .created_by = row[7].As<std::optional<domain::Uuid>>(),
-          .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
+/// A row starting with kEventColumns (or as kReadSql's); `as_text` when its metadata comes
+/// without specversion.
+events::StoredEvent EventOf(const pg::Row& row, bool as_text = false) {
+  events::StoredEvent event{.id = row[0].As<domain::Uuid>(),
+                            .type = row[1].As<std::string>(),
+                            .aggregate_type = row[2].As<std::string>(),
+                            .aggregate_id = row[3].As<domain::Uuid>(),
+                            .data = nullptr,
+                            .metadata = nullptr,
+                            .created_at_ms = row[6].As<std::int64_t>(),
+                            .created_by = row[7].As<std::optional<domain::Uuid>>(),
+                            .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
+  if (as_text) {
+    event.structured_text = events::StructuredText(event, row[5].View(), row[4].View());
+  } else {
+    event.data = nlohmann::json::parse(row[4].View());
+    event.metadata = nlohmann::json::parse(row[5].View());
+  }
+  return event;
 }
 
 }  // namespace
@@ -133,23 +148,23 @@ PartitionState SubscriptionRows::Load(const std::string& consumer, int partition
   return state;
 }
 
-std::vector<Delivery> SubscriptionRows::ReadAfter(const std::string& consumer,
+std::vector<Delivery> SubscriptionRows::ReadAfter(const ConsumerOptions& options,
                                                   const events::LogPosition& after,
                                                   const std::vector<std::string>& types,
-                                                  int partitions, int partition, int limit,
-                                                  bool check_processed) {
+                                                  int partition, int limit) {
   // A custom plan (the default for the first executions of a prepared statement, and whenever
   // it looks cheaper) is made afresh at each read, costing several times the read itself, and
   // sorts everything after the position; the generic plan walks the delivery index in order
   // and stops at the limit. Sent with the read, in the same round trip.
   connection_.Defer("SET LOCAL plan_cache_mode = force_generic_plan");
-  const pg::Result result = connection_.Execute(
-      kRead, pg::Params(consumer, std::to_string(after.transaction_id), after.position, types,
-                        partitions, partition, limit, check_processed));
+  const pg::Result result =
+      connection_.Execute(kRead, pg::Params(options.name, std::to_string(after.transaction_id),
+                                            after.position, types, options.partitions, partition,
+                                            limit, options.mark_processed, options.as_text));
   std::vector<Delivery> deliveries;
   deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {
-    deliveries.push_back({EventOf(row), row[10].As<bool>()});
+    deliveries.push_back({EventOf(row, options.as_text), row[10].As<bool>()});
   }
   return deliveries;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "delivery/consumer_options.hpp"
 #include "events/stored_event.hpp"
 #include "pg/connection.hpp"
 
@@ -36,12 +37,12 @@ class SubscriptionRows {
   /// Takes the partition for this transaction, or returns false when another process has it.
   bool TryLock(const std::string& consumer, int partition);
   PartitionState Load(const std::string& consumer, int partition);
-  /// Up to `limit` events after `after`, of `types`, in the partition, committed and final
-  /// (below the oldest running transaction), in log order; `check_processed` false leaves
-  /// every Delivery::processed false (for a consumer that keeps no processed marks).
-  std::vector<Delivery> ReadAfter(const std::string& consumer, const events::LogPosition& after,
-                                  const std::vector<std::string>& types, int partitions,
-                                  int partition, int limit, bool check_processed = true);
+  /// Up to `limit` events of `types` after `after` in the partition, committed
+  /// and final (below the oldest running transaction), in log order. Without
+  /// options.mark_processed every Delivery::processed is false; with options.as_text the
+  /// events carry structured_text instead of data and metadata.
+  std::vector<Delivery> ReadAfter(const ConsumerOptions& options, const events::LogPosition& after,
+                                  const std::vector<std::string>& types, int partition, int limit);
   /// Records the event as handled (sent with the next statement).
   void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
   /// Records the event as handled now, for an event that may arrive more than once (from

@@ -61,7 +61,7 @@ class WorkerCrashTest : public ::testing::Test {
 };
 
 TEST_F(WorkerCrashTest, KilledMidBatchThenRestartedLosesAndDuplicatesNothing) {
-  constexpr std::int64_t kEvents = 6000;
+  constexpr std::int64_t kEvents = 25000;  // two and a half of the relay's batches
   sql_.Execute(R"sql(
       INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
       SELECT 'com.nedlia.video.deleted.v1', 'video', v,

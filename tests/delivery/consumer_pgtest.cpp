@@ -253,6 +253,77 @@ TEST_F(ConsumerTest, EventsOfOneAggregateStayInOrderAcrossPartitions) {
   EXPECT_EQ(seen, expected);
 }
 
+TEST_F(ConsumerTest, APassHandlesAWholeBatchReadInChunksAndStopsAtAFailure) {
+  // One transaction, so that all of them become readable at once.
+  sql_.Execute(R"sql(
+      INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+      SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
+      FROM generate_series(1, 2000) AS n)sql",
+               pg::Params(kType));
+  const std::vector<std::string> log = LogOrder();
+  const std::string failing = log[1700];
+  auto options = Options();
+  options.batch_size = 1200;  // more than one read
+  options.first_retry = std::chrono::milliseconds(60'000);
+  delivery::Consumer consumer(pool_, options,
+                              [&](const events::StoredEvent& event, pg::Connection& connection) {
+                                if (event.id.ToString() == failing)
+                                  throw std::runtime_error("refused");
+                                record_(event, connection);
+                              });
+  consumer.Subscribe();
+
+  EXPECT_EQ(RunUntil(consumer, [](int moved) { return moved > 0; }), 1200);
+  EXPECT_EQ(handled_, std::vector<std::string>(log.begin(), log.begin() + 1200));
+  // The next pass stops at the failing event: what came before it commits, it waits.
+  EXPECT_EQ(consumer.RunOnce(), 500);
+  EXPECT_EQ(handled_, std::vector<std::string>(log.begin(), log.begin() + 1700));
+  EXPECT_EQ(Count("SELECT count(*) FROM event_subscriptions "
+                  "WHERE retry_event_id = '" +
+                  failing +
+                  "' AND retry_attempts = 1 "
+                  "AND handled_count = 1700"),
+            1);
+  EXPECT_EQ(consumer.RunOnce(), 0);  // its retry is not due
+}
+
+TEST_F(ConsumerTest, AsTextHandsOverTheStructuredCloudEventOfTheRow) {
+  sql_.Execute(R"sql(
+      INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+      VALUES ($1, 'test', '0190f5a0-0000-7000-8000-00000000000a',
+              '{"label": "quote \" and \u00e9", "nested": {"n": [1, 2.5, null]}}',
+              '{"specversion": "1.0", "source": "/tests",
+                "subject": "0190f5a0-0000-7000-8000-00000000000a",
+                "datacontenttype": "application/json", "dataschema": "https://x.test/s",
+                "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                "deprecated": true, "nedliaversion": "1.2.3"}'))sql",
+               pg::Params(kType));
+  std::vector<events::StoredEvent> parsed;
+  std::vector<events::StoredEvent> as_text;
+  delivery::Consumer parsing(
+      pool_, Options(),
+      [&](const events::StoredEvent& event, pg::Connection&) { parsed.push_back(event); });
+  auto text_options = Options();
+  text_options.name = "text-consumer";
+  text_options.as_text = true;
+  delivery::Consumer texting(
+      pool_, text_options,
+      [&](const events::StoredEvent& event, pg::Connection&) { as_text.push_back(event); });
+  parsing.Subscribe();
+  texting.Subscribe();
+  RunUntil(parsing, [&](int) { return !parsed.empty(); });
+  RunUntil(texting, [&](int) { return !as_text.empty(); });
+  ASSERT_EQ(parsed.size(), 1U);
+  ASSERT_EQ(as_text.size(), 1U);
+
+  EXPECT_TRUE(parsed[0].structured_text.empty());
+  EXPECT_TRUE(as_text[0].data.is_null());
+  EXPECT_TRUE(as_text[0].metadata.is_null());
+  EXPECT_EQ(as_text[0].id, parsed[0].id);
+  EXPECT_EQ(nlohmann::json::parse(as_text[0].structured_text),
+            events::ToStructured(parsed[0].ToCloudEvent()));
+}
+
 TEST_F(ConsumerTest, ASubscriptionKeepsItsNumberOfPartitions) {
   delivery::Consumer(pool_, Options(4), record_).Subscribe();
   try {
