@@ -8,6 +8,7 @@
 #include "api/campaign_routes.hpp"
 #include "api/event_routes.hpp"
 #include "api/openapi.hpp"
+#include "api/placement_detail_routes.hpp"
 #include "api/placement_routes.hpp"
 #include "api/problems.hpp"
 #include "api/product_routes.hpp"
@@ -39,6 +40,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
   AddPlacementRoutes(router_, *authenticator_, database);
+  AddPlacementDetailRoutes(router_, *authenticator_, database);
   AddAdvertiserRoutes(router_, *authenticator_, database);
   AddProductRoutes(router_, *authenticator_, database);
   AddCampaignRoutes(router_, *authenticator_, database);

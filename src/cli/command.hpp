@@ -29,5 +29,6 @@ void AddServeCommand(CLI::App& root, CommandContext& context);
 void AddKeysCommand(CLI::App& root, CommandContext& context);
 void AddEventsCommand(CLI::App& root, CommandContext& context);
 void AddWorkerCommand(CLI::App& root, CommandContext& context);
+void AddReadModelCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

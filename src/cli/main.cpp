@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddKeysCommand(app, context);
   nedlia::cli::AddEventsCommand(app, context);
   nedlia::cli::AddWorkerCommand(app, context);
+  nedlia::cli::AddReadModelCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "bus/relay.hpp"
 #include "cli/command.hpp"
 #include "events/catalog.hpp"
+#include "readmodel/projector.hpp"
 
 namespace nedlia::cli {
 
@@ -22,11 +23,11 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {bus::kRelayName};
+  return {bus::kRelayName, readmodel::kProjectorName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names;
+  std::vector<std::string> names{readmodel::kProjectorName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
@@ -42,6 +43,8 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
     return std::make_unique<delivery::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
   }
+  if (name == readmodel::kProjectorName)
+    return std::make_unique<delivery::Consumer>(readmodel::MakeProjector(pool_));
   std::string known;
   for (const std::string& candidate : Known())
     known += (known.empty() ? "" : ", ") + candidate;

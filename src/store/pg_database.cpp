@@ -12,6 +12,7 @@
 #include "store/api_key_rows.hpp"
 #include "store/campaign_rows.hpp"
 #include "store/idempotency_rows.hpp"
+#include "store/placement_detail_rows.hpp"
 #include "store/placement_rows.hpp"
 #include "store/product_rows.hpp"
 #include "store/validation_run_rows.hpp"
@@ -28,6 +29,9 @@ class PgTransaction : public app::Transaction {
       : connection_(connection), context_(context), envelope_(envelope) {}
 
   app::PlacementStore& Placements() override { return Make(placements_, connection_); }
+  app::PlacementDetailStore& PlacementDetails() override {
+    return Make(placement_details_, connection_);
+  }
   app::CampaignStore& Campaigns() override { return Make(campaigns_, connection_); }
   app::AdvertiserStore& Advertisers() override { return Make(advertisers_, connection_); }
   app::ProductStore& Products() override { return Make(products_, connection_); }
@@ -52,6 +56,7 @@ class PgTransaction : public app::Transaction {
   const app::CallContext& context_;
   const events::EnvelopeSettings& envelope_;
   std::optional<PlacementRows> placements_;
+  std::optional<PlacementDetailRows> placement_details_;
   std::optional<CampaignRows> campaigns_;
   std::optional<AdvertiserRows> advertisers_;
   std::optional<ProductRows> products_;

@@ -8,6 +8,7 @@
 #include "app/ports/event_feed.hpp"
 #include "app/ports/event_outbox.hpp"
 #include "app/ports/idempotency_store.hpp"
+#include "app/ports/placement_detail_store.hpp"
 #include "app/ports/placement_store.hpp"
 #include "app/ports/product_store.hpp"
 #include "app/ports/validation_run_store.hpp"
@@ -22,6 +23,8 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
   virtual PlacementStore& Placements() = 0;
+  /// The read model (placement_details), for queries.
+  virtual PlacementDetailStore& PlacementDetails() = 0;
   virtual CampaignStore& Campaigns() = 0;
   virtual AdvertiserStore& Advertisers() = 0;
   virtual ProductStore& Products() = 0;
