@@ -15,6 +15,7 @@
 #include "api/request_context.hpp"
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
+#include "metrics/registry.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -39,6 +40,11 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
     : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
+  router_.Add(http::Method::kGet, "/metrics", [](http::Request&) {
+    http::Response response = http::Response::Text(200, metrics::Registry::Process().Render());
+    response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return response;
+  });
   AddPlacementRoutes(router_, *authenticator_, database);
   AddPlacementDetailRoutes(router_, *authenticator_, database);
   AddAdvertiserRoutes(router_, *authenticator_, database);

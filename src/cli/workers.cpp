@@ -7,6 +7,7 @@
 #include "bus/relay.hpp"
 #include "cli/command.hpp"
 #include "events/catalog.hpp"
+#include "metrics/registry.hpp"
 #include "readmodel/projector.hpp"
 
 namespace nedlia::cli {
@@ -43,8 +44,14 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
     return std::make_unique<delivery::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
   }
-  if (name == readmodel::kProjectorName)
-    return std::make_unique<delivery::Consumer>(readmodel::MakeProjector(pool_));
+  if (name == readmodel::kProjectorName) {
+    metrics::Histogram& freshness = metrics::Registry::Process().GetHistogram(
+        "nedlia_readmodel_freshness_seconds",
+        "From an event's writing transaction to its projection into placement_details",
+        metrics::LatencyBounds());
+    return std::make_unique<delivery::Consumer>(readmodel::MakeProjector(
+        pool_, [&freshness](std::int64_t lag_ms) { freshness.Observe(lag_ms / 1000.0); }));
+  }
   std::string known;
   for (const std::string& candidate : Known())
     known += (known.empty() ? "" : ", ") + candidate;

@@ -206,5 +206,19 @@ TEST_F(ProjectorTest, TheQueryApiFiltersPagesAndKeepsToTheCallersAdvertiser) {
   EXPECT_EQ(bad.ErrorPointers(), "/query/overlaps_from /query/overlaps_to");
 }
 
+TEST_F(ProjectorTest, ItsObserverGetsEachProjectedEventsFreshness) {
+  std::vector<std::int64_t> lags;
+  delivery::Consumer observed =
+      readmodel::MakeProjector(pool_, [&lags](std::int64_t lag_ms) { lags.push_back(lag_ms); });
+  NewPlacement(10, 20);
+  NewPlacement(30, 40);
+  RunUntil(observed, [&](int) { return lags.size() >= 2; });
+  ASSERT_EQ(lags.size(), 2U);
+  for (const std::int64_t lag : lags) {
+    EXPECT_GE(lag, 0);
+    EXPECT_LT(lag, 20'000);
+  }
+}
+
 }  // namespace
 }  // namespace nedlia::testing

@@ -1,0 +1,71 @@
+#include "metrics/registry.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace nedlia::metrics {
+
+Histogram::Histogram(std::vector<double> upper_bounds)
+    : bounds_(std::move(upper_bounds)),
+      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size())) {
+  std::sort(bounds_.begin(), bounds_.end());
+}
+
+void Histogram::Observe(double value) {
+  const auto bound = std::lower_bound(bounds_.begin(), bounds_.end(), value);
+  if (bound != bounds_.end())
+    buckets_[static_cast<std::size_t>(bound - bounds_.begin())].fetch_add(1);
+  count_.fetch_add(1);
+  sum_.fetch_add(value);
+}
+
+std::string Histogram::Render(const std::string& name) const {
+  // Read the count first: a concurrent Observe may then show in a bucket but not yet in the
+  // count, never the other way (+Inf is the count).
+  const std::uint64_t count = count_.load();
+  std::string out;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    cumulative += buckets_[i].load();
+    out +=
+        fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], std::min(cumulative, count));
+  }
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, count);
+  out += fmt::format("{}_sum {}\n", name, sum_.load());
+  out += fmt::format("{}_count {}\n", name, count);
+  return out;
+}
+
+Registry& Registry::Process() {
+  static Registry registry;
+  return registry;
+}
+
+Histogram& Registry::GetHistogram(const std::string& name, const std::string& help,
+                                  const std::vector<double>& upper_bounds) {
+  const std::lock_guard lock(mutex_);
+  Entry& entry = entries_[name];
+  if (!entry.histogram) {
+    entry.help = help;
+    entry.histogram = std::make_unique<Histogram>(upper_bounds);
+  }
+  return *entry.histogram;
+}
+
+std::string Registry::Render() const {
+  const std::lock_guard lock(mutex_);
+  std::string out;
+  for (const auto& [name, entry] : entries_) {
+    out += "# HELP " + name + " " + entry.help + "\n";
+    out += "# TYPE " + name + " histogram\n";
+    out += entry.histogram->Render(name);
+  }
+  return out;
+}
+
+std::vector<double> LatencyBounds() {
+  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+}  // namespace nedlia::metrics

@@ -1,0 +1,37 @@
+#include "metrics/registry.hpp"
+
+#include <gtest/gtest.h>
+
+namespace nedlia::metrics {
+namespace {
+
+TEST(HistogramTest, RendersCumulativeBucketsSumAndCount) {
+  Histogram histogram({0.1, 0.01, 1});  // any order
+  for (const double value : {0.005, 0.01, 0.05, 0.5, 3.0})
+    histogram.Observe(value);
+  EXPECT_EQ(histogram.Render("lag_seconds"),
+            "lag_seconds_bucket{le=\"0.01\"} 2\n"
+            "lag_seconds_bucket{le=\"0.1\"} 3\n"
+            "lag_seconds_bucket{le=\"1\"} 4\n"
+            "lag_seconds_bucket{le=\"+Inf\"} 5\n"
+            "lag_seconds_sum 3.565\n"
+            "lag_seconds_count 5\n");
+}
+
+TEST(RegistryTest, OneHistogramPerNameWithItsHelpAndType) {
+  Registry registry;
+  Histogram& first = registry.GetHistogram("b_seconds", "B.", {1});
+  Histogram& again = registry.GetHistogram("b_seconds", "ignored", {2});
+  EXPECT_EQ(&first, &again);
+  registry.GetHistogram("a_seconds", "A.", {1}).Observe(0.5);
+  EXPECT_EQ(registry.Render(),
+            "# HELP a_seconds A.\n# TYPE a_seconds histogram\n"
+            "a_seconds_bucket{le=\"1\"} 1\na_seconds_bucket{le=\"+Inf\"} 1\n"
+            "a_seconds_sum 0.5\na_seconds_count 1\n"
+            "# HELP b_seconds B.\n# TYPE b_seconds histogram\n"
+            "b_seconds_bucket{le=\"1\"} 0\nb_seconds_bucket{le=\"+Inf\"} 0\n"
+            "b_seconds_sum 0\nb_seconds_count 0\n");
+}
+
+}  // namespace
+}  // namespace nedlia::metrics
