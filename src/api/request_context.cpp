@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "api/conditional_get.hpp"
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
 
@@ -97,7 +98,7 @@ http::Handler Secured(Authenticator& authenticator, ApiHandler handler) {
   return [&authenticator, handler = std::move(handler)](http::Request& request) {
     const app::CallContext context{.principal = authenticator.Authenticate(request),
                                    .traceparent = TraceparentOf(request)};
-    http::Response response = handler(request, context);
+    http::Response response = ConditionalGet(request, handler(request, context));
     response.SetHeader("traceparent", context.traceparent);
     return response;
   };
