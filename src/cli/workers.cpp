@@ -7,6 +7,7 @@
 #include "bus/relay.hpp"
 #include "cli/command.hpp"
 #include "events/catalog.hpp"
+#include "validator/validator.hpp"
 
 namespace nedlia::cli {
 
@@ -22,17 +23,24 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {bus::kRelayName};
+  return {validator::kValidatorName, bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names;
+  std::vector<std::string> names{validator::kValidatorName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
 }
 
 std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
+  if (name == validator::kValidatorName) {
+    return std::make_unique<delivery::Consumer>(validator::MakeValidator(
+        pool_,
+        {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
+         .envelope = {.environment = settings_.environment, .platform_version = NEDLIA_VERSION},
+         .today = validator::TodayUtc}));
+  }
   if (name == bus::kRelayName) {
     if (!settings_.nats_url)
       throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");
