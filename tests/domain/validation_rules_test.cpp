@@ -60,8 +60,9 @@ class ValidationRulesTest : public ::testing::Test {
   std::map<Uuid, TimeRange> Flagged(const ValidationReport& report, IssueType type) const {
     std::map<Uuid, TimeRange> flagged;
     for (const ValidationIssue& issue : report.issues) {
-      if (issue.type == type)
+      if (issue.type == type) {
         EXPECT_TRUE(flagged.emplace(issue.placement_id, issue.time_range).second);
+      }
     }
     return flagged;
   }
