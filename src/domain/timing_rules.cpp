@@ -130,14 +130,17 @@ class CrowdingSweep {
  private:
   void CloseStretch(std::int64_t end_ms) {
     const TimeRange stretch{.start_ms = stretch_start_, .end_ms = end_ms};
+    // One message per stretch, copied to its members: formatting it for each was most of the
+    // rule's time on a crowded video.
+    const std::string message = std::to_string(peak_) + " placements on screen at once (" +
+                                std::to_string(max_) + " at most) from " + Describe(stretch);
     for (const std::size_t index : members_) {
       const TimeRange part = Intersection(placements_[index].time_range, stretch);
       issues_.push_back({index,
                          {.placement_id = placements_[index].id,
                           .type = IssueType::kTooManySimultaneous,
                           .severity = Severity::kError,
-                          .message = std::to_string(peak_) + " placements on screen at once (" +
-                                     std::to_string(max_) + " at most) from " + Describe(stretch),
+                          .message = message,
                           .time_range = part}});
     }
     members_.clear();

@@ -139,16 +139,36 @@ void CheckEachPlacement(std::span<const PlacementToValidate> placements,
   }
 }
 
+/// The order of issues: by the placement's start, end and id, then by issue type and time
+/// range. Issues equal in all of these (a product's two expired campaigns) keep the order the
+/// rules found them in, which does not depend on the input's order. Sorts small keys, then
+/// moves each issue once.
 void SortDeterministically(std::span<const PlacementToValidate> placements,
                            std::vector<PlacementIssue>& issues) {
-  std::sort(issues.begin(), issues.end(), [&](const PlacementIssue& a, const PlacementIssue& b) {
-    const PlacementToValidate& x = placements[a.placement];
-    const PlacementToValidate& y = placements[b.placement];
-    return std::tie(x.time_range.start_ms, x.time_range.end_ms, x.id, a.issue.type,
-                    a.issue.time_range.start_ms, a.issue.time_range.end_ms, a.issue.message) <
-           std::tie(y.time_range.start_ms, y.time_range.end_ms, y.id, b.issue.type,
-                    b.issue.time_range.start_ms, b.issue.time_range.end_ms, b.issue.message);
+  struct Key {
+    std::int64_t start_ms, end_ms;
+    const Uuid* id;
+    IssueType type;
+    std::int64_t range_start_ms, range_end_ms;
+    std::size_t issue;
+  };
+  std::vector<Key> keys;
+  keys.reserve(issues.size());
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    const PlacementToValidate& placement = placements[issues[i].placement];
+    const TimeRange& range = issues[i].issue.time_range;
+    keys.push_back({placement.time_range.start_ms, placement.time_range.end_ms, &placement.id,
+                    issues[i].issue.type, range.start_ms, range.end_ms, i});
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.start_ms, a.end_ms, *a.id, a.type, a.range_start_ms, a.range_end_ms) <
+           std::tie(b.start_ms, b.end_ms, *b.id, b.type, b.range_start_ms, b.range_end_ms);
   });
+  std::vector<PlacementIssue> sorted;
+  sorted.reserve(issues.size());
+  for (const Key& key : keys)
+    sorted.push_back(std::move(issues[key.issue]));
+  issues = std::move(sorted);
 }
 
 ValidationSummary Summarize(std::size_t placement_count, std::span<const PlacementIssue> issues) {
