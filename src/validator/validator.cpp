@@ -79,7 +79,9 @@ delivery::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings) {
     const auto run_id = domain::Uuid::Parse(event.data.value("validation_run_id", ""));
     if (!run_id)
       return;  // nothing to fail: the request itself was malformed
-    store::PgTransaction tx(connection, RequesterContext(event), shared->envelope);
+    // PgTransaction keeps a reference to the context: it must outlive the transaction.
+    const app::CallContext context = RequesterContext(event);
+    store::PgTransaction tx(connection, context, shared->envelope);
     app::FailValidation(tx, *run_id, "the validation could not be run: " + error);
   };
   return delivery::Consumer(pool, std::move(options), std::move(handle));
