@@ -145,10 +145,11 @@ int Run(const Options& options) {
 
   pg::Pool pool({.url = options.database_url, .max_size = 1});
   const events::EnvelopeSettings envelope;
+  const app::CallContext context;  // PgTransaction keeps a reference to it
   Measure("whole_run", options.rounds, [&] {
     const domain::Uuid run = *domain::Uuid::Parse(NewRun(sql, video_text));
     pg::RunInTransaction(pool, {}, [&](pg::Transaction& transaction) {
-      store::PgTransaction tx(transaction.Conn(), app::CallContext{}, envelope);
+      store::PgTransaction tx(transaction.Conn(), context, envelope);
       if (app::RunValidation(tx, run, today, limits) != app::ValidationOutcome::kCompleted)
         throw std::runtime_error("the run did not complete");
     });
