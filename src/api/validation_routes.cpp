@@ -9,18 +9,64 @@
 namespace nedlia::api {
 namespace {
 
-app::ValidationRunFilter FilterOf(const http::Request& request) {
-  app::ValidationRunFilter filter{.video_id = QueryId(request, "video_id")};
+/// ?status=, the one filter both lists share.
+std::optional<domain::ValidationRunStatus> StatusFilterOf(const http::Request& request) {
+  std::optional<domain::ValidationRunStatus> parsed;
   if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::ValidationRunStatus>(*status);
-    if (!filter.status) {
+    parsed = domain::ParseStatus<domain::ValidationRunStatus>(*status);
+    if (!parsed) {
       app::ThrowIfInvalid(
           {{"/query/status",
             "must be one of: " +
                 std::string(domain::AllowedValues<domain::ValidationRunStatus>())}});
     }
   }
-  return filter;
+  return parsed;
+}
+
+app::ValidationRunFilter FilterOf(const http::Request& request) {
+  return {.video_id = QueryId(request, "video_id"), .status = StatusFilterOf(request)};
+}
+
+http::Response RunReply(app::Database& database, const app::CallContext& context,
+                        const domain::Uuid& id) {
+  http::Response response;
+  database.Read([&](app::Transaction& tx) {
+    response = Envelope(200, ValidationRunJson(app::GetValidationRun(tx, context.principal, id)));
+  });
+  return response;
+}
+
+http::Response PageReply(const app::Page<app::OwnedValidationRun>& result,
+                         const app::PageRequest& page) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& owned : result.items)
+    items.push_back(ValidationRunJson(owned));
+  return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+}
+
+/// GET /v1/validations/{id} and GET /v1/videos/{id}/validations: the names for the
+/// runs, read exactly as /v1/validation-runs reads them (same tenancy, same shape).
+void AddValidationReads(http::Router& router, Authenticator& authenticator,
+                        app::Database& database) {
+  router.Add(
+      http::Method::kGet, "/v1/validations/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        return RunReply(database, context, PathId(request, "id", "validation"));
+      }));
+  router.Add(
+      http::Method::kGet, "/v1/videos/{id}/validations",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid video_id = PathId(request, "id", "video");
+        const app::ValidationRunFilter filter{.video_id = video_id,
+                                              .status = StatusFilterOf(request)};
+        const app::PageRequest page = PageOf(request);
+        app::Page<app::OwnedValidationRun> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListVideoValidationRuns(tx, context.principal, filter, page);
+        });
+        return PageReply(result, page);
+      }));
 }
 
 }  // namespace
@@ -44,13 +90,7 @@ void AddValidationRoutes(http::Router& router, Authenticator& authenticator,
   router.Add(
       Method::kGet, "/v1/validation-runs/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const domain::Uuid id = PathId(request, "id", "validation run");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          response =
-              Envelope(200, ValidationRunJson(app::GetValidationRun(tx, context.principal, id)));
-        });
-        return response;
+        return RunReply(database, context, PathId(request, "id", "validation run"));
       }));
   router.Add(
       Method::kGet, "/v1/validation-runs",
@@ -61,10 +101,7 @@ void AddValidationRoutes(http::Router& router, Authenticator& authenticator,
         database.Read([&](app::Transaction& tx) {
           result = app::ListValidationRuns(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& owned : result.items)
-          items.push_back(ValidationRunJson(owned));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return PageReply(result, page);
       }));
   router.Add(
       Method::kDelete, "/v1/validation-runs/{id}",
@@ -74,6 +111,7 @@ void AddValidationRoutes(http::Router& router, Authenticator& authenticator,
                        [&](app::Transaction& tx) { app::DeleteValidationRun(tx, context, id); });
         return http::Response{.status = 204, .headers = {}, .body = {}};
       }));
+  AddValidationReads(router, authenticator, database);
 }
 
 }  // namespace nedlia::api

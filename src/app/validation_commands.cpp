@@ -45,6 +45,14 @@ Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& ca
   return tx.ValidationRuns().List(filter, page);
 }
 
+Page<OwnedValidationRun> ListVideoValidationRuns(Transaction& tx, const Principal& caller,
+                                                 ValidationRunFilter filter,
+                                                 const PageRequest& page) {
+  if (!filter.video_id || !tx.Videos().Find(*filter.video_id, RowLock::kNone))
+    throw NotFound("video");
+  return ListValidationRuns(tx, caller, std::move(filter), page);
+}
+
 void DeleteValidationRun(Transaction& tx, const CallContext& context, const domain::Uuid& id) {
   if (!context.principal.IsAdmin()) {
     throw Error(ErrorKind::kForbidden, "only an admin key may delete validation runs");

@@ -17,6 +17,11 @@ OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
 /// Live runs the caller may see, filtered.
 Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& caller,
                                             ValidationRunFilter filter, const PageRequest& page);
+/// The runs of one live video the caller may see (filter.video_id), in id order: oldest
+/// first, as run ids are UUIDv7. A video that does not exist or was deleted is NotFound.
+Page<OwnedValidationRun> ListVideoValidationRuns(Transaction& tx, const Principal& caller,
+                                                 ValidationRunFilter filter,
+                                                 const PageRequest& page);
 /// Soft-deletes a run (admin keys only; runs carry no version, so no If-Match) and emits
 /// com.nedlia.validation_run.deleted.v1.
 void DeleteValidationRun(Transaction& tx, const CallContext& context, const domain::Uuid& id);

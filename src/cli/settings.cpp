@@ -61,6 +61,8 @@ Settings Settings::FromEnvironment() {
     s.environment = *environment;
   s.nats_url = Env("NEDLIA_NATS_URL");
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
+  s.validation_max_simultaneous =
+      EnvInt("NEDLIA_VALIDATION_MAX_SIMULTANEOUS", s.validation_max_simultaneous, 1, 1000);
   return s;
 }
 

@@ -25,6 +25,9 @@ struct Settings {
   /// NEDLIA_EVENT_POLL_MS: how long an idle consumer waits for a notification before it looks
   /// at the log anyway.
   int event_poll_ms = 1000;
+  /// NEDLIA_VALIDATION_MAX_SIMULTANEOUS: the validator flags more placements than this on
+  /// screen at the same instant.
+  int validation_max_simultaneous = 3;
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

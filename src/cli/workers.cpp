@@ -9,6 +9,7 @@
 #include "events/catalog.hpp"
 #include "metrics/registry.hpp"
 #include "readmodel/projector.hpp"
+#include "validator/validator.hpp"
 
 namespace nedlia::cli {
 
@@ -24,17 +25,24 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {bus::kRelayName, readmodel::kProjectorName};
+  return {validator::kValidatorName, readmodel::kProjectorName, bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names{readmodel::kProjectorName};
+  std::vector<std::string> names{validator::kValidatorName, readmodel::kProjectorName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
 }
 
 std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
+  if (name == validator::kValidatorName) {
+    return std::make_unique<delivery::Consumer>(validator::MakeValidator(
+        pool_,
+        {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
+         .envelope = {.environment = settings_.environment, .platform_version = NEDLIA_VERSION},
+         .today = validator::TodayUtc}));
+  }
   if (name == bus::kRelayName) {
     if (!settings_.nats_url)
       throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");

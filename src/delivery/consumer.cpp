@@ -97,6 +97,8 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
       spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
                     options_.name, event.id.ToString(), event.type, attempts, error.what());
       rows.DeadLetter(options_.name, event, attempts, error.what());
+      if (options_.on_dead_letter)
+        options_.on_dead_letter(event, error.what(), connection);
     }
   }
   state.last = event.at;

@@ -46,6 +46,12 @@ struct ConsumerOptions {
   /// Runs after a batch's events were handled, before its transaction commits: a handler that
   /// sends asynchronously waits here for the acknowledgments (throw Unavailable to roll back).
   std::function<void()> before_commit;
+  /// Runs in the delivery transaction when an event becomes a dead letter (its last attempt's
+  /// effects rolled back), with the event as stored and the last error: for a consumer whose
+  /// work must not stay unfinished, to record that it gave up (the validator fails the run).
+  /// Throwing rolls the batch back; the event is then tried again later.
+  std::function<void(const events::StoredEvent&, const std::string& error, pg::Connection&)>
+      on_dead_letter;
 };
 
 /// What a consumer does with one event. It runs inside the delivery transaction: whatever it

@@ -89,15 +89,6 @@ const pg::Statement kProductOwner{
     "campaign_product_owner",
     "SELECT advertiser_id FROM products WHERE id = $1 AND deleted_at IS NULL FOR SHARE"};
 
-domain::Date DateOf(const pg::Field& field) {
-  const auto date = domain::Date::Parse(field.View());
-  if (!date) {
-    throw pg::ConversionError("column " + std::string(field.Name()) +
-                              " holds an unexpected date '" + std::string(field.View()) + "'");
-  }
-  return *date;
-}
-
 domain::Campaign RowToCampaign(const pg::Row& row) {
   return domain::Campaign{.id = row[0].As<domain::Uuid>(),
                           .advertiser_id = row[1].As<domain::Uuid>(),

@@ -35,6 +35,13 @@ template domain::VideoStatus StatusOf(const pg::Field&);
 template domain::PlacementStatus StatusOf(const pg::Field&);
 template domain::ValidationRunStatus StatusOf(const pg::Field&);
 
+domain::Date DateOf(const pg::Field& field) {
+  const auto date = domain::Date::Parse(field.View());
+  if (!date)
+    Unconvertible(field, "an unexpected date");
+  return *date;
+}
+
 std::optional<domain::Position> PositionOf(const pg::Field& field) {
   if (field.IsNull())
     return std::nullopt;

@@ -21,6 +21,10 @@ std::int64_t ScaledDecimal(const pg::Field& field, int decimals);
 template <typename Status>
 Status StatusOf(const pg::Field& field);
 
+/// A date column formatted as to_char(column, 'YYYY-MM-DD'); throws pg::ConversionError
+/// otherwise.
+domain::Date DateOf(const pg::Field& field);
+
 /// Reads a position JSON object ({"x","y","width","height"}); nullopt for NULL.
 std::optional<domain::Position> PositionOf(const pg::Field& field);
 /// The JSON text stored for a position.

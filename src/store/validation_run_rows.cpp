@@ -3,6 +3,8 @@
 #include <string>
 
 #include "store/row_mapping.hpp"
+#include "store/validation_report_json.hpp"
+#include "store/validation_subject_query.hpp"
 
 namespace nedlia::store {
 namespace {
@@ -25,7 +27,25 @@ const std::string kInsertSql = R"sql(
     VALUES ($1, $2, $3, $4, $4)
     RETURNING )sql" + kRunColumns;
 
+const std::string kLockSql = kFindSql + " FOR UPDATE OF r";
 const pg::Statement kFind{"validation_run_find", kFindSql};
+const pg::Statement kLock{"validation_run_lock", kLockSql};
+// clock_timestamp(), not now(): now() is when the transaction began, and the delivery
+// transaction may have handled other events before this one.
+const pg::Statement kMarkRunning{"validation_run_running", R"sql(
+    UPDATE validation_runs SET status = 'running', started_at = clock_timestamp()
+    WHERE id = $1)sql"};
+const pg::Statement kComplete{"validation_run_complete", R"sql(
+    UPDATE validation_runs
+    SET status = 'completed', completed_at = clock_timestamp(), issues = $2::jsonb,
+        summary = $3::jsonb
+    WHERE id = $1)sql"};
+// A failed run has no issues; its summary says why it failed.
+const pg::Statement kFail{"validation_run_fail", R"sql(
+    UPDATE validation_runs
+    SET status = 'failed', started_at = COALESCE(started_at, clock_timestamp()),
+        completed_at = clock_timestamp(), issues = '[]', summary = jsonb_build_object('error', $2::text)
+    WHERE id = $1)sql"};
 const pg::Statement kInsert{"validation_run_insert", kInsertSql};
 // Row locks make concurrent deletes take turns; the loser finds deleted_at set and no row.
 const pg::Statement kSoftDelete{"validation_run_soft_delete", R"sql(
@@ -101,6 +121,31 @@ std::optional<domain::Uuid> ValidationRunRows::SoftDelete(const domain::Uuid& id
   if (result.Empty())
     return std::nullopt;
   return result[0][0].As<domain::Uuid>();
+}
+
+std::optional<app::OwnedValidationRun> ValidationRunRows::Lock(const domain::Uuid& id) {
+  const pg::Result result = connection_.Execute(kLock, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return RowToOwnedRun(result[0]);
+}
+
+void ValidationRunRows::MarkRunning(const domain::Uuid& id) {
+  connection_.Execute(kMarkRunning, pg::Params(id));
+}
+
+domain::ValidationSubject ValidationRunRows::LoadSubject(const domain::Uuid& video_id,
+                                                         std::int64_t duration_ms) {
+  return LoadValidationSubject(connection_, video_id, duration_ms);
+}
+
+void ValidationRunRows::Complete(const domain::Uuid& id, const domain::ValidationReport& report) {
+  connection_.Execute(kComplete,
+                      pg::Params(id, IssuesJson(report.issues), SummaryJson(report.summary)));
+}
+
+void ValidationRunRows::Fail(const domain::Uuid& id, const std::string& error) {
+  connection_.Execute(kFail, pg::Params(id, error));
 }
 
 }  // namespace nedlia::store

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "app/ports/page.hpp"
 #include "domain/entities.hpp"
+#include "domain/validation_rules.hpp"
 
 namespace nedlia::app {
 
@@ -35,6 +38,20 @@ class ValidationRunStore {
   /// Marks a live run deleted and returns its video; nullopt when there is none (absent or
   /// already deleted), so that of two concurrent deletes exactly one succeeds.
   virtual std::optional<domain::Uuid> SoftDelete(const domain::Uuid& id) = 0;
+
+  /// A live run, locked until the transaction ends (FOR UPDATE): whoever runs it holds it.
+  virtual std::optional<OwnedValidationRun> Lock(const domain::Uuid& id) = 0;
+  /// pending → running, started now.
+  virtual void MarkRunning(const domain::Uuid& id) = 0;
+  /// What the rules read about a video of `duration_ms`: its live placements that are not
+  /// archived, their products (deleted ones too) and those products' live campaigns, read in
+  /// a few set-based queries whatever the number of placements.
+  virtual domain::ValidationSubject LoadSubject(const domain::Uuid& video_id,
+                                                std::int64_t duration_ms) = 0;
+  /// → completed now, with the report's issues and summary.
+  virtual void Complete(const domain::Uuid& id, const domain::ValidationReport& report) = 0;
+  /// → failed now; the summary records `error`, the reason.
+  virtual void Fail(const domain::Uuid& id, const std::string& error) = 0;
 };
 
 }  // namespace nedlia::app
