@@ -14,6 +14,7 @@
 #include "api/request_context.hpp"
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
+#include "api/webhook_routes.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -34,8 +35,9 @@ http::Handler LoggingAccess(http::Handler next) {
 }  // namespace
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness,
-         std::chrono::milliseconds key_cache_ttl)
-    : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
+         std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks)
+    : webhooks_(std::move(webhooks)),
+      authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
   AddPlacementRoutes(router_, *authenticator_, database);
@@ -45,6 +47,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
   AddEventRoutes(router_, *authenticator_, database);
+  AddWebhookRoutes(router_, *authenticator_, database, webhooks_);
 }
 
 Api::~Api() = default;
