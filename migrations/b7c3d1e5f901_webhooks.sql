@@ -36,8 +36,26 @@ CREATE TABLE webhooks (
 -- The recorder looks up an event's advertiser's active webhooks.
 CREATE INDEX idx_webhooks_advertiser ON webhooks(advertiser_id) WHERE deleted_at IS NULL;
 
+-- nedlia_touch_row for webhooks, blind to the delivery-health columns the notifier keeps up to
+-- date: a delivery must not change the ETag a client's next PATCH is based on. A change of
+-- what clients set (url, event types, status, deletion) bumps version as usual.
+CREATE FUNCTION nedlia_touch_webhook() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.version := OLD.version;
+    NEW.updated_at := OLD.updated_at;
+    IF (NEW.url, NEW.event_types, NEW.status, NEW.disabled_at, NEW.deleted_at, NEW.secret)
+       IS DISTINCT FROM
+       (OLD.url, OLD.event_types, OLD.status, OLD.disabled_at, OLD.deleted_at, OLD.secret) THEN
+        NEW.version := OLD.version + 1;
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 CREATE TRIGGER trg_webhooks_touch BEFORE UPDATE ON webhooks
-    FOR EACH ROW EXECUTE FUNCTION nedlia_touch_row();
+    FOR EACH ROW EXECUTE FUNCTION nedlia_touch_webhook();
 
 COMMENT ON TABLE webhooks IS
     'Webhook endpoints per advertiser (Standard Webhooks). secret (whsec_ + base64) is shown to '
@@ -87,6 +105,7 @@ COMMENT ON TABLE webhook_deliveries IS
 -- +down
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
+DROP FUNCTION nedlia_touch_webhook();
 DELETE FROM event_subscriptions WHERE consumer = 'notifier';
 DELETE FROM processed_events WHERE consumer = 'notifier';
 DELETE FROM event_dead_letters WHERE consumer = 'notifier';
