@@ -22,17 +22,22 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {bus::kRelayName};
+  return {notifier::kNotifierName, bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names;
+  std::vector<std::string> names = {notifier::kNotifierName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
 }
 
 std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
+  if (name == notifier::kNotifierName) {
+    StartSenders();
+    return std::make_unique<delivery::Consumer>(
+        notifier::MakeRecorder(pool_, events::Catalog::Embedded()));
+  }
   if (name == bus::kRelayName) {
     if (!settings_.nats_url)
       throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");
@@ -46,6 +51,21 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
   for (const std::string& candidate : Known())
     known += (known.empty() ? "" : ", ") + candidate;
   throw UserError("no worker named " + name + " (known: " + known + ")");
+}
+
+void Workers::StartSenders() {
+  if (senders_)
+    return;
+  notifier::SenderOptions options{
+      .senders = settings_.webhook_senders,
+      .timeout = std::chrono::milliseconds(settings_.webhook_timeout_ms),
+      .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),
+      .environment = settings_.environment,
+      .platform_version = NEDLIA_VERSION};
+  sender_pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{
+      .url = pool_.Url(), .max_size = static_cast<std::size_t>(options.senders)});
+  senders_ = std::make_unique<notifier::Senders>(*sender_pool_, std::move(options));
+  senders_->Start();
 }
 
 void Workers::Start(const std::vector<std::string>& names) {
