@@ -1,5 +1,7 @@
 #include "api/webhook_json.hpp"
 
+#include <array>
+
 #include "api/json_document.hpp"
 #include "api/json_reader.hpp"
 #include "api/json_writer.hpp"
@@ -58,7 +60,7 @@ nlohmann::json WebhookJson(const domain::Webhook& webhook) {
                          {"advertiser_id", webhook.advertiser_id.ToString()},
                          {"url", webhook.url},
                          {"event_types", webhook.event_types},
-                         {"status", domain::WebhookStatusName(webhook.status)},
+                         {"status", std::string(domain::WebhookStatusName(webhook.status))},
                          {"disabled_at", webhook.disabled_at ? nlohmann::json(Rfc3339(
                                                                    *webhook.disabled_at))
                                                              : nlohmann::json(nullptr)},
@@ -81,7 +83,7 @@ nlohmann::json WebhookDeliveryJson(const domain::WebhookDelivery& delivery) {
           {"webhook_id", delivery.webhook_id.ToString()},
           {"event_id", delivery.event_id.ToString()},
           {"event_type", delivery.event_type},
-          {"status", domain::DeliveryStatusName(delivery.status)},
+          {"status", std::string(domain::DeliveryStatusName(delivery.status))},
           {"attempts", delivery.attempts},
           {"response_status", OrNull(delivery.response_status)},
           {"error", OrNull(delivery.error)},

@@ -62,7 +62,7 @@ nlohmann::json Apply(const WebhookPatch& patch, domain::Webhook& webhook) {
   }
   if (patch.status && *patch.status != webhook.status) {
     webhook.status = *patch.status;
-    changes["status"] = domain::WebhookStatusName(webhook.status);
+    changes["status"] = std::string(domain::WebhookStatusName(webhook.status));
   }
   return changes;
 }

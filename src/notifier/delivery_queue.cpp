@@ -8,7 +8,8 @@ namespace nedlia::notifier {
 namespace {
 
 // The event's advertiser comes from its row in event_log; the time window (around the event's
-// own created_at) lets PostgreSQL look in one monthly partition only.
+// own created_at) lets PostgreSQL look in one monthly partition only. A webhook gets the events
+// written after it was registered, not the history a lagging (or new) consumer reads late.
 const pg::Statement kSubscribers{"notifier_subscribers", R"sql(
     SELECT w.id
     FROM event_log e
@@ -17,6 +18,7 @@ const pg::Statement kSubscribers{"notifier_subscribers", R"sql(
       AND e.created_at >= to_timestamp(($3::int8 - 1000) / 1000.0)
       AND e.created_at < to_timestamp(($3::int8 + 1000) / 1000.0)
       AND w.status = 'active' AND w.deleted_at IS NULL
+      AND w.created_at <= e.created_at
       AND $2 = ANY (w.event_types))sql"};
 
 const pg::Statement kRecord{"notifier_record", R"sql(

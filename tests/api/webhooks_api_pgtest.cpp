@@ -109,7 +109,7 @@ TEST_F(WebhooksApiTest, BadInputIsRefusedWithPointersAndChangesNothing) {
 }
 
 TEST_F(WebhooksApiTest, LoopbackHttpIsAcceptedInDevelopment) {
-  for (const std::string url : {"http://127.0.0.1:9/hook", "http://localhost/hook",
+  for (const char* url : {"http://127.0.0.1:9/hook", "http://localhost/hook",
                                 "http://[::1]:8080/hook"}) {
     EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
   }

@@ -16,7 +16,7 @@ TEST(WebhookRulesTest, HttpsIsAcceptedEverywhere) {
 }
 
 TEST(WebhookRulesTest, PlainHttpOnlyToLoopbackInDevelopment) {
-  for (const std::string url : {"http://127.0.0.1:9000/h", "http://localhost/h", "http://[::1]/h"}) {
+  for (const char* url : {"http://127.0.0.1:9000/h", "http://localhost/h", "http://[::1]/h"}) {
     EXPECT_TRUE(Accepted(url, true)) << url;
     EXPECT_FALSE(Accepted(url, false)) << url << " outside development";
   }
@@ -26,8 +26,8 @@ TEST(WebhookRulesTest, PlainHttpOnlyToLoopbackInDevelopment) {
 }
 
 TEST(WebhookRulesTest, MalformedUrlsPointAtUrl) {
-  for (const std::string url :
-       {"", "hooks.example.com", "ftp://a.example", "https://", "https://user:pw@a.example/",
+  for (const std::string& url : std::vector<std::string>{
+           "", "hooks.example.com", "ftp://a.example", "https://", "https://user:pw@a.example/",
         "https://a.example/#frag", "https://a.example/ space", std::string("https://a.example/\x01"),
         "https://a.example/" + std::string(kMaxWebhookUrl, 'a')}) {
     const FieldErrors errors = ValidateWebhookUrl(url, true);
