@@ -16,9 +16,8 @@ using Presence = ObjectReader::Presence;
 
 constexpr std::size_t kMaxEventTypes = 100;
 constexpr std::size_t kMaxEventType = 100;
-constexpr std::array<std::string_view, 5> kServerOwned = {"advertiser_id", "secret",
-                                                          "disabled_at", "consecutive_failures",
-                                                          "deliveries"};
+constexpr std::array<std::string_view, 5> kServerOwned = {"advertiser_id", "secret", "disabled_at",
+                                                          "consecutive_failures", "deliveries"};
 
 /// Moves "event_types" out of `object` and reads it as an array of strings; each bad element
 /// is recorded at its pointer. nullopt when absent (or invalid).
@@ -56,15 +55,15 @@ std::optional<std::vector<std::string>> TakeEventTypes(nlohmann::json& object, P
 }  // namespace
 
 nlohmann::json WebhookJson(const domain::Webhook& webhook) {
-  nlohmann::json json = {{"id", webhook.id.ToString()},
-                         {"advertiser_id", webhook.advertiser_id.ToString()},
-                         {"url", webhook.url},
-                         {"event_types", webhook.event_types},
-                         {"status", std::string(domain::WebhookStatusName(webhook.status))},
-                         {"disabled_at", webhook.disabled_at ? nlohmann::json(Rfc3339(
-                                                                   *webhook.disabled_at))
-                                                             : nlohmann::json(nullptr)},
-                         {"consecutive_failures", webhook.consecutive_failures}};
+  nlohmann::json json = {
+      {"id", webhook.id.ToString()},
+      {"advertiser_id", webhook.advertiser_id.ToString()},
+      {"url", webhook.url},
+      {"event_types", webhook.event_types},
+      {"status", std::string(domain::WebhookStatusName(webhook.status))},
+      {"disabled_at", webhook.disabled_at ? nlohmann::json(Rfc3339(*webhook.disabled_at))
+                                          : nlohmann::json(nullptr)},
+      {"consecutive_failures", webhook.consecutive_failures}};
   AddAudit(json, webhook.audit);
   return json;
 }

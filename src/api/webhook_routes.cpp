@@ -22,8 +22,8 @@ void AddCreate(http::Router& router, Authenticator& authenticator, app::Database
                    ReadNewWebhook(request.body, context.principal.IsAdmin());
                return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
                  const auto created = app::CreateWebhook(tx, context, policy, input);
-                 http::Response response = One(201, CreatedWebhookJson(created),
-                                               created.webhook.audit.version);
+                 http::Response response =
+                     One(201, CreatedWebhookJson(created), created.webhook.audit.version);
                  response.SetHeader("Location", "/v1/webhooks/" + created.webhook.id.ToString());
                  return response;
                });
@@ -75,19 +75,19 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
 void AddChanges(http::Router& router, Authenticator& authenticator, app::Database& database,
                 const app::WebhookPolicy& policy) {
   router.Add(http::Method::kPatch, "/v1/webhooks/{id}",
-             Secured(authenticator, [&database, &policy](http::Request& request,
-                                                         const app::CallContext& context) {
-               const domain::Uuid id = PathId(request, "id", "webhook");
-               const std::int32_t version = RequiredIfMatch(request);
-               const app::WebhookPatch patch = ReadWebhookPatch(request.body);
-               http::Response response;
-               database.Write(context, [&](app::Transaction& tx) {
-                 const domain::Webhook webhook =
-                     app::UpdateWebhook(tx, context, policy, id, version, patch);
-                 response = One(200, WebhookJson(webhook), webhook.audit.version);
-               });
-               return response;
-             }));
+             Secured(authenticator,
+                     [&database, &policy](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "webhook");
+                       const std::int32_t version = RequiredIfMatch(request);
+                       const app::WebhookPatch patch = ReadWebhookPatch(request.body);
+                       http::Response response;
+                       database.Write(context, [&](app::Transaction& tx) {
+                         const domain::Webhook webhook =
+                             app::UpdateWebhook(tx, context, policy, id, version, patch);
+                         response = One(200, WebhookJson(webhook), webhook.audit.version);
+                       });
+                       return response;
+                     }));
   router.Add(
       http::Method::kDelete, "/v1/webhooks/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
@@ -101,8 +101,8 @@ void AddChanges(http::Router& router, Authenticator& authenticator, app::Databas
 
 }  // namespace
 
-void AddWebhookRoutes(http::Router& router, Authenticator& authenticator,
-                      app::Database& database, const app::WebhookPolicy& policy) {
+void AddWebhookRoutes(http::Router& router, Authenticator& authenticator, app::Database& database,
+                      const app::WebhookPolicy& policy) {
   AddCreate(router, authenticator, database, policy);
   AddReads(router, authenticator, database);
   AddChanges(router, authenticator, database, policy);

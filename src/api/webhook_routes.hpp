@@ -9,7 +9,7 @@ namespace nedlia::api {
 
 /// /v1/webhooks: create (the secret shown once), list, read, update, delete, and each
 /// webhook's delivery log. `policy` must outlive the router.
-void AddWebhookRoutes(http::Router& router, Authenticator& authenticator,
-                      app::Database& database, const app::WebhookPolicy& policy);
+void AddWebhookRoutes(http::Router& router, Authenticator& authenticator, app::Database& database,
+                      const app::WebhookPolicy& policy);
 
 }  // namespace nedlia::api

@@ -15,8 +15,8 @@ std::string NewWebhookSecret() {
   // 4 characters per 3 bytes, rounded up, plus the NUL EVP_EncodeBlock writes.
   std::array<unsigned char, (key.size() + 2) / 3 * 4 + 1> text{};
   const int length = EVP_EncodeBlock(text.data(), key.data(), static_cast<int>(key.size()));
-  return "whsec_" + std::string(reinterpret_cast<const char*>(text.data()),
-                                static_cast<std::size_t>(length));
+  return "whsec_" +
+         std::string(reinterpret_cast<const char*>(text.data()), static_cast<std::size_t>(length));
 }
 
 }  // namespace nedlia::app

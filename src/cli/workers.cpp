@@ -62,8 +62,8 @@ void Workers::StartSenders() {
       .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),
       .environment = settings_.environment,
       .platform_version = NEDLIA_VERSION};
-  sender_pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{
-      .url = pool_.Url(), .max_size = static_cast<std::size_t>(options.senders)});
+  sender_pool_ = std::make_unique<pg::Pool>(
+      pg::PoolOptions{.url = pool_.Url(), .max_size = static_cast<std::size_t>(options.senders)});
   senders_ = std::make_unique<notifier::Senders>(*sender_pool_, std::move(options));
   senders_->Start();
 }

@@ -29,9 +29,8 @@ std::string_view DeliveryStatusName(WebhookDeliveryStatus status) {
 }
 
 std::optional<WebhookDeliveryStatus> ParseDeliveryStatus(std::string_view text) {
-  for (const auto status :
-       {WebhookDeliveryStatus::kPending, WebhookDeliveryStatus::kSucceeded,
-        WebhookDeliveryStatus::kFailed, WebhookDeliveryStatus::kAbandoned}) {
+  for (const auto status : {WebhookDeliveryStatus::kPending, WebhookDeliveryStatus::kSucceeded,
+                            WebhookDeliveryStatus::kFailed, WebhookDeliveryStatus::kAbandoned}) {
     if (DeliveryStatusName(status) == text)
       return status;
   }

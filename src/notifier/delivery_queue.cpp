@@ -108,13 +108,12 @@ void RecordDeliveries(pg::Connection& connection, const events::StoredEvent& eve
 DeliveryQueue::DeliveryQueue(pg::Pool& pool, const SenderOptions& options)
     : pool_(pool),
       options_(options),
-      envelope_{.environment = options.environment,
-                .platform_version = options.platform_version} {}
+      envelope_{.environment = options.environment, .platform_version = options.platform_version} {}
 
 std::optional<ClaimedDelivery> DeliveryQueue::Claim() {
   pg::PooledConnection connection = pool_.Acquire();
-  const pg::Result result = connection->Execute(
-      kClaim, pg::Params(static_cast<std::int64_t>(options_.Lease().count())));
+  const pg::Result result =
+      connection->Execute(kClaim, pg::Params(static_cast<std::int64_t>(options_.Lease().count())));
   if (result.Empty())
     return std::nullopt;
   const pg::Row row = result[0];
@@ -147,10 +146,9 @@ void DeliveryQueue::RecordFailure(pg::Connection& connection, const ClaimedDeliv
   if (outcome.status != 0)
     status = static_cast<std::int32_t>(outcome.status);
   const pg::Result result = connection.Execute(
-      kFailed,
-      pg::Params(delivery.id, delivery.attempt, status, outcome.Describe(), wait,
-                 options_.disable_after_failures,
-                 static_cast<std::int64_t>(options_.disable_after_period.count())));
+      kFailed, pg::Params(delivery.id, delivery.attempt, status, outcome.Describe(), wait,
+                          options_.disable_after_failures,
+                          static_cast<std::int64_t>(options_.disable_after_period.count())));
   if (!result.Empty() && result[0][0].As<bool>())
     Disable(connection, delivery.webhook_id, outcome.Describe());
 }

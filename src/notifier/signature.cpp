@@ -14,8 +14,8 @@ constexpr std::string_view kPrefix = "whsec_";
 
 std::string Base64(const unsigned char* bytes, std::size_t size) {
   std::string text((size + 2) / 3 * 4 + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes,
-                                     static_cast<int>(size));
+  const int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes, static_cast<int>(size));
   text.resize(static_cast<std::size_t>(length));
   return text;
 }
@@ -27,9 +27,9 @@ std::vector<unsigned char> KeyOf(std::string_view secret) {
   if (encoded.empty() || encoded.size() % 4 != 0)
     throw InvalidSecret("a webhook secret's key is padded base64");
   std::vector<unsigned char> key(encoded.size() / 4 * 3);
-  const int length = EVP_DecodeBlock(key.data(),
-                                     reinterpret_cast<const unsigned char*>(encoded.data()),
-                                     static_cast<int>(encoded.size()));
+  const int length =
+      EVP_DecodeBlock(key.data(), reinterpret_cast<const unsigned char*>(encoded.data()),
+                      static_cast<int>(encoded.size()));
   if (length < 0)
     throw InvalidSecret("a webhook secret's key is not base64");
   // EVP_DecodeBlock counts the zero bytes that padding stands for.

@@ -1,8 +1,8 @@
 #include "store/webhook_rows.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "pg/errors.hpp"
 #include "store/row_mapping.hpp"

@@ -159,8 +159,8 @@ TEST_F(TenancyMatrixTest, TheOwnerSeesWhatTheIntruderCannot) {
   // The probes above could pass by answering 404 to everybody: the owner must get 200.
   for (const std::string& path :
        {"/v1/advertisers/" + victim_, "/v1/products/" + product_, "/v1/campaigns/" + campaign_,
-        "/v1/placements/" + placement_, "/v1/validation-runs/" + run_,
-        "/v1/webhooks/" + webhook_, "/v1/webhooks/" + webhook_ + "/deliveries"}) {
+        "/v1/placements/" + placement_, "/v1/validation-runs/" + run_, "/v1/webhooks/" + webhook_,
+        "/v1/webhooks/" + webhook_ + "/deliveries"}) {
     EXPECT_EQ(api_.Call("GET", path, std::nullopt, {}, victim_key_).status, 200) << path;
   }
 }

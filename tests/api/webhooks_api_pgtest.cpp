@@ -87,7 +87,9 @@ TEST_F(WebhooksApiTest, BadInputIsRefusedWithPointersAndChangesNothing) {
         {"url", "https://a.example"},
         {"event_types", {kCampaignCreated, kCampaignCreated}}},
        "/event_types/1"},
-      {{{"advertiser_id", advertiser_}, {"url", "https://a.example"}, {"event_types", json::array()}},
+      {{{"advertiser_id", advertiser_},
+        {"url", "https://a.example"},
+        {"event_types", json::array()}},
        "/event_types"},
       {{{"advertiser_id", advertiser_}, {"url", "https://a.example"}, {"event_types", {1}}},
        "/event_types/0"},
@@ -109,8 +111,8 @@ TEST_F(WebhooksApiTest, BadInputIsRefusedWithPointersAndChangesNothing) {
 }
 
 TEST_F(WebhooksApiTest, LoopbackHttpIsAcceptedInDevelopment) {
-  for (const char* url : {"http://127.0.0.1:9/hook", "http://localhost/hook",
-                                "http://[::1]:8080/hook"}) {
+  for (const char* url :
+       {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://[::1]:8080/hook"}) {
     EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
   }
 }
@@ -121,9 +123,9 @@ TEST_F(WebhooksApiTest, AnAdvertiserKeySeesOnlyItsOwnWebhooks) {
   const std::string own_key = api_.AdvertiserKey(advertiser_);
   const std::string before = State();
   EXPECT_EQ(api_.Call("GET", "/v1/webhooks/" + mine, std::nullopt, {}, other_key).status, 404);
-  EXPECT_EQ(api_.Call("GET", "/v1/webhooks/" + mine + "/deliveries", std::nullopt, {}, other_key)
-                .status,
-            404);
+  EXPECT_EQ(
+      api_.Call("GET", "/v1/webhooks/" + mine + "/deliveries", std::nullopt, {}, other_key).status,
+      404);
   EXPECT_EQ(api_.Call("PATCH", "/v1/webhooks/" + mine, json{{"url", "https://evil.example"}},
                       {"If-Match: \"1\""}, other_key)
                 .status,

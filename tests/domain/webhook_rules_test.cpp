@@ -1,7 +1,7 @@
 // Webhook URL and event type rules.
-#include <gtest/gtest.h>
-
 #include "domain/webhook_rules.hpp"
+
+#include <gtest/gtest.h>
 
 namespace nedlia::domain {
 namespace {
@@ -26,10 +26,11 @@ TEST(WebhookRulesTest, PlainHttpOnlyToLoopbackInDevelopment) {
 }
 
 TEST(WebhookRulesTest, MalformedUrlsPointAtUrl) {
-  for (const std::string& url : std::vector<std::string>{
-           "", "hooks.example.com", "ftp://a.example", "https://", "https://user:pw@a.example/",
-        "https://a.example/#frag", "https://a.example/ space", std::string("https://a.example/\x01"),
-        "https://a.example/" + std::string(kMaxWebhookUrl, 'a')}) {
+  for (const std::string& url :
+       std::vector<std::string>{"", "hooks.example.com", "ftp://a.example", "https://",
+                                "https://user:pw@a.example/", "https://a.example/#frag",
+                                "https://a.example/ space", std::string("https://a.example/\x01"),
+                                "https://a.example/" + std::string(kMaxWebhookUrl, 'a')}) {
     const FieldErrors errors = ValidateWebhookUrl(url, true);
     ASSERT_EQ(errors.size(), 1u) << url;
     EXPECT_EQ(errors[0].pointer, "/url");

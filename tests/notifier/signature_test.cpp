@@ -1,6 +1,7 @@
 // Standard Webhooks signatures and the notifier's settings, without a database.
-#include <gtest/gtest.h>
+#include "notifier/signature.hpp"
 
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -8,7 +9,6 @@
 
 #include "app/webhook_secret.hpp"
 #include "notifier/notifier_options.hpp"
-#include "notifier/signature.hpp"
 
 namespace nedlia::notifier {
 namespace {

@@ -12,8 +12,8 @@ namespace {
 
 std::string Base64(const unsigned char* bytes, std::size_t size) {
   std::string text((size + 2) / 3 * 4 + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes,
-                                     static_cast<int>(size));
+  const int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes, static_cast<int>(size));
   text.resize(static_cast<std::size_t>(length));
   return text;
 }
@@ -152,8 +152,7 @@ bool WebhookReceiver::WaitFor(const std::string& path, std::size_t count,
   });
 }
 
-WebhookReceiver::Answer WebhookReceiver::Record(const std::string& path,
-                                                ReceivedWebhook request) {
+WebhookReceiver::Answer WebhookReceiver::Record(const std::string& path, ReceivedWebhook request) {
   Answer answer;
   {
     std::lock_guard lock(mutex_);
