@@ -27,11 +27,11 @@ const std::string kInsertSql = R"sql(
 // Enabling again starts the failure count over; disabling stamps disabled_at.
 const std::string kUpdateSql = R"sql(
     UPDATE webhooks AS w
-    SET url = $2, event_types = $3::text[], status = $4,
-        disabled_at = CASE WHEN $4 = 'disabled' THEN coalesce(w.disabled_at, now()) END,
-        consecutive_failures = CASE WHEN $4 = 'active' AND w.status = 'disabled' THEN 0
+    SET url = $2, event_types = $3::text[], status = $4::text,
+        disabled_at = CASE WHEN $4::text = 'disabled' THEN coalesce(w.disabled_at, now()) END,
+        consecutive_failures = CASE WHEN $4::text = 'active' AND w.status = 'disabled' THEN 0
                                     ELSE w.consecutive_failures END,
-        failing_since = CASE WHEN $4 = 'active' AND w.status = 'disabled' THEN NULL
+        failing_since = CASE WHEN $4::text = 'active' AND w.status = 'disabled' THEN NULL
                              ELSE w.failing_since END
     WHERE id = $1 AND deleted_at IS NULL
     RETURNING )sql" + kColumns;
