@@ -15,6 +15,7 @@
 #include "api/request_context.hpp"
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
+#include "api/webhook_routes.hpp"
 #include "metrics/registry.hpp"
 
 namespace nedlia::api {
@@ -36,8 +37,9 @@ http::Handler LoggingAccess(http::Handler next) {
 }  // namespace
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness,
-         std::chrono::milliseconds key_cache_ttl)
-    : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
+         std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks)
+    : webhooks_(std::move(webhooks)),
+      authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
   router_.Add(http::Method::kGet, "/metrics", [](http::Request&) {
@@ -53,6 +55,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
   AddEventRoutes(router_, *authenticator_, database);
+  AddWebhookRoutes(router_, *authenticator_, database, webhooks_);
 }
 
 Api::~Api() = default;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/ports/database.hpp"
+#include "app/webhook_commands.hpp"
 #include "http/handler.hpp"
 #include "http/health.hpp"
 #include "http/router.hpp"
@@ -16,8 +17,10 @@ class Authenticator;
 /// chain. Owns the router and the authenticator; `database` must outlive it.
 class Api {
  public:
+  /// `webhooks`: what webhook URLs and event types are accepted.
   Api(app::Database& database, http::ReadinessProbe readiness,
-      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5));
+      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5),
+      app::WebhookPolicy webhooks = {});
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -27,6 +30,7 @@ class Api {
   const http::Router& Routes() const { return router_; }
 
  private:
+  app::WebhookPolicy webhooks_;
   std::unique_ptr<Authenticator> authenticator_;
   http::Router router_;
 };

@@ -22,6 +22,7 @@
 #include "http/server.hpp"
 #include "migrate/migrator.hpp"
 #include "migrate/script_directory.hpp"
+#include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "store/maintenance.hpp"
 #include "store/pg_database.hpp"
@@ -137,7 +138,12 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
   Workers workers(settings, worker_pool);
   workers.Start(worker_names);
-  api::Api api(database, [&pool] { return ProbeDatabase(pool); });
+  app::WebhookPolicy webhooks{
+      .allow_loopback_http = settings.IsDevelopment(),
+      .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+  api::Api api(
+      database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
+      std::move(webhooks));
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);
   http::Server server(options, api.Handler());

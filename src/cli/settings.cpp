@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "notifier/notifier_options.hpp"
+
 #ifndef NEDLIA_SOURCE_DIR
 #define NEDLIA_SOURCE_DIR "."
 #endif
@@ -63,6 +65,16 @@ Settings Settings::FromEnvironment() {
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
   s.validation_max_simultaneous =
       EnvInt("NEDLIA_VALIDATION_MAX_SIMULTANEOUS", s.validation_max_simultaneous, 1, 1000);
+  s.webhook_senders = EnvInt("NEDLIA_WEBHOOK_SENDERS", s.webhook_senders, 1, 256);
+  s.webhook_timeout_ms = EnvInt("NEDLIA_WEBHOOK_TIMEOUT_MS", s.webhook_timeout_ms, 100, 600000);
+  if (auto schedule = Env("NEDLIA_WEBHOOK_RETRY_SCHEDULE")) {
+    try {
+      notifier::ParseRetrySchedule(*schedule);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(std::string("NEDLIA_WEBHOOK_RETRY_SCHEDULE: ") + error.what());
+    }
+    s.webhook_retry_schedule = *schedule;
+  }
   return s;
 }
 

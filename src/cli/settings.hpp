@@ -28,6 +28,16 @@ struct Settings {
   /// NEDLIA_VALIDATION_MAX_SIMULTANEOUS: the validator flags more placements than this on
   /// screen at the same instant.
   int validation_max_simultaneous = 3;
+  /// NEDLIA_WEBHOOK_SENDERS: webhook deliveries in flight at once (threads of the notifier).
+  int webhook_senders = 4;
+  /// NEDLIA_WEBHOOK_TIMEOUT_MS: one webhook request, response included.
+  int webhook_timeout_ms = 15000;
+  /// NEDLIA_WEBHOOK_RETRY_SCHEDULE: waits before each retry of a failed delivery (ms, s, m, h);
+  /// after the last one fails, the webhook is disabled. Standard Webhooks' schedule.
+  std::string webhook_retry_schedule = "5s,5m,30m,2h,5h,10h,10h";
+
+  /// Plain http webhook URLs to loopback hosts are accepted only in development.
+  bool IsDevelopment() const { return environment == "development"; }
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

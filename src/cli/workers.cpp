@@ -25,11 +25,13 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {validator::kValidatorName, readmodel::kProjectorName, bus::kRelayName};
+  return {validator::kValidatorName, readmodel::kProjectorName, notifier::kNotifierName,
+          bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names{validator::kValidatorName, readmodel::kProjectorName};
+  std::vector<std::string> names{validator::kValidatorName, readmodel::kProjectorName,
+                                 notifier::kNotifierName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
@@ -42,6 +44,11 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
         {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
          .envelope = {.environment = settings_.environment, .platform_version = NEDLIA_VERSION},
          .today = validator::TodayUtc}));
+  }
+  if (name == notifier::kNotifierName) {
+    StartSenders();
+    return std::make_unique<delivery::Consumer>(
+        notifier::MakeRecorder(pool_, events::Catalog::Embedded()));
   }
   if (name == bus::kRelayName) {
     if (!settings_.nats_url)
@@ -64,6 +71,21 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
   for (const std::string& candidate : Known())
     known += (known.empty() ? "" : ", ") + candidate;
   throw UserError("no worker named " + name + " (known: " + known + ")");
+}
+
+void Workers::StartSenders() {
+  if (senders_)
+    return;
+  notifier::SenderOptions options{
+      .senders = settings_.webhook_senders,
+      .timeout = std::chrono::milliseconds(settings_.webhook_timeout_ms),
+      .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),
+      .environment = settings_.environment,
+      .platform_version = NEDLIA_VERSION};
+  sender_pool_ = std::make_unique<pg::Pool>(
+      pg::PoolOptions{.url = pool_.Url(), .max_size = static_cast<std::size_t>(options.senders)});
+  senders_ = std::make_unique<notifier::Senders>(*sender_pool_, std::move(options));
+  senders_->Start();
 }
 
 void Workers::Start(const std::vector<std::string>& names) {

@@ -9,6 +9,7 @@
 #include "cli/settings.hpp"
 #include "delivery/consumer.hpp"
 #include "delivery/wakeup.hpp"
+#include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 
 namespace nedlia::cli {
@@ -38,10 +39,15 @@ class Workers {
   };
 
   std::unique_ptr<delivery::Consumer> Make(const std::string& name);
+  /// The notifier's sending threads (the notifier's consumer only records deliveries).
+  void StartSenders();
 
   const Settings& settings_;
   pg::Pool& pool_;
   std::unique_ptr<bus::JetStreamPublisher> publisher_;
+  /// The notifier's senders, on a pool of their own (a connection per thread).
+  std::unique_ptr<pg::Pool> sender_pool_;
+  std::unique_ptr<notifier::Senders> senders_;
   std::vector<Running> running_;
 };
 

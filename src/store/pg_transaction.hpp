@@ -16,6 +16,7 @@
 #include "store/product_rows.hpp"
 #include "store/validation_run_rows.hpp"
 #include "store/video_rows.hpp"
+#include "store/webhook_rows.hpp"
 
 namespace nedlia::store {
 
@@ -37,6 +38,7 @@ class PgTransaction : public app::Transaction {
   app::ProductStore& Products() override { return Make(products_, connection_); }
   app::VideoStore& Videos() override { return Make(videos_, connection_); }
   app::ValidationRunStore& ValidationRuns() override { return Make(validation_runs_, connection_); }
+  app::WebhookStore& Webhooks() override { return Make(webhooks_, connection_); }
   app::EventOutbox& Outbox() override { return Make(outbox_, connection_, context_, envelope_); }
   app::EventFeed& Events() override { return Make(feed_, connection_); }
   app::IdempotencyStore& IdempotencyKeys() override { return Make(idempotency_, connection_); }
@@ -62,6 +64,7 @@ class PgTransaction : public app::Transaction {
   std::optional<ProductRows> products_;
   std::optional<VideoRows> videos_;
   std::optional<ValidationRunRows> validation_runs_;
+  std::optional<WebhookRows> webhooks_;
   std::optional<events::OutboxRows> outbox_;
   std::optional<events::FeedRows> feed_;
   std::optional<IdempotencyRows> idempotency_;

@@ -33,6 +33,10 @@ class TenancyMatrixTest : public ::testing::Test {
     victim_key_ = api_.AdvertiserKey(victim_);
     run_ =
         Created("POST", "/v1/videos/" + video_ + "/validations", json::object(), victim_key_, 202);
+    webhook_ = Created("POST", "/v1/webhooks",
+                       {{"advertiser_id", victim_},
+                        {"url", "https://hooks.victim.example/nedlia"},
+                        {"event_types", {"com.nedlia.placement.created.v1"}}});
     intruder_key_ = api_.AdvertiserKey(intruder_);
   }
 
@@ -58,6 +62,8 @@ class TenancyMatrixTest : public ::testing::Test {
                                  ',' ORDER BY id) FROM placements),
               (SELECT string_agg(id || ':' || coalesce(deleted_at::text, ''), ',' ORDER BY id)
                FROM validation_runs),
+              (SELECT string_agg(id || ':' || version || ':' || url || ':' ||
+                                 coalesce(deleted_at::text, ''), ',' ORDER BY id) FROM webhooks),
               (SELECT count(*) FROM campaign_products),
               (SELECT count(*) FROM event_log)))sql")
         .Single()[0]
@@ -65,12 +71,13 @@ class TenancyMatrixTest : public ::testing::Test {
   }
 
   ApiFixture api_;
-  std::string victim_, intruder_, product_, campaign_, video_, placement_, run_;
+  std::string victim_, intruder_, product_, campaign_, video_, placement_, run_, webhook_;
   std::string victim_key_, intruder_key_;
 };
 
 TEST_F(TenancyMatrixTest, AnotherAdvertisersIdsAreInvisibleAndUnchangeable) {
   ASSERT_FALSE(run_.empty());
+  ASSERT_FALSE(webhook_.empty());
   struct Probe {
     std::string method;
     std::string path;
@@ -95,6 +102,14 @@ TEST_F(TenancyMatrixTest, AnotherAdvertisersIdsAreInvisibleAndUnchangeable) {
       {"DELETE", "/v1/placements/" + placement_, std::nullopt},
       {"GET", "/v1/validation-runs/" + run_, std::nullopt},
       {"DELETE", "/v1/validation-runs/" + run_, std::nullopt},
+      {"GET", "/v1/webhooks/" + webhook_, std::nullopt},
+      {"GET", "/v1/webhooks/" + webhook_ + "/deliveries", std::nullopt},
+      {"PATCH", "/v1/webhooks/" + webhook_, json{{"url", "https://evil.example/h"}}},
+      {"DELETE", "/v1/webhooks/" + webhook_, std::nullopt},
+      {"POST", "/v1/webhooks",
+       json{{"advertiser_id", victim_},
+            {"url", "https://evil.example/h"},
+            {"event_types", {"com.nedlia.placement.created.v1"}}}},
       {"POST", "/v1/placements",
        json{{"video_id", video_},
             {"product_id", product_},
@@ -116,7 +131,7 @@ TEST_F(TenancyMatrixTest, AnotherAdvertisersIdsAreInvisibleAndUnchangeable) {
     // the other advertiser's id is in the body ("no such ...").
     EXPECT_TRUE(reply.status == 404 || reply.status == 403 || reply.status == 422)
         << probe.method << " " << probe.path << " -> " << reply.status << " " << reply.raw;
-    for (const std::string& id : {victim_, product_, campaign_, placement_, run_}) {
+    for (const std::string& id : {victim_, product_, campaign_, placement_, run_, webhook_}) {
       EXPECT_EQ(reply.raw.find(id), std::string::npos)
           << probe.method << " " << probe.path << " leaks " << id << ": " << reply.raw;
     }
@@ -129,11 +144,12 @@ TEST_F(TenancyMatrixTest, ListsShowNothingOfAnotherAdvertiser) {
            "/v1/advertisers", "/v1/products", "/v1/campaigns", "/v1/placements",
            "/v1/validation-runs", "/v1/products?advertiser_id=" + victim_,
            "/v1/campaigns?advertiser_id=" + victim_, "/v1/placements?advertiser_id=" + victim_,
-           "/v1/placements?product_id=" + product_, "/v1/validation-runs?video_id=" + video_}) {
+           "/v1/placements?product_id=" + product_, "/v1/validation-runs?video_id=" + video_,
+           "/v1/webhooks", "/v1/webhooks?advertiser_id=" + victim_}) {
     const auto reply = api_.Call("GET", path, std::nullopt, {}, intruder_key_);
     EXPECT_TRUE(reply.status == 200 || reply.status == 404 || reply.status == 422)
         << path << " -> " << reply.raw;
-    for (const std::string& id : {victim_, product_, campaign_, placement_, run_}) {
+    for (const std::string& id : {victim_, product_, campaign_, placement_, run_, webhook_}) {
       EXPECT_EQ(reply.raw.find(id), std::string::npos) << path << " leaks " << id;
     }
   }
@@ -143,7 +159,8 @@ TEST_F(TenancyMatrixTest, TheOwnerSeesWhatTheIntruderCannot) {
   // The probes above could pass by answering 404 to everybody: the owner must get 200.
   for (const std::string& path :
        {"/v1/advertisers/" + victim_, "/v1/products/" + product_, "/v1/campaigns/" + campaign_,
-        "/v1/placements/" + placement_, "/v1/validation-runs/" + run_}) {
+        "/v1/placements/" + placement_, "/v1/validation-runs/" + run_, "/v1/webhooks/" + webhook_,
+        "/v1/webhooks/" + webhook_ + "/deliveries"}) {
     EXPECT_EQ(api_.Call("GET", path, std::nullopt, {}, victim_key_).status, 200) << path;
   }
 }

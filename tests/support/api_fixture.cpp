@@ -4,6 +4,7 @@
 #include "app/api_keys.hpp"
 #include "http/curl_client.hpp"
 #include "http/server.hpp"
+#include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "store/pg_database.hpp"
 
@@ -13,8 +14,12 @@ struct ApiFixture::Parts {
   Parts(const std::string& url, std::chrono::milliseconds request_timeout)
       : pool({.url = url, .max_size = 8}),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
+        // Webhooks as in development: a receiver on loopback may be plain http.
         api(
-            database, [] { return std::nullopt; }, std::chrono::milliseconds(0)),
+            database, [] { return std::nullopt; }, std::chrono::milliseconds(0),
+            app::WebhookPolicy{
+                .allow_loopback_http = true,
+                .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())}),
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
   pg::Pool pool;

@@ -13,6 +13,7 @@
 #include "app/ports/product_store.hpp"
 #include "app/ports/validation_run_store.hpp"
 #include "app/ports/video_store.hpp"
+#include "app/ports/webhook_store.hpp"
 #include "app/principal.hpp"
 
 namespace nedlia::app {
@@ -30,6 +31,7 @@ class Transaction {
   virtual ProductStore& Products() = 0;
   virtual VideoStore& Videos() = 0;
   virtual ValidationRunStore& ValidationRuns() = 0;
+  virtual WebhookStore& Webhooks() = 0;
   virtual EventOutbox& Outbox() = 0;
   virtual EventFeed& Events() = 0;
   virtual IdempotencyStore& IdempotencyKeys() = 0;

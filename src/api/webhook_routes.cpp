@@ -1,0 +1,111 @@
+#include "api/webhook_routes.hpp"
+
+#include "api/idempotent_post.hpp"
+#include "api/responses.hpp"
+#include "api/webhook_json.hpp"
+
+namespace nedlia::api {
+namespace {
+
+http::Response One(int status, nlohmann::json json, std::int32_t version) {
+  http::Response response = Envelope(status, std::move(json));
+  response.SetHeader("ETag", ETagOf(version));
+  return response;
+}
+
+void AddCreate(http::Router& router, Authenticator& authenticator, app::Database& database,
+               const app::WebhookPolicy& policy) {
+  router.Add(http::Method::kPost, "/v1/webhooks",
+             Secured(authenticator, [&database, &policy](http::Request& request,
+                                                         const app::CallContext& context) {
+               const app::NewWebhook input =
+                   ReadNewWebhook(request.body, context.principal.IsAdmin());
+               return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
+                 const auto created = app::CreateWebhook(tx, context, policy, input);
+                 http::Response response =
+                     One(201, CreatedWebhookJson(created), created.webhook.audit.version);
+                 response.SetHeader("Location", "/v1/webhooks/" + created.webhook.id.ToString());
+                 return response;
+               });
+             }));
+}
+
+void AddReads(http::Router& router, Authenticator& authenticator, app::Database& database) {
+  router.Add(
+      http::Method::kGet, "/v1/webhooks/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "webhook");
+        http::Response response;
+        database.Read([&](app::Transaction& tx) {
+          const domain::Webhook webhook = app::GetWebhook(tx, context.principal, id);
+          response = One(200, WebhookJson(webhook), webhook.audit.version);
+        });
+        return response;
+      }));
+  router.Add(
+      http::Method::kGet, "/v1/webhooks",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const app::WebhookFilter filter{.advertiser_id = QueryId(request, "advertiser_id")};
+        const app::PageRequest page = PageOf(request);
+        app::Page<domain::Webhook> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListWebhooks(tx, context.principal, filter, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& webhook : result.items)
+          items.push_back(WebhookJson(webhook));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+  router.Add(
+      http::Method::kGet, "/v1/webhooks/{id}/deliveries",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "webhook");
+        const app::PageRequest page = PageOf(request);
+        app::Page<domain::WebhookDelivery> result;
+        database.Read([&](app::Transaction& tx) {
+          result = app::ListWebhookDeliveries(tx, context.principal, id, page);
+        });
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& delivery : result.items)
+          items.push_back(WebhookDeliveryJson(delivery));
+        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+      }));
+}
+
+void AddChanges(http::Router& router, Authenticator& authenticator, app::Database& database,
+                const app::WebhookPolicy& policy) {
+  router.Add(http::Method::kPatch, "/v1/webhooks/{id}",
+             Secured(authenticator,
+                     [&database, &policy](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "webhook");
+                       const std::int32_t version = RequiredIfMatch(request);
+                       const app::WebhookPatch patch = ReadWebhookPatch(request.body);
+                       http::Response response;
+                       database.Write(context, [&](app::Transaction& tx) {
+                         const domain::Webhook webhook =
+                             app::UpdateWebhook(tx, context, policy, id, version, patch);
+                         response = One(200, WebhookJson(webhook), webhook.audit.version);
+                       });
+                       return response;
+                     }));
+  router.Add(
+      http::Method::kDelete, "/v1/webhooks/{id}",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "webhook");
+        const std::int32_t version = RequiredIfMatch(request);
+        database.Write(context,
+                       [&](app::Transaction& tx) { app::DeleteWebhook(tx, context, id, version); });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
+}
+
+}  // namespace
+
+void AddWebhookRoutes(http::Router& router, Authenticator& authenticator, app::Database& database,
+                      const app::WebhookPolicy& policy) {
+  AddCreate(router, authenticator, database, policy);
+  AddReads(router, authenticator, database);
+  AddChanges(router, authenticator, database, policy);
+}
+
+}  // namespace nedlia::api

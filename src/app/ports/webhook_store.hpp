@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/ports/page.hpp"
+#include "domain/webhook.hpp"
+
+namespace nedlia::app {
+
+struct WebhookFilter {
+  std::optional<domain::Uuid> advertiser_id;
+};
+
+/// Webhooks and their delivery log in the system of record, within the caller's transaction.
+class WebhookStore {
+ public:
+  virtual ~WebhookStore() = default;
+
+  /// A live webhook; `for_change` locks it until the transaction ends.
+  virtual std::optional<domain::Webhook> Find(const domain::Uuid& id, bool for_change) = 0;
+  virtual Page<domain::Webhook> List(const WebhookFilter& filter, const PageRequest& page) = 0;
+  /// Inserts it with its signing secret; returns the stored row.
+  virtual domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) = 0;
+  /// Writes url, event types and status (disabled_at follows status; enabling again clears
+  /// the failure count); returns the stored row.
+  virtual domain::Webhook Update(const domain::Webhook& webhook) = 0;
+  /// Marks it deleted and abandons its pending deliveries.
+  virtual void SoftDelete(const domain::Uuid& id) = 0;
+  /// Its delivery log, newest first.
+  virtual Page<domain::WebhookDelivery> Deliveries(const domain::Uuid& webhook_id,
+                                                   const PageRequest& page) = 0;
+};
+
+}  // namespace nedlia::app

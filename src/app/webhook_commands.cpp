@@ -1,0 +1,156 @@
+#include "app/webhook_commands.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "app/errors.hpp"
+#include "app/webhook_secret.hpp"
+#include "domain/webhook_rules.hpp"
+
+namespace nedlia::app {
+namespace {
+
+const domain::FieldError kNoSuchAdvertiser{"/advertiser_id", "no such advertiser"};
+
+/// The advertiser a new webhook belongs to: the one named, or an advertiser key's own. Another
+/// tenant's advertiser gives nullopt, answered exactly like one that does not exist.
+std::optional<domain::Uuid> OwnerOf(const Principal& caller, const NewWebhook& input,
+                                    domain::FieldErrors& errors) {
+  if (!input.advertiser_id) {
+    if (caller.IsAdmin())
+      errors.push_back({"/advertiser_id", "is required"});
+    return caller.advertiser_id;
+  }
+  if (!caller.CanSee(*input.advertiser_id))
+    return std::nullopt;
+  return input.advertiser_id;
+}
+
+domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
+                            bool for_change) {
+  auto found = tx.Webhooks().Find(id, for_change);
+  if (!found || !caller.CanSee(found->advertiser_id))
+    throw NotFound("webhook");
+  return std::move(*found);
+}
+
+void CheckVersion(std::int32_t expected, std::int32_t current) {
+  if (expected != current) {
+    throw Error(ErrorKind::kPreconditionFailed,
+                "the webhook is at version " + std::to_string(current) + ", not " +
+                    std::to_string(expected) + ": fetch it again and retry");
+  }
+}
+
+domain::FieldErrors Validate(const domain::Webhook& webhook, const WebhookPolicy& policy) {
+  domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.allow_loopback_http);
+  for (auto& error :
+       domain::ValidateWebhookEventTypes(webhook.event_types, policy.subscribable_types))
+    errors.push_back(std::move(error));
+  return errors;
+}
+
+/// Applies the patch; returns the changed fields as the event's "changes" object.
+nlohmann::json Apply(const WebhookPatch& patch, domain::Webhook& webhook) {
+  nlohmann::json changes = nlohmann::json::object();
+  if (patch.url && *patch.url != webhook.url) {
+    webhook.url = *patch.url;
+    changes["url"] = webhook.url;
+  }
+  if (patch.event_types && *patch.event_types != webhook.event_types) {
+    webhook.event_types = *patch.event_types;
+    changes["event_types"] = webhook.event_types;
+  }
+  if (patch.status && *patch.status != webhook.status) {
+    webhook.status = *patch.status;
+    changes["status"] = std::string(domain::WebhookStatusName(webhook.status));
+  }
+  return changes;
+}
+
+}  // namespace
+
+CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
+                             const WebhookPolicy& policy, const NewWebhook& input) {
+  domain::Webhook webhook{.id = domain::Uuid::NewV7(),
+                          .url = input.url,
+                          .event_types = input.event_types,
+                          .audit = {.created_by = context.principal.id}};
+  domain::FieldErrors errors = Validate(webhook, policy);
+  const auto owner = OwnerOf(context.principal, input, errors);
+  ThrowIfInvalid(std::move(errors));
+  // Locks the advertiser against a concurrent delete until this webhook is committed.
+  if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
+    ThrowIfInvalid({kNoSuchAdvertiser});
+  webhook.advertiser_id = *owner;
+  CreatedWebhook created{.webhook = {}, .secret = NewWebhookSecret()};
+  created.webhook = tx.Webhooks().Insert(webhook, created.secret);
+  tx.Outbox().Append({.type = "com.nedlia.webhook.created.v1",
+                      .aggregate_type = "webhook",
+                      .aggregate_id = webhook.id,
+                      .advertiser_id = webhook.advertiser_id,
+                      .data = {{"webhook_id", webhook.id.ToString()},
+                               {"advertiser_id", webhook.advertiser_id.ToString()},
+                               {"url", webhook.url},
+                               {"event_types", webhook.event_types},
+                               {"created_by", context.principal.id.ToString()}}});
+  return created;
+}
+
+domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
+  return FindVisible(tx, caller, id, false);
+}
+
+Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, WebhookFilter filter,
+                                   const PageRequest& page) {
+  if (!caller.IsAdmin()) {
+    // Asking for another tenant's webhooks finds none, as if that advertiser had none.
+    if (filter.advertiser_id && filter.advertiser_id != caller.advertiser_id)
+      return {};
+    filter.advertiser_id = caller.advertiser_id;
+  }
+  return tx.Webhooks().List(filter, page);
+}
+
+domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
+                              const WebhookPolicy& policy, const domain::Uuid& id,
+                              std::int32_t expected_version, const WebhookPatch& patch) {
+  domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
+  CheckVersion(expected_version, webhook.audit.version);
+  const nlohmann::json changes = Apply(patch, webhook);
+  if (changes.empty())
+    return webhook;
+  ThrowIfInvalid(Validate(webhook, policy));
+  webhook = tx.Webhooks().Update(webhook);
+  tx.Outbox().Append({.type = "com.nedlia.webhook.updated.v1",
+                      .aggregate_type = "webhook",
+                      .aggregate_id = id,
+                      .advertiser_id = webhook.advertiser_id,
+                      .data = {{"webhook_id", id.ToString()},
+                               {"changes", changes},
+                               {"previous_version", expected_version},
+                               {"new_version", webhook.audit.version}}});
+  return webhook;
+}
+
+void DeleteWebhook(Transaction& tx, const CallContext& context, const domain::Uuid& id,
+                   std::int32_t expected_version) {
+  const domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
+  CheckVersion(expected_version, webhook.audit.version);
+  tx.Webhooks().SoftDelete(id);
+  tx.Outbox().Append({.type = "com.nedlia.webhook.deleted.v1",
+                      .aggregate_type = "webhook",
+                      .aggregate_id = id,
+                      .advertiser_id = webhook.advertiser_id,
+                      .data = {{"webhook_id", id.ToString()},
+                               {"advertiser_id", webhook.advertiser_id.ToString()},
+                               {"deleted_by", context.principal.id.ToString()}}});
+}
+
+Page<domain::WebhookDelivery> ListWebhookDeliveries(Transaction& tx, const Principal& caller,
+                                                    const domain::Uuid& id,
+                                                    const PageRequest& page) {
+  FindVisible(tx, caller, id, false);
+  return tx.Webhooks().Deliveries(id, page);
+}
+
+}  // namespace nedlia::app

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/ports/database.hpp"
+#include "app/principal.hpp"
+#include "domain/webhook.hpp"
+
+namespace nedlia::app {
+
+/// What the deployment allows webhooks to be: set once by the composition root.
+struct WebhookPolicy {
+  /// Plain http to a loopback host (development only: NEDLIA_ENVIRONMENT=development).
+  bool allow_loopback_http = false;
+  /// The versioned event types a webhook may subscribe to (the catalog's notifier events).
+  std::vector<std::string> subscribable_types;
+};
+
+/// The fields a client sets when it creates a webhook.
+struct NewWebhook {
+  /// Required from an admin key; an advertiser key may leave it out for its own advertiser.
+  std::optional<domain::Uuid> advertiser_id;
+  std::string url;
+  std::vector<std::string> event_types;
+};
+
+/// A partial update; an empty member leaves the field alone.
+struct WebhookPatch {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> event_types;
+  /// kActive enables a disabled webhook again (its failure count starts over); kDisabled stops
+  /// deliveries (pending ones are kept and resume when it is enabled).
+  std::optional<domain::WebhookStatus> status;
+};
+
+/// A webhook just created, with the secret the client sees this once.
+struct CreatedWebhook {
+  domain::Webhook webhook;
+  std::string secret;
+};
+
+/// Creates a webhook of a live advertiser the caller may see; emits
+/// com.nedlia.webhook.created.v1 (without the secret).
+CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
+                             const WebhookPolicy& policy, const NewWebhook& input);
+/// A live webhook the caller may see.
+domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domain::Uuid& id);
+/// Live webhooks the caller may see.
+Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, WebhookFilter filter,
+                                   const PageRequest& page);
+/// Applies `patch` when `expected_version` is current; emits com.nedlia.webhook.updated.v1
+/// when something changed.
+domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
+                              const WebhookPolicy& policy, const domain::Uuid& id,
+                              std::int32_t expected_version, const WebhookPatch& patch);
+/// Soft-deletes when `expected_version` is current; its pending deliveries are abandoned;
+/// emits com.nedlia.webhook.deleted.v1.
+void DeleteWebhook(Transaction& tx, const CallContext& context, const domain::Uuid& id,
+                   std::int32_t expected_version);
+/// The delivery log of a webhook the caller may see, newest first.
+Page<domain::WebhookDelivery> ListWebhookDeliveries(Transaction& tx, const Principal& caller,
+                                                    const domain::Uuid& id,
+                                                    const PageRequest& page);
+
+}  // namespace nedlia::app

@@ -1,0 +1,178 @@
+#include "notifier/delivery_queue.hpp"
+
+#include "events/cloud_event.hpp"
+#include "events/outbox_rows.hpp"
+#include "pg/transaction.hpp"
+
+namespace nedlia::notifier {
+namespace {
+
+// The event's advertiser comes from its row in event_log; the time window (around the event's
+// own created_at) lets PostgreSQL look in one monthly partition only. A webhook gets the events
+// written after it was registered, not the history a lagging (or new) consumer reads late.
+const pg::Statement kSubscribers{"notifier_subscribers", R"sql(
+    SELECT w.id
+    FROM event_log e
+    JOIN webhooks w ON w.advertiser_id = e.advertiser_id
+    WHERE e.id = $1
+      AND e.created_at >= to_timestamp(($3::int8 - 1000) / 1000.0)
+      AND e.created_at < to_timestamp(($3::int8 + 1000) / 1000.0)
+      AND w.status = 'active' AND w.deleted_at IS NULL
+      AND w.created_at <= e.created_at
+      AND $2 = ANY (w.event_types))sql"};
+
+const pg::Statement kRecord{"notifier_record", R"sql(
+    INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (webhook_id, event_id) DO NOTHING)sql"};
+
+// One delivery in flight per webhook: a hanging endpoint holds one sender, not all of them.
+// The attempt is counted when claimed, since a sender may crash after the receiver got it.
+const pg::Statement kClaim{"notifier_claim", R"sql(
+    WITH due AS (
+        SELECT d.id
+        FROM webhook_deliveries d
+        JOIN webhooks w ON w.id = d.webhook_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+          AND w.status = 'active' AND w.deleted_at IS NULL
+          AND NOT EXISTS (SELECT FROM webhook_deliveries busy
+                          WHERE busy.webhook_id = d.webhook_id AND busy.status = 'pending'
+                            AND busy.lease_until > now())
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT 1
+        FOR UPDATE OF d SKIP LOCKED)
+    UPDATE webhook_deliveries d
+    SET attempts = d.attempts + 1, last_attempt_at = now(),
+        lease_until = now() + $1::int8 * interval '1 millisecond',
+        next_attempt_at = now() + $1::int8 * interval '1 millisecond'
+    FROM due, webhooks w
+    WHERE d.id = due.id AND w.id = d.webhook_id
+    RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret)sql"};
+
+// Each outcome applies only while the claim is the current one (same attempt, still pending):
+// a sender whose lease expired while it waited must not overwrite its successor's outcome.
+const pg::Statement kSucceeded{"notifier_succeeded", R"sql(
+    WITH done AS (
+        UPDATE webhook_deliveries
+        SET status = 'succeeded', response_status = $3, error = NULL, lease_until = NULL,
+            delivered_at = now()
+        WHERE id = $1 AND attempts = $2 AND status = 'pending'
+        RETURNING webhook_id)
+    UPDATE webhooks SET consecutive_failures = 0, failing_since = NULL, last_success_at = now()
+    WHERE id IN (SELECT webhook_id FROM done))sql"};
+
+// $5: the wait before the next attempt, NULL when this was the last one. Returns whether the
+// webhook has now failed for long enough to be disabled.
+const pg::Statement kFailed{"notifier_failed", R"sql(
+    WITH attempt AS (
+        UPDATE webhook_deliveries
+        SET status = CASE WHEN $5::int8 IS NULL THEN 'failed' ELSE 'pending' END,
+            response_status = $3, error = $4, lease_until = NULL,
+            next_attempt_at = now() + coalesce($5::int8, 0) * interval '1 millisecond'
+        WHERE id = $1 AND attempts = $2 AND status = 'pending'
+        RETURNING webhook_id)
+    UPDATE webhooks w
+    SET consecutive_failures = w.consecutive_failures + 1,
+        failing_since = coalesce(w.failing_since, now())
+    FROM attempt
+    WHERE w.id = attempt.webhook_id AND w.deleted_at IS NULL
+    RETURNING $5::int8 IS NULL
+              OR (w.consecutive_failures >= $6
+                  AND now() - w.failing_since >= $7::int8 * interval '1 millisecond'))sql"};
+
+const pg::Statement kDisable{"notifier_disable", R"sql(
+    UPDATE webhooks SET status = 'disabled', disabled_at = now()
+    WHERE id = $1 AND status = 'active' AND deleted_at IS NULL
+    RETURNING advertiser_id, url, consecutive_failures)sql"};
+
+const pg::Statement kAbandon{"notifier_abandon", R"sql(
+    UPDATE webhook_deliveries
+    SET status = 'abandoned', lease_until = NULL,
+        error = coalesce(error, 'the webhook was disabled after sustained failure')
+    WHERE webhook_id = $1 AND status = 'pending')sql"};
+
+}  // namespace
+
+void RecordDeliveries(pg::Connection& connection, const events::StoredEvent& event) {
+  const pg::Result subscribers =
+      connection.Execute(kSubscribers, pg::Params(event.id, event.type, event.created_at_ms));
+  if (subscribers.Empty())
+    return;
+  const std::string payload = events::ToStructured(event.ToCloudEvent()).dump();
+  for (const pg::Row& row : subscribers) {
+    connection.Execute(kRecord, pg::Params(domain::Uuid::NewV7(), row[0].As<domain::Uuid>(),
+                                           event.id, event.type, payload));
+  }
+}
+
+DeliveryQueue::DeliveryQueue(pg::Pool& pool, const SenderOptions& options)
+    : pool_(pool),
+      options_(options),
+      envelope_{.environment = options.environment, .platform_version = options.platform_version} {}
+
+std::optional<ClaimedDelivery> DeliveryQueue::Claim() {
+  pg::PooledConnection connection = pool_.Acquire();
+  const pg::Result result =
+      connection->Execute(kClaim, pg::Params(static_cast<std::int64_t>(options_.Lease().count())));
+  if (result.Empty())
+    return std::nullopt;
+  const pg::Row row = result[0];
+  return ClaimedDelivery{.id = row[0].As<domain::Uuid>(),
+                         .webhook_id = row[1].As<domain::Uuid>(),
+                         .attempt = row[2].As<std::int32_t>(),
+                         .payload = row[3].As<std::string>(),
+                         .url = row[4].As<std::string>(),
+                         .secret = row[5].As<std::string>()};
+}
+
+void DeliveryQueue::Record(const ClaimedDelivery& delivery, const PostOutcome& outcome) {
+  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& transaction) {
+    if (outcome.Succeeded()) {
+      transaction.Conn().Execute(kSucceeded, pg::Params(delivery.id, delivery.attempt,
+                                                        static_cast<std::int32_t>(outcome.status)));
+      return;
+    }
+    RecordFailure(transaction.Conn(), delivery, outcome);
+  });
+}
+
+void DeliveryQueue::RecordFailure(pg::Connection& connection, const ClaimedDelivery& delivery,
+                                  const PostOutcome& outcome) {
+  const auto retries = options_.retry_schedule.size();
+  std::optional<std::int64_t> wait;
+  if (static_cast<std::size_t>(delivery.attempt) <= retries)
+    wait = options_.retry_schedule[static_cast<std::size_t>(delivery.attempt) - 1].count();
+  std::optional<std::int32_t> status;
+  if (outcome.status != 0)
+    status = static_cast<std::int32_t>(outcome.status);
+  const pg::Result result = connection.Execute(
+      kFailed, pg::Params(delivery.id, delivery.attempt, status, outcome.Describe(), wait,
+                          options_.disable_after_failures,
+                          static_cast<std::int64_t>(options_.disable_after_period.count())));
+  if (!result.Empty() && result[0][0].As<bool>())
+    Disable(connection, delivery.webhook_id, outcome.Describe());
+}
+
+void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webhook_id,
+                            const std::string& error) {
+  const pg::Result disabled = connection.Execute(kDisable, pg::Params(webhook_id));
+  if (disabled.Empty())
+    return;  // disabled or deleted meanwhile
+  connection.Execute(kAbandon, pg::Params(webhook_id));
+  const pg::Row row = disabled[0];
+  const domain::Uuid advertiser = row[0].As<domain::Uuid>();
+  // The notifier itself disables: no API key is behind this change.
+  const app::CallContext system{};
+  events::OutboxRows outbox(connection, system, envelope_);
+  outbox.Append({.type = "com.nedlia.webhook.disabled.v1",
+                 .aggregate_type = "webhook",
+                 .aggregate_id = webhook_id,
+                 .advertiser_id = advertiser,
+                 .data = {{"webhook_id", webhook_id.ToString()},
+                          {"advertiser_id", advertiser.ToString()},
+                          {"url", row[1].As<std::string>()},
+                          {"consecutive_failures", row[2].As<std::int32_t>()},
+                          {"last_error", error}}});
+}
+
+}  // namespace nedlia::notifier

@@ -1,0 +1,96 @@
+#include "notifier/notifier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "notifier/signature.hpp"
+
+namespace nedlia::notifier {
+namespace {
+
+std::int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// The Standard Webhooks headers of one attempt: the id is the delivery's, the same on every
+/// retry; the timestamp and so the signature are the attempt's own.
+std::vector<std::string> HeadersOf(const ClaimedDelivery& delivery) {
+  const std::string id = delivery.id.ToString();
+  const std::int64_t timestamp = UnixSeconds();
+  return {"Content-Type: application/json", "webhook-id: " + id,
+          "webhook-timestamp: " + std::to_string(timestamp),
+          "webhook-signature: " + SignatureOf(delivery.secret, id, timestamp, delivery.payload)};
+}
+
+}  // namespace
+
+std::vector<std::string> SubscribableTypes(const events::Catalog& catalog) {
+  return catalog.TypesFor(kNotifierName);
+}
+
+delivery::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog) {
+  // Events go out as they were written: a webhook subscribes to a versioned type, so no
+  // upcasting (a .v1 subscriber gets the .v1 copies during a migration window).
+  delivery::ConsumerOptions options{.name = kNotifierName, .types = SubscribableTypes(catalog)};
+  return delivery::Consumer(pool, std::move(options),
+                            [](const events::StoredEvent& event, pg::Connection& connection) {
+                              RecordDeliveries(connection, event);
+                            });
+}
+
+Senders::Senders(pg::Pool& pool, SenderOptions options)
+    : options_(std::move(options)), queue_(pool, options_) {}
+
+Senders::~Senders() {
+  for (std::jthread& thread : threads_)
+    thread.request_stop();
+  for (std::jthread& thread : threads_)
+    thread.join();
+}
+
+void Senders::Start() {
+  for (int i = 0; i < options_.senders; ++i)
+    threads_.emplace_back([this](std::stop_token stop) { Run(stop); });
+}
+
+bool Senders::SendOne() {
+  const std::optional<ClaimedDelivery> delivery = queue_.Claim();
+  if (!delivery)
+    return false;
+  PostOutcome outcome;
+  try {
+    outcome = Post(delivery->url, HeadersOf(*delivery), delivery->payload, options_);
+  } catch (const InvalidSecret& error) {
+    outcome.error = error.what();
+  }
+  if (!outcome.Succeeded()) {
+    spdlog::info("webhook {} delivery {} attempt {} failed: {}", delivery->webhook_id.ToString(),
+                 delivery->id.ToString(), delivery->attempt, outcome.Describe());
+  }
+  queue_.Record(*delivery, outcome);
+  return true;
+}
+
+void Senders::Run(std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any idle;
+  while (!stop.stop_requested()) {
+    bool sent = false;
+    try {
+      sent = SendOne();
+    } catch (const std::exception& error) {
+      // The database is away: the claim (if any) expires and is retried; wait and go on.
+      spdlog::warn("webhook sender: {}", error.what());
+    }
+    if (sent)
+      continue;
+    std::unique_lock lock(mutex);
+    idle.wait_for(lock, stop, options_.poll, [] { return false; });
+  }
+}
+
+}  // namespace nedlia::notifier

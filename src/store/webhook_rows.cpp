@@ -1,0 +1,169 @@
+#include "store/webhook_rows.hpp"
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "pg/errors.hpp"
+#include "store/row_mapping.hpp"
+
+namespace nedlia::store {
+namespace {
+
+// The columns every webhook query returns, in the order RowToWebhook reads them; never the
+// secret, which only the notifier reads.
+const std::string kColumns =
+    "w.id, w.advertiser_id, w.url, array_to_json(w.event_types)::text, w.status, " +
+    EpochMs("w.disabled_at") + ", w.consecutive_failures, " + EpochMs("w.created_at") + ", " +
+    EpochMs("w.updated_at") + ", w.created_by, w.version";
+
+const std::string kFindSql =
+    "SELECT " + kColumns + " FROM webhooks w WHERE w.id = $1 AND w.deleted_at IS NULL";
+const std::string kFindChangeSql = kFindSql + " FOR NO KEY UPDATE";
+const std::string kInsertSql = R"sql(
+    INSERT INTO webhooks AS w (id, advertiser_id, url, event_types, secret, created_by)
+    VALUES ($1, $2, $3, $4::text[], $5, $6)
+    RETURNING )sql" + kColumns;
+// Enabling again starts the failure count over; disabling stamps disabled_at.
+const std::string kUpdateSql = R"sql(
+    UPDATE webhooks AS w
+    SET url = $2, event_types = $3::text[], status = $4::text,
+        disabled_at = CASE WHEN $4::text = 'disabled' THEN coalesce(w.disabled_at, now()) END,
+        consecutive_failures = CASE WHEN $4::text = 'active' AND w.status = 'disabled' THEN 0
+                                    ELSE w.consecutive_failures END,
+        failing_since = CASE WHEN $4::text = 'active' AND w.status = 'disabled' THEN NULL
+                             ELSE w.failing_since END
+    WHERE id = $1 AND deleted_at IS NULL
+    RETURNING )sql" + kColumns;
+
+const std::string kDeliveryColumns =
+    "d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts, d.response_status, "
+    "d.error, CASE WHEN d.status = 'pending' THEN " +
+    EpochMs("d.next_attempt_at") + " END, " + EpochMs("d.last_attempt_at") + ", " +
+    EpochMs("d.delivered_at") + ", " + EpochMs("d.created_at");
+// Newest first: ids are UUIDv7, so the keyset walks down from the cursor.
+const std::string kDeliveriesSql = "SELECT " + kDeliveryColumns +
+                                   " FROM webhook_deliveries d WHERE d.webhook_id = $1"
+                                   " AND ($2::uuid IS NULL OR d.id < $2) ORDER BY d.id DESC"
+                                   " LIMIT $3";
+
+const pg::Statement kFind{"webhook_find", kFindSql};
+const pg::Statement kFindChange{"webhook_find_for_change", kFindChangeSql};
+const pg::Statement kInsert{"webhook_insert", kInsertSql};
+const pg::Statement kUpdate{"webhook_update", kUpdateSql};
+const pg::Statement kDeliveries{"webhook_deliveries_page", kDeliveriesSql};
+const pg::Statement kSoftDelete{"webhook_soft_delete", R"sql(
+    WITH deleted AS (
+        UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id)
+    UPDATE webhook_deliveries SET status = 'abandoned', lease_until = NULL,
+                                  error = coalesce(error, 'the webhook was deleted')
+    WHERE webhook_id IN (SELECT id FROM deleted) AND status = 'pending')sql"};
+
+std::vector<std::string> TextArray(const pg::Field& field) {
+  return nlohmann::json::parse(field.As<std::string>()).get<std::vector<std::string>>();
+}
+
+template <typename Enum, typename Parse>
+Enum Parsed(const pg::Field& field, Parse parse) {
+  const auto value = parse(field.As<std::string>());
+  if (!value)
+    throw pg::ConversionError("unknown status \"" + field.As<std::string>() + "\"");
+  return *value;
+}
+
+domain::Webhook RowToWebhook(const pg::Row& row) {
+  return domain::Webhook{
+      .id = row[0].As<domain::Uuid>(),
+      .advertiser_id = row[1].As<domain::Uuid>(),
+      .url = row[2].As<std::string>(),
+      .event_types = TextArray(row[3]),
+      .status = Parsed<domain::WebhookStatus>(row[4], domain::ParseWebhookStatus),
+      .disabled_at = row[5].As<std::optional<std::int64_t>>(),
+      .consecutive_failures = row[6].As<std::int32_t>(),
+      .audit = {.created_at = row[7].As<std::int64_t>(),
+                .updated_at = row[8].As<std::int64_t>(),
+                .created_by = row[9].As<std::optional<domain::Uuid>>(),
+                .version = row[10].As<std::int32_t>()}};
+}
+
+domain::WebhookDelivery RowToDelivery(const pg::Row& row) {
+  return domain::WebhookDelivery{
+      .id = row[0].As<domain::Uuid>(),
+      .webhook_id = row[1].As<domain::Uuid>(),
+      .event_id = row[2].As<domain::Uuid>(),
+      .event_type = row[3].As<std::string>(),
+      .status = Parsed<domain::WebhookDeliveryStatus>(row[4], domain::ParseDeliveryStatus),
+      .attempts = row[5].As<std::int32_t>(),
+      .response_status = row[6].As<std::optional<std::int32_t>>(),
+      .error = row[7].As<std::optional<std::string>>(),
+      .next_attempt_at = row[8].As<std::optional<std::int64_t>>(),
+      .last_attempt_at = row[9].As<std::optional<std::int64_t>>(),
+      .delivered_at = row[10].As<std::optional<std::int64_t>>(),
+      .created_at = row[11].As<std::int64_t>()};
+}
+
+}  // namespace
+
+std::optional<domain::Webhook> WebhookRows::Find(const domain::Uuid& id, bool for_change) {
+  const pg::Result result = connection_.Execute(for_change ? kFindChange : kFind, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return RowToWebhook(result[0]);
+}
+
+app::Page<domain::Webhook> WebhookRows::List(const app::WebhookFilter& filter,
+                                             const app::PageRequest& page) {
+  // Fixed fragments chosen by which filters are present; every value is a bound parameter.
+  std::string sql = "SELECT " + kColumns + " FROM webhooks w WHERE w.deleted_at IS NULL";
+  pg::Params params;
+  auto where = [&](const char* condition, const auto& value) {
+    params.Add(value);
+    sql += std::string(" AND ") + condition + std::to_string(params.Count());
+  };
+  if (filter.advertiser_id)
+    where("w.advertiser_id = $", *filter.advertiser_id);
+  if (page.after)
+    where("w.id > $", *page.after);
+  params.Add(page.limit + 1);
+  sql += " ORDER BY w.id LIMIT $" + std::to_string(params.Count());
+
+  app::Page<domain::Webhook> result;
+  for (const pg::Row& row : connection_.Execute(sql, params))
+    result.items.push_back(RowToWebhook(row));
+  if (static_cast<int>(result.items.size()) > page.limit) {
+    result.items.pop_back();
+    result.next_after = result.items.back().id;
+  }
+  return result;
+}
+
+domain::Webhook WebhookRows::Insert(const domain::Webhook& webhook, const std::string& secret) {
+  const pg::Params params(webhook.id, webhook.advertiser_id, webhook.url, webhook.event_types,
+                          secret, webhook.audit.created_by);
+  return RowToWebhook(connection_.Execute(kInsert, params).Single());
+}
+
+domain::Webhook WebhookRows::Update(const domain::Webhook& webhook) {
+  const pg::Params params(webhook.id, webhook.url, webhook.event_types,
+                          std::string(domain::WebhookStatusName(webhook.status)));
+  return RowToWebhook(connection_.Execute(kUpdate, params).Single());
+}
+
+void WebhookRows::SoftDelete(const domain::Uuid& id) {
+  connection_.Execute(kSoftDelete, pg::Params(id));
+}
+
+app::Page<domain::WebhookDelivery> WebhookRows::Deliveries(const domain::Uuid& webhook_id,
+                                                           const app::PageRequest& page) {
+  const pg::Params params(webhook_id, page.after, page.limit + 1);
+  app::Page<domain::WebhookDelivery> result;
+  for (const pg::Row& row : connection_.Execute(kDeliveries, params))
+    result.items.push_back(RowToDelivery(row));
+  if (static_cast<int>(result.items.size()) > page.limit) {
+    result.items.pop_back();
+    result.next_after = result.items.back().id;
+  }
+  return result;
+}
+
+}  // namespace nedlia::store

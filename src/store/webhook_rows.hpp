@@ -1,0 +1,26 @@
+#pragma once
+
+#include "app/ports/webhook_store.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::store {
+
+/// WebhookStore over PostgreSQL, inside the connection's open transaction.
+class WebhookRows : public app::WebhookStore {
+ public:
+  explicit WebhookRows(pg::Connection& connection) : connection_(connection) {}
+
+  std::optional<domain::Webhook> Find(const domain::Uuid& id, bool for_change) override;
+  app::Page<domain::Webhook> List(const app::WebhookFilter& filter,
+                                  const app::PageRequest& page) override;
+  domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) override;
+  domain::Webhook Update(const domain::Webhook& webhook) override;
+  void SoftDelete(const domain::Uuid& id) override;
+  app::Page<domain::WebhookDelivery> Deliveries(const domain::Uuid& webhook_id,
+                                                const app::PageRequest& page) override;
+
+ private:
+  pg::Connection& connection_;
+};
+
+}  // namespace nedlia::store

@@ -1,0 +1,304 @@
+// The webhook notifier end to end: events written through the real API, recorded by the
+// notifier's consumer, sent by its senders to a real HTTP receiver on loopback that checks
+// every signature.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "notifier/delivery_queue.hpp"
+#include "notifier/notifier.hpp"
+#include "pg/pool.hpp"
+#include "support/api_fixture.hpp"
+#include "support/delivery_helpers.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr const char* kCreated = "com.nedlia.campaign.created.v1";
+constexpr const char* kUpdated = "com.nedlia.campaign.updated.v1";
+
+/// Short timeouts and a schedule in milliseconds, so that retries happen within a test.
+notifier::SenderOptions FastOptions() {
+  return {.senders = 2,
+          .poll = milliseconds(20),
+          .connect_timeout = milliseconds(1000),
+          .timeout = milliseconds(1500),
+          .retry_schedule = {milliseconds(50), milliseconds(50)},
+          .environment = "test",
+          .lease_margin = milliseconds(200)};
+}
+
+class NotifierTest : public ::testing::Test {
+ protected:
+  NotifierTest()
+      : pool_({.url = api_.Database().Url(), .max_size = 6}),
+        recorder_(notifier::MakeRecorder(pool_, events::Catalog::Embedded())) {
+    recorder_.Subscribe();
+    advertiser_ = api_.NewAdvertiser("acme");
+  }
+
+  /// Registers a webhook at the receiver's `path`; the receiver learns its secret.
+  std::string Register(const std::string& path, const std::vector<std::string>& types,
+                       const std::string& advertiser = "") {
+    const auto reply =
+        api_.Call("POST", "/v1/webhooks",
+                  json{{"advertiser_id", advertiser.empty() ? advertiser_ : advertiser},
+                       {"url", receiver_.Url(path)},
+                       {"event_types", types}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    receiver_.SetSecret(path, reply.body["data"]["secret"].get<std::string>());
+    return reply.Id();
+  }
+
+  std::string NewCampaign(const std::string& advertiser = "") {
+    const auto reply =
+        api_.Call("POST", "/v1/campaigns",
+                  json{{"advertiser_id", advertiser.empty() ? advertiser_ : advertiser},
+                       {"name", "Summer"},
+                       {"budget", 100},
+                       {"currency", "USD"},
+                       {"start_date", "2026-06-01"},
+                       {"end_date", "2026-08-31"}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.Id();
+  }
+
+  /// Runs the recorder until every event of its types written so far is behind it.
+  void Record() {
+    const std::int64_t events = api_.Count(
+        "SELECT count(*) FROM event_log WHERE event_type LIKE 'com.nedlia.campaign.%' OR "
+        "event_type LIKE 'com.nedlia.advertiser.%'");
+    const std::int64_t fresh = events - recorded_;
+    RunUntil(recorder_, [&](int moved) { return moved >= fresh; });
+    recorded_ = events;
+  }
+
+  std::int64_t Deliveries(const std::string& where = "true") const {
+    return api_.Count("SELECT count(*) FROM webhook_deliveries WHERE " + where);
+  }
+
+  json DeliveryLog(const std::string& webhook) {
+    const auto reply = api_.Call("GET", "/v1/webhooks/" + webhook + "/deliveries");
+    EXPECT_EQ(reply.status, 200) << reply.raw;
+    return reply.body["data"];
+  }
+
+  /// Sends due deliveries on this thread until `done` holds or `timeout` passes.
+  template <class Done>
+  void SendUntil(notifier::Senders& senders, Done done,
+                 milliseconds timeout = milliseconds(10000)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      if (!senders.SendOne())
+        std::this_thread::sleep_for(milliseconds(10));
+    }
+  }
+
+  ApiFixture api_;
+  WebhookReceiver receiver_;
+  pg::Pool pool_;
+  delivery::Consumer recorder_;
+  std::int64_t recorded_ = 0;  ///< events the recorder has moved past
+  std::string advertiser_;
+};
+
+TEST_F(NotifierTest, DeliversTheEventSignedWithTheSecretFromPost) {
+  const std::string webhook = Register("/a", {kCreated});
+  NewCampaign();
+  Record();
+  notifier::Senders senders(pool_, FastOptions());
+  ASSERT_TRUE(senders.SendOne());
+  ASSERT_EQ(receiver_.Received("/a").size(), 1u);
+  const ReceivedWebhook got = receiver_.Received("/a")[0];
+  EXPECT_TRUE(got.signature_valid) << got.signature;
+  EXPECT_EQ(got.content_type, "application/json");
+  const json event = json::parse(got.body);
+  EXPECT_EQ(event["specversion"], "1.0");
+  EXPECT_EQ(event["type"], kCreated);
+  EXPECT_EQ(event["data"]["advertiser_id"], advertiser_);
+  EXPECT_EQ(event["id"], api_.QueryText("SELECT id::text FROM event_log WHERE event_type = $1",
+                                        pg::Params(std::string(kCreated))));
+
+  const json log = DeliveryLog(webhook);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0]["id"], got.id) << "webhook-id is the delivery's id";
+  EXPECT_EQ(log[0]["event_id"], event["id"]);
+  EXPECT_EQ(log[0]["event_type"], kCreated);
+  EXPECT_EQ(log[0]["status"], "succeeded");
+  EXPECT_EQ(log[0]["attempts"], 1);
+  EXPECT_EQ(log[0]["response_status"], 200);
+  EXPECT_FALSE(log[0]["delivered_at"].is_null());
+  EXPECT_FALSE(senders.SendOne()) << "nothing left to send";
+}
+
+TEST_F(NotifierTest, RetriesOnTheScheduleWithTheSameWebhookIdThenSucceeds) {
+  const std::string webhook = Register("/flaky", {kCreated});
+  receiver_.FailNext("/flaky", 2);
+  NewCampaign();
+  Record();
+  notifier::Senders senders(pool_, FastOptions());
+  SendUntil(senders, [&] { return Deliveries("status = 'succeeded'") == 1; });
+  const auto got = receiver_.Received("/flaky");
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& request : got) {
+    EXPECT_EQ(request.id, got[0].id) << "one webhook-id across retries";
+    EXPECT_EQ(request.body, got[0].body) << "the same bytes on every attempt";
+    EXPECT_TRUE(request.signature_valid);
+  }
+  const json log = DeliveryLog(webhook);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0]["status"], "succeeded");
+  EXPECT_EQ(log[0]["attempts"], 3);
+  const auto read = api_.Call("GET", "/v1/webhooks/" + webhook);
+  EXPECT_EQ(read.body["data"]["consecutive_failures"], 0) << "a success starts the count over";
+  EXPECT_EQ(read.Header("ETag"), "\"1\"") << "deliveries do not change the webhook's version";
+}
+
+TEST_F(NotifierTest, SustainedFailureDisablesTheWebhookWithAnEvent) {
+  const std::string webhook = Register("/down", {kCreated});
+  receiver_.SetMode("/down", ReceiverMode::kFail);
+  NewCampaign();
+  NewCampaign();
+  Record();
+  notifier::Senders senders(pool_, FastOptions());
+  SendUntil(senders, [&] { return api_.EventCount("com.nedlia.webhook.disabled.v1") == 1; });
+  ASSERT_EQ(api_.EventCount("com.nedlia.webhook.disabled.v1"), 1);
+  const json disabled = api_.EventData("com.nedlia.webhook.disabled.v1");
+  EXPECT_EQ(disabled["webhook_id"], webhook);
+  EXPECT_EQ(disabled["last_error"], "HTTP 500");
+  EXPECT_GE(disabled["consecutive_failures"].get<int>(), 3);
+  const auto read = api_.Call("GET", "/v1/webhooks/" + webhook);
+  EXPECT_EQ(read.body["data"]["status"], "disabled");
+  EXPECT_FALSE(read.body["data"]["disabled_at"].is_null());
+  // The delivery that ran out of attempts failed; the other one is abandoned, not sent.
+  EXPECT_EQ(Deliveries("status = 'failed' AND attempts = 3"), 1);
+  EXPECT_EQ(Deliveries("status = 'abandoned'"), 1);
+  const std::size_t sent = receiver_.Received("/down").size();
+  NewCampaign();
+  Record();
+  EXPECT_FALSE(senders.SendOne());
+  EXPECT_EQ(receiver_.Received("/down").size(), sent) << "a disabled webhook gets nothing";
+  EXPECT_EQ(Deliveries(), 2) << "and records nothing";
+}
+
+TEST_F(NotifierTest, OnlySubscribedTypesOfTheWebhooksAdvertiserAreDelivered) {
+  const std::string other = api_.NewAdvertiser("bolt");
+  Register("/updates", {kUpdated});
+  const std::string campaign = NewCampaign();  // created: not subscribed
+  NewCampaign(other);                          // another advertiser's
+  const auto patched = api_.Call("PATCH", "/v1/campaigns/" + campaign, json{{"name", "Winter"}},
+                                 {"If-Match: \"1\""});
+  ASSERT_EQ(patched.status, 200) << patched.raw;
+  const auto other_campaign = NewCampaign(other);
+  api_.Call("PATCH", "/v1/campaigns/" + other_campaign, json{{"name", "Theirs"}},
+            {"If-Match: \"1\""});
+  Record();
+  notifier::Senders senders(pool_, FastOptions());
+  SendUntil(senders, [&] { return !receiver_.Received("/updates").empty(); });
+  EXPECT_FALSE(senders.SendOne());
+  const auto got = receiver_.Received("/updates");
+  ASSERT_EQ(got.size(), 1u);
+  const json event = json::parse(got[0].body);
+  EXPECT_EQ(event["type"], kUpdated);
+  EXPECT_EQ(event["subject"], campaign);
+}
+
+TEST_F(NotifierTest, HandlingAnEventAgainKeepsItsOneDelivery) {
+  Register("/once", {kCreated});
+  NewCampaign();
+  Record();
+  // The consumer is moved back, as after a crash before its position committed.
+  api_.Sql().Execute("DELETE FROM processed_events WHERE consumer = 'notifier'");
+  api_.Sql().Execute(
+      "UPDATE event_subscriptions SET last_transaction_id = '0', last_position = 0 "
+      "WHERE consumer = 'notifier'");
+  recorded_ = 0;
+  Record();
+  EXPECT_EQ(Deliveries(), 1);
+  notifier::Senders senders(pool_, FastOptions());
+  SendUntil(senders, [&] { return !receiver_.Received("/once").empty(); });
+  EXPECT_FALSE(senders.SendOne());
+  EXPECT_EQ(receiver_.Received("/once").size(), 1u);
+}
+
+TEST_F(NotifierTest, ACrashedSendersClaimExpiresAndTheRetryKeepsTheWebhookId) {
+  Register("/crash", {kCreated});
+  NewCampaign();
+  Record();
+  const notifier::SenderOptions options = FastOptions();
+  notifier::DeliveryQueue queue(pool_, options);
+  const auto claimed = queue.Claim();  // and then the sender dies without a word
+  ASSERT_TRUE(claimed);
+  notifier::Senders senders(pool_, options);
+  EXPECT_FALSE(senders.SendOne()) << "the claim holds while its lease runs";
+  SendUntil(senders, [&] { return !receiver_.Received("/crash").empty(); });
+  const auto got = receiver_.Received("/crash");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].id, claimed->id.ToString());
+  EXPECT_TRUE(got[0].signature_valid);
+  EXPECT_EQ(Deliveries("status = 'succeeded' AND attempts = 2"), 1);
+}
+
+TEST_F(NotifierTest, MisbehavingReceiversNeverStallOtherDeliveries) {
+  Register("/hang", {kCreated});
+  Register("/redirect", {kCreated});
+  Register("/huge", {kCreated});
+  const std::string healthy = Register("/healthy", {kCreated});
+  receiver_.SetMode("/hang", ReceiverMode::kHang);
+  receiver_.SetMode("/redirect", ReceiverMode::kRedirect);
+  receiver_.SetMode("/huge", ReceiverMode::kHugeBody);
+  NewCampaign();
+  Record();
+  notifier::SenderOptions options = FastOptions();
+  options.timeout = milliseconds(6000);  // the hanging one holds a sender that long
+  options.retry_schedule = {std::chrono::minutes(10)};
+  const auto started = std::chrono::steady_clock::now();
+  notifier::Senders senders(pool_, options);
+  senders.Start();
+  ASSERT_TRUE(receiver_.WaitFor("/hang", 1));
+  EXPECT_TRUE(receiver_.WaitFor("/healthy", 1, milliseconds(5000)));
+  EXPECT_TRUE(receiver_.WaitFor("/redirect", 1, milliseconds(5000)));
+  EXPECT_TRUE(receiver_.WaitFor("/huge", 1, milliseconds(5000)));
+  // Each outcome is recorded while the hanging receiver still holds its sender.
+  const auto recorded = [&](const std::string& condition, std::int64_t expected = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + milliseconds(4000);
+    while (Deliveries(condition) < expected && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(milliseconds(20));
+    return Deliveries(condition);
+  };
+  EXPECT_EQ(recorded("status = 'succeeded' AND webhook_id = '" + healthy + "'"), 1);
+  EXPECT_EQ(recorded("status = 'pending' AND attempts = 1 AND error = 'HTTP 302'"), 1)
+      << "a redirect is a failure, never followed";
+  EXPECT_EQ(recorded("status = 'succeeded' AND response_status = 200", 2), 2)
+      << "a huge 200 body is cut short and counts as a success";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(5000))
+      << "all of it happened while the hanging receiver held its sender";
+  EXPECT_EQ(receiver_.Received("/redirect").size(), 1u);
+  EXPECT_TRUE(receiver_.Received("/elsewhere").empty()) << "the redirect was not followed";
+}
+
+TEST_F(NotifierTest, AHangingReceiverTimesOutAsAFailedAttempt) {
+  Register("/slow", {kCreated});
+  receiver_.SetMode("/slow", ReceiverMode::kHang);
+  NewCampaign();
+  Record();
+  notifier::SenderOptions options = FastOptions();
+  options.timeout = milliseconds(300);
+  options.retry_schedule = {std::chrono::minutes(10)};
+  notifier::Senders senders(pool_, options);
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(senders.SendOne());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(3000));
+  EXPECT_EQ(Deliveries("status = 'pending' AND attempts = 1 AND response_status IS NULL AND "
+                       "error LIKE '%imeout%'"),
+            1)
+      << api_.QueryText("SELECT coalesce(string_agg(error, ','), '') FROM webhook_deliveries");
+}
+
+}  // namespace
+}  // namespace nedlia::testing
