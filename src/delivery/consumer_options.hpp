@@ -46,6 +46,11 @@ struct ConsumerOptions {
   /// Runs after a batch's events were handled, before its transaction commits: a handler that
   /// sends asynchronously waits here for the acknowledgments (throw Unavailable to roll back).
   std::function<void()> before_commit;
+  /// Runs after each pass over the partitions, outside any transaction: work the handlers
+  /// deferred until their batches committed (the file generator regenerates, once per pass,
+  /// each video its events marked). Returns how much it did, which counts as progress, so
+  /// Run does not sleep while it has work. An exception is logged; the next pass runs it again.
+  std::function<int()> after_pass;
 };
 
 /// What a consumer does with one event. It runs inside the delivery transaction: whatever it
