@@ -8,6 +8,7 @@
 #include "api/campaign_routes.hpp"
 #include "api/event_routes.hpp"
 #include "api/openapi.hpp"
+#include "api/placement_file_routes.hpp"
 #include "api/placement_routes.hpp"
 #include "api/problems.hpp"
 #include "api/product_routes.hpp"
@@ -34,7 +35,7 @@ http::Handler LoggingAccess(http::Handler next) {
 }  // namespace
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness,
-         std::chrono::milliseconds key_cache_ttl)
+         std::chrono::milliseconds key_cache_ttl, app::ObjectStore* placement_files)
     : authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
@@ -45,6 +46,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
   AddEventRoutes(router_, *authenticator_, database);
+  AddPlacementFileRoutes(router_, placement_files);
 }
 
 Api::~Api() = default;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/ports/database.hpp"
+#include "app/ports/object_store.hpp"
 #include "http/handler.hpp"
 #include "http/health.hpp"
 #include "http/router.hpp"
@@ -16,8 +17,10 @@ class Authenticator;
 /// chain. Owns the router and the authenticator; `database` must outlive it.
 class Api {
  public:
+  /// `placement_files`: the object store whose placement files /files/... serves (none: 404).
   Api(app::Database& database, http::ReadinessProbe readiness,
-      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5));
+      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5),
+      app::ObjectStore* placement_files = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

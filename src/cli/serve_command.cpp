@@ -16,6 +16,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "cli/object_store_factory.hpp"
 #include "cli/workers.hpp"
 #include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
@@ -137,7 +138,10 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
   Workers workers(settings, worker_pool);
   workers.Start(worker_names);
-  api::Api api(database, [&pool] { return ProbeDatabase(pool); });
+  // The placement files the file-generator writes, served at /files/... (filesystem store).
+  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
+  api::Api api(
+      database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5), objects.get());
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);
   http::Server server(options, api.Handler());

@@ -6,6 +6,7 @@
 
 #include "bus/relay.hpp"
 #include "cli/command.hpp"
+#include "cli/object_store_factory.hpp"
 #include "events/catalog.hpp"
 
 namespace nedlia::cli {
@@ -22,11 +23,11 @@ Workers::~Workers() {
 }
 
 std::vector<std::string> Workers::Known() {
-  return {bus::kRelayName};
+  return {placement_files::kFileGeneratorName, bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
-  std::vector<std::string> names;
+  std::vector<std::string> names{placement_files::kFileGeneratorName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
@@ -41,6 +42,14 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
           bus::StreamSettings{.url = *settings_.nats_url});
     return std::make_unique<delivery::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
+  }
+  if (name == placement_files::kFileGeneratorName) {
+    if (!regenerator_) {
+      objects_ = MakeObjectStore(settings_);
+      regenerator_ = std::make_unique<placement_files::Regenerator>(pool_, *objects_);
+    }
+    return std::make_unique<delivery::Consumer>(
+        placement_files::MakeFileGenerator(pool_, *regenerator_));
   }
   std::string known;
   for (const std::string& candidate : Known())

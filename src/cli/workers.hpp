@@ -10,6 +10,7 @@
 #include "delivery/consumer.hpp"
 #include "delivery/wakeup.hpp"
 #include "pg/pool.hpp"
+#include "placement_files/file_generator.hpp"
 
 namespace nedlia::cli {
 
@@ -23,7 +24,8 @@ class Workers {
   /// Stops them: each finishes (or rolls back) its batch.
   ~Workers();
 
-  /// The workers this configuration can run (bus-relay needs NEDLIA_NATS_URL).
+  /// The workers this configuration can run (bus-relay needs NEDLIA_NATS_URL;
+  /// file-generator always runs: the object store defaults to a local directory).
   static std::vector<std::string> Available(const Settings& settings);
   /// All the platform knows, configured or not.
   static std::vector<std::string> Known();
@@ -42,6 +44,8 @@ class Workers {
   const Settings& settings_;
   pg::Pool& pool_;
   std::unique_ptr<bus::JetStreamPublisher> publisher_;
+  std::unique_ptr<app::ObjectStore> objects_;
+  std::unique_ptr<placement_files::Regenerator> regenerator_;
   std::vector<Running> running_;
 };
 
