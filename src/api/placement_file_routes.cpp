@@ -39,27 +39,25 @@ http::Response Serve(app::ObjectStore& store, const std::string& key, const std:
 }  // namespace
 
 void AddPlacementFileRoutes(http::Router& router, app::ObjectStore* store) {
-  router.Add(http::Method::kGet, "/files/placements/{video_id}/{file}",
-             [store](http::Request& request) {
-               const std::string& video_id = request.PathParam("video_id");
-               const std::string& file = request.PathParam("file");
-               std::smatch match;
-               if (!store || !domain::Uuid::Parse(video_id) ||
-                   !std::regex_match(file, match, kFileName))
-                 return NotFound();
-               try {
-                 return Serve(*store, "placements/" + video_id + "/" + file, match[1], match[2],
-                              request);
-               } catch (const app::ObjectNotFound&) {
-                 return NotFound();
-               } catch (const app::ObjectStoreUnavailable& error) {
-                 spdlog::warn("placement file {}: {}", file, error.what());
-                 http::Response response = http::Response::Problem(
-                     503, "Service Unavailable", "the object store is unavailable; retry later");
-                 response.SetHeader("Retry-After", "5");
-                 return response;
-               }
-             });
+  router.Add(
+      http::Method::kGet, "/files/placements/{video_id}/{file}", [store](http::Request& request) {
+        const std::string& video_id = request.PathParam("video_id");
+        const std::string& file = request.PathParam("file");
+        std::smatch match;
+        if (!store || !domain::Uuid::Parse(video_id) || !std::regex_match(file, match, kFileName))
+          return NotFound();
+        try {
+          return Serve(*store, "placements/" + video_id + "/" + file, match[1], match[2], request);
+        } catch (const app::ObjectNotFound&) {
+          return NotFound();
+        } catch (const app::ObjectStoreUnavailable& error) {
+          spdlog::warn("placement file {}: {}", file, error.what());
+          http::Response response = http::Response::Problem(
+              503, "Service Unavailable", "the object store is unavailable; retry later");
+          response.SetHeader("Retry-After", "5");
+          return response;
+        }
+      });
 }
 
 }  // namespace nedlia::api

@@ -1,13 +1,13 @@
-#include "app/ports/object_store.hpp"
-
 #include <algorithm>
+
+#include "app/ports/object_store.hpp"
 
 namespace nedlia::app {
 namespace {
 
 bool IsKeyCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
 }
 
 }  // namespace
@@ -24,7 +24,8 @@ void CheckObjectKey(const std::string& key) {
     // No segment starts with '.': that rules out "." and "..", and leaves names such as
     // ".tmp-..." to the filesystem store's half-written files, which no key can name.
     if (segment.empty() || segment.front() == '.')
-      throw ObjectStoreError("object key '" + key + "' has an empty segment or one starting with '.'");
+      throw ObjectStoreError("object key '" + key +
+                             "' has an empty segment or one starting with '.'");
     for (char c : segment) {
       if (!IsKeyCharacter(c))
         throw ObjectStoreError("object key '" + key + "' has a character outside [A-Za-z0-9._-/]");
@@ -36,7 +37,8 @@ void CheckObjectKey(const std::string& key) {
 void CheckObjectPrefix(const std::string& prefix) {
   for (char c : prefix) {
     if (!IsKeyCharacter(c) && c != '/')
-      throw ObjectStoreError("object prefix '" + prefix + "' has a character outside [A-Za-z0-9._-/]");
+      throw ObjectStoreError("object prefix '" + prefix +
+                             "' has a character outside [A-Za-z0-9._-/]");
   }
 }
 

@@ -27,10 +27,9 @@ void PlacementFileRows::MarkVideosOfProduct(const domain::Uuid& product_id) {
 }
 
 void PlacementFileRows::MarkVideosOfAdvertiser(const domain::Uuid& advertiser_id) {
-  connection_.Execute(
-      MarkVideosWhere("p.deleted_at IS NULL AND p.product_id IN "
-                      "(SELECT id FROM products WHERE advertiser_id = $1)"),
-      pg::Params(advertiser_id));
+  connection_.Execute(MarkVideosWhere("p.deleted_at IS NULL AND p.product_id IN "
+                                      "(SELECT id FROM products WHERE advertiser_id = $1)"),
+                      pg::Params(advertiser_id));
 }
 
 std::vector<Job> PlacementFileRows::Due(int limit) {
@@ -66,9 +65,9 @@ VideoPlacements PlacementFileRows::Load(const domain::Uuid& video_id) {
 }
 
 bool PlacementFileRows::Complete(const Job& job, const std::string& manifest_url) {
-  const pg::Result cleared = connection_.Execute(
-      "DELETE FROM placement_file_jobs WHERE video_id = $1 AND generation = $2",
-      pg::Params(job.video_id, job.generation));
+  const pg::Result cleared =
+      connection_.Execute("DELETE FROM placement_file_jobs WHERE video_id = $1 AND generation = $2",
+                          pg::Params(job.video_id, job.generation));
   if (cleared.AffectedRows() == 0)
     return false;
   // Local to this transaction: the placements trigger then keeps version and updated_at.

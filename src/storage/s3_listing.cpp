@@ -48,7 +48,8 @@ S3ListPage ParseListPage(const std::string& xml) {
     const auto size = Element(*contents, "Size", inner, contents->size());
     if (!key || !size)
       throw app::ObjectStoreError("S3 listing entry without Key or Size");
-    page.objects.push_back({.key = Unescaped(*key), .size = std::stoull(*size), .content_type = ""});
+    page.objects.push_back(
+        {.key = Unescaped(*key), .size = std::stoull(*size), .content_type = ""});
   }
   std::size_t from = 0;
   const auto truncated = Element(xml, "IsTruncated", from, xml.size());

@@ -14,8 +14,8 @@ S3Response S3ObjectStore::Send(const std::string& what, SigV4Request request,
   S3Response response = SendSigned(settings_.endpoint, std::move(request), body);
   const long status = response.status;
   if (status >= 500 || status == 429)
-    throw app::ObjectStoreUnavailable("S3 " + what + " answered " + std::to_string(status) +
-                                      " " + S3ErrorText(response.body));
+    throw app::ObjectStoreUnavailable("S3 " + what + " answered " + std::to_string(status) + " " +
+                                      S3ErrorText(response.body));
   if (status >= 400 && status != 404)
     throw app::ObjectStoreError("S3 " + what + " refused (" + std::to_string(status) +
                                 "): " + S3ErrorText(response.body));

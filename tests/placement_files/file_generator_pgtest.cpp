@@ -1,18 +1,15 @@
 // The file-generator end to end: placements changed through the real API, the consumer run
 // over the real PostgreSQL, the files written to a real object store (a directory, and one
 // test on s3rver), downloaded through the API.
-#include "placement_files/file_generator.hpp"
-
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
 
+#include "placement_files/file_generator.hpp"
 #include "process/subprocess.hpp"
-
 #include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
 #include "support/api_fixture.hpp"
@@ -49,8 +46,8 @@ class FileGeneratorTest : public ::testing::Test {
         consumer_(placement_files::MakeFileGenerator(pool_, regenerator_)) {
     consumer_.Subscribe();
     advertiser_ = api_.NewAdvertiser("Acme");
-    product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" +
-                              advertiser_ + "', 'Cola') RETURNING id");
+    product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
+                              "', 'Cola') RETURNING id");
     video_ = api_.QueryText(
         "INSERT INTO videos (title, duration, status) VALUES ('Trailer', 600, 'ready') "
         "RETURNING id");
@@ -58,11 +55,12 @@ class FileGeneratorTest : public ::testing::Test {
   ~FileGeneratorTest() override { std::filesystem::remove_all(root_); }
 
   std::string CreatePlacement(double start, double end, const std::string& status = "active") {
-    const auto created = api_.Call("POST", "/v1/placements",
-                                   json{{"video_id", video_},
-                                        {"product_id", product_},
-                                        {"status", status},
-                                        {"time_range", {{"start_time", start}, {"end_time", end}}}});
+    const auto created =
+        api_.Call("POST", "/v1/placements",
+                  json{{"video_id", video_},
+                       {"product_id", product_},
+                       {"status", status},
+                       {"time_range", {{"start_time", start}, {"end_time", end}}}});
     EXPECT_EQ(created.status, 201) << created.raw;
     return created.Id();
   }
@@ -123,7 +121,8 @@ TEST_F(FileGeneratorTest, WritesTheManifestAndTrackAndPointsFileUrlAtTheManifest
   EXPECT_EQ(manifest["video_id"], video_);
   ASSERT_EQ(manifest["placements"].size(), 2u) << manifest.dump();
   EXPECT_EQ(manifest["placements"][0]["placement_id"], second);  // sorted by start
-  EXPECT_EQ(manifest["placements"][1]["time_range"], json({{"start_time", 12.5}, {"end_time", 20}}));
+  EXPECT_EQ(manifest["placements"][1]["time_range"],
+            json({{"start_time", 12.5}, {"end_time", 20}}));
   EXPECT_EQ(manifest["placements"][1]["product"], json({{"id", product_}, {"name", "Cola"}}));
   EXPECT_EQ(manifest["placements"][1]["advertiser"], json({{"id", advertiser_}, {"name", "Acme"}}));
 
@@ -145,10 +144,9 @@ TEST_F(FileGeneratorTest, ABurstOfUpdatesRegeneratesFewTimesAndEndsOnTheLastStat
   ASSERT_TRUE(Settle());
   const std::int64_t before = regenerator_.Completed();
   for (int i = 1; i <= 50; ++i) {
-    const auto updated =
-        api_.Call("PATCH", "/v1/placements/" + placement,
-                  json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
-                  {"If-Match: \"" + std::to_string(i) + "\""});
+    const auto updated = api_.Call("PATCH", "/v1/placements/" + placement,
+                                   json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
+                                   {"If-Match: \"" + std::to_string(i) + "\""});
     ASSERT_EQ(updated.status, 200) << updated.raw;
   }
   ASSERT_TRUE(Settle());
@@ -163,7 +161,8 @@ TEST_F(FileGeneratorTest, ADeletedPlacementLeavesTheNextManifest) {
   const std::string gone = CreatePlacement(20, 30);
   ASSERT_TRUE(Settle());
   ASSERT_EQ(Manifest(kept)["placements"].size(), 2u);
-  const auto deleted = api_.Call("DELETE", "/v1/placements/" + gone, std::nullopt, {"If-Match: \"1\""});
+  const auto deleted =
+      api_.Call("DELETE", "/v1/placements/" + gone, std::nullopt, {"If-Match: \"1\""});
   ASSERT_EQ(deleted.status, 204) << deleted.raw;
   ASSERT_TRUE(Settle());
   const json manifest = Manifest(kept);
@@ -206,8 +205,9 @@ TEST_F(FileGeneratorTest, FilesDownloadThroughTheApiWithETagAnd304) {
   const std::string missing = "/files/placements/" + video_ + "/" + std::string(64, 'a') + ".json";
   EXPECT_EQ(api_.Call("GET", missing).status, 404);
   EXPECT_EQ(api_.Call("GET", "/files/placements/" + video_ + "/..%2F..%2Fetc").status, 404);
-  EXPECT_EQ(api_.Call("GET", "/files/placements/not-a-uuid/" + std::string(64, 'a') + ".vtt").status,
-            404);
+  EXPECT_EQ(
+      api_.Call("GET", "/files/placements/not-a-uuid/" + std::string(64, 'a') + ".vtt").status,
+      404);
 }
 
 TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfterARestart) {
@@ -223,10 +223,9 @@ TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfter
     return process::Subprocess::Start({NedliaBinary(), "worker", "file-generator"}, options);
   };
   auto patch = [&](int i) {
-    const auto updated =
-        api_.Call("PATCH", "/v1/placements/" + placement,
-                  json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
-                  {"If-Match: \"" + std::to_string(i) + "\""});
+    const auto updated = api_.Call("PATCH", "/v1/placements/" + placement,
+                                   json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
+                                   {"If-Match: \"" + std::to_string(i) + "\""});
     ASSERT_EQ(updated.status, 200) << updated.raw;
   };
   {

@@ -2,7 +2,6 @@
 // (a real s3rver on loopback). Plus what only one of them can show: an S3 outage, and the
 // filesystem store's atomic writes.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -105,8 +104,8 @@ TEST_P(ObjectStoreTest, DeleteRemovesOnlyThatObject) {
 }
 
 TEST_P(ObjectStoreTest, BadKeysAreRefusedBeforeTouchingTheStore) {
-  for (const std::string key : {"", "../etc/passwd", "a//b", "a/../b", "/abs", "a b", "a/.hidden",
-                                "trailing/"}) {
+  for (const std::string key :
+       {"", "../etc/passwd", "a//b", "a/../b", "/abs", "a b", "a/.hidden", "trailing/"}) {
     EXPECT_THROW(store_->Put(key, "x", {}), app::ObjectStoreError) << key;
     EXPECT_THROW(store_->Get(key), app::ObjectStoreError) << key;
   }
@@ -114,8 +113,8 @@ TEST_P(ObjectStoreTest, BadKeysAreRefusedBeforeTouchingTheStore) {
 }
 
 TEST_P(ObjectStoreTest, StorageClassIsAcceptedPerPut) {
-  store_->Put("archives/cold", "frozen", {.content_type = "application/zstd",
-                                          .storage_class = "STANDARD_IA"});
+  store_->Put("archives/cold", "frozen",
+              {.content_type = "application/zstd", .storage_class = "STANDARD_IA"});
   EXPECT_EQ(store_->Get("archives/cold").bytes, "frozen");
 }
 

@@ -75,8 +75,7 @@ nlohmann::json ApiFixture::EventData(const std::string& type) const {
           .As<std::string>());
 }
 
-ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout,
-                       app::ObjectStore* placement_files)
+ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout, app::ObjectStore* placement_files)
     : parts_(std::make_unique<Parts>(database_.Url(), request_timeout, placement_files)) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
     const app::IssuedKey admin =

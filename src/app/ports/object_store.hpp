@@ -57,8 +57,7 @@ class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
 
-  virtual void Put(const std::string& key, const std::string& bytes,
-                   const PutOptions& options) = 0;
+  virtual void Put(const std::string& key, const std::string& bytes, const PutOptions& options) = 0;
   /// Throws ObjectNotFound when absent.
   virtual StoredObject Get(const std::string& key) = 0;
   /// The metadata, or nullopt when absent.
