@@ -119,7 +119,7 @@ TEST_P(ObjectStoreTest, StorageClassIsAcceptedPerPut) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Adapters, ObjectStoreTest, ::testing::Values("filesystem", "s3"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& adapter) { return adapter.param; });
 
 TEST(S3ObjectStoreTest, AnOutageIsUnavailableLosesNothingAndEndsWhenTheServerIsBack) {
   if (!S3Server::Installed())
