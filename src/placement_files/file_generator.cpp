@@ -10,8 +10,9 @@
 namespace nedlia::placement_files {
 namespace {
 
-// The events whose change shows in the files; all are routed to file-generator by the catalog
-// or harmless to mark for (a rename that changes nothing regenerates identical bytes and keys).
+// The events whose change can show in the files (the catalog lists file-generator as a
+// consumer of each). A rename that changes nothing visible costs one regeneration, which
+// yields the same bytes, hence the same keys and file_url.
 const std::vector<std::string> kTypes = {
     "com.nedlia.placement.created.v2", "com.nedlia.placement.updated.v1",
     "com.nedlia.placement.deleted.v1", "com.nedlia.product.updated.v1",
