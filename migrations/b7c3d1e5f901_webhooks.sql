@@ -1,6 +1,6 @@
 -- nedlia migration
 -- revision: b7c3d1e5f901
--- down_revision: 846e28194705
+-- down_revision: 0ee3fb659c10
 -- message: webhooks and their delivery log
 -- created: 2026-12-02T10:00:00Z
 

@@ -9,6 +9,7 @@
 #include "api/event_routes.hpp"
 #include "api/openapi.hpp"
 #include "api/placement_detail_routes.hpp"
+#include "api/placement_file_routes.hpp"
 #include "api/placement_routes.hpp"
 #include "api/problems.hpp"
 #include "api/product_routes.hpp"
@@ -37,7 +38,8 @@ http::Handler LoggingAccess(http::Handler next) {
 }  // namespace
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness,
-         std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks)
+         std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks,
+         app::ObjectStore* placement_files)
     : webhooks_(std::move(webhooks)),
       authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
@@ -56,6 +58,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddValidationRoutes(router_, *authenticator_, database);
   AddEventRoutes(router_, *authenticator_, database);
   AddWebhookRoutes(router_, *authenticator_, database, webhooks_);
+  AddPlacementFileRoutes(router_, placement_files);
 }
 
 Api::~Api() = default;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/ports/database.hpp"
+#include "app/ports/object_store.hpp"
 #include "app/webhook_commands.hpp"
 #include "http/handler.hpp"
 #include "http/health.hpp"
@@ -18,9 +19,10 @@ class Authenticator;
 class Api {
  public:
   /// `webhooks`: what webhook URLs and event types are accepted.
+  /// `placement_files`: the object store whose placement files /files/... serves (none: 404).
   Api(app::Database& database, http::ReadinessProbe readiness,
       std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5),
-      app::WebhookPolicy webhooks = {});
+      app::WebhookPolicy webhooks = {}, app::ObjectStore* placement_files = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

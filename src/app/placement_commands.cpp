@@ -12,7 +12,11 @@ namespace {
 
 constexpr std::size_t kMaxDescription = 10'000;
 
-domain::FieldErrors ValidateOwnFields(const domain::Placement& placement) {
+// `check_file_url`: whether file_url comes from the request. The stored one is written by the
+// file-generator (relative to the API's base with the filesystem store, which the client-input
+// rule refuses), so an update that leaves it alone must not fail on it.
+domain::FieldErrors ValidateOwnFields(const domain::Placement& placement,
+                                      bool check_file_url = true) {
   domain::FieldErrors errors = domain::Validate(placement.time_range, "/time_range");
   auto add = [&errors](domain::FieldErrors more) {
     errors.insert(errors.end(), more.begin(), more.end());
@@ -22,7 +26,7 @@ domain::FieldErrors ValidateOwnFields(const domain::Placement& placement) {
   }
   if (placement.position)
     add(domain::Validate(*placement.position, "/position"));
-  if (placement.file_url)
+  if (placement.file_url && check_file_url)
     add(domain::ValidateUrl(*placement.file_url, "/file_url"));
   return errors;
 }
@@ -142,7 +146,7 @@ OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, cons
   const nlohmann::json changes = Apply(patch, owned.placement);
   if (changes.empty())
     return owned;
-  ThrowIfInvalid(ValidateOwnFields(owned.placement));
+  ThrowIfInvalid(ValidateOwnFields(owned.placement, changes.contains("file_url")));
   if (changes.contains("time_range") || changes.contains("status")) {
     CheckTargets(tx, context.principal, owned.placement);
   }

@@ -16,6 +16,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "cli/object_store_factory.hpp"
 #include "cli/workers.hpp"
 #include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
@@ -141,9 +142,11 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   app::WebhookPolicy webhooks{
       .allow_loopback_http = settings.IsDevelopment(),
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+  // The placement files the file-generator writes, served at /files/... (filesystem store).
+  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
   api::Api api(
       database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
-      std::move(webhooks));
+      std::move(webhooks), objects.get());
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);
   http::Server server(options, api.Handler());

@@ -75,6 +75,15 @@ Settings Settings::FromEnvironment() {
     }
     s.webhook_retry_schedule = *schedule;
   }
+  if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
+    s.objects_dir = *dir;
+  s.s3_endpoint = Env("NEDLIA_S3_ENDPOINT");
+  s.s3_bucket = Env("NEDLIA_S3_BUCKET");
+  if (auto region = Env("NEDLIA_S3_REGION"))
+    s.s3_region = *region;
+  s.s3_access_key_id = Env("NEDLIA_S3_ACCESS_KEY_ID");
+  s.s3_secret_access_key = Env("NEDLIA_S3_SECRET_ACCESS_KEY");
+  s.s3_public_url = Env("NEDLIA_S3_PUBLIC_URL");
   return s;
 }
 

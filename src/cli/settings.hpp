@@ -38,6 +38,16 @@ struct Settings {
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }
+  /// NEDLIA_OBJECTS_DIR: the filesystem object store's root (used unless S3 is configured).
+  std::filesystem::path objects_dir = "var/objects";
+  /// S3-compatible object store; all of endpoint, bucket and both keys, or none.
+  std::optional<std::string> s3_endpoint;       ///< NEDLIA_S3_ENDPOINT, e.g. http://127.0.0.1:9000
+  std::optional<std::string> s3_bucket;         ///< NEDLIA_S3_BUCKET
+  std::string s3_region = "us-east-1";          ///< NEDLIA_S3_REGION
+  std::optional<std::string> s3_access_key_id;  ///< NEDLIA_S3_ACCESS_KEY_ID
+  std::optional<std::string> s3_secret_access_key;  ///< NEDLIA_S3_SECRET_ACCESS_KEY
+  /// NEDLIA_S3_PUBLIC_URL: where clients download objects (a CDN); default endpoint/bucket/.
+  std::optional<std::string> s3_public_url;
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

@@ -6,6 +6,7 @@
 
 #include "bus/relay.hpp"
 #include "cli/command.hpp"
+#include "cli/object_store_factory.hpp"
 #include "events/catalog.hpp"
 #include "metrics/registry.hpp"
 #include "readmodel/projector.hpp"
@@ -26,12 +27,12 @@ Workers::~Workers() {
 
 std::vector<std::string> Workers::Known() {
   return {validator::kValidatorName, readmodel::kProjectorName, notifier::kNotifierName,
-          bus::kRelayName};
+          placement_files::kFileGeneratorName, bus::kRelayName};
 }
 
 std::vector<std::string> Workers::Available(const Settings& settings) {
   std::vector<std::string> names{validator::kValidatorName, readmodel::kProjectorName,
-                                 notifier::kNotifierName};
+                                 notifier::kNotifierName, placement_files::kFileGeneratorName};
   if (settings.nats_url)
     names.emplace_back(bus::kRelayName);
   return names;
@@ -66,6 +67,14 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
         metrics::LatencyBounds());
     return std::make_unique<delivery::Consumer>(readmodel::MakeProjector(
         pool_, [&freshness](std::int64_t lag_ms) { freshness.Observe(lag_ms / 1000.0); }));
+  }
+  if (name == placement_files::kFileGeneratorName) {
+    if (!regenerator_) {
+      objects_ = MakeObjectStore(settings_);
+      regenerator_ = std::make_unique<placement_files::Regenerator>(pool_, *objects_);
+    }
+    return std::make_unique<delivery::Consumer>(
+        placement_files::MakeFileGenerator(pool_, *regenerator_));
   }
   std::string known;
   for (const std::string& candidate : Known())

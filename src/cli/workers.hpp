@@ -11,6 +11,7 @@
 #include "delivery/wakeup.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
+#include "placement_files/file_generator.hpp"
 
 namespace nedlia::cli {
 
@@ -24,7 +25,8 @@ class Workers {
   /// Stops them: each finishes (or rolls back) its batch.
   ~Workers();
 
-  /// The workers this configuration can run (bus-relay needs NEDLIA_NATS_URL).
+  /// The workers this configuration can run (bus-relay needs NEDLIA_NATS_URL;
+  /// file-generator always runs: the object store defaults to a local directory).
   static std::vector<std::string> Available(const Settings& settings);
   /// All the platform knows, configured or not.
   static std::vector<std::string> Known();
@@ -48,6 +50,8 @@ class Workers {
   /// The notifier's senders, on a pool of their own (a connection per thread).
   std::unique_ptr<pg::Pool> sender_pool_;
   std::unique_ptr<notifier::Senders> senders_;
+  std::unique_ptr<app::ObjectStore> objects_;
+  std::unique_ptr<placement_files::Regenerator> regenerator_;
   std::vector<Running> running_;
 };
 

@@ -126,6 +126,13 @@ int Consumer::RunOnce() {
       spdlog::warn("consumer {} partition {}: {}", options_.name, partition, error.what());
     }
   }
+  if (options_.after_pass) {
+    try {
+      moved += options_.after_pass();
+    } catch (const std::exception& error) {
+      spdlog::warn("consumer {} after its pass: {}", options_.name, error.what());
+    }
+  }
   return moved;
 }
 

@@ -52,6 +52,11 @@ struct ConsumerOptions {
   /// Throwing rolls the batch back; the event is then tried again later.
   std::function<void(const events::StoredEvent&, const std::string& error, pg::Connection&)>
       on_dead_letter;
+  /// Runs after each pass over the partitions, outside any transaction: work the handlers
+  /// deferred until their batches committed (the file generator regenerates, once per pass,
+  /// each video its events marked). Returns how much it did, which counts as progress, so
+  /// Run does not sleep while it has work. An exception is logged; the next pass runs it again.
+  std::function<int()> after_pass;
 };
 
 /// What a consumer does with one event. It runs inside the delivery transaction: whatever it

@@ -11,7 +11,8 @@
 namespace nedlia::testing {
 
 struct ApiFixture::Parts {
-  Parts(const std::string& url, std::chrono::milliseconds request_timeout)
+  Parts(const std::string& url, std::chrono::milliseconds request_timeout,
+        app::ObjectStore* placement_files)
       : pool({.url = url, .max_size = 8}),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         // Webhooks as in development: a receiver on loopback may be plain http.
@@ -19,7 +20,8 @@ struct ApiFixture::Parts {
             database, [] { return std::nullopt; }, std::chrono::milliseconds(0),
             app::WebhookPolicy{
                 .allow_loopback_http = true,
-                .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())}),
+                .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())},
+            placement_files),
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
   pg::Pool pool;
@@ -79,8 +81,8 @@ nlohmann::json ApiFixture::EventData(const std::string& type) const {
           .As<std::string>());
 }
 
-ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout)
-    : parts_(std::make_unique<Parts>(database_.Url(), request_timeout)) {
+ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout, app::ObjectStore* placement_files)
+    : parts_(std::make_unique<Parts>(database_.Url(), request_timeout, placement_files)) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
     const app::IssuedKey admin =
         app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin");

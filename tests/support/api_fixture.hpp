@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/ports/object_store.hpp"
 #include "domain/uuid.hpp"
 #include "pg/connection.hpp"
 #include "support/test_database.hpp"
@@ -34,8 +35,10 @@ struct ApiReply {
 /// the real middleware, the real PostgreSQL. Starts with one admin key.
 class ApiFixture {
  public:
-  /// `request_timeout`: the database time each request may take (store::PgDatabase).
-  explicit ApiFixture(std::chrono::milliseconds request_timeout = std::chrono::seconds(15));
+  /// `request_timeout`: the database time each request may take (store::PgDatabase);
+  /// `placement_files`: the object store /files/... serves (none: those routes answer 404).
+  explicit ApiFixture(std::chrono::milliseconds request_timeout = std::chrono::seconds(15),
+                      app::ObjectStore* placement_files = nullptr);
   ~ApiFixture();
   ApiFixture(const ApiFixture&) = delete;
   ApiFixture& operator=(const ApiFixture&) = delete;

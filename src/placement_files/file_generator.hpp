@@ -1,0 +1,49 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "app/ports/object_store.hpp"
+#include "delivery/consumer.hpp"
+#include "pg/pool.hpp"
+#include "placement_files/placement_file_rows.hpp"
+
+namespace nedlia::placement_files {
+
+inline constexpr const char* kFileGeneratorName = "file-generator";
+
+/// Regenerates the placement files of the videos the file-generator's events marked stale:
+/// each from the database's current rows, both files written (content-addressed, so never
+/// overwritten in place) before file_url points at them, in a transaction that also clears
+/// the mark only if no newer event marked the video again. A crash anywhere leaves the mark
+/// (it is redone) and file_url on complete files; at worst an unreferenced file remains.
+class Regenerator {
+ public:
+  Regenerator(pg::Pool& pool, app::ObjectStore& store) : pool_(pool), store_(store) {}
+
+  /// Regenerates the videos due now, up to `limit`; returns how many it completed. Stops at
+  /// the first unavailable store (the rest would fail the same way); marks stay, backing off.
+  int RunOnce(int limit = 50);
+  /// Regenerations completed since construction (for tests and logs).
+  std::int64_t Completed() const { return completed_.load(); }
+
+ private:
+  /// The manifest's URL, after both files were written.
+  std::string WriteFiles(const VideoPlacements& video);
+  bool Regenerate(const Job& job);
+
+  pg::Pool& pool_;
+  app::ObjectStore& store_;
+  std::atomic<std::int64_t> completed_{0};
+};
+
+/// The file-generator consumer: its handler marks the videos an event concerns (placement
+/// created, updated, deleted; product and advertiser changes that rename what the files show)
+/// in the delivery transaction, and after each pass `regenerator` regenerates them.
+delivery::Consumer MakeFileGenerator(pg::Pool& pool, Regenerator& regenerator);
+
+/// "placements/<video>/<sha256 of bytes>.<extension>".
+std::string ContentKey(const domain::Uuid& video_id, const std::string& bytes,
+                       const std::string& extension);
+
+}  // namespace nedlia::placement_files

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/uuid.hpp"
+#include "pg/connection.hpp"
+#include "placement_files/placement_file_content.hpp"
+
+namespace nedlia::placement_files {
+
+/// A video whose files are stale, as marked: `generation` is unique across all marks ever
+/// made (a sequence), so a mark read earlier never matches a later one, even after the row
+/// was deleted and inserted again.
+struct Job {
+  domain::Uuid video_id;
+  std::int64_t generation = 0;
+};
+
+/// The generator's SQL over placement_file_jobs and the placement tables.
+class PlacementFileRows {
+ public:
+  explicit PlacementFileRows(pg::Connection& connection) : connection_(connection) {}
+
+  /// Marks the video of the placement (deleted or not) stale.
+  void MarkVideoOfPlacement(const domain::Uuid& placement_id);
+  /// Marks stale every video with a live placement of the product.
+  void MarkVideosOfProduct(const domain::Uuid& product_id);
+  /// Marks stale every video with a live placement of one of the advertiser's products.
+  void MarkVideosOfAdvertiser(const domain::Uuid& advertiser_id);
+
+  /// Up to `limit` marks due now (not backing off after a failure), oldest first.
+  std::vector<Job> Due(int limit);
+  /// The video's active, live placements of live products, sorted by start.
+  VideoPlacements Load(const domain::Uuid& video_id);
+  /// In the caller's transaction: deletes the mark if it is still `job`'s generation and then
+  /// points every live placement of the video at `manifest_url` (a derived write: no new
+  /// version, no event). False, changing nothing, when the video was marked again meanwhile.
+  bool Complete(const Job& job, const std::string& manifest_url);
+  /// Records a failed attempt: the mark is retried after a backoff that doubles, up to 5 min.
+  void Fail(const Job& job, const std::string& error);
+
+ private:
+  pg::Connection& connection_;
+};
+
+}  // namespace nedlia::placement_files

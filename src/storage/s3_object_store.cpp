@@ -1,0 +1,89 @@
+#include "storage/s3_object_store.hpp"
+
+#include "storage/s3_listing.hpp"
+
+namespace nedlia::storage {
+
+S3ObjectStore::S3ObjectStore(S3Settings settings) : settings_(std::move(settings)) {
+  if (settings_.public_base.empty())
+    settings_.public_base = settings_.endpoint.url + "/" + settings_.bucket + "/";
+}
+
+S3Response S3ObjectStore::Send(const std::string& what, SigV4Request request,
+                               const std::string& body) {
+  S3Response response = SendSigned(settings_.endpoint, std::move(request), body);
+  const long status = response.status;
+  if (status >= 500 || status == 429)
+    throw app::ObjectStoreUnavailable("S3 " + what + " answered " + std::to_string(status) + " " +
+                                      S3ErrorText(response.body));
+  if (status >= 400 && status != 404)
+    throw app::ObjectStoreError("S3 " + what + " refused (" + std::to_string(status) +
+                                "): " + S3ErrorText(response.body));
+  return response;
+}
+
+void S3ObjectStore::Put(const std::string& key, const std::string& bytes,
+                        const app::PutOptions& options) {
+  app::CheckObjectKey(key);
+  SigV4Request request{.method = "PUT", .path = "/" + settings_.bucket + "/" + key};
+  request.headers.emplace_back("content-type", options.content_type);
+  if (!options.storage_class.empty())
+    request.headers.emplace_back("x-amz-storage-class", options.storage_class);
+  if (Send("PUT " + key, std::move(request), bytes).status == 404)
+    throw app::ObjectStoreError("S3 bucket " + settings_.bucket + " does not exist");
+}
+
+app::StoredObject S3ObjectStore::Get(const std::string& key) {
+  app::CheckObjectKey(key);
+  S3Response response =
+      Send("GET " + key, {.method = "GET", .path = "/" + settings_.bucket + "/" + key});
+  if (response.status == 404)
+    throw app::ObjectNotFound("no object " + key);
+  return {.info = {.key = key,
+                   .size = response.body.size(),
+                   .content_type = response.Header("content-type")},
+          .bytes = std::move(response.body)};
+}
+
+std::optional<app::ObjectInfo> S3ObjectStore::Head(const std::string& key) {
+  app::CheckObjectKey(key);
+  const S3Response response =
+      Send("HEAD " + key, {.method = "HEAD", .path = "/" + settings_.bucket + "/" + key});
+  if (response.status == 404)
+    return std::nullopt;
+  const std::string length = response.Header("content-length");
+  return app::ObjectInfo{.key = key,
+                         .size = length.empty() ? 0 : std::stoull(length),
+                         .content_type = response.Header("content-type")};
+}
+
+void S3ObjectStore::Delete(const std::string& key) {
+  app::CheckObjectKey(key);
+  Send("DELETE " + key, {.method = "DELETE", .path = "/" + settings_.bucket + "/" + key});
+}
+
+std::vector<app::ObjectInfo> S3ObjectStore::List(const std::string& prefix) {
+  app::CheckObjectPrefix(prefix);
+  std::vector<app::ObjectInfo> objects;
+  std::optional<std::string> token;
+  do {
+    SigV4Request request{.method = "GET", .path = "/" + settings_.bucket};
+    request.query = {{"list-type", "2"}, {"prefix", prefix}};
+    if (token)
+      request.query.emplace_back("continuation-token", *token);
+    const S3Response response = Send("LIST " + prefix, std::move(request));
+    if (response.status == 404)
+      throw app::ObjectStoreError("S3 bucket " + settings_.bucket + " does not exist");
+    S3ListPage page = ParseListPage(response.body);
+    objects.insert(objects.end(), page.objects.begin(), page.objects.end());
+    token = page.next_token;
+  } while (token);
+  return objects;
+}
+
+std::string S3ObjectStore::PublicUrl(const std::string& key) const {
+  app::CheckObjectKey(key);
+  return settings_.public_base + key;
+}
+
+}  // namespace nedlia::storage

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+
+#include "app/ports/object_store.hpp"
+#include "storage/s3_http.hpp"
+
+namespace nedlia::storage {
+
+/// Where the S3 store keeps its objects.
+struct S3Settings {
+  S3Endpoint endpoint;
+  std::string bucket;
+  /// What PublicUrl puts before the key; empty: "<endpoint>/<bucket>/" (path style).
+  std::string public_base;
+};
+
+/// Objects in an S3-compatible bucket, over path-style URLs signed with AWS Signature V4.
+/// An unreachable endpoint, a timeout, 5xx, 429 and 503 SlowDown are ObjectStoreUnavailable;
+/// another refusal (403, 400, ...) is an ObjectStoreError with S3's code and message.
+class S3ObjectStore : public app::ObjectStore {
+ public:
+  explicit S3ObjectStore(S3Settings settings);
+
+  void Put(const std::string& key, const std::string& bytes,
+           const app::PutOptions& options) override;
+  app::StoredObject Get(const std::string& key) override;
+  std::optional<app::ObjectInfo> Head(const std::string& key) override;
+  void Delete(const std::string& key) override;
+  std::vector<app::ObjectInfo> List(const std::string& prefix) override;
+  std::string PublicUrl(const std::string& key) const override;
+
+ private:
+  S3Response Send(const std::string& what, SigV4Request request, const std::string& body = "");
+
+  S3Settings settings_;
+};
+
+}  // namespace nedlia::storage

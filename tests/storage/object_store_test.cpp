@@ -1,0 +1,171 @@
+// One behaviour suite, run against both object store adapters: the local directory and S3
+// (a real s3rver on loopback). Plus what only one of them can show: an S3 outage, and the
+// filesystem store's atomic writes.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "storage/filesystem_object_store.hpp"
+#include "storage/s3_object_store.hpp"
+#include "support/s3_server.hpp"
+
+namespace nedlia::storage {
+namespace {
+
+using testing::S3Server;
+
+storage::S3Settings SettingsFor(const S3Server& server) {
+  return {.endpoint = {.url = server.Endpoint(),
+                       .credentials = {.access_key_id = S3Server::kAccessKey,
+                                       .secret_access_key = S3Server::kAccessKey,
+                                       .region = "us-east-1",
+                                       .service = "s3"},
+                       .timeout = std::chrono::seconds(10)},
+          .bucket = S3Server::kBucket,
+          .public_base = ""};
+}
+
+class ObjectStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "s3") {
+      if (!S3Server::Installed())
+        GTEST_SKIP() << "s3rver is not installed (scripts/install-deps)";
+      server_ = std::make_unique<S3Server>();
+      store_ = std::make_unique<S3ObjectStore>(SettingsFor(*server_));
+    } else {
+      root_ = std::filesystem::temp_directory_path() /
+              ("nedlia-objects-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::remove_all(root_);
+      store_ = std::make_unique<FilesystemObjectStore>(root_);
+    }
+  }
+  void TearDown() override {
+    if (!root_.empty())
+      std::filesystem::remove_all(root_);
+  }
+
+  std::filesystem::path root_;
+  std::unique_ptr<S3Server> server_;
+  std::unique_ptr<app::ObjectStore> store_;
+};
+
+TEST_P(ObjectStoreTest, PutThenGetReturnsTheBytesAndContentType) {
+  const std::string bytes = std::string("line one\n\0binary\xff", 17) + std::string(100000, 'x');
+  store_->Put("placements/v1/a.json", bytes, {.content_type = "application/json"});
+  const app::StoredObject object = store_->Get("placements/v1/a.json");
+  EXPECT_EQ(object.bytes, bytes);
+  EXPECT_EQ(object.info.content_type, "application/json");
+  const auto head = store_->Head("placements/v1/a.json");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->size, bytes.size());
+  EXPECT_EQ(head->content_type, "application/json");
+}
+
+TEST_P(ObjectStoreTest, OverwriteReplacesTheWholeObject) {
+  store_->Put("k/one", "a long first version", {.content_type = "text/plain"});
+  store_->Put("k/one", "short", {.content_type = "text/vtt"});
+  const app::StoredObject object = store_->Get("k/one");
+  EXPECT_EQ(object.bytes, "short");
+  EXPECT_EQ(object.info.content_type, "text/vtt");
+}
+
+TEST_P(ObjectStoreTest, MissingKeysAreNotFoundNotUnavailable) {
+  EXPECT_THROW(store_->Get("nothing/here"), app::ObjectNotFound);
+  EXPECT_FALSE(store_->Head("nothing/here"));
+  EXPECT_NO_THROW(store_->Delete("nothing/here"));  // as in S3
+}
+
+TEST_P(ObjectStoreTest, ListReturnsKeysUnderThePrefixInOrder) {
+  store_->Put("placements/b/2.vtt", "22", {});
+  store_->Put("placements/a/1.json", "1", {});
+  store_->Put("placements/b/1.json", "333", {});
+  store_->Put("archives/2026/x", "x", {});
+  const auto listed = store_->List("placements/b/");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].key, "placements/b/1.json");
+  EXPECT_EQ(listed[0].size, 3u);
+  EXPECT_EQ(listed[1].key, "placements/b/2.vtt");
+  EXPECT_EQ(store_->List("placements/").size(), 3u);
+  EXPECT_TRUE(store_->List("none/").empty());
+}
+
+TEST_P(ObjectStoreTest, DeleteRemovesOnlyThatObject) {
+  store_->Put("d/1", "1", {});
+  store_->Put("d/2", "2", {});
+  store_->Delete("d/1");
+  EXPECT_THROW(store_->Get("d/1"), app::ObjectNotFound);
+  EXPECT_EQ(store_->Get("d/2").bytes, "2");
+  ASSERT_EQ(store_->List("d/").size(), 1u);
+}
+
+TEST_P(ObjectStoreTest, BadKeysAreRefusedBeforeTouchingTheStore) {
+  for (const std::string key :
+       {"", "../etc/passwd", "a//b", "a/../b", "/abs", "a b", "a/.hidden", "trailing/"}) {
+    EXPECT_THROW(store_->Put(key, "x", {}), app::ObjectStoreError) << key;
+    EXPECT_THROW(store_->Get(key), app::ObjectStoreError) << key;
+  }
+  EXPECT_TRUE(store_->List("").empty());  // nothing was written
+}
+
+TEST_P(ObjectStoreTest, StorageClassIsAcceptedPerPut) {
+  store_->Put("archives/cold", "frozen",
+              {.content_type = "application/zstd", .storage_class = "STANDARD_IA"});
+  EXPECT_EQ(store_->Get("archives/cold").bytes, "frozen");
+}
+
+INSTANTIATE_TEST_SUITE_P(Adapters, ObjectStoreTest, ::testing::Values("filesystem", "s3"),
+                         [](const auto& adapter) { return adapter.param; });
+
+TEST(S3ObjectStoreTest, AnOutageIsUnavailableLosesNothingAndEndsWhenTheServerIsBack) {
+  if (!S3Server::Installed())
+    GTEST_SKIP() << "s3rver is not installed (scripts/install-deps)";
+  S3Server server;
+  S3ObjectStore store(SettingsFor(server));
+  store.Put("kept/before", "stored before the outage", {.content_type = "text/plain"});
+  server.Stop();
+  EXPECT_THROW(store.Put("kept/during", "x", {}), app::ObjectStoreUnavailable);
+  EXPECT_THROW(store.Get("kept/before"), app::ObjectStoreUnavailable);
+  EXPECT_THROW(store.Head("kept/before"), app::ObjectStoreUnavailable);
+  EXPECT_THROW(store.List("kept/"), app::ObjectStoreUnavailable);
+  server.Start();
+  EXPECT_EQ(store.Get("kept/before").bytes, "stored before the outage");
+  store.Put("kept/after", "y", {});
+  EXPECT_EQ(store.List("kept/").size(), 2u);  // nothing from the failed put
+}
+
+TEST(S3ObjectStoreTest, PublicUrlIsPathStyleUnlessABaseIsGiven) {
+  S3Settings settings{.endpoint = {.url = "http://127.0.0.1:9"}, .bucket = "b", .public_base = ""};
+  EXPECT_EQ(S3ObjectStore(settings).PublicUrl("placements/v/x.json"),
+            "http://127.0.0.1:9/b/placements/v/x.json");
+  settings.public_base = "https://cdn.example/";
+  EXPECT_EQ(S3ObjectStore(settings).PublicUrl("placements/v/x.json"),
+            "https://cdn.example/placements/v/x.json");
+}
+
+TEST(FilesystemObjectStoreTest, APutLeavesNoTemporaryFileAndListsNoneInFlight) {
+  const auto root = std::filesystem::temp_directory_path() /
+                    ("nedlia-objects-atomic-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  FilesystemObjectStore store(root);
+  store.Put("p/v/file.json", "{}", {.content_type = "application/json"});
+  // A crashed writer's leftover: never listed, never readable under a key.
+  std::filesystem::create_directories(root / "p/v");
+  { std::ofstream(root / "p/v/.tmp-123") << "half"; }
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+    files += entry.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 2);
+  const auto listed = store.List("p/");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].key, "p/v/file.json");
+  EXPECT_EQ(store.PublicUrl("p/v/file.json"), "/files/p/v/file.json");
+  std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace nedlia::storage
