@@ -10,6 +10,7 @@
 
 #include "placement_files/file_generator.hpp"
 #include "process/subprocess.hpp"
+#include "readmodel/detail_rows.hpp"
 #include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
 #include "support/api_fixture.hpp"
@@ -137,6 +138,26 @@ TEST_F(FileGeneratorTest, WritesTheManifestAndTrackAndPointsFileUrlAtTheManifest
   const auto fetched = api_.Call("GET", "/v1/placements/" + first);
   EXPECT_EQ(fetched.body["data"]["file_url"], url);
   EXPECT_EQ(fetched.Header("ETag"), "\"1\"");
+}
+
+TEST_F(FileGeneratorTest, TheReadModelGetsTheFileUrlThatNoEventAnnounces) {
+  const std::string placement = CreatePlacement(1, 5);
+  pg::Connection sql = api_.Sql();
+  sql.ExecuteScript("BEGIN");
+  readmodel::DetailRows(sql).Rebuild();  // the row as the projector would have it, no file yet
+  sql.ExecuteScript("COMMIT");
+  ASSERT_TRUE(Settle());
+
+  const std::string url = FileUrl(placement);
+  ASSERT_FALSE(url.empty());
+  EXPECT_EQ(
+      sql.Execute("SELECT file_url FROM placement_details WHERE id = $1", pg::Params(placement))
+          .Single()[0]
+          .As<std::string>(),
+      url);
+  std::int64_t differences = -1;
+  EXPECT_TRUE(readmodel::DetailRows(sql).Verify(10, differences).empty());
+  EXPECT_EQ(differences, 0);
 }
 
 TEST_F(FileGeneratorTest, ABurstOfUpdatesRegeneratesFewTimesAndEndsOnTheLastState) {
