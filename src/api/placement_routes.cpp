@@ -11,7 +11,8 @@ namespace {
 
 http::Response One(int status, const app::OwnedPlacement& owned) {
   http::Response response = Envelope(status, PlacementJson(owned));
-  response.SetHeader("ETag", ETagOf(owned.placement.audit.version));
+  response.SetHeader("ETag",
+                     ETagOf(owned.placement.audit.version, owned.placement.file_url.value_or("")));
   return response;
 }
 

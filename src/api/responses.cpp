@@ -1,5 +1,7 @@
 #include "api/responses.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 
 #include "app/errors.hpp"
@@ -21,6 +23,9 @@ std::optional<std::int32_t> ParseVersionTag(std::string_view tag) {
   if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"')
     return std::nullopt;
   tag = tag.substr(1, tag.size() - 2);
+  // "3-<hash of derived content>" (see ETagOf): the version is what If-Match compares.
+  if (const std::size_t dash = tag.find('-'); dash != std::string_view::npos)
+    tag = tag.substr(0, dash);
   std::int32_t version = 0;
   const auto [end, error] = std::from_chars(tag.data(), tag.data() + tag.size(), version);
   if (error != std::errc() || end != tag.data() + tag.size() || version < 1)
@@ -34,8 +39,16 @@ http::Response Envelope(int status, nlohmann::json data, nlohmann::json meta) {
   return http::Response::Json(status, {{"data", std::move(data)}, {"meta", std::move(meta)}});
 }
 
-std::string ETagOf(std::int32_t version) {
-  return "\"" + std::to_string(version) + "\"";
+std::string ETagOf(std::int32_t version, std::string_view derived) {
+  if (derived.empty())
+    return "\"" + std::to_string(version) + "\"";
+  // FNV-1a: the same text gives the same tag on every node and release.
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : derived) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("\"{}-{:016x}\"", version, hash);
 }
 
 std::int32_t RequiredIfMatch(const http::Request& request) {

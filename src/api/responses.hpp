@@ -18,7 +18,10 @@ http::Response Envelope(int status, nlohmann::json data,
                         nlohmann::json meta = nlohmann::json::object());
 
 /// The strong ETag of a version: "\"3\"".
-std::string ETagOf(std::int32_t version);
+/// `derived`: content that changes without a new version (a placement's file_url, which the
+/// file generator sets): folded into the tag as a suffix ("3-1f0a..."), so that a conditional
+/// GET sees the change, while If-Match still compares the version alone.
+std::string ETagOf(std::int32_t version, std::string_view derived = {});
 /// The version an If-Match names; kPreconditionRequired when absent, kPreconditionFailed when it
 /// is "*"-less garbage or a list that cannot match a single version.
 std::int32_t RequiredIfMatch(const http::Request& request);

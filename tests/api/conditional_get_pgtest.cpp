@@ -48,6 +48,30 @@ TEST_F(ConditionalGetTest, AVersionedResourceAnswers304UntilItChanges) {
   EXPECT_EQ(changed.Header("ETag"), "\"2\"");
 }
 
+TEST_F(ConditionalGetTest, AFileUrlSetWithoutANewVersionStillChangesTheTag) {
+  const ApiReply created = api_.Call("POST", "/v1/placements",
+                                     json{{"video_id", video_},
+                                          {"product_id", product_},
+                                          {"time_range", {{"start_time", 1}, {"end_time", 2}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string path = "/v1/placements/" + created.Id();
+  // As the file generator writes it: a derived write keeps version and updated_at.
+  api_.Sql().ExecuteScript(
+      "BEGIN; SELECT set_config('nedlia.derived_write', 'on', true); UPDATE placements SET "
+      "file_url = '/files/placements/x.json' WHERE id = '" +
+      created.Id() + "'; COMMIT");
+
+  const ApiReply fetched = api_.Call("GET", path, std::nullopt, {"If-None-Match: \"1\""});
+  EXPECT_EQ(fetched.status, 200) << "the old tag must not hide the new file_url";
+  EXPECT_EQ(fetched.body["data"]["file_url"], "/files/placements/x.json");
+  EXPECT_EQ(fetched.body["data"]["version"], 1);
+  const std::string tag = fetched.Header("ETag").value_or("");
+  EXPECT_TRUE(tag.starts_with("\"1-")) << tag;
+  EXPECT_EQ(api_.Call("GET", path, std::nullopt, {"If-None-Match: " + tag}).status, 304);
+  // If-Match compares the version: the derived tag is as good as "1".
+  EXPECT_EQ(api_.Call("PATCH", path, json{{"description", "d"}}, {"If-Match: " + tag}).status, 200);
+}
+
 TEST_F(ConditionalGetTest, AnUnversionedReadGetsATagOfItsContent) {
   const ApiReply first = api_.Call("GET", "/v1/placements?video_id=" + video_);
   ASSERT_EQ(first.status, 200);
