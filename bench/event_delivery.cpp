@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "app/event_data.hpp"
+#include "bench_support.hpp"
 #include "bus/jetstream_consumer.hpp"
 #include "bus/relay.hpp"
 #include "delivery/consumer.hpp"
@@ -115,16 +116,10 @@ class LatencyLog {
       latencies.push_back(std::max(
           0.0, std::chrono::duration<double, std::milli>(arrived->second - committed).count()));
     }
-    if (latencies.empty())
-      return summary;
-    std::sort(latencies.begin(), latencies.end());
-    const auto at = [&latencies](double quantile) {
-      const auto index = static_cast<std::size_t>(quantile * static_cast<double>(latencies.size()));
-      return latencies[std::min(index, latencies.size() - 1)];
-    };
-    summary.p50_ms = at(0.50);
-    summary.p99_ms = at(0.99);
-    summary.max_ms = latencies.back();
+    const Quantiles quantiles = bench::Summarize(std::move(latencies));
+    summary.p50_ms = quantiles.p50;
+    summary.p99_ms = quantiles.p99;
+    summary.max_ms = quantiles.max;
     return summary;
   }
 
@@ -279,27 +274,6 @@ std::string WithServerOptions(const std::string& url, const std::string& options
   }
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=" + encoded;
 }
-
-/// Runs a consumer as `nedlia worker` does, on a thread of its own, until destroyed.
-class RunningConsumer {
- public:
-  RunningConsumer(delivery::Consumer& consumer, const std::string& url,
-                  std::chrono::milliseconds poll)
-      : wakeup_(url), thread_([&consumer, this, poll](std::stop_token stop) {
-          consumer.Run(stop, wakeup_, poll);
-        }) {}
-  RunningConsumer(const RunningConsumer&) = delete;
-  RunningConsumer& operator=(const RunningConsumer&) = delete;
-  ~RunningConsumer() {
-    thread_.request_stop();
-    wakeup_.Interrupt();
-    thread_.join();
-  }
-
- private:
-  delivery::Wakeup wakeup_;
-  std::jthread thread_;
-};
 
 /// Passes of the consumer until it moved `count` events; returns events per second.
 double Drain(delivery::Consumer& consumer, std::int64_t count) {

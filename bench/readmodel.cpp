@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "app/placement_commands.hpp"
+#include "bench_support.hpp"
 #include "delivery/consumer.hpp"
 #include "delivery/subscription_admin.hpp"
 #include "delivery/wakeup.hpp"
@@ -65,48 +66,6 @@ struct Options {
   int writers = 4;
   std::chrono::milliseconds poll{1000};  ///< the projector's polling fallback
   std::vector<std::string> phases;
-};
-
-struct Quantiles {
-  double p50 = 0, p99 = 0, max = 0, mean = 0;
-};
-
-Quantiles Summarize(std::vector<double> values) {
-  if (values.empty())
-    return {};
-  std::sort(values.begin(), values.end());
-  const auto at = [&values](double quantile) {
-    const auto index = static_cast<std::size_t>(quantile * static_cast<double>(values.size()));
-    return values[std::min(index, values.size() - 1)];
-  };
-  double sum = 0;
-  for (const double value : values)
-    sum += value;
-  return {.p50 = at(0.50),
-          .p99 = at(0.99),
-          .max = values.back(),
-          .mean = sum / static_cast<double>(values.size())};
-}
-
-/// Runs a consumer as `nedlia serve` runs its workers, on a thread of its own, until destroyed.
-class RunningConsumer {
- public:
-  RunningConsumer(delivery::Consumer& consumer, const std::string& url,
-                  std::chrono::milliseconds poll)
-      : wakeup_(url), thread_([&consumer, this, poll](std::stop_token stop) {
-          consumer.Run(stop, wakeup_, poll);
-        }) {}
-  RunningConsumer(const RunningConsumer&) = delete;
-  RunningConsumer& operator=(const RunningConsumer&) = delete;
-  ~RunningConsumer() {
-    thread_.request_stop();
-    wakeup_.Interrupt();
-    thread_.join();
-  }
-
- private:
-  delivery::Wakeup wakeup_;
-  std::jthread thread_;
 };
 
 class Bench {
