@@ -20,14 +20,6 @@ domain::Advertiser FindVisible(Transaction& tx, const Principal& caller, const d
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the advertiser is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 /// An advertiser key may edit its own details, but suspending or reactivating is the
 /// platform's decision.
 void CheckMayChangeStatus(const Principal& caller, const domain::Advertiser& current,
@@ -125,7 +117,7 @@ domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
                                     const AdvertiserPatch& patch) {
   const domain::Advertiser before = FindVisible(tx, context.principal, id, AdvertiserLock::kChange);
   CheckMayChangeStatus(context.principal, before, patch);
-  CheckVersion(expected_version, before.audit.version);
+  CheckVersion(expected_version, before.audit.version, "advertiser");
   domain::Advertiser advertiser = before;
   const nlohmann::json changes = ApplyDetails(patch, advertiser);
   const auto status_change = ApplyStatus(patch, advertiser);
@@ -162,7 +154,7 @@ void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain:
     throw Error(ErrorKind::kForbidden, "only an admin key may delete advertisers");
   const domain::Advertiser advertiser =
       FindVisible(tx, context.principal, id, AdvertiserLock::kDelete);
-  CheckVersion(expected_version, advertiser.audit.version);
+  CheckVersion(expected_version, advertiser.audit.version, "advertiser");
   const AdvertiserDependents dependents = tx.Advertisers().Dependents(id);
   if (dependents.live_products || dependents.live_campaigns) {
     const std::string what = dependents.live_products && dependents.live_campaigns

@@ -47,14 +47,6 @@ domain::Campaign FindVisible(Transaction& tx, const Principal& caller, const dom
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the campaign is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 /// The advertiser a new campaign belongs to: the one named, or an advertiser key's own. One
 /// the caller may not see is answered exactly like one that does not exist.
 std::optional<domain::Uuid> ResolveAdvertiser(Transaction& tx, const Principal& caller,
@@ -179,7 +171,7 @@ Page<domain::Campaign> ListCampaigns(Transaction& tx, const Principal& caller,
 domain::Campaign UpdateCampaign(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                                 std::int32_t expected_version, const CampaignPatch& patch) {
   domain::Campaign campaign = FindVisible(tx, context.principal, id, CampaignLock::kUpdate);
-  CheckVersion(expected_version, campaign.audit.version);
+  CheckVersion(expected_version, campaign.audit.version, "campaign");
   domain::FieldErrors errors;
   const Changes changes = Apply(patch, campaign, errors);
   if (changes.Empty())
@@ -199,7 +191,7 @@ domain::Campaign UpdateCampaign(Transaction& tx, const CallContext& context, con
 void DeleteCampaign(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                     std::int32_t expected_version) {
   const domain::Campaign campaign = FindVisible(tx, context.principal, id, CampaignLock::kUpdate);
-  CheckVersion(expected_version, campaign.audit.version);
+  CheckVersion(expected_version, campaign.audit.version, "campaign");
   tx.Campaigns().SoftDelete(id);
   tx.Outbox().Append(CampaignDeleted(campaign, context.principal.id));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +40,16 @@ class Error : public std::runtime_error {
 inline void ThrowIfInvalid(domain::FieldErrors fields) {
   if (!fields.empty()) {
     throw Error(ErrorKind::kInvalidInput, "the request has invalid fields", std::move(fields));
+  }
+}
+
+/// Optimistic locking: kPreconditionFailed unless the If-Match version `expected` is the
+/// `current` one of the `what` ("placement") being changed.
+inline void CheckVersion(std::int32_t expected, std::int32_t current, const std::string& what) {
+  if (expected != current) {
+    throw Error(ErrorKind::kPreconditionFailed,
+                "the " + what + " is at version " + std::to_string(current) + ", not " +
+                    std::to_string(expected) + ": fetch it again and retry");
   }
 }
 

@@ -58,14 +58,6 @@ OwnedPlacement FindVisible(Transaction& tx, const Principal& caller, const domai
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the placement is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 void CheckStatusMove(domain::PlacementStatus from, domain::PlacementStatus to) {
   if (from == to || domain::CanMove(from, to))
     return;
@@ -142,7 +134,7 @@ Page<OwnedPlacement> ListPlacements(Transaction& tx, const Principal& caller,
 OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                                std::int32_t expected_version, const PlacementPatch& patch) {
   OwnedPlacement owned = FindVisible(tx, context.principal, id, true);
-  CheckVersion(expected_version, owned.placement.audit.version);
+  CheckVersion(expected_version, owned.placement.audit.version, "placement");
   const nlohmann::json changes = Apply(patch, owned.placement);
   if (changes.empty())
     return owned;
@@ -165,7 +157,7 @@ OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, cons
 void DeletePlacement(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                      std::int32_t expected_version) {
   const OwnedPlacement owned = FindVisible(tx, context.principal, id, true);
-  CheckVersion(expected_version, owned.placement.audit.version);
+  CheckVersion(expected_version, owned.placement.audit.version, "placement");
   tx.Placements().SoftDelete(id);
   tx.Outbox().Append({.type = "com.nedlia.placement.deleted.v1",
                       .aggregate_type = "placement",

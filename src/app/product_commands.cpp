@@ -34,14 +34,6 @@ domain::Product FindVisible(Transaction& tx, const Principal& caller, const doma
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the product is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 /// Applies the patch; returns the changed fields as the event's "changes" object.
 nlohmann::json Apply(const ProductPatch& patch, domain::Product& product) {
   nlohmann::json changes = nlohmann::json::object();
@@ -112,7 +104,7 @@ Page<domain::Product> ListProducts(Transaction& tx, const Principal& caller, Pro
 domain::Product UpdateProduct(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                               std::int32_t expected_version, const ProductPatch& patch) {
   domain::Product product = FindVisible(tx, context.principal, id, ProductLock::kChange);
-  CheckVersion(expected_version, product.audit.version);
+  CheckVersion(expected_version, product.audit.version, "product");
   const nlohmann::json changes = Apply(patch, product);
   if (changes.empty())
     return product;
@@ -132,7 +124,7 @@ domain::Product UpdateProduct(Transaction& tx, const CallContext& context, const
 void DeleteProduct(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                    std::int32_t expected_version) {
   const domain::Product product = FindVisible(tx, context.principal, id, ProductLock::kDelete);
-  CheckVersion(expected_version, product.audit.version);
+  CheckVersion(expected_version, product.audit.version, "product");
   if (tx.Products().HasActivePlacements(id)) {
     throw Error(ErrorKind::kConflict,
                 "active placements still show this product: archive or delete them first");

@@ -25,14 +25,6 @@ domain::Video FindLive(Transaction& tx, const domain::Uuid& id, RowLock lock) {
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the video is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 /// Applies the patch's fields other than the status; returns them as the "changes" object of
 /// com.nedlia.video.updated.v1.
 nlohmann::json ApplyFields(const VideoPatch& patch, domain::Video& video) {
@@ -139,7 +131,7 @@ domain::Video UpdateVideo(Transaction& tx, const CallContext& context, const dom
                           std::int32_t expected_version, const VideoPatch& patch) {
   RequireCatalogAdmin(context.principal);
   domain::Video video = FindLive(tx, id, RowLock::kUpdate);
-  CheckVersion(expected_version, video.audit.version);
+  CheckVersion(expected_version, video.audit.version, "video");
   const domain::Video before = video;
   const nlohmann::json changes = ApplyFields(patch, video);
   const bool moved = patch.status && *patch.status != video.status;
@@ -170,7 +162,7 @@ void DeleteVideo(Transaction& tx, const CallContext& context, const domain::Uuid
                  std::int32_t expected_version) {
   RequireCatalogAdmin(context.principal);
   const domain::Video video = FindLive(tx, id, RowLock::kUpdate);
-  CheckVersion(expected_version, video.audit.version);
+  CheckVersion(expected_version, video.audit.version, "video");
   if (const std::int64_t active = tx.Videos().CountActivePlacements(id); active > 0) {
     throw Error(ErrorKind::kConflict,
                 "the video has " + std::to_string(active) +

@@ -33,14 +33,6 @@ domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const doma
   return std::move(*found);
 }
 
-void CheckVersion(std::int32_t expected, std::int32_t current) {
-  if (expected != current) {
-    throw Error(ErrorKind::kPreconditionFailed,
-                "the webhook is at version " + std::to_string(current) + ", not " +
-                    std::to_string(expected) + ": fetch it again and retry");
-  }
-}
-
 domain::FieldErrors Validate(const domain::Webhook& webhook, const WebhookPolicy& policy) {
   domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.allow_loopback_http);
   for (auto& error :
@@ -115,7 +107,7 @@ domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
                               const WebhookPolicy& policy, const domain::Uuid& id,
                               std::int32_t expected_version, const WebhookPatch& patch) {
   domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
-  CheckVersion(expected_version, webhook.audit.version);
+  CheckVersion(expected_version, webhook.audit.version, "webhook");
   const nlohmann::json changes = Apply(patch, webhook);
   if (changes.empty())
     return webhook;
@@ -135,7 +127,7 @@ domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
 void DeleteWebhook(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                    std::int32_t expected_version) {
   const domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
-  CheckVersion(expected_version, webhook.audit.version);
+  CheckVersion(expected_version, webhook.audit.version, "webhook");
   tx.Webhooks().SoftDelete(id);
   tx.Outbox().Append({.type = "com.nedlia.webhook.deleted.v1",
                       .aggregate_type = "webhook",
