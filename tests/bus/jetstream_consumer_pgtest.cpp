@@ -49,9 +49,12 @@ class JetStreamConsumerTest : public ::testing::Test {
     ASSERT_EQ(RunUntil(relay_, [count](int moved) { return moved >= count; }), count);
   }
 
-  /// Fetches and handles until `done` holds (or 20 s); returns how many messages were settled.
-  int ConsumeUntil(bus::JetStreamConsumer& consumer, const std::function<bool()>& done) {
-    int settled = 0;
+  /// Fetches and handles until `done` holds (or 20 s); adds the messages settled to
+  /// `*settled_count`.
+  void ConsumeUntil(bus::JetStreamConsumer& consumer, const std::function<bool()>& done,
+                    int* settled_count = nullptr) {
+    int ignored = 0;
+    int& settled = settled_count != nullptr ? *settled_count : ignored;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       try {
@@ -60,7 +63,6 @@ class JetStreamConsumerTest : public ::testing::Test {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }
-    return settled;
   }
 
   std::int64_t Count(const std::string& query) {
@@ -141,7 +143,10 @@ TEST_F(JetStreamConsumerTest, AMessageDeliveredAgainDoesNotTakeEffectTwice) {
       publisher_.Publish(message.subject, "again-" + twice, message.content_type, message.data);
   }
   publisher_.WaitForAcks(std::chrono::seconds(2));
-  EXPECT_EQ(ConsumeUntil(consumer, [&] { return false; }) > 0, true);  // it came and was settled
+  int settled = 0;
+  ConsumeUntil(
+      consumer, [&] { return settled > 0; }, &settled);  // it came and was settled
+  EXPECT_EQ(settled, 1);
 
   EXPECT_EQ(handled_.size(), 2U);
   EXPECT_EQ(Count("SELECT count(*) FROM effects"), 2);
@@ -169,7 +174,10 @@ TEST_F(JetStreamConsumerTest, AFailingEventIsRetriedThenDeadLetteredWhileTheOthe
           throw std::runtime_error("refused");
         }
         record(event, connection);
-      });
+      },
+      // nats-server 2.9 once in many runs never redelivers a message held back by a delayed NAK;
+      // the ack wait brings it back then, as it would in production, only sooner than 30 s.
+      std::chrono::seconds(3));
   consumer.Subscribe();
   ConsumeUntil(consumer, [&] { return Count("SELECT count(*) FROM event_dead_letters") == 1; });
 
