@@ -8,7 +8,7 @@
 //
 // PHASE is refresh, mv-refresh or freshness; each prints one line "PHASE key=value ..." on
 // standard output.
-//   refresh     DetailRows::Refresh(kPlacement, id) for --samples random placements, each in a
+//   refresh     DetailRows::Refresh(kPlacement, {id}) for --samples random placements, each in a
 //               transaction of its own as the projector runs it, timed from BEGIN to COMMIT
 //               returned. The sampled rows are made stale first, so that each refresh rewrites
 //               its row as it does after a real change (an equal row would not be rewritten).
@@ -107,7 +107,7 @@ class Bench {
     for (std::size_t i = 0; i < sample.size(); ++i) {
       const auto start = Clock::now();
       pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
-        readmodel::DetailRows(tx.Conn()).Refresh(readmodel::Scope::kPlacement, sample[i]);
+        readmodel::DetailRows(tx.Conn()).Refresh(readmodel::Scope::kPlacement, {sample[i]});
       });
       if (i >= static_cast<std::size_t>(warm))  // the first ones prepare statements, warm caches
         timings.push_back(Millis(Clock::now() - start).count());
@@ -149,6 +149,7 @@ class Bench {
   void Freshness() {
     std::mutex mutex;
     std::vector<double> lags;
+    std::vector<double> writes_ms;  // each measured write's transaction, begin to commit
     std::atomic<bool> recording{false};
     std::atomic<std::int64_t> observed{0};
     delivery::Consumer projector =
@@ -194,6 +195,7 @@ class Bench {
             if (due >= measured_from)
               recording.store(true);
             const domain::Uuid id = ids_[pick(random)];
+            const auto began = Clock::now();
             try {
               database_.Write(caller_, [&](app::Transaction& tx) {
                 const app::OwnedPlacement current = app::GetPlacement(tx, caller_.principal, id);
@@ -202,8 +204,11 @@ class Bench {
                 app::UpdatePlacement(tx, caller_, id, current.placement.audit.version, patch);
               });
               written.fetch_add(1);
-              if (due >= measured_from)
+              if (due >= measured_from) {
                 in_measure.fetch_add(1);
+                const std::lock_guard lock(mutex);
+                writes_ms.push_back(Millis(Clock::now() - began).count());
+              }
             } catch (const std::exception& error) {
               failed.fetch_add(1);
               spdlog::warn("a writer failed: {}", error.what());
@@ -223,14 +228,17 @@ class Bench {
       const std::lock_guard lock(mutex);
       copy = lags;
     }
+    const std::size_t observed_count = copy.size();
     const Quantiles q = Summarize(std::move(copy));
+    const Quantiles w = Summarize(std::move(writes_ms));
     std::cout << fmt::format(
                      "freshness placements={} writes={} failed={} unprojected={} "
-                     "writes_per_s={:.0f} observed={} p50_ms={:.1f} p99_ms={:.1f} max_ms={:.1f}",
+                     "writes_per_s={:.0f} observed={} p50_ms={:.1f} p99_ms={:.1f} max_ms={:.1f} "
+                     "write_p50_ms={:.1f} write_p99_ms={:.1f}",
                      ids_.size(), written.load(), failed.load(),
                      std::max<std::int64_t>(0, written.load() - observed.load()),
-                     static_cast<double>(measured_writes) / measured.count(), lags.size(), q.p50,
-                     q.p99, q.max)
+                     static_cast<double>(measured_writes) / measured.count(), observed_count, q.p50,
+                     q.p99, q.max, w.p50, w.p99)
               << std::endl;
   }
 

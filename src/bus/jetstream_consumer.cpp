@@ -164,7 +164,7 @@ void JetStreamConsumer::HandleAll(std::vector<Received>& batch) {
       }
     }
     if (options_.before_commit)
-      options_.before_commit();
+      options_.before_commit(connection);
   });
 }
 

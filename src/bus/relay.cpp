@@ -13,7 +13,9 @@ delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
   options.partitions = 1;
   options.mark_processed = false;  // JetStream deduplicates by message id
   options.as_text = true;
-  options.before_commit = [&publisher, ack_timeout] { publisher.WaitForAcks(ack_timeout); };
+  options.before_commit = [&publisher, ack_timeout](pg::Connection&) {
+    publisher.WaitForAcks(ack_timeout);
+  };
   auto handler = [&publisher](const events::StoredEvent& event, pg::Connection&) {
     // A dead letter replayed comes parsed (delivery reads replays so).
     publisher.Publish(publisher.Settings().SubjectOf(event.type), event.id.ToString(),

@@ -60,7 +60,7 @@ int Consumer::RunPartition(int partition) {
     if (!read_any)
       return;
     if (options_.before_commit)
-      options_.before_commit();
+      options_.before_commit(tx.Conn());
     rows.Save(options_.name, partition, state, moved, retry_delay_ms.value_or(0));
   });
   return moved;

@@ -43,9 +43,10 @@ struct ConsumerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds first_retry{500};  ///< doubled at each failure, with jitter
   std::chrono::milliseconds max_retry{60'000};
-  /// Runs after a batch's events were handled, before its transaction commits: a handler that
-  /// sends asynchronously waits here for the acknowledgments (throw Unavailable to roll back).
-  std::function<void()> before_commit;
+  /// Runs after a batch's events were handled, in its transaction, before it commits: a
+  /// handler that sends asynchronously waits here for the acknowledgments (throw Unavailable to
+  /// roll back); one that gathers its batch writes it here at once (the projector).
+  std::function<void(pg::Connection&)> before_commit;
   /// Runs in the delivery transaction when an event becomes a dead letter (its last attempt's
   /// effects rolled back), with the event as stored and the last error: for a consumer whose
   /// work must not stay unfinished, to record that it gave up (the validator fails the run).

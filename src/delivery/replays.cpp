@@ -47,7 +47,7 @@ int RunDeadLetterReplays(pg::Pool& pool, const ConsumerOptions& options,
       ++moved;
     }
     if (moved > 0 && options.before_commit)
-      options.before_commit();
+      options.before_commit(connection);
   });
   return moved;
 }

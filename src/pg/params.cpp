@@ -65,6 +65,16 @@ Params& Params::Add(const std::vector<std::string>& values) {
   return *this;
 }
 
+Params& Params::Add(const std::vector<domain::Uuid>& values) {
+  std::string array = "{";
+  for (const domain::Uuid& value : values) {
+    array += array.size() > 1 ? "," : "";
+    array += value.ToString();
+  }
+  values_.emplace_back(array + "}");
+  return *this;
+}
+
 std::vector<const char*> Params::Pointers() const {
   std::vector<const char*> pointers;
   pointers.reserve(values_.size());

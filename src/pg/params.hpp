@@ -32,6 +32,8 @@ class Params {
   Params& Add(const domain::Uuid& value);
   /// A text[] literal (each element quoted): bind it as $n::text[].
   Params& Add(const std::vector<std::string>& values);
+  /// A uuid[] literal: bind it as $n::uuid[].
+  Params& Add(const std::vector<domain::Uuid>& values);
   template <class T>
   Params& Add(const std::optional<T>& value) {
     return value ? Add(*value) : Add(std::nullopt);

@@ -33,9 +33,10 @@ class DetailRows {
  public:
   explicit DetailRows(pg::Connection& connection) : connection_(connection) {}
 
-  /// Brings the rows of `scope` = `id` in line with the definition: removes those no longer
-  /// in it, writes those new or changed (rows already equal are not rewritten).
-  void Refresh(Scope scope, const domain::Uuid& id);
+  /// Brings the rows of `scope` in `ids` in line with the definition: removes those no longer
+  /// in it, writes those new or changed (rows already equal are not rewritten). Two statements
+  /// in one round trip, however many ids.
+  void Refresh(Scope scope, const std::vector<domain::Uuid>& ids);
   /// The whole table, in one transaction; the projector waits while it runs.
   RebuildCounts Rebuild();
   /// Up to `limit` differences, in id order, and how many there are in all.

@@ -14,10 +14,11 @@ inline constexpr const char* kProjectorName = "projector";
 /// time (created_at) to its projection, just before the projection commits.
 using FreshnessObserver = std::function<void(std::int64_t lag_ms)>;
 
-/// The consumer that keeps placement_details in line with the write tables, event by event:
-/// a placement event refreshes that placement's row, a video, product or advertiser event the
-/// rows of its placements (renames and deletions reach every affected row). One partition, so
-/// that projections never race each other; each is a refresh from the current state, so a
+/// The consumer that keeps placement_details in line with the write tables: a placement event
+/// refreshes that placement's row, a video, product or advertiser event the rows of its
+/// placements (renames and deletions reach every affected row). A batch's events are gathered
+/// and refreshed together, set-based, just before the batch commits. One partition, so that
+/// projections never race each other; each is a refresh from the current state, so a
 /// redelivery or a late event changes nothing.
 delivery::Consumer MakeProjector(pg::Pool& pool, FreshnessObserver observe = {});
 

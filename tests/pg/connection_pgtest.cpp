@@ -60,6 +60,24 @@ TEST_F(ConnectionTest, ValuesRoundTripThroughTheirTypes) {
   EXPECT_EQ(small, -7);
 }
 
+TEST_F(ConnectionTest, ArraysBindAsTheirElementsInOrder) {
+  const std::vector<domain::Uuid> ids = {domain::Uuid::NewV7(), domain::Uuid::NewV7()};
+  const std::vector<std::string> texts = {"a\"b", "c\\d,e", ""};
+  const auto row = connection_
+                       .Execute(
+                           "SELECT cardinality($1::uuid[]), ($1::uuid[])[1], ($1::uuid[])[2], "
+                           "cardinality($2::uuid[]), array_to_string($3::text[], '|')",
+                           Params(ids, std::vector<domain::Uuid>(), texts))
+                       .Single();
+  auto [count, first, second, none, joined] =
+      row.As<std::int64_t, domain::Uuid, domain::Uuid, std::int64_t, std::string>();
+  EXPECT_EQ(count, 2);
+  EXPECT_EQ(first, ids[0]);
+  EXPECT_EQ(second, ids[1]);
+  EXPECT_EQ(none, 0);
+  EXPECT_EQ(joined, "a\"b|c\\d,e|");
+}
+
 TEST_F(ConnectionTest, NonFiniteDoublesRoundTrip) {
   const auto row =
       connection_.Execute("SELECT $1::float8, $2::float8", Params(std::nan(""), -HUGE_VAL))

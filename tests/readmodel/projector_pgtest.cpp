@@ -112,6 +112,38 @@ TEST_F(ProjectorTest, EveryWriteReachesTheRowsItChanges) {
   EXPECT_EQ(total, 0);
 }
 
+TEST_F(ProjectorTest, EventsOfEveryScopeAndRepeatsInOneBatchAreRefreshedTogether) {
+  const std::string other = Created(
+      "/v1/products", {{"advertiser_id", advertiser_}, {"name", "Tea"}, {"category", "hot"}});
+  const std::string first = NewPlacement(10, 20);
+  const std::string second = NewPlacement(30, 40, other);
+  const std::string gone = NewPlacement(50, 60);
+  Patch("/v1/placements/" + first, {{"description", "one"}});
+  Patch("/v1/placements/" + first, {{"description", "two"}});
+  Patch("/v1/videos/" + video_, {{"title", "Teaser"}});
+  Patch("/v1/products/" + other, {{"name", "Green tea"}});
+  Patch("/v1/advertisers/" + advertiser_, {{"name", "Acme Corp"}});
+  Delete("/v1/placements/" + gone);
+
+  // All of them pending at once: a pass takes them in one batch (up to 500), scopes mixed.
+  // The deletion comes last; the rename before it reached every row once this holds.
+  EXPECT_EQ(ProjectUntil("SELECT CASE WHEN bool_and(advertiser_name = 'Acme Corp') THEN count(*) "
+                         "ELSE -1 END FROM placement_details",
+                         2),
+            2);
+  std::int64_t total = -1;
+  EXPECT_TRUE(Verify(total).empty());
+  EXPECT_EQ(total, 0);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM placement_details WHERE video_title = 'Teaser' AND "
+                       "advertiser_name = 'Acme Corp'"),
+            2);
+  EXPECT_EQ(api_.QueryText("SELECT description FROM placement_details WHERE id = '" + first + "'"),
+            "two");
+  EXPECT_EQ(
+      api_.QueryText("SELECT product_name FROM placement_details WHERE id = '" + second + "'"),
+      "Green tea");
+}
+
 TEST_F(ProjectorTest, AnEventProjectedAgainChangesNothing) {
   NewPlacement(10, 20);
   ASSERT_EQ(ProjectUntil("SELECT count(*) FROM placement_details", 1), 1);
