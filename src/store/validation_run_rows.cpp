@@ -37,7 +37,7 @@ const pg::Statement kMarkRunning{"validation_run_running", R"sql(
     WHERE id = $1)sql"};
 const pg::Statement kComplete{"validation_run_complete", R"sql(
     UPDATE validation_runs
-    SET status = 'completed', completed_at = clock_timestamp(), issues = $2::jsonb,
+    SET status = 'completed', completed_at = clock_timestamp(), issues = $2::json,
         summary = $3::jsonb
     WHERE id = $1)sql"};
 // A failed run has no issues; its summary says why it failed.

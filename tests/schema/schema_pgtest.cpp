@@ -420,7 +420,48 @@ TEST_F(SchemaBehaviourTest, UpdatedAtChangesOnTablesWithoutVersion) {
   connection_.Execute("UPDATE validation_runs SET status = status");
   EXPECT_EQ(connection_.Execute(read).Single()[0].As<std::string>(), before);
   connection_.Execute("UPDATE validation_runs SET status = 'running', started_at = now()");
-  EXPECT_NE(connection_.Execute(read).Single()[0].As<std::string>(), before);
+  const std::string running = connection_.Execute(read).Single()[0].As<std::string>();
+  EXPECT_NE(running, before);
+}
+
+TEST_F(SchemaBehaviourTest, EveryColumnOfAValidationRunCountsAsAChange) {
+  // Its trigger lists the columns (issues is json, which has no equality operator): a change
+  // to each one sets updated_at, a rewrite of the same value does not. A column missing here
+  // fails the first check.
+  const std::vector<std::pair<std::string, std::string>> changes = {
+      {"id", "gen_random_uuid()"},
+      {"video_id", "(SELECT id FROM videos WHERE title = 'Other')"},
+      {"status", "'failed'"},
+      {"started_at", "now() - interval '1 hour'"},
+      {"completed_at", "now()"},
+      {"issues", "'[{\"issue_type\": \"x\"}]'"},
+      {"summary", "'{\"is_valid\": false}'"},
+      {"created_at", "now() - interval '2 hours'"},
+      {"requested_by", "gen_random_uuid()"},
+      {"deleted_at", "now()"},
+      {"created_by", "gen_random_uuid()"}};
+  std::string listed;
+  for (const auto& [column, value] : changes)
+    listed += (listed.empty() ? "" : ",") + column;
+  EXPECT_EQ(connection_
+                .Execute("SELECT string_agg(column_name::text, ',' ORDER BY ordinal_position) FROM "
+                         "information_schema.columns WHERE table_name = 'validation_runs' AND "
+                         "column_name <> 'updated_at'")
+                .Single()[0]
+                .As<std::string>(),
+            listed);
+
+  connection_.Execute("INSERT INTO videos (title, duration) VALUES ('Other', 60)");
+  connection_.Execute("INSERT INTO validation_runs (video_id) VALUES ($1)", pg::Params(kVideo));
+  const std::string read = "SELECT updated_at::text FROM validation_runs";
+  for (const auto& [column, value] : changes) {
+    const std::string before = connection_.Execute(read).Single()[0].As<std::string>();
+    connection_.Execute("UPDATE validation_runs SET " + column + " = " + column);
+    EXPECT_EQ(connection_.Execute(read).Single()[0].As<std::string>(), before)
+        << column << ": rewriting the same value is no change";
+    connection_.Execute("UPDATE validation_runs SET " + column + " = " + value);
+    EXPECT_NE(connection_.Execute(read).Single()[0].As<std::string>(), before) << column;
+  }
 }
 
 TEST_F(SchemaBehaviourTest, OverlappingActivePlacementsOfOneProductInOneVideoAreRejected) {
