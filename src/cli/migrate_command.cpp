@@ -1,11 +1,9 @@
 // `nedlia migrate ...`: versioned schema migrations (see src/migrate).
-#include <cctype>
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <fstream>
 #include <iostream>
-#include <random>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +11,8 @@
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
 #include "migrate/migrator.hpp"
+#include "migrate/offline_script.hpp"
+#include "migrate/revision_writer.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -88,63 +88,91 @@ void ShowHistory(const Settings& settings) {
   }
 }
 
-std::string NewRevisionId(const ScriptDirectory& scripts) {
-  std::random_device device;
-  for (;;) {
-    std::uniform_int_distribution<std::uint64_t> bits(0, (std::uint64_t{1} << 48) - 1);
-    char text[13];
-    std::snprintf(text, sizeof text, "%012llx", static_cast<unsigned long long>(bits(device)));
-    if (!scripts.Contains(text))
-      return text;
-  }
-}
-
-std::string Slug(const std::string& message) {
-  std::string slug;
-  for (char c : message) {
-    const bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
-    if (word)
-      slug.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (!word && !slug.empty() && slug.back() != '_')
-      slug.push_back('_');
-    if (slug.size() >= 40)
-      break;
-  }
-  while (!slug.empty() && slug.back() == '_')
-    slug.pop_back();
-  return slug.empty() ? "migration" : slug;
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 void CreateRevision(const Settings& settings, const std::string& message) {
-  if (message.find_first_of("\r\n") != std::string::npos) {
-    throw UserError("the message must be one line");
-  }
   const ScriptDirectory scripts = LoadScripts(settings);
   const RevisionSet heads = scripts.Heads();
-  if (heads.size() > 1)
-    throw UserError("multiple heads; merge them before adding a revision");
-  migrate::MigrationScript script;
-  script.revision = NewRevisionId(scripts);
-  script.down_revisions.assign(heads.begin(), heads.end());
-  script.message = message;
-  script.created = UtcNow();
-  script.up_sql = "-- SQL that moves the schema forward\n";
-  script.down_sql = "-- SQL that exactly undoes the up part\n";
-  const auto path = scripts.Dir() / (script.revision + "_" + Slug(message) + ".sql");
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << migrate::RenderMigrationScript(script);
-  if (!out.flush())
-    throw UserError("cannot write " + path.string());
+  if (heads.size() > 1) {
+    throw UserError("multiple heads (" + migrate::JoinRevisions(heads) +
+                    "): join them with 'nedlia migrate merge heads -m MESSAGE' first");
+  }
+  const auto path = migrate::WriteRevision(scripts, {.parents = heads, .message = message});
   std::cout << "Generating " << path.string() << " ... done\n";
+}
+
+void Merge(const Settings& settings, const std::vector<std::string>& revisions,
+           const std::string& message) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  RevisionSet parents;
+  for (const std::string& revision : revisions) {
+    const RevisionSet resolved =
+        revision == "heads" ? scripts.Heads() : migrate::ResolveTarget(scripts, revision);
+    parents.insert(resolved.begin(), resolved.end());
+  }
+  parents = scripts.HeadsOf(parents);  // one descending from another needs no merge
+  if (parents.size() < 2) {
+    throw UserError("nothing to merge: " + migrate::JoinRevisions(parents) +
+                    " is a single line of history");
+  }
+  const auto path = migrate::WriteRevision(
+      scripts, {.parents = parents,
+                .message = message,
+                .up_sql = "-- joins " + migrate::JoinRevisions(parents) + "; nothing to run\n",
+                .down_sql = "-- nothing to undo\n"});
+  std::cout << "Generating " << path.string() << " ... done\n";
+}
+
+void ShowHeads(const Settings& settings) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  for (const std::string& head : scripts.Heads())
+    std::cout << head << " (head), " << scripts.Resolve(head).message << "\n";
+}
+
+void ShowBranches(const Settings& settings) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  for (const migrate::MigrationScript* script : scripts.TopologicalOrder()) {
+    const RevisionSet children = scripts.Children(script->revision);
+    if (children.size() < 2)
+      continue;
+    std::cout << script->revision << " (branchpoint), " << script->message << "\n";
+    for (const std::string& child : children)
+      std::cout << "  -> " << child << ", " << scripts.Resolve(child).message << "\n";
+  }
+}
+
+/// "FROM:TO" of an offline run, or TO alone with `from` the default.
+std::pair<std::string, std::string> OfflineRange(const std::string& target,
+                                                 const std::string& default_from) {
+  const auto colon = target.find(':');
+  if (colon == std::string::npos) {
+    if (default_from.empty())
+      throw UserError("downgrade --sql needs FROM:TO (the database is not read)");
+    return {default_from, target};
+  }
+  return {target.substr(0, colon), target.substr(colon + 1)};
+}
+
+void PrintOffline(const Settings& settings, Direction direction, const std::string& target) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  const auto [from, to] = OfflineRange(target, direction == Direction::kUp ? "base" : "");
+  const RevisionSet start = migrate::ResolveTarget(scripts, from);
+  // Planning needs no connection: a Migrator over none would never touch it.
+  const auto steps = direction == Direction::kUp ? migrate::PlanUpgrade(scripts, start, to)
+                                                 : migrate::PlanDowngrade(scripts, start, to);
+  std::cout << migrate::RenderOfflineMigration(scripts, start, steps);
+}
+
+void Stamp(const Settings& settings, const std::string& target, bool sql, bool purge) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  if (sql) {
+    std::cout << migrate::RenderOfflineStamp(
+        scripts.HeadsOf(migrate::ResolveTarget(scripts, target)));
+    return;
+  }
+  pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
+  migrate::Migrator migrator(connection, scripts);
+  const RevisionSet stamped = migrator.Stamp(target, purge);
+  std::cout << "Stamped the database at " << migrate::JoinRevisions(stamped)
+            << " (no migration ran)\n";
 }
 
 }  // namespace
@@ -155,15 +183,41 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
 
   auto* upgrade = migrate->add_subcommand("upgrade", "Apply migrations up to a revision");
   auto upgrade_target = std::make_shared<std::string>("head");
-  upgrade->add_option("target", *upgrade_target, "head (default), heads, REV or +N");
-  upgrade->callback(
-      [&context, upgrade_target] { Move(context.settings, Direction::kUp, *upgrade_target); });
+  auto upgrade_sql = std::make_shared<bool>(false);
+  upgrade->add_option("target", *upgrade_target,
+                      "head (default), heads, REV or +N; with --sql also FROM:TO");
+  upgrade->add_flag("--sql", *upgrade_sql, "Print the SQL instead of running it (from base)");
+  upgrade->callback([&context, upgrade_target, upgrade_sql] {
+    if (*upgrade_sql)
+      PrintOffline(context.settings, Direction::kUp, *upgrade_target);
+    else
+      Move(context.settings, Direction::kUp, *upgrade_target);
+  });
 
   auto* downgrade = migrate->add_subcommand("downgrade", "Revert migrations down to a revision");
   auto downgrade_target = std::make_shared<std::string>();
-  downgrade->add_option("target", *downgrade_target, "-N, REV or base")->required();
-  downgrade->callback([&context, downgrade_target] {
-    Move(context.settings, Direction::kDown, *downgrade_target);
+  auto downgrade_sql = std::make_shared<bool>(false);
+  downgrade->add_option("target", *downgrade_target, "-N, REV or base; with --sql FROM:TO")
+      ->required();
+  downgrade->add_flag("--sql", *downgrade_sql, "Print the SQL instead of running it");
+  downgrade->callback([&context, downgrade_target, downgrade_sql] {
+    if (*downgrade_sql)
+      PrintOffline(context.settings, Direction::kDown, *downgrade_target);
+    else
+      Move(context.settings, Direction::kDown, *downgrade_target);
+  });
+
+  auto* stamp = migrate->add_subcommand(
+      "stamp", "Record a revision as the database's without running migrations");
+  auto stamp_target = std::make_shared<std::string>();
+  auto stamp_sql = std::make_shared<bool>(false);
+  auto stamp_purge = std::make_shared<bool>(false);
+  stamp->add_option("target", *stamp_target, "head, heads, REV or base")->required();
+  stamp->add_flag("--sql", *stamp_sql, "Print the SQL instead of running it");
+  stamp->add_flag("--purge", *stamp_purge,
+                  "Overwrite the version table even if it names a revision no file knows");
+  stamp->callback([&context, stamp_target, stamp_sql, stamp_purge] {
+    Stamp(context.settings, *stamp_target, *stamp_sql, *stamp_purge);
   });
 
   migrate->add_subcommand("current", "Show the revision the database is at")->callback([&context] {
@@ -172,11 +226,26 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
   migrate->add_subcommand("history", "List the migrations, newest first")->callback([&context] {
     ShowHistory(context.settings);
   });
+  migrate->add_subcommand("heads", "Show the revisions no other descends from")
+      ->callback([&context] { ShowHeads(context.settings); });
+  migrate->add_subcommand("branches", "Show the revisions with more than one child")
+      ->callback([&context] { ShowBranches(context.settings); });
 
   auto* revision = migrate->add_subcommand("revision", "Create an empty migration on the head");
   auto message = std::make_shared<std::string>();
   revision->add_option("-m,--message", *message, "What the migration does")->required();
   revision->callback([&context, message] { CreateRevision(context.settings, *message); });
+
+  auto* merge = migrate->add_subcommand("merge", "Create a migration joining several heads");
+  auto merge_revisions = std::make_shared<std::vector<std::string>>();
+  auto merge_message = std::make_shared<std::string>();
+  merge->add_option("revisions", *merge_revisions, "The revisions to join (default: heads)");
+  merge->add_option("-m,--message", *merge_message, "What the merge does")->required();
+  merge->callback([&context, merge_revisions, merge_message] {
+    Merge(context.settings,
+          merge_revisions->empty() ? std::vector<std::string>{"heads"} : *merge_revisions,
+          *merge_message);
+  });
 }
 
 }  // namespace nedlia::cli

@@ -13,12 +13,6 @@ namespace {
 // An arbitrary constant shared by every nedlia migrator ("nedlia" in ASCII, then 1).
 constexpr std::int64_t kMigrationLockKey = 0x6E65646C69610001;
 
-constexpr std::string_view kCreateVersionTable = R"sql(
-CREATE TABLE IF NOT EXISTS nedlia_schema_version (
-    revision VARCHAR(32) PRIMARY KEY,
-    applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
-))sql";
-
 /// Holds the migration advisory lock for its lifetime (session-level, so it spans the
 /// per-migration transactions; the server releases it if the migrator dies).
 class MigrationLock {
@@ -75,6 +69,15 @@ int LineOf(std::string_view sql, int first_line, int position) {
   return line;
 }
 
+std::string ArrayLiteral(const RevisionSet& revisions) {
+  std::string text = "{";
+  for (const auto& revision : revisions)
+    text += (text.size() == 1 ? "" : ",") + revision;
+  return text + "}";
+}
+
+}  // namespace
+
 std::string JoinRevisions(const RevisionSet& revisions) {
   if (revisions.empty())
     return "base";
@@ -84,14 +87,22 @@ std::string JoinRevisions(const RevisionSet& revisions) {
   return text;
 }
 
-std::string ArrayLiteral(const RevisionSet& revisions) {
-  std::string text = "{";
-  for (const auto& revision : revisions)
-    text += (text.size() == 1 ? "" : ",") + revision;
-  return text + "}";
+RevisionSet ResolveTarget(const ScriptDirectory& scripts, std::string_view target) {
+  if (target == "base")
+    return {};
+  if (target == "heads")
+    return scripts.Heads();
+  if (target == "head") {
+    RevisionSet heads = scripts.Heads();
+    if (heads.size() > 1) {
+      throw MigrationError("multiple heads (" + JoinRevisions(heads) +
+                           "): two migrations share a parent. Name one revision, use 'heads', "
+                           "or join them with 'nedlia migrate merge heads -m MESSAGE'");
+    }
+    return heads;
+  }
+  return {scripts.Resolve(target).revision};
 }
-
-}  // namespace
 
 RevisionSet Migrator::ReadVersionTable() {
   const auto exists =
@@ -117,8 +128,10 @@ RevisionSet Migrator::Current() {
   return current;
 }
 
-std::vector<MigrationStep> Migrator::LinearSteps(const RevisionSet& current, int count,
-                                                 Direction direction) const {
+namespace {
+
+std::vector<MigrationStep> LinearSteps(const ScriptDirectory& scripts, const RevisionSet& current,
+                                       int count, Direction direction) {
   if (current.size() > 1) {
     throw MigrationError("relative targets need one current revision, the database is at " +
                          JoinRevisions(current));
@@ -131,7 +144,7 @@ std::vector<MigrationStep> Migrator::LinearSteps(const RevisionSet& current, int
         throw MigrationError("cannot go down " + std::to_string(count) + ": only " +
                              std::to_string(taken) + " migration(s) are applied");
       }
-      const MigrationScript& script = scripts_.Resolve(position);
+      const MigrationScript& script = scripts.Resolve(position);
       if (script.down_revisions.size() > 1) {
         throw MigrationError(position + " merges several parents; name the target revision");
       }
@@ -139,7 +152,7 @@ std::vector<MigrationStep> Migrator::LinearSteps(const RevisionSet& current, int
       position = script.down_revisions.empty() ? std::string() : script.down_revisions.front();
       continue;
     }
-    const RevisionSet next = scripts_.Children(position);
+    const RevisionSet next = scripts.Children(position);
     if (next.empty()) {
       throw MigrationError("cannot go up " + std::to_string(count) + ": only " +
                            std::to_string(taken) + " migration(s) remain above the current one");
@@ -150,32 +163,23 @@ std::vector<MigrationStep> Migrator::LinearSteps(const RevisionSet& current, int
                            JoinRevisions(next) + "); name the target revision");
     }
     position = *next.begin();
-    steps.push_back({&scripts_.Resolve(position), Direction::kUp});
+    steps.push_back({&scripts.Resolve(position), Direction::kUp});
   }
   return steps;
 }
 
-std::vector<MigrationStep> Migrator::PlanUpgrade(const RevisionSet& current,
-                                                 std::string_view target) const {
-  RevisionSet wanted;
+}  // namespace
+
+std::vector<MigrationStep> PlanUpgrade(const ScriptDirectory& scripts, const RevisionSet& current,
+                                       std::string_view target) {
   if (target.starts_with('+')) {
-    return LinearSteps(current, ParseCount(target.substr(1), target), Direction::kUp);
+    return LinearSteps(scripts, current, ParseCount(target.substr(1), target), Direction::kUp);
   }
-  if (target == "heads") {
-    wanted = scripts_.Heads();
-  } else if (target == "head") {
-    wanted = scripts_.Heads();
-    if (wanted.size() > 1) {
-      throw MigrationError("multiple heads (" + JoinRevisions(wanted) +
-                           "): upgrade one revision by name, 'heads', or merge them");
-    }
-  } else {
-    wanted.insert(scripts_.Resolve(target).revision);
-  }
-  const RevisionSet have = scripts_.Ancestors(current);
-  const RevisionSet need = scripts_.Ancestors(wanted);
+  const RevisionSet wanted = ResolveTarget(scripts, target);
+  const RevisionSet have = scripts.Ancestors(current);
+  const RevisionSet need = scripts.Ancestors(wanted);
   std::vector<MigrationStep> steps;
-  for (const MigrationScript* script : scripts_.TopologicalOrder()) {
+  for (const MigrationScript* script : scripts.TopologicalOrder()) {
     if (need.contains(script->revision) && !have.contains(script->revision)) {
       steps.push_back({script, Direction::kUp});
     }
@@ -183,23 +187,23 @@ std::vector<MigrationStep> Migrator::PlanUpgrade(const RevisionSet& current,
   return steps;
 }
 
-std::vector<MigrationStep> Migrator::PlanDowngrade(const RevisionSet& current,
-                                                   std::string_view target) const {
+std::vector<MigrationStep> PlanDowngrade(const ScriptDirectory& scripts, const RevisionSet& current,
+                                         std::string_view target) {
   if (target.starts_with('-')) {
-    return LinearSteps(current, ParseCount(target.substr(1), target), Direction::kDown);
+    return LinearSteps(scripts, current, ParseCount(target.substr(1), target), Direction::kDown);
   }
   RevisionSet keep;
   if (target != "base") {
-    const std::string& revision = scripts_.Resolve(target).revision;
-    if (!scripts_.Ancestors(current).contains(revision)) {
+    const std::string& revision = scripts.Resolve(target).revision;
+    if (!scripts.Ancestors(current).contains(revision)) {
       throw MigrationError("revision " + revision + " is not below the current revision (" +
                            JoinRevisions(current) + ")");
     }
-    keep = scripts_.Ancestors({revision});
+    keep = scripts.Ancestors({revision});
   }
-  const RevisionSet have = scripts_.Ancestors(current);
+  const RevisionSet have = scripts.Ancestors(current);
   std::vector<MigrationStep> steps;
-  const auto order = scripts_.TopologicalOrder();
+  const auto order = scripts.TopologicalOrder();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     if (have.contains((*it)->revision) && !keep.contains((*it)->revision)) {
       steps.push_back({*it, Direction::kDown});
@@ -220,11 +224,12 @@ std::vector<MigrationStep> Migrator::Downgrade(std::string_view target,
 std::vector<MigrationStep> Migrator::Run(Direction direction, std::string_view target,
                                          const StepObserver& observe) {
   MigrationLock lock(connection_);
-  connection_.ExecuteScript(kCreateVersionTable);
+  connection_.ExecuteScript(kCreateVersionTableSql);
   // Read the position only under the lock: another migrator may just have moved it.
   RevisionSet applied = scripts_.Ancestors(Current());
-  const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_.HeadsOf(applied), target)
-                                                 : PlanDowngrade(scripts_.HeadsOf(applied), target);
+  const RevisionSet heads = scripts_.HeadsOf(applied);
+  const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_, heads, target)
+                                                 : PlanDowngrade(scripts_, heads, target);
   for (const MigrationStep& step : steps) {
     if (observe)
       observe(step);
@@ -257,11 +262,27 @@ void Migrator::Apply(const MigrationStep& step, RevisionSet& applied) {
                          " failed: " + error.what() + "; the database stays at " +
                          JoinRevisions(scripts_.HeadsOf(applied)));
   }
-  connection_.Execute("DELETE FROM nedlia_schema_version");
-  connection_.Execute("INSERT INTO nedlia_schema_version (revision) SELECT unnest($1::text[])",
-                      pg::Params(ArrayLiteral(scripts_.HeadsOf(after))));
+  WriteVersionTable(scripts_.HeadsOf(after));
   connection_.ExecuteScript("COMMIT");
   applied = std::move(after);
+}
+
+void Migrator::WriteVersionTable(const RevisionSet& heads) {
+  connection_.Execute("DELETE FROM nedlia_schema_version");
+  connection_.Execute("INSERT INTO nedlia_schema_version (revision) SELECT unnest($1::text[])",
+                      pg::Params(ArrayLiteral(heads)));
+}
+
+RevisionSet Migrator::Stamp(std::string_view target, bool purge) {
+  const RevisionSet heads = scripts_.HeadsOf(ResolveTarget(scripts_, target));
+  MigrationLock lock(connection_);
+  connection_.ExecuteScript(kCreateVersionTableSql);
+  if (!purge)
+    Current();  // refuses a database ahead of the files
+  connection_.ExecuteScript("BEGIN");
+  WriteVersionTable(heads);
+  connection_.ExecuteScript("COMMIT");
+  return heads;
 }
 
 }  // namespace nedlia::migrate

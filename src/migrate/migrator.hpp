@@ -19,6 +19,20 @@ class MigrationError : public std::runtime_error {
 
 enum class Direction { kUp, kDown };
 
+/// The table holding the revision(s) a database is at: the heads of what is applied.
+inline constexpr std::string_view kCreateVersionTableSql = R"sql(
+CREATE TABLE IF NOT EXISTS nedlia_schema_version (
+    revision VARCHAR(32) PRIMARY KEY,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+))sql";
+
+/// The revisions a named target stands for: "head" (refused when there are several),
+/// "heads", "base" (none), or a revision or unique prefix.
+RevisionSet ResolveTarget(const ScriptDirectory& scripts, std::string_view target);
+
+/// "a, b" or "base".
+std::string JoinRevisions(const RevisionSet& revisions);
+
 struct MigrationStep {
   const MigrationScript* script;
   Direction direction;
@@ -26,6 +40,13 @@ struct MigrationStep {
 
 /// Called before each step runs, to report progress.
 using StepObserver = std::function<void(const MigrationStep&)>;
+
+/// The steps an upgrade to `target` ("head", "heads", a revision or unique prefix, "+N") runs
+/// from `current` (the heads applied), and those of a downgrade ("base", a revision, "-N").
+std::vector<MigrationStep> PlanUpgrade(const ScriptDirectory& scripts, const RevisionSet& current,
+                                       std::string_view target);
+std::vector<MigrationStep> PlanDowngrade(const ScriptDirectory& scripts, const RevisionSet& current,
+                                         std::string_view target);
 
 /// Moves a database between revisions of a ScriptDirectory. The revision(s) the database is
 /// at live in the table nedlia_schema_version. A session advisory lock makes concurrent
@@ -43,18 +64,17 @@ class Migrator {
   /// Reverts migrations down to target: "base", a revision (or unique prefix), "-N".
   std::vector<MigrationStep> Downgrade(std::string_view target, const StepObserver& observe = {});
 
-  /// The steps Upgrade/Downgrade would run from `current`, without running them.
-  std::vector<MigrationStep> PlanUpgrade(const RevisionSet& current, std::string_view target) const;
-  std::vector<MigrationStep> PlanDowngrade(const RevisionSet& current,
-                                           std::string_view target) const;
+  /// Records `target` (see ResolveTarget) as the database's revision without running any
+  /// migration, for a database whose schema is known to be there already; returns it. A
+  /// database at a revision no file knows is refused unless `purge`.
+  RevisionSet Stamp(std::string_view target, bool purge = false);
 
  private:
   std::vector<MigrationStep> Run(Direction direction, std::string_view target,
                                  const StepObserver& observe);
-  std::vector<MigrationStep> LinearSteps(const RevisionSet& current, int count,
-                                         Direction direction) const;
   void Apply(const MigrationStep& step, RevisionSet& applied);
   RevisionSet ReadVersionTable();
+  void WriteVersionTable(const RevisionSet& heads);
 
   pg::Connection& connection_;
   const ScriptDirectory& scripts_;

@@ -1,0 +1,50 @@
+#include "migrate/offline_script.hpp"
+
+namespace nedlia::migrate {
+namespace {
+
+// Revisions are 12 hexadecimal digits (checked when the files are read): safe to quote as is.
+std::string SetVersionSql(const RevisionSet& heads) {
+  std::string sql = "DELETE FROM nedlia_schema_version;\n";
+  if (heads.empty())
+    return sql;
+  sql += "INSERT INTO nedlia_schema_version (revision) VALUES ";
+  std::string values;
+  for (const std::string& revision : heads)
+    values += (values.empty() ? "('" : ", ('") + revision + "')";
+  return sql + values + ";\n";
+}
+
+std::string Trimmed(const std::string& sql) {
+  const auto end = sql.find_last_not_of(" \t\r\n");
+  return end == std::string::npos ? std::string() : sql.substr(0, end + 1);
+}
+
+}  // namespace
+
+std::string RenderOfflineMigration(const ScriptDirectory& scripts, const RevisionSet& from,
+                                   const std::vector<MigrationStep>& steps) {
+  std::string out = "-- nedlia migrate, offline: from " + JoinRevisions(from) + "\n";
+  out += std::string(kCreateVersionTableSql).substr(1) + ";\n";
+  RevisionSet applied = scripts.Ancestors(from);
+  for (const MigrationStep& step : steps) {
+    const MigrationScript& script = *step.script;
+    const bool up = step.direction == Direction::kUp;
+    if (up)
+      applied.insert(script.revision);
+    else
+      applied.erase(script.revision);
+    out += "\n-- " + std::string(up ? "upgrade to " : "downgrade from ") + script.revision + ": " +
+           script.message + " (" + script.path.filename().string() + ")\nBEGIN;\n";
+    out += Trimmed(up ? script.up_sql : script.down_sql) + "\n";
+    out += SetVersionSql(scripts.HeadsOf(applied)) + "COMMIT;\n";
+  }
+  return out;
+}
+
+std::string RenderOfflineStamp(const RevisionSet& heads) {
+  return std::string(kCreateVersionTableSql).substr(1) + ";\nBEGIN;\n" + SetVersionSql(heads) +
+         "COMMIT;\n";
+}
+
+}  // namespace nedlia::migrate
