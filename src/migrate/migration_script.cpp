@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "migrate/sql_statements.hpp"
+
 namespace nedlia::migrate {
 namespace {
 
@@ -113,6 +115,10 @@ class Parser {
       script_.message = value;
     } else if (key == "created") {
       script_.created = value;
+    } else if (key == "transactional") {
+      if (value != "true" && value != "false")
+        Fail(path_, number, "transactional must be true or false");
+      script_.transactional = value == "true";
     }
   }
 
@@ -141,6 +147,20 @@ bool IsValidRevisionId(std::string_view revision) {
   return true;
 }
 
+void CheckSqlSyntax(const MigrationScript& script) {
+  const auto check = [&](const std::string& sql, int first_line) {
+    try {
+      ParsedSql parsed(sql);
+    } catch (const SqlSyntaxError& error) {
+      throw ScriptError(script.path.string() + ":" +
+                        std::to_string(LineAt(sql, error.Offset(), first_line)) + ": " +
+                        error.what());
+    }
+  };
+  check(script.up_sql, script.up_first_line);
+  check(script.down_sql, script.down_first_line);
+}
+
 MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::string_view text) {
   Parser parser(path);
   int number = 0;
@@ -162,7 +182,8 @@ std::string RenderMigrationScript(const MigrationScript& script) {
   for (std::size_t i = 0; i < script.down_revisions.size(); ++i) {
     out << (i == 0 ? "" : ", ") << script.down_revisions[i];
   }
-  out << "\n-- message: " << script.message << "\n-- created: " << script.created << "\n\n"
+  out << "\n-- message: " << script.message << "\n-- created: " << script.created << "\n"
+      << (script.transactional ? "" : "-- transactional: false\n") << "\n"
       << kUpMarker << "\n"
       << script.up_sql << "\n"
       << kDownMarker << "\n"

@@ -22,6 +22,7 @@ class ScriptError : public std::runtime_error {
 ///   -- down_revision: none            (or the parent's revision)
 ///   -- message: initial schema
 ///   -- created: 2026-11-24T23:45:00Z
+///   -- transactional: false           (optional: see `transactional`)
 ///
 ///   -- +up
 ///   CREATE TABLE ...;
@@ -34,6 +35,12 @@ struct MigrationScript {
   std::vector<std::string> down_revisions;  ///< empty for the first migration
   std::string message;
   std::string created;
+  /// False for a migration whose statements cannot run in a transaction (CREATE INDEX
+  /// CONCURRENTLY): each statement then commits on its own, and the version table is updated
+  /// after the last. Killed midway, it is run again from its first statement, so its statements
+  /// must be re-runnable (IF NOT EXISTS, and DROP INDEX CONCURRENTLY IF EXISTS before a CREATE
+  /// INDEX CONCURRENTLY, which leaves an invalid index when it fails).
+  bool transactional = true;
   std::string up_sql;
   std::string down_sql;
   int up_first_line = 0;    ///< the file line where up_sql starts, to place server errors
@@ -42,6 +49,10 @@ struct MigrationScript {
 
 /// Parses a migration file's text; throws ScriptError naming path and line.
 MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::string_view text);
+
+/// Parses the up and down parts with PostgreSQL's grammar; throws ScriptError naming the file
+/// and line of the first syntax error.
+void CheckSqlSyntax(const MigrationScript& script);
 
 /// Renders a new script (the inverse of ParseMigrationScript) for `migrate revision`.
 std::string RenderMigrationScript(const MigrationScript& script);

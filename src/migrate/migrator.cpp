@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "migrate/sql_statements.hpp"
 #include "pg/errors.hpp"
 
 namespace nedlia::migrate {
@@ -247,20 +248,42 @@ void Migrator::Apply(const MigrationStep& step, RevisionSet& applied) {
   } else {
     after.erase(script.revision);
   }
-  connection_.ExecuteScript("BEGIN");
-  try {
-    connection_.ExecuteScript(up ? script.up_sql : script.down_sql);
-  } catch (const pg::Error& error) {
-    connection_.ExecuteScript("ROLLBACK");
-    const int line =
-        error.Details().position > 0
-            ? LineOf(up ? script.up_sql : script.down_sql,
-                     up ? script.up_first_line : script.down_first_line, error.Details().position)
-            : (up ? script.up_first_line : script.down_first_line);
-    throw MigrationError(script.path.string() + ":" + std::to_string(line) + ": " +
-                         (up ? "upgrade to " : "downgrade from ") + script.revision +
-                         " failed: " + error.what() + "; the database stays at " +
-                         JoinRevisions(scripts_.HeadsOf(applied)));
+  const std::string& sql = up ? script.up_sql : script.down_sql;
+  const int first_line = up ? script.up_first_line : script.down_first_line;
+  const auto fail = [&](const pg::Error& error, std::string_view part, int part_line) {
+    if (connection_.InTransaction())
+      connection_.ExecuteScript("ROLLBACK");
+    const int line = error.Details().position > 0
+                         ? LineOf(part, part_line, error.Details().position)
+                         : part_line;
+    return MigrationError(script.path.string() + ":" + std::to_string(line) + ": " +
+                          (up ? "upgrade to " : "downgrade from ") + script.revision +
+                          " failed: " + error.what() + "; the database stays at " +
+                          JoinRevisions(scripts_.HeadsOf(applied)) +
+                          (script.transactional ? ""
+                                                : " (the statements before this one committed: "
+                                                  "the migration runs again from its start)"));
+  };
+  if (script.transactional) {
+    connection_.ExecuteScript("BEGIN");
+    try {
+      connection_.ExecuteScript(sql);
+    } catch (const pg::Error& error) {
+      throw fail(error, sql, first_line);
+    }
+  } else {
+    // Statement by statement, each committing on its own (one statement per query string:
+    // PostgreSQL runs a multi-statement string as one transaction).
+    const ParsedSql parsed(sql);
+    for (const SqlStatement& statement : parsed.Statements()) {
+      const std::string_view text = parsed.Text(statement);
+      try {
+        connection_.ExecuteScript(text);
+      } catch (const pg::Error& error) {
+        throw fail(error, text, LineAt(sql, statement.offset, first_line));
+      }
+    }
+    connection_.ExecuteScript("BEGIN");
   }
   WriteVersionTable(scripts_.HeadsOf(after));
   connection_.ExecuteScript("COMMIT");

@@ -35,8 +35,13 @@ std::string RenderOfflineMigration(const ScriptDirectory& scripts, const Revisio
     else
       applied.erase(script.revision);
     out += "\n-- " + std::string(up ? "upgrade to " : "downgrade from ") + script.revision + ": " +
-           script.message + " (" + script.path.filename().string() + ")\nBEGIN;\n";
-    out += Trimmed(up ? script.up_sql : script.down_sql) + "\n";
+           script.message + " (" + script.path.filename().string() + ")\n";
+    const std::string sql = Trimmed(up ? script.up_sql : script.down_sql) + "\n";
+    if (script.transactional) {
+      out += "BEGIN;\n" + sql;
+    } else {  // as the migrator runs it: each statement commits on its own, then the version
+      out += "-- not in a transaction: each statement commits on its own\n" + sql + "BEGIN;\n";
+    }
     out += SetVersionSql(scripts.HeadsOf(applied)) + "COMMIT;\n";
   }
   return out;

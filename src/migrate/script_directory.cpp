@@ -29,6 +29,7 @@ ScriptDirectory ScriptDirectory::Load(const std::filesystem::path& dir) {
     if (!entry.is_regular_file() || entry.path().extension() != ".sql")
       continue;
     MigrationScript script = ParseMigrationScript(entry.path(), ReadFile(entry.path()));
+    CheckSqlSyntax(script);  // before anything runs: a bad file anywhere stops them all
     const std::string revision = script.revision;
     auto [existing, inserted] = directory.scripts_.emplace(revision, std::move(script));
     if (!inserted) {

@@ -46,6 +46,15 @@ TEST(MigrationScriptTest, RenderedScriptParsesBackToTheSameScript) {
   EXPECT_NE(again.down_sql.find("DROP TABLE things"), std::string::npos);
 }
 
+TEST(MigrationScriptTest, TransactionalDefaultsToTrueAndFalseSurvivesRendering) {
+  EXPECT_TRUE(ParseMigrationScript("m.sql", kGood).transactional);
+  std::string text(kGood);
+  text.replace(text.find("\n\n-- +up"), 0, "\n-- transactional: false");
+  const auto script = ParseMigrationScript("m.sql", text);
+  EXPECT_FALSE(script.transactional);
+  EXPECT_FALSE(ParseMigrationScript("m.sql", RenderMigrationScript(script)).transactional);
+}
+
 void ExpectError(std::string text, const std::string& expected_fragment) {
   try {
     ParseMigrationScript("dir/m.sql", text);
@@ -82,6 +91,12 @@ TEST(MigrationScriptTest, SqlInTheHeaderIsRejected) {
   std::string text(kGood);
   text.insert(text.find("-- +up"), "DROP TABLE oops;\n");
   ExpectError(text, "dir/m.sql:7: SQL before the '-- +up' marker");
+}
+
+TEST(MigrationScriptTest, TransactionalTakesOnlyTrueOrFalse) {
+  std::string text(kGood);
+  text.replace(text.find("\n\n-- +up"), 0, "\n-- transactional: maybe");
+  ExpectError(text, "dir/m.sql:6: transactional must be true or false");
 }
 
 }  // namespace

@@ -121,5 +121,67 @@ TEST_F(MigratorTest, VersionTableOnlyClaimsCommittedRevisions) {
   EXPECT_EQ(rows[0][0].As<std::string>(), kA);
 }
 
+TEST_F(MigratorTest, ANonTransactionalMigrationRunsStatementsThatCannotBeInATransaction) {
+  const std::string index =
+      "DROP INDEX CONCURRENTLY IF EXISTS one_id;\nCREATE INDEX CONCURRENTLY one_id ON one (id);";
+  files_.Add(kA, "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  files_.Add(kB, kA, index, "DROP INDEX CONCURRENTLY one_id;", "index",
+             "-- transactional: false\n");
+  const auto scripts = ScriptDirectory::Load(files_.Dir());
+  Migrator migrator(connection_, scripts);
+  migrator.Upgrade("head");
+  EXPECT_EQ(migrator.Current(), (RevisionSet{kB}));
+  EXPECT_TRUE(
+      connection_.Execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'one_id'::regclass")
+          .Single()[0]
+          .As<bool>());
+  migrator.Downgrade(kA);
+  EXPECT_FALSE(TableExists("one_id"));
+
+  // The same statements in an ordinary migration fail: that is what the header is for.
+  MigrationFiles transactional;
+  transactional.Add(kA, "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  transactional.Add(kC, kA, index, "DROP INDEX one_id;");
+  const auto plain = ScriptDirectory::Load(transactional.Dir());
+  TestDatabase other_database(Template::kEmpty);
+  pg::Connection other = other_database.Connect();
+  EXPECT_THROW(Migrator(other, plain).Upgrade("head"), MigrationError);
+}
+
+TEST_F(MigratorTest, ANonTransactionalMigrationThatFailsMidwayIsNotClaimedAndRunsAgain) {
+  files_.Add(kA, "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  files_.Add(kB, kA, "CREATE TABLE IF NOT EXISTS two (id INT);\nINSERT INTO gate VALUES (1);",
+             "DROP TABLE two;", "two", "-- transactional: false\n");
+  const auto scripts = ScriptDirectory::Load(files_.Dir());
+  Migrator migrator(connection_, scripts);
+  try {
+    migrator.Upgrade("head");
+    FAIL() << "expected the insert into a missing table to fail";
+  } catch (const MigrationError& error) {
+    const std::string what = error.what();
+    EXPECT_NE(what.find("bbbbbbbbbbbb_step.sql:10:"), std::string::npos) << what;
+    EXPECT_NE(what.find("runs again from its start"), std::string::npos) << what;
+  }
+  EXPECT_EQ(migrator.Current(), (RevisionSet{kA})) << "never claimed";
+  EXPECT_TRUE(TableExists("two")) << "its first statement committed on its own";
+  connection_.Execute("CREATE TABLE gate (id INT)");
+  migrator.Upgrade("head");
+  EXPECT_EQ(migrator.Current(), (RevisionSet{kB}));
+}
+
+TEST_F(MigratorTest, ASyntaxErrorInAnyFileNamesItsLineAndNothingRuns) {
+  files_.Add(kA, "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  files_.Add(kB, kA, "CREATE TABLE two (id INT);\nALTER TABLE two ADD COLUMN;", "DROP TABLE two;");
+  try {
+    ScriptDirectory::Load(files_.Dir());
+    FAIL() << "expected a syntax error";
+  } catch (const ScriptError& error) {
+    EXPECT_NE(std::string(error.what()).find("bbbbbbbbbbbb_step.sql:9: syntax error at or near"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(TableExists("one")) << "the scripts are checked before anything runs";
+}
+
 }  // namespace
 }  // namespace nedlia::migrate
