@@ -51,6 +51,7 @@ $$;
 COMMENT ON FUNCTION nedlia_touch_placement() IS
     'BEFORE UPDATE on placements: nedlia_touch_row(), except for derived writes (nedlia.derived_write = on).';
 
+SET LOCAL lock_timeout = '5s';
 DROP TRIGGER trg_placements_touch ON placements;
 CREATE TRIGGER trg_placements_touch BEFORE UPDATE ON placements
     FOR EACH ROW EXECUTE FUNCTION nedlia_touch_placement();

@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "migrate/lint.hpp"
 #include "migrate/migrator.hpp"
 #include "migrate/offline_script.hpp"
 #include "migrate/revision_writer.hpp"
@@ -161,6 +162,19 @@ void PrintOffline(const Settings& settings, Direction direction, const std::stri
   std::cout << migrate::RenderOfflineMigration(scripts, start, steps);
 }
 
+void Check(const Settings& settings) {
+  const ScriptDirectory scripts = LoadScripts(settings);
+  const auto findings = migrate::LintMigrations(scripts);
+  for (const migrate::LintFinding& finding : findings)
+    std::cout << finding.location << ": [" << finding.rule << "] " << finding.message << "\n";
+  if (!findings.empty()) {
+    throw UserError(std::to_string(findings.size()) +
+                    " unsafe operation(s) in the migrations (fix them, or allow one with "
+                    "'-- lint: allow RULE: reason')");
+  }
+  std::cout << "The migrations are safe to run on a live database.\n";
+}
+
 void Stamp(const Settings& settings, const std::string& target, bool sql, bool purge) {
   const ScriptDirectory scripts = LoadScripts(settings);
   if (sql) {
@@ -226,6 +240,8 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
   migrate->add_subcommand("history", "List the migrations, newest first")->callback([&context] {
     ShowHistory(context.settings);
   });
+  migrate->add_subcommand("check", "Fail on unsafe operations in the migrations")
+      ->callback([&context] { Check(context.settings); });
   migrate->add_subcommand("heads", "Show the revisions no other descends from")
       ->callback([&context] { ShowHeads(context.settings); });
   migrate->add_subcommand("branches", "Show the revisions with more than one child")

@@ -31,7 +31,11 @@ ParsedSql::ParsedSql(std::string_view sql) : sql_(sql) {
     throw SqlSyntaxError(result.error->message, ByteOffsetOf(sql_, result.error->cursorpos));
   }
   auto tree = std::make_unique<nlohmann::json>(nlohmann::json::parse(result.parse_tree));
-  for (const nlohmann::json& raw : tree->value("stmts", nlohmann::json::array())) {
+  // Pointers into the tree outlive this loop: iterate the tree itself, never a copy (value()).
+  static const nlohmann::json kNone;
+  const auto found = tree->find("stmts");
+  const nlohmann::json& stmts = found == tree->end() ? kNone : *found;
+  for (const nlohmann::json& raw : stmts) {
     const nlohmann::json& stmt = raw.at("stmt");
     SqlStatement statement;
     statement.kind = stmt.begin().key();

@@ -168,5 +168,23 @@ TEST_F(MigrateCommandsTest, TwoMigrationsOnOneParentAreHeadsUntilMerged) {
   EXPECT_FALSE(TableExists("three"));
 }
 
+TEST_F(MigrateCommandsTest, CheckPassesOurMigrationsAndNamesEachUnsafeOperation) {
+  const CommandResult ours = Nedlia("migrate check");
+  EXPECT_EQ(ours.exit_code, 0) << ours.output;
+
+  MigrationFiles files;
+  files.Add("aaaaaaaaaaaa", "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  files.Add("bbbbbbbbbbbb", "aaaaaaaaaaaa", "CREATE INDEX one_id ON one (id);",
+            "DROP INDEX one_id;");
+  const CommandResult unsafe = Nedlia("migrate check", files.Dir().string());
+  EXPECT_EQ(unsafe.exit_code, 1);
+  EXPECT_NE(unsafe.output.find("bbbbbbbbbbbb_step.sql:8: [lock-timeout]"), std::string::npos)
+      << unsafe.output;
+  EXPECT_NE(unsafe.output.find("bbbbbbbbbbbb_step.sql:8: [index-not-concurrent]"),
+            std::string::npos)
+      << unsafe.output;
+  EXPECT_NE(unsafe.output.find("2 unsafe operation(s)"), std::string::npos) << unsafe.output;
+}
+
 }  // namespace
 }  // namespace nedlia::testing
