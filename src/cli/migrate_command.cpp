@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "migrate/drift.hpp"
 #include "migrate/lint.hpp"
 #include "migrate/migrator.hpp"
 #include "migrate/offline_script.hpp"
@@ -89,15 +90,44 @@ void ShowHistory(const Settings& settings) {
   }
 }
 
-void CreateRevision(const Settings& settings, const std::string& message) {
+void PrintFindings(const std::vector<migrate::LintFinding>& findings, const std::string& prefix) {
+  for (const migrate::LintFinding& finding : findings) {
+    std::cout << prefix << finding.location << ": [" << finding.rule << "] " << finding.message
+              << "\n";
+  }
+}
+
+void CreateRevision(const Settings& settings, const std::string& message, bool autogenerate) {
   const ScriptDirectory scripts = LoadScripts(settings);
   const RevisionSet heads = scripts.Heads();
   if (heads.size() > 1) {
     throw UserError("multiple heads (" + migrate::JoinRevisions(heads) +
                     "): join them with 'nedlia migrate merge heads -m MESSAGE' first");
   }
-  const auto path = migrate::WriteRevision(scripts, {.parents = heads, .message = message});
+  migrate::NewRevision revision{.parents = heads, .message = message};
+  if (autogenerate) {
+    const auto changes =
+        migrate::DiffDeclaredSchema(ResolveDatabaseUrl(settings), scripts, settings.schema_dir);
+    if (changes.empty()) {
+      std::cout << "No changes: " << settings.schema_dir.string()
+                << " and the migrations at head agree; nothing generated.\n";
+      return;
+    }
+    revision.up_sql = migrate::RenderUp(changes);
+    revision.down_sql = migrate::RenderDown(changes);
+    for (const migrate::SchemaChange& change : changes) {
+      std::cout << "Detected " << change.description << "\n";
+      if (!change.warning.empty())
+        std::cout << "  WARNING: " << change.warning << "\n";
+    }
+  }
+  const auto path = migrate::WriteRevision(scripts, revision);
   std::cout << "Generating " << path.string() << " ... done\n";
+  if (autogenerate) {
+    const ScriptDirectory with_new = LoadScripts(settings);
+    PrintFindings(migrate::LintMigration(with_new.Resolve(path.filename().string().substr(0, 12))),
+                  "Review: ");
+  }
 }
 
 void Merge(const Settings& settings, const std::vector<std::string>& revisions,
@@ -165,14 +195,21 @@ void PrintOffline(const Settings& settings, Direction direction, const std::stri
 void Check(const Settings& settings) {
   const ScriptDirectory scripts = LoadScripts(settings);
   const auto findings = migrate::LintMigrations(scripts);
-  for (const migrate::LintFinding& finding : findings)
-    std::cout << finding.location << ": [" << finding.rule << "] " << finding.message << "\n";
-  if (!findings.empty()) {
+  PrintFindings(findings, "");
+  const auto changes =
+      migrate::DiffDeclaredSchema(ResolveDatabaseUrl(settings), scripts, settings.schema_dir);
+  for (const migrate::SchemaChange& change : changes)
+    std::cout << "drift: " << change.description << "\n";
+  if (!findings.empty() || !changes.empty()) {
     throw UserError(std::to_string(findings.size()) +
                     " unsafe operation(s) in the migrations (fix them, or allow one with "
-                    "'-- lint: allow RULE: reason')");
+                    "'-- lint: allow RULE: reason'), " +
+                    std::to_string(changes.size()) + " difference(s) between " +
+                    settings.schema_dir.string() +
+                    " and the migrations at head (nedlia migrate revision --autogenerate)");
   }
-  std::cout << "The migrations are safe to run on a live database.\n";
+  std::cout << "The migrations are safe to run on a live database, and build "
+            << settings.schema_dir.string() << ".\n";
 }
 
 void Stamp(const Settings& settings, const std::string& target, bool sql, bool purge) {
@@ -240,17 +277,24 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
   migrate->add_subcommand("history", "List the migrations, newest first")->callback([&context] {
     ShowHistory(context.settings);
   });
-  migrate->add_subcommand("check", "Fail on unsafe operations in the migrations")
+  migrate
+      ->add_subcommand("check",
+                       "Fail on unsafe operations in the migrations, or drift from schema/")
       ->callback([&context] { Check(context.settings); });
   migrate->add_subcommand("heads", "Show the revisions no other descends from")
       ->callback([&context] { ShowHeads(context.settings); });
   migrate->add_subcommand("branches", "Show the revisions with more than one child")
       ->callback([&context] { ShowBranches(context.settings); });
 
-  auto* revision = migrate->add_subcommand("revision", "Create an empty migration on the head");
+  auto* revision = migrate->add_subcommand("revision", "Create a migration on the head");
   auto message = std::make_shared<std::string>();
+  auto autogenerate = std::make_shared<bool>(false);
   revision->add_option("-m,--message", *message, "What the migration does")->required();
-  revision->callback([&context, message] { CreateRevision(context.settings, *message); });
+  revision->add_flag("--autogenerate", *autogenerate,
+                     "Write the SQL that moves the migrations' schema to schema/");
+  revision->callback([&context, message, autogenerate] {
+    CreateRevision(context.settings, *message, *autogenerate);
+  });
 
   auto* merge = migrate->add_subcommand("merge", "Create a migration joining several heads");
   auto merge_revisions = std::make_shared<std::vector<std::string>>();

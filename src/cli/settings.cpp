@@ -36,10 +36,11 @@ int EnvInt(const char* name, int fallback, int min, int max) {
 
 // Run from the source tree, migrations/ is right there; installed elsewhere, fall back to the
 // tree the binary was built from.
-std::filesystem::path DefaultMigrationsDir() {
-  if (std::filesystem::is_directory("migrations"))
-    return "migrations";
-  return std::filesystem::path(NEDLIA_SOURCE_DIR) / "migrations";
+/// `name` in the working directory if there is one, else the source tree's.
+std::filesystem::path DefaultSourceDir(const char* name) {
+  if (std::filesystem::is_directory(name))
+    return name;
+  return std::filesystem::path(NEDLIA_SOURCE_DIR) / name;
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ Settings Settings::FromEnvironment() {
   s.http_max_connections = EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS", s.http_max_connections, 1, 100000);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
   s.request_timeout_ms = EnvInt("NEDLIA_REQUEST_TIMEOUT_MS", s.request_timeout_ms, 100, 600000);
-  s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultMigrationsDir().string());
+  s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultSourceDir("migrations").string());
+  s.schema_dir = Env("NEDLIA_SCHEMA_DIR").value_or(DefaultSourceDir("schema").string());
   if (auto level = Env("NEDLIA_LOG_LEVEL"))
     s.log_level = *level;
   if (auto environment = Env("NEDLIA_ENVIRONMENT"))

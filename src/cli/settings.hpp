@@ -18,6 +18,7 @@ struct Settings {
   int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
   int request_timeout_ms = 15000;        ///< NEDLIA_REQUEST_TIMEOUT_MS: database time per request
   std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
+  std::filesystem::path schema_dir;      ///< NEDLIA_SCHEMA_DIR (default: ./schema)
   std::string log_level = "info";        ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
   /// NEDLIA_NATS_URL: NATS with JetStream, the external event bus (unset: no relay).

@@ -1,0 +1,120 @@
+#include "migrate/scratch_database.hpp"
+
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "migrate/sql_statements.hpp"
+#include "pg/errors.hpp"
+
+namespace nedlia::migrate {
+namespace {
+
+std::string QuotedValue(const std::string& value) {
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+std::string RandomSuffix() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> bits;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits(device)));
+  return text;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw ScriptError(path.string() + ": cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string WithDatabase(const std::string& url, const std::string& database) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error != nullptr ? error : "cannot parse the database URL";
+    PQfreemem(error);
+    throw std::invalid_argument(message);
+  }
+  std::string conninfo;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    const std::string keyword = option->keyword;
+    if (keyword == "dbname" || option->val == nullptr)
+      continue;
+    conninfo += keyword + "=" + QuotedValue(option->val) + " ";
+  }
+  PQconninfoFree(options);
+  return conninfo + "dbname=" + QuotedValue(database);
+}
+
+ScratchDatabase::ScratchDatabase(const std::string& server_url)
+    : server_url_(server_url), name_("nedlia_scratch_" + RandomSuffix()) {
+  pg::Connection admin = pg::Connection::Open(server_url_, std::chrono::seconds(10));
+  admin.ExecuteScript("CREATE DATABASE " + name_ + " TEMPLATE template0");
+  url_ = WithDatabase(server_url_, name_);
+}
+
+ScratchDatabase::~ScratchDatabase() {
+  try {
+    pg::Connection admin = pg::Connection::Open(server_url_, std::chrono::seconds(10));
+    admin.ExecuteScript("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (const std::exception& error) {
+    spdlog::warn("could not drop the scratch database {}: {}", name_, error.what());
+  }
+}
+
+pg::Connection ScratchDatabase::Connect() const {
+  return pg::Connection::Open(url_, std::chrono::seconds(10));
+}
+
+void BuildDeclaredSchema(pg::Connection& connection, const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir))
+    throw ScriptError(dir.string() + ": schema directory not found (set NEDLIA_SCHEMA_DIR)");
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".sql")
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> texts;
+  for (const auto& file : files) {
+    texts.push_back(ReadFile(file));
+    try {
+      ParsedSql parsed(texts.back());
+    } catch (const SqlSyntaxError& error) {
+      throw ScriptError(file.string() + ":" +
+                        std::to_string(LineAt(texts.back(), error.Offset(), 1)) + ": " +
+                        error.what());
+    }
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    try {
+      connection.ExecuteScript(texts[i]);
+    } catch (const pg::Error& error) {
+      const int position = error.Details().position;
+      const std::size_t offset = position > 0 ? static_cast<std::size_t>(position - 1) : 0;
+      throw ScriptError(files[i].string() + ":" + std::to_string(LineAt(texts[i], offset, 1)) +
+                        ": " + error.what());
+    }
+  }
+}
+
+}  // namespace nedlia::migrate
