@@ -279,8 +279,14 @@ class Differ {
     int drop_phase = kDropIndex;
     if (kind == "constraint") {
       const bool foreign = object.kind == 'f';
-      make = "ALTER TABLE " + Quoted(object.table) + " ADD CONSTRAINT " + Quoted(object.name) +
-             " " + object.definition + ";";
+      const std::string table = "ALTER TABLE " + Quoted(object.table);
+      make = table + " ADD CONSTRAINT " + Quoted(object.name) + " " + object.definition;
+      // On a table that already exists, validate separately: the scan then lets writes through.
+      const bool checked = foreign || object.kind == 'c';
+      if (create && checked && current_.tables.contains(object.table)) {
+        make += " NOT VALID;\n" + table + " VALIDATE CONSTRAINT " + Quoted(object.name);
+      }
+      make += ";";
       remove =
           "ALTER TABLE " + Quoted(object.table) + " DROP CONSTRAINT " + Quoted(object.name) + ";";
       create_phase = foreign ? kAddForeignKey : kAddConstraint;
@@ -369,15 +375,20 @@ std::vector<SchemaChange> DiffSchemas(const SchemaModel& current, const SchemaMo
   return Differ(current, wanted).Run();
 }
 
+// Functions come before the tables whose defaults may call them, so their bodies cannot be
+// checked against tables not made yet (pg_dump does the same).
+constexpr const char* kPreamble =
+    "SET LOCAL lock_timeout = '5s';\nSET LOCAL check_function_bodies = false;\n";
+
 std::string RenderUp(const std::vector<SchemaChange>& changes) {
-  std::string sql = "SET LOCAL lock_timeout = '5s';\n";
+  std::string sql = kPreamble;
   for (const SchemaChange& change : changes)
     sql += "\n" + Comment(change) + change.up_sql + "\n";
   return sql;
 }
 
 std::string RenderDown(const std::vector<SchemaChange>& changes) {
-  std::string sql = "SET LOCAL lock_timeout = '5s';\n";
+  std::string sql = kPreamble;
   for (auto it = changes.rbegin(); it != changes.rend(); ++it)
     sql += "\n" + Comment(*it) + it->down_sql + "\n";
   return sql;

@@ -95,24 +95,32 @@ void BuildDeclaredSchema(pg::Connection& connection, const std::filesystem::path
   }
   std::sort(files.begin(), files.end());
   std::vector<std::string> texts;
+  std::vector<std::unique_ptr<ParsedSql>> parsed;
   for (const auto& file : files) {
     texts.push_back(ReadFile(file));
     try {
-      ParsedSql parsed(texts.back());
+      parsed.push_back(std::make_unique<ParsedSql>(texts.back()));
     } catch (const SqlSyntaxError& error) {
       throw ScriptError(file.string() + ":" +
                         std::to_string(LineAt(texts.back(), error.Offset(), 1)) + ": " +
                         error.what());
     }
   }
+  // Statement by statement, so that an error names its statement's line even when the server
+  // gives no position (a missing table in ALTER TABLE, for one).
   for (std::size_t i = 0; i < files.size(); ++i) {
-    try {
-      connection.ExecuteScript(texts[i]);
-    } catch (const pg::Error& error) {
-      const int position = error.Details().position;
-      const std::size_t offset = position > 0 ? static_cast<std::size_t>(position - 1) : 0;
-      throw ScriptError(files[i].string() + ":" + std::to_string(LineAt(texts[i], offset, 1)) +
-                        ": " + error.what());
+    for (const SqlStatement& statement : parsed[i]->Statements()) {
+      const std::string_view text = parsed[i]->Text(statement);
+      try {
+        connection.ExecuteScript(text);
+      } catch (const pg::Error& error) {
+        const int position = error.Details().position;
+        const std::size_t offset =
+            statement.offset + (position > 0 ? static_cast<std::size_t>(position - 1)
+                                             : text.find_first_not_of(" \t\r\n"));
+        throw ScriptError(files[i].string() + ":" + std::to_string(LineAt(texts[i], offset, 1)) +
+                          ": " + error.what());
+      }
     }
   }
 }
