@@ -186,5 +186,57 @@ TEST_F(MigrateCommandsTest, CheckPassesOurMigrationsAndNamesEachUnsafeOperation)
   EXPECT_NE(unsafe.output.find("2 unsafe operation(s)"), std::string::npos) << unsafe.output;
 }
 
+TEST_F(MigrateCommandsTest, EveryMigrationRoundTripsToAnIdenticalSchema) {
+  const auto scripts = migrate::ScriptDirectory::Load(SourceDir() + "/migrations");
+  std::string before = "";
+  for (const migrate::MigrationScript* script : scripts.TopologicalOrder()) {
+    SCOPED_TRACE(script->path.filename().string());
+    ASSERT_EQ(Nedlia("migrate upgrade " + script->revision).exit_code, 0);
+    const std::string up = SchemaDumpOf(database_.Url());
+    const CommandResult down = Nedlia("migrate downgrade -1");
+    ASSERT_EQ(down.exit_code, 0) << down.output;
+    if (!before.empty()) {
+      EXPECT_EQ(SchemaDumpOf(database_.Url()), before) << "down did not undo up exactly";
+    }
+    ASSERT_EQ(Nedlia("migrate upgrade " + script->revision).exit_code, 0);
+    EXPECT_EQ(SchemaDumpOf(database_.Url()), up) << "up again gave another schema";
+    before = up;
+  }
+}
+
+TEST_F(MigrateCommandsTest, AMigratorKilledMidMigrationClaimsNothingAndTheNextRunFinishes) {
+  MigrationFiles files;
+  files.Add("aaaaaaaaaaaa", "none", "CREATE TABLE one (id INT);", "DROP TABLE one;");
+  files.Add("bbbbbbbbbbbb", "aaaaaaaaaaaa",
+            "CREATE TABLE two (id INT);\nSELECT pg_sleep(30) WHERE NOT EXISTS (SELECT 1 FROM "
+            "pg_class WHERE relname = 'gate');",
+            "DROP TABLE two;");
+  const std::string dir = files.Dir().string();
+  ASSERT_EQ(Nedlia("migrate upgrade aaaaaaaaaaaa", dir).exit_code, 0);
+  // Started in the background, killed with SIGKILL once its second migration is running.
+  const std::string command = "NEDLIA_DATABASE_URL=" + ShellQuote(database_.Url()) +
+                              " NEDLIA_MIGRATIONS_DIR=" + ShellQuote(dir) + " " +
+                              ShellQuote(NedliaBinary()) + " migrate upgrade head";
+  const CommandResult killed = RunCommand(
+      "(" + command + " > /dev/null 2>&1 & pid=$!; for i in $(seq 100); do psql -XAtq " +
+      ShellQuote(database_.Url()) +
+      " -c \"SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> "
+      "pg_backend_pid()\" | grep -q 1 && break; sleep 0.1; done; kill -9 $pid; wait $pid; "
+      "echo killed=$?)");
+  EXPECT_NE(killed.output.find("killed=137"), std::string::npos) << killed.output;
+  // The server ends the dead client's session: its transaction rolls back, its lock goes.
+  database_.Connect().Execute(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' "
+      "AND pid <> pg_backend_pid()");
+  EXPECT_EQ(Nedlia("migrate current", dir).output, "aaaaaaaaaaaa\n");
+  EXPECT_FALSE(TableExists("two"));
+
+  database_.Connect().Execute("CREATE TABLE gate (id INT)");
+  const CommandResult again = Nedlia("migrate upgrade head", dir);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(Nedlia("migrate current", dir).output, "bbbbbbbbbbbb (head)\n");
+  EXPECT_TRUE(TableExists("two"));
+}
+
 }  // namespace
 }  // namespace nedlia::testing
