@@ -1,5 +1,6 @@
 #include "migrate/migration_script.hpp"
 
+#include <fstream>
 #include <sstream>
 
 #include "migrate/sql_statements.hpp"
@@ -145,6 +146,15 @@ bool IsValidRevisionId(std::string_view revision) {
       return false;
   }
   return true;
+}
+
+std::string ReadSqlFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw ScriptError(path.string() + ": cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 void CheckSqlSyntax(const MigrationScript& script) {

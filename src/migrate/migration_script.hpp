@@ -47,6 +47,9 @@ struct MigrationScript {
   int down_first_line = 0;  ///< likewise for down_sql
 };
 
+/// A SQL file's whole text; throws ScriptError when it cannot be read.
+std::string ReadSqlFile(const std::filesystem::path& path);
+
 /// Parses a migration file's text; throws ScriptError naming path and line.
 MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::string_view text);
 

@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <vector>
 
 #include "migrate/sql_statements.hpp"
@@ -33,15 +31,6 @@ std::string RandomSuffix() {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits(device)));
   return text;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ScriptError(path.string() + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -97,7 +86,7 @@ void BuildDeclaredSchema(pg::Connection& connection, const std::filesystem::path
   std::vector<std::string> texts;
   std::vector<std::unique_ptr<ParsedSql>> parsed;
   for (const auto& file : files) {
-    texts.push_back(ReadFile(file));
+    texts.push_back(ReadSqlFile(file));
     try {
       parsed.push_back(std::make_unique<ParsedSql>(texts.back()));
     } catch (const SqlSyntaxError& error) {

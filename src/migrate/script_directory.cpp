@@ -1,22 +1,8 @@
 #include "migrate/script_directory.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace nedlia::migrate {
-namespace {
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ScriptError(path.string() + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 ScriptDirectory ScriptDirectory::Load(const std::filesystem::path& dir) {
   ScriptDirectory directory;
@@ -28,7 +14,7 @@ ScriptDirectory ScriptDirectory::Load(const std::filesystem::path& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".sql")
       continue;
-    MigrationScript script = ParseMigrationScript(entry.path(), ReadFile(entry.path()));
+    MigrationScript script = ParseMigrationScript(entry.path(), ReadSqlFile(entry.path()));
     CheckSqlSyntax(script);  // before anything runs: a bad file anywhere stops them all
     const std::string revision = script.revision;
     auto [existing, inserted] = directory.scripts_.emplace(revision, std::move(script));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "migrate/schema_dump.hpp"
 #include "migrate/script_directory.hpp"
 #include "support/test_database.hpp"
 
@@ -14,13 +15,6 @@ namespace nedlia::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string SchemaDumpOf(const std::string& url) {
-  const auto dump = RunCommand("pg_dump --schema-only --no-owner " + ShellQuote(url) +
-                               " | grep -v -e '^\\\\restrict ' -e '^\\\\unrestrict '");
-  EXPECT_EQ(dump.exit_code, 0) << dump.output;
-  return dump.output;
-}
 
 /// Copies of migrations/ and schema/ that a test may change.
 class AutogenerateTest : public ::testing::Test {

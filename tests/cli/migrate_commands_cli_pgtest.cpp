@@ -8,18 +8,12 @@
 #include <vector>
 
 #include "migrate/migration_files.hpp"
+#include "migrate/schema_dump.hpp"
 #include "migrate/script_directory.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::testing {
 namespace {
-
-std::string SchemaDumpOf(const std::string& url) {
-  const auto dump = RunCommand("pg_dump --schema-only --no-owner " + ShellQuote(url) +
-                               " | grep -v -e '^\\\\restrict ' -e '^\\\\unrestrict '");
-  EXPECT_EQ(dump.exit_code, 0) << dump.output;
-  return dump.output;
-}
 
 class MigrateCommandsTest : public ::testing::Test {
  protected:
