@@ -56,6 +56,19 @@ CREATE VIEW widget_names AS SELECT id, name FROM widgets;
 CREATE FUNCTION widget_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM widgets';
 CREATE SEQUENCE widget_serials;
 ALTER TABLE webhooks DROP COLUMN last_success_at;
+CREATE TABLE widget_events (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE widget_events_2026 PARTITION OF widget_events
+    FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+CREATE INDEX idx_widget_events_at ON widget_events (at);
+CREATE MATERIALIZED VIEW widget_totals AS SELECT count(*) AS total FROM widgets;
+CREATE FUNCTION widget_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.size := coalesce(NEW.size, 1);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER trg_widgets_stamp BEFORE INSERT ON widgets
+    FOR EACH ROW EXECUTE FUNCTION widget_stamp();
 )sql";
 
 TEST_F(AutogenerateTest, CheckNamesEachDifferenceAndAutogenerateRemovesThem) {
@@ -69,7 +82,12 @@ TEST_F(AutogenerateTest, CheckNamesEachDifferenceAndAutogenerateRemovesThem) {
         "drift: view widget_names: only in schema/",
         "drift: function widget_count(): only in schema/",
         "drift: sequence widget_serials: only in schema/",
-        "drift: column webhooks.last_success_at: not in schema/"}) {
+        "drift: column webhooks.last_success_at: not in schema/",
+        "drift: table widget_events: only in schema/",
+        "drift: partition widget_events_2026: only in schema/",
+        "drift: index widget_events.idx_widget_events_at: only in schema/",
+        "drift: view widget_totals: only in schema/",
+        "drift: trigger widgets.trg_widgets_stamp: only in schema/"}) {
     EXPECT_NE(drift.output.find(expected), std::string::npos) << expected << "\n" << drift.output;
   }
 

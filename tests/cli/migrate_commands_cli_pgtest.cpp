@@ -76,6 +76,16 @@ TEST_F(MigrateCommandsTest, OfflineSqlRunsEachStepInItsTransactionWithTheVersion
   EXPECT_TRUE(database_.Connect().Execute("SELECT 1 FROM pg_class WHERE relname = 'one'").Empty())
       << "offline never touches the database";
 
+  files.Add("cccccccccccc", "bbbbbbbbbbbb", "CREATE INDEX CONCURRENTLY two_id ON two (id);",
+            "DROP INDEX CONCURRENTLY two_id;", "index", "-- transactional: false\n");
+  const CommandResult outside =
+      Nedlia("migrate upgrade --sql bbbbbbbbbbbb:head", files.Dir().string());
+  ASSERT_EQ(outside.exit_code, 0) << outside.output;
+  EXPECT_NE(outside.output.find("-- not in a transaction: each statement commits on its own\n"
+                                "CREATE INDEX CONCURRENTLY two_id ON two (id);\nBEGIN;\nDELETE"),
+            std::string::npos)
+      << outside.output;
+
   const CommandResult needs_range = Nedlia("migrate downgrade --sql base", files.Dir().string());
   EXPECT_EQ(needs_range.exit_code, 1);
   EXPECT_NE(needs_range.output.find("FROM:TO"), std::string::npos) << needs_range.output;
