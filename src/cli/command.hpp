@@ -30,5 +30,6 @@ void AddKeysCommand(CLI::App& root, CommandContext& context);
 void AddEventsCommand(CLI::App& root, CommandContext& context);
 void AddWorkerCommand(CLI::App& root, CommandContext& context);
 void AddReadModelCommand(CLI::App& root, CommandContext& context);
+void AddPartitionsCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

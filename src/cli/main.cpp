@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddEventsCommand(app, context);
   nedlia::cli::AddWorkerCommand(app, context);
   nedlia::cli::AddReadModelCommand(app, context);
+  nedlia::cli::AddPartitionsCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -130,7 +130,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   store::PgDatabase database(
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
       request_timeout);
-  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6));
+  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6), settings.event_log_months_ahead);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);

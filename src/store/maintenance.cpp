@@ -2,18 +2,49 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 namespace nedlia::store {
 
-int EnsureEventLogPartitions(pg::Pool& pool, int months_ahead) {
-  pg::PooledConnection connection = pool.Acquire();
-  return connection
-      ->Execute("SELECT nedlia_ensure_event_log_partitions($1)", pg::Params(months_ahead))
-      .Single()[0]
-      .As<std::int32_t>();
+namespace {
+
+const char* const kPartitions =
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = 'event_log'::regclass";
+
+// The months (UTC) that have rows in the default partition, with their counts.
+const char* const kStrandedMonths =
+    "SELECT (date_trunc('month', created_at AT TIME ZONE 'UTC'))::date::text, count(*) "
+    "FROM event_log_default GROUP BY 1 ORDER BY 1";
+
+std::set<std::string> Partitions(pg::Connection& connection) {
+  std::set<std::string> names;
+  for (const pg::Row& row : connection.Execute(kPartitions))
+    names.insert(row[0].As<std::string>());
+  return names;
 }
 
-MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period)
-    : pool_(pool), period_(period), thread_([this] { Run(); }) {}
+}  // namespace
+
+PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead) {
+  const std::set<std::string> before = Partitions(connection);
+  PartitionUpkeep upkeep;
+  // Each call is a transaction of its own (autocommit): a month's move is all or nothing.
+  for (const pg::Row& row : connection.Execute(kStrandedMonths)) {
+    connection.Execute("SELECT nedlia_ensure_event_log_partitions_for($1::date, 1)",
+                       pg::Params(row[0].As<std::string>()));
+    upkeep.rows_moved += row[1].As<std::int64_t>();
+  }
+  connection.Execute("SELECT nedlia_ensure_event_log_partitions($1)", pg::Params(months_ahead));
+  for (const std::string& name : Partitions(connection)) {
+    if (!before.contains(name))
+      upkeep.created.push_back(name);
+  }
+  return upkeep;
+}
+
+MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, int months_ahead)
+    : pool_(pool), period_(period), months_ahead_(months_ahead), thread_([this] { Run(); }) {}
 
 MaintenanceLoop::~MaintenanceLoop() {
   {
@@ -29,8 +60,11 @@ void MaintenanceLoop::Run() {
   while (!stopping_) {
     lock.unlock();
     try {
-      if (const int created = EnsureEventLogPartitions(pool_); created > 0) {
-        spdlog::info("created {} event_log partition(s)", created);
+      pg::PooledConnection connection = pool_.Acquire();
+      const PartitionUpkeep upkeep = MaintainEventLogPartitions(*connection, months_ahead_);
+      if (!upkeep.created.empty()) {
+        spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
+                     upkeep.created.size(), upkeep.rows_moved);
       }
     } catch (const std::exception& error) {
       // The next round retries; a missing partition only sends rows to the default one.

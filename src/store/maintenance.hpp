@@ -2,22 +2,32 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "pg/pool.hpp"
 
 namespace nedlia::store {
 
-/// Creates the event_log partitions of the current month and the next `months_ahead`
-/// (idempotent; moves rows out of the default partition); returns how many it created.
-int EnsureEventLogPartitions(pg::Pool& pool, int months_ahead = 3);
+/// What one round of event_log partition upkeep did.
+struct PartitionUpkeep {
+  std::vector<std::string> created;  ///< partitions made, e.g. "event_log_2027_03"
+  std::int64_t rows_moved = 0;       ///< rows moved out of the default partition
+};
+
+/// Makes the event_log partitions of the current UTC month and the next `months_ahead`, and
+/// gives each month that has rows in the default partition (a backdated row, or a month when
+/// upkeep did not run) its own partition, moving those rows into it. Idempotent.
+PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead);
 
 /// Runs the database's routine upkeep in the background while a server runs: event_log
-/// partitions are kept three months ahead, checked at start and then every `period`.
+/// partitions are kept `months_ahead` months ahead, checked at start and then every `period`.
 class MaintenanceLoop {
  public:
-  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period);
+  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, int months_ahead);
   /// Stops and joins the thread.
   ~MaintenanceLoop();
   MaintenanceLoop(const MaintenanceLoop&) = delete;
@@ -28,6 +38,7 @@ class MaintenanceLoop {
 
   pg::Pool& pool_;
   std::chrono::milliseconds period_;
+  int months_ahead_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
