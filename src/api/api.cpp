@@ -22,15 +22,34 @@
 namespace nedlia::api {
 namespace {
 
-/// Logs each request with its status and duration (debug level: the access log is chatty).
-http::Handler LoggingAccess(http::Handler next) {
-  return [next = std::move(next)](http::Request& request) {
+/// The trace id of a traceparent header ("00-<trace id>-<span id>-<flags>"), or "".
+std::string TraceIdOf(const http::Response& response) {
+  const auto header = response.Header("traceparent");
+  return header && header->size() >= 35 ? std::string(header->substr(3, 32)) : std::string();
+}
+
+/// Logs each request with its status and duration: to the debug log (it is chatty) and, when
+/// there is one, to the API log with who sent it and its trace.
+http::Handler LoggingAccess(http::Handler next, app::ApiLog* api_log) {
+  return [next = std::move(next), api_log](http::Request& request) {
+    const auto arrived = std::chrono::system_clock::now();
     const auto started = std::chrono::steady_clock::now();
     http::Response response = next(request);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     spdlog::debug("{} {} {} {}us", http::MethodName(request.method), request.target,
                   response.status, elapsed.count());
+    if (api_log != nullptr) {
+      api_log->Record({.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    arrived.time_since_epoch())
+                                    .count(),
+                       .method = std::string(http::MethodName(request.method)),
+                       .path = request.path,
+                       .status = response.status,
+                       .duration_us = elapsed.count(),
+                       .principal_id = domain::Uuid::Parse(request.authenticated_as),
+                       .trace_id = TraceIdOf(response)});
+    }
     return response;
   };
 }
@@ -39,8 +58,9 @@ http::Handler LoggingAccess(http::Handler next) {
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness,
          std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks,
-         app::ObjectStore* placement_files)
+         app::ObjectStore* placement_files, app::ApiLog* api_log)
     : webhooks_(std::move(webhooks)),
+      api_log_(api_log),
       authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
@@ -70,7 +90,7 @@ http::Handler Api::Handler() {
   //   router      - 404/405, then the route, which authenticates (Secured) and, for POST,
   //                 runs under its Idempotency-Key (IdempotentPost)
   http::Handler routed = [this](http::Request& request) { return router_.Handle(request); };
-  return LoggingAccess(MappingErrors(std::move(routed)));
+  return LoggingAccess(MappingErrors(std::move(routed)), api_log_);
 }
 
 }  // namespace nedlia::api

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "app/ports/api_log.hpp"
 #include "app/ports/database.hpp"
 #include "app/ports/object_store.hpp"
 #include "app/webhook_commands.hpp"
@@ -20,9 +21,11 @@ class Api {
  public:
   /// `webhooks`: what webhook URLs and event types are accepted.
   /// `placement_files`: the object store whose placement files /files/... serves (none: 404).
+  /// `api_log`: where each answered request is recorded (none: the debug log only).
   Api(app::Database& database, http::ReadinessProbe readiness,
       std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5),
-      app::WebhookPolicy webhooks = {}, app::ObjectStore* placement_files = nullptr);
+      app::WebhookPolicy webhooks = {}, app::ObjectStore* placement_files = nullptr,
+      app::ApiLog* api_log = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -33,6 +36,7 @@ class Api {
 
  private:
   app::WebhookPolicy webhooks_;
+  app::ApiLog* api_log_;
   std::unique_ptr<Authenticator> authenticator_;
   http::Router router_;
 };

@@ -98,6 +98,7 @@ http::Handler Secured(Authenticator& authenticator, ApiHandler handler) {
   return [&authenticator, handler = std::move(handler)](http::Request& request) {
     const app::CallContext context{.principal = authenticator.Authenticate(request),
                                    .traceparent = TraceparentOf(request)};
+    request.authenticated_as = context.principal.id.ToString();
     http::Response response = ConditionalGet(request, handler(request, context));
     response.SetHeader("traceparent", context.traceparent);
     return response;

@@ -26,6 +26,7 @@
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "store/maintenance.hpp"
+#include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
 
 namespace nedlia::cli {
@@ -130,7 +131,10 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   store::PgDatabase database(
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
       request_timeout);
-  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6), settings.event_log_months_ahead);
+  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6),
+                                     {.event_log_months_ahead = settings.event_log_months_ahead,
+                                      .api_log_days = settings.retention_api_log_days});
+  store::PgApiLog api_log(pool);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);
@@ -146,7 +150,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
   api::Api api(
       database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
-      std::move(webhooks), objects.get());
+      std::move(webhooks), objects.get(), &api_log);
 
   const http::ServerOptions options = ServerOptionsFor(settings, flags);
   http::Server server(options, api.Handler());

@@ -67,6 +67,8 @@ Settings Settings::FromEnvironment() {
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
   s.event_log_months_ahead =
       EnvInt("NEDLIA_EVENT_LOG_MONTHS_AHEAD", s.event_log_months_ahead, 3, 120);
+  s.retention_api_log_days =
+      EnvInt("NEDLIA_RETENTION_API_LOG_DAYS", s.retention_api_log_days, 1, 3650);
   s.validation_max_simultaneous =
       EnvInt("NEDLIA_VALIDATION_MAX_SIMULTANEOUS", s.validation_max_simultaneous, 1, 1000);
   s.webhook_senders = EnvInt("NEDLIA_WEBHOOK_SENDERS", s.webhook_senders, 1, 256);

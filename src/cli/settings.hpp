@@ -26,7 +26,8 @@ struct Settings {
   /// NEDLIA_EVENT_POLL_MS: how long an idle consumer waits for a notification before it looks
   /// at the log anyway.
   int event_poll_ms = 1000;
-  int event_log_months_ahead = 3;  ///< NEDLIA_EVENT_LOG_MONTHS_AHEAD: partitions made ahead
+  int event_log_months_ahead = 3;   ///< NEDLIA_EVENT_LOG_MONTHS_AHEAD: partitions made ahead
+  int retention_api_log_days = 30;  ///< NEDLIA_RETENTION_API_LOG_DAYS
   /// NEDLIA_VALIDATION_MAX_SIMULTANEOUS: the validator flags more placements than this on
   /// screen at the same instant.
   int validation_max_simultaneous = 3;

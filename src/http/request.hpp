@@ -27,6 +27,8 @@ struct Request {
   std::vector<HeaderField> headers;
   std::string body;
   std::string remote_address;  ///< "ip:port" of the peer
+  /// Who the application authenticated the request as (an id), for the access log; "" if none.
+  std::string authenticated_as;
   /// Filled by the Router from the matched template's {name} segments, percent-decoded.
   std::vector<std::pair<std::string, std::string>> path_params;
 

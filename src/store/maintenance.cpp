@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "store/pg_api_log.hpp"
+
 namespace nedlia::store {
 
 namespace {
@@ -43,8 +45,9 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
   return upkeep;
 }
 
-MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, int months_ahead)
-    : pool_(pool), period_(period), months_ahead_(months_ahead), thread_([this] { Run(); }) {}
+MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
+                                 MaintenancePolicy policy)
+    : pool_(pool), period_(period), policy_(policy), thread_([this] { Run(); }) {}
 
 MaintenanceLoop::~MaintenanceLoop() {
   {
@@ -61,14 +64,17 @@ void MaintenanceLoop::Run() {
     lock.unlock();
     try {
       pg::PooledConnection connection = pool_.Acquire();
-      const PartitionUpkeep upkeep = MaintainEventLogPartitions(*connection, months_ahead_);
+      const PartitionUpkeep upkeep =
+          MaintainEventLogPartitions(*connection, policy_.event_log_months_ahead);
       if (!upkeep.created.empty()) {
         spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
                      upkeep.created.size(), upkeep.rows_moved);
       }
+      if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
+        spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
     } catch (const std::exception& error) {
       // The next round retries; a missing partition only sends rows to the default one.
-      spdlog::warn("event_log partition upkeep failed: {}", error.what());
+      spdlog::warn("database upkeep failed: {}", error.what());
     }
     lock.lock();
     wake_.wait_for(lock, period_, [this] { return stopping_; });

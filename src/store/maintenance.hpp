@@ -23,11 +23,16 @@ struct PartitionUpkeep {
 /// upkeep did not run) its own partition, moving those rows into it. Idempotent.
 PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead);
 
-/// Runs the database's routine upkeep in the background while a server runs: event_log
-/// partitions are kept `months_ahead` months ahead, checked at start and then every `period`.
+struct MaintenancePolicy {
+  int event_log_months_ahead = 3;
+  int api_log_days = 30;  ///< the API log's retention (it is not archived)
+};
+
+/// Runs the database's routine upkeep in the background while a server runs, at start and then
+/// every `period`: event_log partitions made ahead, and the API log's old rows deleted.
 class MaintenanceLoop {
  public:
-  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, int months_ahead);
+  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, MaintenancePolicy policy);
   /// Stops and joins the thread.
   ~MaintenanceLoop();
   MaintenanceLoop(const MaintenanceLoop&) = delete;
@@ -38,7 +43,7 @@ class MaintenanceLoop {
 
   pg::Pool& pool_;
   std::chrono::milliseconds period_;
-  int months_ahead_;
+  MaintenancePolicy policy_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

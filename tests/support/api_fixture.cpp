@@ -1,11 +1,14 @@
 #include "support/api_fixture.hpp"
 
+#include <gtest/gtest.h>
+
 #include "api/api.hpp"
 #include "app/api_keys.hpp"
 #include "http/curl_client.hpp"
 #include "http/server.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
+#include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
 
 namespace nedlia::testing {
@@ -14,6 +17,7 @@ struct ApiFixture::Parts {
   Parts(const std::string& url, std::chrono::milliseconds request_timeout,
         app::ObjectStore* placement_files)
       : pool({.url = url, .max_size = 8}),
+        api_log(pool),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         // Webhooks as in development: a receiver on loopback may be plain http.
         api(
@@ -21,10 +25,11 @@ struct ApiFixture::Parts {
             app::WebhookPolicy{
                 .allow_loopback_http = true,
                 .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())},
-            placement_files),
+            placement_files, &api_log),
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
   pg::Pool pool;
+  store::PgApiLog api_log;
   store::PgDatabase database;
   api::Api api;
   http::Server server;
@@ -138,6 +143,10 @@ ApiReply ApiFixture::CallRaw(const std::string& method, const std::string& path,
   if (reply.body.is_discarded())
     reply.body = nullptr;
   return reply;
+}
+
+void ApiFixture::FlushApiLog() {
+  ASSERT_TRUE(parts_->api_log.Flush()) << "the API log could not be written";
 }
 
 }  // namespace nedlia::testing

@@ -43,6 +43,9 @@ class ApiFixture {
   ApiFixture(const ApiFixture&) = delete;
   ApiFixture& operator=(const ApiFixture&) = delete;
 
+  /// Writes the API log's queued entries (the server records each request in api_logs).
+  void FlushApiLog();
+
   /// Sends a request with `key` as the bearer token (the admin key by default).
   ApiReply Call(const std::string& method, const std::string& path,
                 const std::optional<nlohmann::json>& body = std::nullopt,
