@@ -159,6 +159,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   IssueFirstAdminKey(database);
   std::cout << "listening on http://" << UrlHost(options.host) << ":" << server.Port() << std::endl;
   server.RunUntilSignalled();
+  api_log.Flush();  // while the pool is open: the last requests' entries
   pool.Close();
   spdlog::info("stopped");
 }
