@@ -89,6 +89,12 @@ TEST_F(ServeCliTest, ServesHealthAndReadinessAndStopsOnSigterm) {
   EXPECT_FALSE(result.timed_out);
   EXPECT_EQ(result.exit_code, 0) << Log();
   EXPECT_NE(Log().find("stopped"), std::string::npos) << Log();
+  // The API log's last entries are written on the way out, not lost with the pool.
+  EXPECT_EQ(database_.Connect()
+                .Execute("SELECT string_agg(path || ' ' || status, ',' ORDER BY id) FROM api_logs")
+                .Single()[0]
+                .As<std::string>(),
+            "/healthz 200,/readyz 200");
 }
 
 TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
