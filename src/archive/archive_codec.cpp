@@ -1,0 +1,112 @@
+#include "archive/archive_codec.hpp"
+
+#include <openssl/evp.h>
+#include <zstd.h>
+
+#include <array>
+
+namespace nedlia::archive {
+
+struct ArchiveEncoder::Stream {
+  ZSTD_CCtx* context = ZSTD_createCCtx();
+  ~Stream() { ZSTD_freeCCtx(context); }
+};
+
+ArchiveEncoder::ArchiveEncoder(int level) : stream_(std::make_unique<Stream>()) {
+  if (stream_->context == nullptr)
+    throw std::bad_alloc();
+  ZSTD_CCtx_setParameter(stream_->context, ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(stream_->context, ZSTD_c_checksumFlag, 1);  // zstd's own frame check
+}
+
+ArchiveEncoder::~ArchiveEncoder() = default;
+
+void ArchiveEncoder::AddLine(std::string_view json) {
+  if (json.find_first_of("\r\n") != std::string_view::npos)
+    throw std::invalid_argument("an archived row must be one line of JSON");
+  Compress(json, false);
+  Compress("\n", false);
+  ++rows_;
+}
+
+std::string ArchiveEncoder::Finish() {
+  Compress("", true);
+  return std::move(output_);
+}
+
+void ArchiveEncoder::Compress(std::string_view input, bool end) {
+  ZSTD_inBuffer in{input.data(), input.size(), 0};
+  std::array<char, 1 << 16> chunk;
+  for (;;) {
+    ZSTD_outBuffer out{chunk.data(), chunk.size(), 0};
+    const std::size_t left =
+        ZSTD_compressStream2(stream_->context, &out, &in, end ? ZSTD_e_end : ZSTD_e_continue);
+    if (ZSTD_isError(left))
+      throw ArchiveError(std::string("zstd: ") + ZSTD_getErrorName(left));
+    output_.append(chunk.data(), out.pos);
+    if (end ? left == 0 : in.pos == in.size)
+      return;
+  }
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+namespace {
+
+std::string Decompress(std::string_view bytes) {
+  const std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(),
+                                                                     &ZSTD_freeDCtx);
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+  std::size_t left = 1;
+  while (in.pos < in.size || left != 0) {
+    ZSTD_outBuffer out{chunk.data(), chunk.size(), 0};
+    left = ZSTD_decompressStream(context.get(), &out, &in);
+    if (ZSTD_isError(left))
+      throw ArchiveError(std::string("the archive is corrupt (zstd: ") + ZSTD_getErrorName(left) +
+                         ")");
+    text.append(chunk.data(), out.pos);
+    if (in.pos == in.size && out.pos == 0 && left != 0)
+      throw ArchiveError("the archive is truncated: its zstd stream does not end");
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> DecodeArchive(std::string_view bytes, std::string_view sha256_hex,
+                                       std::int64_t rows) {
+  if (const std::string actual = Sha256Hex(bytes); actual != sha256_hex) {
+    throw ArchiveError("the archive's SHA-256 is " + actual + ", its manifest says " +
+                       std::string(sha256_hex));
+  }
+  const std::string text = Decompress(bytes);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string::npos)
+      throw ArchiveError("the archive's last row is not ended by a line break");
+    lines.emplace_back(text, start, end - start);
+    start = end + 1;
+  }
+  if (static_cast<std::int64_t>(lines.size()) != rows) {
+    throw ArchiveError("the archive holds " + std::to_string(lines.size()) +
+                       " rows, its manifest says " + std::to_string(rows));
+  }
+  return lines;
+}
+
+}  // namespace nedlia::archive
