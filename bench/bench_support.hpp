@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,18 @@ class RunningConsumer {
   delivery::Wakeup wakeup_;
   std::jthread thread_;
 };
+
+/// A command-line number: the whole of `text` read as a double, or nullopt.
+inline std::optional<double> ParseNumber(const std::string& text) {
+  std::size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return used == text.size() ? std::optional<double>(number) : std::nullopt;
+}
 
 struct Quantiles {
   double p50 = 0, p99 = 0, max = 0, mean = 0;

@@ -277,15 +277,10 @@ class Bench {
 }
 
 double NumberOf(const std::string& option, const std::string& value) {
-  std::size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(value, &used);
-  } catch (const std::exception&) {
-  }
-  if (used == 0 || used != value.size())
+  const std::optional<double> number = ParseNumber(value);
+  if (!number)
     Usage(option + " needs a number, not " + value);
-  return number;
+  return *number;
 }
 
 Options Parse(int argc, char** argv) {

@@ -124,9 +124,9 @@ void CreateRevision(const Settings& settings, const std::string& message, bool a
   const auto path = migrate::WriteRevision(scripts, revision);
   std::cout << "Generating " << path.string() << " ... done\n";
   if (autogenerate) {
-    const ScriptDirectory with_new = LoadScripts(settings);
-    PrintFindings(migrate::LintMigration(with_new.Resolve(path.filename().string().substr(0, 12))),
-                  "Review: ");
+    PrintFindings(
+        migrate::LintMigration(migrate::ParseMigrationScript(path, migrate::ReadSqlFile(path))),
+        "Review: ");
   }
 }
 

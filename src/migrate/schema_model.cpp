@@ -5,12 +5,8 @@ namespace {
 
 // Objects of the public schema that belong to no extension (btree_gist puts its functions in
 // public) and are not the migrator's own version table.
-constexpr const char* kNotFromAnExtension =
-    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s AND d.deptype = 'e')";
-
 std::string NotFromAnExtension(const std::string& oid) {
-  std::string text = kNotFromAnExtension;
-  return text.replace(text.find("%s"), 2, oid);
+  return "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = " + oid + " AND d.deptype = 'e')";
 }
 
 const std::string kTablesSql =
