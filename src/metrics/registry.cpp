@@ -53,14 +53,46 @@ Histogram& Registry::GetHistogram(const std::string& name, const std::string& he
   return *entry.histogram;
 }
 
+Gauge& Registry::GetGauge(const std::string& name, const std::string& help) {
+  const std::lock_guard lock(mutex_);
+  Entry& entry = entries_[name];
+  if (!entry.gauge) {
+    entry.help = help;
+    entry.gauge = std::make_unique<Gauge>();
+  }
+  return *entry.gauge;
+}
+
+Counter& Registry::GetCounter(const std::string& name, const std::string& help,
+                              const std::string& labels) {
+  const std::lock_guard lock(mutex_);
+  Entry& entry = entries_[name];
+  entry.help = help;
+  std::unique_ptr<Counter>& counter = entry.counters[labels];
+  if (!counter)
+    counter = std::make_unique<Counter>();
+  return *counter;
+}
+
+std::string Registry::RenderEntry(const std::string& name, const Entry& entry) {
+  std::string out = "# HELP " + name + " " + entry.help + "\n";
+  if (entry.histogram)
+    return out + "# TYPE " + name + " histogram\n" + entry.histogram->Render(name);
+  if (entry.gauge)
+    return out + "# TYPE " + name + " gauge\n" + fmt::format("{} {}\n", name, entry.gauge->Value());
+  out += "# TYPE " + name + " counter\n";
+  for (const auto& [labels, counter] : entry.counters) {
+    const std::string suffix = labels.empty() ? "" : "{" + labels + "}";
+    out += fmt::format("{}{} {}\n", name, suffix, counter->Value());
+  }
+  return out;
+}
+
 std::string Registry::Render() const {
   const std::lock_guard lock(mutex_);
   std::string out;
-  for (const auto& [name, entry] : entries_) {
-    out += "# HELP " + name + " " + entry.help + "\n";
-    out += "# TYPE " + name + " histogram\n";
-    out += entry.histogram->Render(name);
-  }
+  for (const auto& [name, entry] : entries_)
+    out += RenderEntry(name, entry);
   return out;
 }
 

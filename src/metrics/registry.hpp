@@ -27,6 +27,26 @@ class Histogram {
   std::atomic<double> sum_{0};
 };
 
+/// A Prometheus gauge: a value that goes up and down (a lag). Set is lock-free.
+class Gauge {
+ public:
+  void Set(double value) { value_.store(value); }
+  double Value() const { return value_.load(); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+/// A Prometheus counter: only ever goes up. Lock-free.
+class Counter {
+ public:
+  void Increment() { value_.fetch_add(1); }
+  std::uint64_t Value() const { return value_.load(); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
 /// The metrics of this process, served by GET /metrics in the Prometheus text format.
 class Registry {
  public:
@@ -36,14 +56,24 @@ class Registry {
   /// The histogram named `name`, made with `upper_bounds` on first use.
   Histogram& GetHistogram(const std::string& name, const std::string& help,
                           const std::vector<double>& upper_bounds);
+  /// The gauge named `name`, made on first use.
+  Gauge& GetGauge(const std::string& name, const std::string& help);
+  /// The counter `name` with `labels` (e.g. `served_by="replica"`; empty: none), made on first
+  /// use. One name holds any number of label sets.
+  Counter& GetCounter(const std::string& name, const std::string& help,
+                      const std::string& labels = "");
   /// Every metric, in the text exposition format (version 0.0.4).
   std::string Render() const;
 
  private:
+  // One kind per name: the first Get decides which.
   struct Entry {
     std::string help;
     std::unique_ptr<Histogram> histogram;
+    std::unique_ptr<Gauge> gauge;
+    std::map<std::string, std::unique_ptr<Counter>> counters;  ///< by label set
   };
+  static std::string RenderEntry(const std::string& name, const Entry& entry);
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
 };

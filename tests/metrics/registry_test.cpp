@@ -33,5 +33,19 @@ TEST(RegistryTest, OneHistogramPerNameWithItsHelpAndType) {
             "b_seconds_sum 0\nb_seconds_count 0\n");
 }
 
+TEST(RegistryTest, GaugesAndLabelledCountersRenderWithTheirTypes) {
+  Registry registry;
+  registry.GetGauge("lag_seconds", "Lag.").Set(0.25);
+  registry.GetCounter("reads_total", "Reads.", "served_by=\"replica\"").Increment();
+  Counter& primary = registry.GetCounter("reads_total", "Reads.", "served_by=\"primary\"");
+  primary.Increment();
+  primary.Increment();
+  EXPECT_EQ(&primary, &registry.GetCounter("reads_total", "Reads.", "served_by=\"primary\""));
+  EXPECT_EQ(registry.Render(),
+            "# HELP lag_seconds Lag.\n# TYPE lag_seconds gauge\nlag_seconds 0.25\n"
+            "# HELP reads_total Reads.\n# TYPE reads_total counter\n"
+            "reads_total{served_by=\"primary\"} 2\nreads_total{served_by=\"replica\"} 1\n");
+}
+
 }  // namespace
 }  // namespace nedlia::metrics
