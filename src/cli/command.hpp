@@ -24,6 +24,8 @@ class UserError : public std::runtime_error {
 };
 
 void AddDbCommand(CLI::App& root, CommandContext& context);
+/// `db replica ...`, under the `db` command.
+void AddDbReplicaCommand(CLI::App& db, CommandContext& context);
 void AddMigrateCommand(CLI::App& root, CommandContext& context);
 void AddServeCommand(CLI::App& root, CommandContext& context);
 void AddKeysCommand(CLI::App& root, CommandContext& context);

@@ -1,7 +1,10 @@
 #include "cli/database_access.hpp"
 
 #include <cctype>
+#include <filesystem>
 #include <vector>
+
+#include "cli/command.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -134,6 +137,24 @@ std::string RedactKeyValues(std::string_view text) {
 
 pg::ClusterOptions ManagedClusterOptions(const Settings& settings) {
   return pg::ClusterOptions{settings.pg_dir, settings.pg_port, std::nullopt};
+}
+
+pg::ReplicaCluster ManagedReplica(const Settings& settings, const std::string& name,
+                                  const std::string& dir, std::optional<int> port) {
+  if (settings.database_url) {
+    throw UserError("NEDLIA_DATABASE_URL is set (" + RedactUrl(*settings.database_url) +
+                    "): managed replicas follow the managed cluster only; unset it, or point "
+                    "NEDLIA_READ_DATABASE_URL at a replica of that database");
+  }
+  std::filesystem::path home = dir;
+  if (home.empty()) {
+    std::filesystem::path primary = settings.pg_dir.lexically_normal();
+    if (!primary.has_filename())  // a trailing slash
+      primary = primary.parent_path();
+    home = primary.parent_path() / (primary.filename().string() + "-" + name);
+  }
+  return pg::ReplicaCluster(ManagedClusterOptions(settings),
+                            {.name = name, .dir = home, .port = port});
 }
 
 std::string ResolveDatabaseUrl(const Settings& settings) {

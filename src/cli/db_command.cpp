@@ -154,6 +154,8 @@ void AddDbCommand(CLI::App& root, CommandContext& context) {
   // Unknown options and everything from the first positional on are psql's, in order.
   psql->allow_extras()->prefix_command();
   psql->callback([settings, psql] { Psql(settings(), psql->remaining()); });
+
+  AddDbReplicaCommand(db, context);
 }
 
 }  // namespace nedlia::cli
