@@ -86,7 +86,8 @@ void Tail(http::StreamWriter& writer, app::Database& database, const app::Princi
     return;
   while (true) {
     std::vector<app::FeedEvent> events;
-    database.Read([&](app::Transaction& tx) { events = app::ReadEventFeed(tx, caller, query); });
+    database.ReadLatest(
+        [&](app::Transaction& tx) { events = app::ReadEventFeed(tx, caller, query); });
     for (const app::FeedEvent& event : events) {
       if (!writer.Write(SseMessage(event)))
         return;
@@ -114,7 +115,7 @@ void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Dat
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::FeedQuery query = QueryOf(request);
         std::vector<app::FeedEvent> events;
-        database.Read([&](app::Transaction& tx) {
+        database.ReadLatest([&](app::Transaction& tx) {
           events = app::ReadEventFeed(tx, context.principal, query);
         });
         nlohmann::json data = nlohmann::json::array();

@@ -83,7 +83,7 @@ app::Principal Authenticator::Authenticate(const http::Request& request) {
       return it->second.principal;
   }
   std::optional<app::ApiKeyRecord> key;
-  database_.Read([&](app::Transaction& tx) { key = tx.ApiKeys().FindActive(hash); });
+  database_.ReadLatest([&](app::Transaction& tx) { key = tx.ApiKeys().FindActive(hash); });
   if (!key)
     throw app::Error(app::ErrorKind::kUnauthenticated, "the API key is unknown or revoked");
   app::Principal principal = app::PrincipalOf(*key);

@@ -17,6 +17,7 @@
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
 #include "cli/object_store_factory.hpp"
+#include "cli/read_replica.hpp"
 #include "cli/workers.hpp"
 #include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
@@ -36,6 +37,8 @@ namespace {
 struct ServeFlags {
   std::optional<std::string> host;
   std::optional<int> port;
+  std::optional<std::string> read_database_url;
+  std::optional<std::string> read_replica;  ///< a managed replica's name
 };
 
 // libpq's messages span lines and indent with tabs; a problem detail reads better flat.
@@ -109,6 +112,29 @@ void IssueFirstAdminKey(app::Database& database) {
             << std::endl;
 }
 
+/// The read replica's URL: --read-database-url, --read-replica NAME, NEDLIA_READ_DATABASE_URL.
+std::optional<std::string> ReadReplicaUrl(const Settings& settings, const ServeFlags& flags) {
+  if (flags.read_database_url)
+    return flags.read_database_url;
+  if (flags.read_replica)
+    return ManagedReplica(settings, *flags.read_replica).Url();
+  return settings.read_database_url;
+}
+
+/// Reads go to the replica while it is fresh enough (src/store/replica_reads.hpp).
+std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings, const ServeFlags& flags,
+                                                const std::string& primary_url) {
+  const std::optional<std::string> url = ReadReplicaUrl(settings, flags);
+  if (!url)
+    return nullptr;
+  spdlog::info("read replica: {} (reads within {} ms of the primary)", RedactUrl(*url),
+               settings.replica_max_lag_ms);
+  return std::make_unique<ReadReplica>(primary_url, *url,
+                                       static_cast<std::size_t>(settings.db_pool_size),
+                                       std::chrono::milliseconds(settings.request_timeout_ms),
+                                       std::chrono::milliseconds(settings.replica_max_lag_ms));
+}
+
 void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::string url = ResolveDatabaseUrl(settings);
   {
@@ -131,6 +157,9 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   store::PgDatabase database(
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
       request_timeout);
+  const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, flags, url);
+  if (replica)
+    database.RouteReadsTo(&replica->Reads());
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6),
                                      {.event_log_months_ahead = settings.event_log_months_ahead,
                                       .api_log_days = settings.retention_api_log_days});
@@ -161,6 +190,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   server.RunUntilSignalled();
   api_log.Flush();  // while the pool is open: the last requests' entries
   pool.Close();
+  if (replica)
+    replica->Close();
   spdlog::info("stopped");
 }
 
@@ -174,6 +205,14 @@ void AddServeCommand(CLI::App& root, CommandContext& context) {
       ->add_option("--port", flags->port,
                    "TCP port, 0 for any free one (default: NEDLIA_HTTP_PORT)")
       ->check(CLI::Range(0, 65535));
+  auto* read_url = serve->add_option(
+      "--read-database-url", flags->read_database_url,
+      "A streaming replica for read-only queries (default: NEDLIA_READ_DATABASE_URL)");
+  serve
+      ->add_option("--read-replica", flags->read_replica,
+                   "The managed replica NAME (`nedlia db replica create NAME`) for read-only "
+                   "queries")
+      ->excludes(read_url);
   serve->callback([&context, flags] { Serve(context.settings, *flags); });
 }
 

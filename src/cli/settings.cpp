@@ -56,6 +56,8 @@ Settings Settings::FromEnvironment() {
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);
   s.http_max_connections = EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS", s.http_max_connections, 1, 100000);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
+  s.read_database_url = Env("NEDLIA_READ_DATABASE_URL");
+  s.replica_max_lag_ms = EnvInt("NEDLIA_REPLICA_MAX_LAG_MS", s.replica_max_lag_ms, 10, 3600000);
   s.request_timeout_ms = EnvInt("NEDLIA_REQUEST_TIMEOUT_MS", s.request_timeout_ms, 100, 600000);
   s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultSourceDir("migrations").string());
   s.schema_dir = Env("NEDLIA_SCHEMA_DIR").value_or(DefaultSourceDir("schema").string());

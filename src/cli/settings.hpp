@@ -16,6 +16,11 @@ struct Settings {
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
   int http_max_connections = 1024;          ///< NEDLIA_HTTP_MAX_CONNECTIONS: a thread each
   int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
+  /// NEDLIA_READ_DATABASE_URL: a streaming read replica of the database that `serve` sends
+  /// read-only queries to while it is fresh enough (unset: every query on the primary).
+  std::optional<std::string> read_database_url;
+  /// NEDLIA_REPLICA_MAX_LAG_MS: the staleness bound; a replica further behind is not read.
+  int replica_max_lag_ms = 1000;
   int request_timeout_ms = 15000;        ///< NEDLIA_REQUEST_TIMEOUT_MS: database time per request
   std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
   std::filesystem::path schema_dir;      ///< NEDLIA_SCHEMA_DIR (default: ./schema)

@@ -34,6 +34,23 @@ void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
   }
 }
 
+/// Tells the replica routing that a write ended, however it ended.
+class WriteNotice {
+ public:
+  explicit WriteNotice(ReplicaReads* reads) : reads_(reads) {}
+  WriteNotice(const WriteNotice&) = delete;
+  WriteNotice& operator=(const WriteNotice&) = delete;
+  WriteNotice(WriteNotice&&) = delete;
+  WriteNotice& operator=(WriteNotice&&) = delete;
+  ~WriteNotice() {
+    if (reads_ != nullptr)
+      reads_->NoteWrite();
+  }
+
+ private:
+  ReplicaReads* reads_;
+};
+
 }  // namespace
 
 void PgDatabase::Write(const app::CallContext& context,
@@ -42,6 +59,8 @@ void PgDatabase::Write(const app::CallContext& context,
   TranslatingUnavailable(deadline, request_timeout_, [&] {
     const pg::TransactionOptions options{.deadline = deadline, .watchdog = &watchdog_};
     bool wrote_events = false;
+    // Ended in any way (committed, failed, in doubt): reads wait for the replica to pass it.
+    const WriteNotice notice(replica_reads_);
     pg::RunInTransaction(pool_, options, [&](pg::Transaction& transaction) {
       PgTransaction tx(transaction.Conn(), context, envelope_);
       work(tx);
@@ -53,11 +72,34 @@ void PgDatabase::Write(const app::CallContext& context,
 }
 
 void PgDatabase::Read(const std::function<void(app::Transaction&)>& work) {
+  pg::Pool* replica = replica_reads_ != nullptr ? replica_reads_->Choose() : nullptr;
+  if (replica != nullptr) {
+    try {
+      ReadOn(*replica, work);
+      replica_reads_->CountReplica();
+      return;
+    } catch (const app::Error& error) {
+      // The replica failing (down, busy, a query cancelled by a recovery conflict) is no reason
+      // to fail the read: the primary answers it. The client's own errors propagate.
+      if (error.Kind() != app::ErrorKind::kUnavailable)
+        throw;
+    }
+  }
+  ReadOn(pool_, work);
+  if (replica_reads_ != nullptr)
+    replica_reads_->CountPrimary();
+}
+
+void PgDatabase::ReadLatest(const std::function<void(app::Transaction&)>& work) {
+  ReadOn(pool_, work);
+}
+
+void PgDatabase::ReadOn(pg::Pool& pool, const std::function<void(app::Transaction&)>& work) {
   static const app::CallContext kReader{};
   const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
   TranslatingUnavailable(deadline, request_timeout_, [&] {
     // One statement per read in autocommit: a snapshot of its own, no BEGIN/COMMIT round trips.
-    pg::PooledConnection connection = pool_.Acquire(deadline);
+    pg::PooledConnection connection = pool.Acquire(deadline);
     const pg::DeadlineWatchdog::Watch watch(&watchdog_, *connection, deadline);
     PgTransaction tx(*connection, kReader, envelope_);
     work(tx);

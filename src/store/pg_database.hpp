@@ -5,6 +5,7 @@
 #include "events/envelope.hpp"
 #include "pg/deadline_watchdog.hpp"
 #include "pg/pool.hpp"
+#include "store/replica_reads.hpp"
 
 namespace nedlia::store {
 
@@ -20,9 +21,12 @@ class PgDatabase : public app::Database {
   void Write(const app::CallContext& context,
              const std::function<void(app::Transaction&)>& work) override;
   void Read(const std::function<void(app::Transaction&)>& work) override;
+  void ReadLatest(const std::function<void(app::Transaction&)>& work) override;
 
   /// Raised after each commit that wrote events, to wake consumers (null: they poll).
   void SignalCommitsTo(events::CommitSignal* signal) { commit_signal_ = signal; }
+  /// Lets Read use a read replica when `reads` says it may (null: always the primary).
+  void RouteReadsTo(ReplicaReads* reads) { replica_reads_ = reads; }
 
  private:
   pg::Pool& pool_;
@@ -30,6 +34,10 @@ class PgDatabase : public app::Database {
   std::chrono::milliseconds request_timeout_;
   pg::DeadlineWatchdog watchdog_;
   events::CommitSignal* commit_signal_ = nullptr;
+  ReplicaReads* replica_reads_ = nullptr;
+
+  /// Runs a read on one of `pool`'s connections, bounded by the request timeout.
+  void ReadOn(pg::Pool& pool, const std::function<void(app::Transaction&)>& work);
 };
 
 }  // namespace nedlia::store

@@ -47,8 +47,14 @@ class Database {
   /// have no effects outside the transaction. An exception from `work` rolls back and
   /// propagates.
   virtual void Write(const CallContext& context, const std::function<void(Transaction&)>& work) = 0;
-  /// Runs `work` for reading only; each store call sees what was committed when it ran.
+  /// Runs `work` for reading only; each store call sees what was committed when it ran, or,
+  /// where a read replica is configured, possibly a moment before: every write this process
+  /// committed, and others' up to the configured staleness bound. `work` may run twice (again
+  /// on the primary when the replica fails midway), so it must only read.
   virtual void Read(const std::function<void(Transaction&)>& work) = 0;
+  /// Like Read, but always sees every committed change: for reads that a slightly old answer
+  /// would make wrong rather than late (credentials, the event feed's positions).
+  virtual void ReadLatest(const std::function<void(Transaction&)>& work) { Read(work); }
 };
 
 }  // namespace nedlia::app

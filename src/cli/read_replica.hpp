@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "pg/pool.hpp"
+#include "pg/replica_monitor.hpp"
+#include "store/replica_reads.hpp"
+
+namespace nedlia::cli {
+
+/// The read replica `nedlia serve` sends reads to: a pool on it, the monitor of its lag
+/// (exported as nedlia_replica_lag_seconds, nedlia_replica_lag_bytes and nedlia_replica_up),
+/// and the policy that decides read by read whether it may answer.
+class ReadReplica {
+ public:
+  ReadReplica(const std::string& primary_url, const std::string& replica_url, std::size_t pool_size,
+              std::chrono::milliseconds statement_timeout, std::chrono::milliseconds max_lag);
+
+  store::ReplicaReads& Reads() { return reads_; }
+  void Close() { pool_.Close(); }
+
+ private:
+  pg::Pool pool_;
+  pg::ReplicaMonitor monitor_;
+  store::ReplicaReads reads_;
+};
+
+}  // namespace nedlia::cli
