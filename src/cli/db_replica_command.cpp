@@ -116,6 +116,12 @@ void AddDbReplicaCommand(CLI::App& db, CommandContext& context) {
   AddSubcommand(replica, flags, "status",
                 "Whether it runs and streams, its replay lag; exit status 3 when stopped")
       ->callback([make, &context] { context.exit_code = Status(make()); });
+  AddSubcommand(replica, flags, "drop",
+                "Stop it, drop its replication slot on the primary and delete its directory")
+      ->callback([make] {
+        make().Drop();
+        std::cout << "replica dropped\n";
+      });
   CLI::App* url = AddSubcommand(replica, flags, "url", "Print its URL (Unix socket) alone");
   url->add_flag("--tcp", flags->tcp, "The TCP form: postgresql://postgres@127.0.0.1:PORT/nedlia");
   url->callback([make, flags] {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <thread>
 #include <utility>
 
 #include "pg/cluster_files.hpp"
@@ -181,6 +182,50 @@ void ReplicaCluster::DropSlot() const {
       "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
       "WHERE slot_name = $1 AND NOT active",
       Params(slot_));
+}
+
+void ReplicaCluster::Drop() {
+  const ClusterLayout& layout = replica_.Layout();
+  if (!fs::exists(layout.home)) {
+    throw ClusterError("there is no replica '" + options_.name + "' in " + layout.home.string());
+  }
+  if (!primary_.Status().accepting) {
+    throw ClusterError("the managed PostgreSQL in " + primary_.Layout().home.string() +
+                       " is not running; start it first (`nedlia db start`): the replica's "
+                       "slot " +
+                       slot_ + " lives there");
+  }
+  replica_.Stop();
+  DropSlotWhenReleased();
+  std::error_code error;
+  fs::remove_all(layout.home, error);
+  if (error) {
+    throw ClusterError("cannot delete " + layout.home.string() + ": " + error.message());
+  }
+}
+
+void ReplicaCluster::DropSlotWhenReleased() const {
+  constexpr auto kPatience = 30s;
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  Connection connection = Connection::Open(primary_.Url("postgres"), kQueryConnectTimeout);
+  while (true) {
+    const Result found = connection.Execute(
+        "SELECT active FROM pg_replication_slots WHERE slot_name = $1", Params(slot_));
+    if (found.Empty())
+      return;
+    if (!found[0][0].As<bool>()) {
+      DropSlot();
+      continue;  // dropped, unless a sender took it again meanwhile
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw ClusterError("replication slot " + slot_ + " is still in use after " +
+                         std::to_string(kPatience.count()) +
+                         " s; is another replica using it? Drop it by hand with SELECT "
+                         "pg_drop_replication_slot('" +
+                         slot_ + "')");
+    }
+    std::this_thread::sleep_for(50ms);
+  }
 }
 
 bool ReplicaCluster::Start() {

@@ -53,6 +53,9 @@ class ReplicaCluster {
   /// Fast shutdown; false when it was not running.
   bool Stop();
   ReplicaStatus Status() const;
+  /// Stops it, drops its slot (the primary then stops keeping WAL for it) and deletes its
+  /// directory. Needs the primary running; throws ClusterError, changing nothing, when not.
+  void Drop();
 
   std::string Url(std::string_view dbname = ManagedCluster::kDatabase) const {
     return replica_.Url(dbname);
@@ -70,6 +73,8 @@ class ReplicaCluster {
   bool BaseBackup() const;
   void Forget(bool slot_made, bool home_made) const;
   void DropSlot() const;
+  /// Drops the slot once its sender has gone (it outlives the replica's shutdown briefly).
+  void DropSlotWhenReleased() const;
   bool SlotExists() const;
   std::optional<ReplicationState> Replication() const;
 

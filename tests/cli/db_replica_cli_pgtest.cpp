@@ -248,6 +248,20 @@ TEST_F(DbReplicaTest, CreatedReplicaStreamsCommittedDataAndStatusSaysSo) {
       << restarted.output;
 }
 
+TEST_F(DbReplicaTest, DropStopsItDropsItsSlotAndDeletesItsDirectory) {
+  StartPrimaryAndReplica();
+  const auto dropped = Nedlia("db replica drop");
+  EXPECT_EQ(dropped.exit_code, 0) << dropped.output;
+  EXPECT_EQ(dropped.output, "replica dropped\n");
+  EXPECT_FALSE(fs::exists(dir_ / "pg-replica"));
+  EXPECT_EQ(
+      Primary().Execute("SELECT count(*) FROM pg_replication_slots").Single()[0].As<std::int64_t>(),
+      0);
+  const auto status = Nedlia("db replica status");
+  EXPECT_EQ(status.exit_code, 3);
+  EXPECT_NE(status.output.find("status:      not created\n"), std::string::npos) << status.output;
+}
+
 TEST_F(DbReplicaTest, ReadsThroughTheReplicaSeeCommittedDataWithinTheBound) {
   StartPrimaryAndReplica();
   base_ = StartServe(500);
