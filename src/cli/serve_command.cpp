@@ -116,15 +116,23 @@ void IssueFirstAdminKey(app::Database& database) {
 std::optional<std::string> ReadReplicaUrl(const Settings& settings, const ServeFlags& flags) {
   if (flags.read_database_url)
     return flags.read_database_url;
-  if (flags.read_replica)
-    return ManagedReplica(settings, *flags.read_replica).Url();
+  if (flags.read_replica) {
+    const pg::ReplicaCluster replica = ManagedReplica(settings, *flags.read_replica);
+    // A name that was never created is a typo; a replica that is merely stopped is not (reads
+    // go to the primary until it is back).
+    if (!replica.Exists()) {
+      throw UserError("there is no managed replica '" + *flags.read_replica +
+                      "'; create it with `nedlia db replica create " + *flags.read_replica + "`");
+    }
+    return replica.Url();
+  }
   return settings.read_database_url;
 }
 
 /// Reads go to the replica while it is fresh enough (src/store/replica_reads.hpp).
-std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings, const ServeFlags& flags,
+std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings,
+                                                const std::optional<std::string>& url,
                                                 const std::string& primary_url) {
-  const std::optional<std::string> url = ReadReplicaUrl(settings, flags);
   if (!url)
     return nullptr;
   spdlog::info("read replica: {} (reads within {} ms of the primary)", RedactUrl(*url),
@@ -136,6 +144,8 @@ std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings, const 
 }
 
 void Serve(const Settings& settings, const ServeFlags& flags) {
+  // Before the primary: a bad replica name must not start (or create) the managed cluster.
+  const std::optional<std::string> read_url = ReadReplicaUrl(settings, flags);
   const std::string url = ResolveDatabaseUrl(settings);
   {
     // Fail now with one clear line, rather than serve a /readyz that never turns ready.
@@ -157,7 +167,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   store::PgDatabase database(
       pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
       request_timeout);
-  const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, flags, url);
+  const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6),

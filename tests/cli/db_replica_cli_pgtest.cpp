@@ -208,6 +208,15 @@ TEST_F(DbReplicaTest, BadNameIsOneLineAndExitStatus1) {
             "replication slot)\n");
 }
 
+TEST_F(DbReplicaTest, ServeWithAReplicaNeverCreatedIsOneLineAndExitStatus1) {
+  const auto result = Nedlia("serve --port 0 --read-replica nope");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output,
+            "nedlia: there is no managed replica 'nope'; create it with `nedlia db replica create "
+            "nope`\n");
+  EXPECT_FALSE(fs::exists(dir_ / "pg"));  // nor did it start (or create) the primary
+}
+
 TEST_F(DbReplicaTest, CreatedReplicaStreamsCommittedDataAndStatusSaysSo) {
   StartPrimaryAndReplica();
   const auto status = Nedlia("db replica status");
