@@ -36,16 +36,14 @@ std::function<void(const pg::ReplicaLag&)> ExportTo(metrics::Registry& registry)
 
 }  // namespace
 
-ReadReplica::ReadReplica(const std::string& primary_url, const std::string& replica_url,
-                         std::size_t pool_size, milliseconds statement_timeout,
-                         milliseconds max_lag)
-    : pool_(pg::PoolOptions{.url = replica_url,
-                            .max_size = pool_size,
+ReadReplica::ReadReplica(const Options& options)
+    : pool_(pg::PoolOptions{.url = options.replica_url,
+                            .max_size = options.pool_size,
                             .acquire_timeout = kReplicaAcquireTimeout,
                             .connect_timeout = std::chrono::seconds(2),
-                            .statement_timeout = statement_timeout}),
-      monitor_(primary_url, replica_url, PollInterval(max_lag),
+                            .statement_timeout = options.statement_timeout}),
+      monitor_(options.primary_url, options.replica_url, PollInterval(options.max_lag),
                ExportTo(metrics::Registry::Process())),
-      reads_(pool_, monitor_, max_lag, metrics::Registry::Process()) {}
+      reads_(pool_, monitor_, options.max_lag, metrics::Registry::Process()) {}
 
 }  // namespace nedlia::cli

@@ -13,8 +13,15 @@ namespace nedlia::cli {
 /// and the policy that decides read by read whether it may answer.
 class ReadReplica {
  public:
-  ReadReplica(const std::string& primary_url, const std::string& replica_url, std::size_t pool_size,
-              std::chrono::milliseconds statement_timeout, std::chrono::milliseconds max_lag);
+  struct Options {
+    std::string primary_url;
+    std::string replica_url;
+    std::size_t pool_size = 8;
+    std::chrono::milliseconds statement_timeout{0};  ///< 0: the server's default
+    std::chrono::milliseconds max_lag{1000};         ///< the staleness bound
+  };
+
+  explicit ReadReplica(const Options& options);
 
   store::ReplicaReads& Reads() { return reads_; }
   void Close() { pool_.Close(); }

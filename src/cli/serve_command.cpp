@@ -137,10 +137,12 @@ std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings,
     return nullptr;
   spdlog::info("read replica: {} (reads within {} ms of the primary)", RedactUrl(*url),
                settings.replica_max_lag_ms);
-  return std::make_unique<ReadReplica>(primary_url, *url,
-                                       static_cast<std::size_t>(settings.db_pool_size),
-                                       std::chrono::milliseconds(settings.request_timeout_ms),
-                                       std::chrono::milliseconds(settings.replica_max_lag_ms));
+  return std::make_unique<ReadReplica>(ReadReplica::Options{
+      .primary_url = primary_url,
+      .replica_url = *url,
+      .pool_size = static_cast<std::size_t>(settings.db_pool_size),
+      .statement_timeout = std::chrono::milliseconds(settings.request_timeout_ms),
+      .max_lag = std::chrono::milliseconds(settings.replica_max_lag_ms)});
 }
 
 void Serve(const Settings& settings, const ServeFlags& flags) {

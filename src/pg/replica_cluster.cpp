@@ -40,8 +40,9 @@ std::optional<int> RecordedPort(const fs::path& home) {
   std::ifstream in(home / kPortFile);
   std::string text;
   int port = 0;
-  if (!std::getline(in, text))
+  if (!std::getline(in, text)) {
     return std::nullopt;
+  }
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
   return ec == std::errc() ? std::optional(port) : std::nullopt;
 }
@@ -49,8 +50,9 @@ std::optional<int> RecordedPort(const fs::path& home) {
 ClusterOptions ReplicaClusterOptions(const ClusterOptions& primary, const ReplicaOptions& replica) {
   CheckName(replica.name);
   std::optional<int> port = replica.port;
-  if (!port)
+  if (!port) {
     port = RecordedPort(ResolveClusterLayout(replica.dir, primary.port).home);
+  }
   return {.dir = replica.dir, .port = port.value_or(primary.port + 1), .bin_dir = primary.bin_dir};
 }
 
@@ -58,8 +60,9 @@ ClusterOptions ReplicaClusterOptions(const ClusterOptions& primary, const Replic
 std::string Tail(std::string text) {
   constexpr std::size_t kShown = 400;
   std::replace(text.begin(), text.end(), '\n', ' ');
-  while (!text.empty() && text.back() == ' ')
+  while (!text.empty() && text.back() == ' ') {
     text.pop_back();
+  }
   return text.size() > kShown ? "..." + text.substr(text.size() - kShown) : text;
 }
 
@@ -133,19 +136,22 @@ bool ReplicaCluster::BaseBackup() const {
                                    "--slot=" + slot_,
                                    "--no-password",
                                    "--dbname=" + primary_.Url("postgres")};
-  if (make_slot)
+  if (make_slot) {
     argv.emplace_back("--create-slot");
+  }
   process::RunOptions run;
-  if (layout.server_user)
+  if (layout.server_user) {
     run.user = layout.server_user->name;
+  }
   run.timeout = kBaseBackupTimeout;
   spdlog::info("copying the managed PostgreSQL into {} (pg_basebackup)", layout.data_dir.string());
   const process::RunResult result = process::Run(argv, run);
   if (!result.Succeeded()) {
     const bool slot_now = make_slot && SlotExists();
     fs::remove_all(layout.staging_dir, ignored);
-    if (slot_now)
+    if (slot_now) {
       DropSlot();
+    }
     throw ClusterError("pg_basebackup failed" +
                        std::string(result.timed_out ? " (timed out)" : "") + ": " +
                        Tail(result.output));
@@ -157,11 +163,13 @@ void ReplicaCluster::Forget(bool slot_made, bool home_made) const {
   std::error_code ignored;
   const ClusterLayout& layout = replica_.Layout();
   fs::remove_all(layout.staging_dir, ignored);
-  if (home_made)
+  if (home_made) {
     fs::remove_all(layout.home, ignored);
+  }
   try {
-    if (slot_made)
+    if (slot_made) {
       DropSlot();
+    }
   } catch (const std::exception& error) {
     spdlog::warn("could not drop replication slot {}: {}", slot_, error.what());
   }
@@ -211,8 +219,9 @@ void ReplicaCluster::DropSlotWhenReleased() const {
   while (true) {
     const Result found = connection.Execute(
         "SELECT active FROM pg_replication_slots WHERE slot_name = $1", Params(slot_));
-    if (found.Empty())
+    if (found.Empty()) {
       return;
+    }
     if (!found[0][0].As<bool>()) {
       DropSlot();
       continue;  // dropped, unless a sender took it again meanwhile
@@ -243,8 +252,9 @@ bool ReplicaCluster::Stop() {
 
 ReplicaStatus ReplicaCluster::Status() const {
   ReplicaStatus status{.cluster = replica_.Status(), .slot = slot_, .replication = std::nullopt};
-  if (status.cluster.accepting)
+  if (status.cluster.accepting) {
     status.replication = Replication();
+  }
   return status;
 }
 
@@ -281,8 +291,9 @@ std::optional<ReplicationState> ReplicaCluster::Replication() const {
     const auto [primary_lsn, sender, lag_seconds] =
         row.As<std::int64_t, std::string, std::optional<double>>();
     state.sender = sender;
-    if (replay_lsn)
+    if (replay_lsn) {
       state.lag_bytes = std::max<std::int64_t>(0, primary_lsn - *replay_lsn);
+    }
     // replay_lag goes null once the standby has caught up and nothing new comes.
     state.lag_seconds =
         lag_seconds ? lag_seconds : (state.lag_bytes == 0 ? std::optional(0.0) : std::nullopt);

@@ -22,8 +22,9 @@ constexpr const char* kReplicaSql =
     "SELECT pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0')::bigint";
 
 Connection& Connected(std::optional<Connection>& connection, const std::string& url) {
-  if (!connection || !connection->IsOpen())
+  if (!connection || !connection->IsOpen()) {
     connection.emplace(Connection::Open(url, kConnectTimeout));
+  }
   return *connection;
 }
 
@@ -63,8 +64,9 @@ void ReplicaMonitor::Run(const std::stop_token& stop) {
       const std::lock_guard lock(mutex_);
       latest_ = lag;
     }
-    if (on_poll_)
+    if (on_poll_) {
       on_poll_(lag);
+    }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, stop, interval_, [] { return false; });
   }
@@ -102,18 +104,21 @@ ReplicaLag ReplicaMonitor::Measure() {
       Connected(primary_, primary_url_).Execute(kPrimarySql).Single()[0].As<std::int64_t>();
   const auto row = Connected(replica_, replica_url_).Execute(kReplicaSql).Single();
   const auto [in_recovery, replay_lsn] = row.As<bool, std::optional<std::int64_t>>();
-  if (!in_recovery || !replay_lsn)  // promoted, or not a standby at all
+  if (!in_recovery || !replay_lsn) {  // promoted, or not a standby at all
     return Unusable();
+  }
   samples_.push_back({asked_at, primary_lsn});
-  if (samples_.size() > kMaxSamples)
+  if (samples_.size() > kMaxSamples) {
     samples_.pop_front();
+  }
   Cover(*replay_lsn);
   ReplicaLag lag;
   lag.reachable = true;
   lag.covered_until = covered_until_;
   lag.bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, primary_lsn - *replay_lsn));
-  if (*replay_lsn < primary_lsn)
+  if (*replay_lsn < primary_lsn) {
     lag.seconds = SecondsBehind();
+  }
   return lag;
 }
 
