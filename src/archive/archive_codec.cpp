@@ -24,13 +24,19 @@ ArchiveEncoder::~ArchiveEncoder() = default;
 void ArchiveEncoder::AddLine(std::string_view json) {
   if (json.find_first_of("\r\n") != std::string_view::npos)
     throw std::invalid_argument("an archived row must be one line of JSON");
-  Compress(json, false);
-  Compress("\n", false);
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  pending_.append(json);
+  pending_ += '\n';
   ++rows_;
+  if (pending_.size() >= kChunk) {
+    Compress(pending_, false);
+    pending_.clear();
+  }
 }
 
 std::string ArchiveEncoder::Finish() {
-  Compress("", true);
+  Compress(pending_, true);
+  pending_.clear();
   return std::move(output_);
 }
 

@@ -35,6 +35,7 @@ class ArchiveEncoder {
 
   struct Stream;
   std::unique_ptr<Stream> stream_;
+  std::string pending_;  ///< lines not yet compressed: zstd is fed in chunks, not line by line
   std::string output_;
   std::int64_t rows_ = 0;
 };

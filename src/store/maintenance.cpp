@@ -45,6 +45,14 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
   return upkeep;
 }
 
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days) {
+  return connection
+      .Execute(
+          "DELETE FROM processed_events WHERE processed_at < now() - make_interval(days => $1)",
+          pg::Params(days))
+      .AffectedRows();
+}
+
 MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
                                  MaintenancePolicy policy)
     : pool_(pool), period_(period), policy_(policy), thread_([this] { Run(); }) {}
@@ -72,6 +80,7 @@ void MaintenanceLoop::Run() {
       }
       if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
         spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
+      PurgeProcessedEvents(*connection, policy_.processed_events_days);
     } catch (const std::exception& error) {
       // The next round retries; a missing partition only sends rows to the default one.
       spdlog::warn("database upkeep failed: {}", error.what());
