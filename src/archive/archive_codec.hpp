@@ -48,4 +48,7 @@ std::string Sha256Hex(std::string_view bytes);
 std::vector<std::string> DecodeArchive(std::string_view bytes, std::string_view sha256_hex,
                                        std::int64_t rows);
 
+/// The same checks as DecodeArchive without keeping the rows: for reading an archive back.
+void CheckArchive(std::string_view bytes, std::string_view sha256_hex, std::int64_t rows);
+
 }  // namespace nedlia::archive

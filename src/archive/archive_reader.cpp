@@ -26,7 +26,10 @@ void ReadParts(app::ObjectStore& store, const ArchiveManifest& manifest,
     }
     std::vector<std::string> decoded;
     try {
-      decoded = DecodeArchive(bytes, part.sha256, part.rows);
+      if (rows)
+        decoded = DecodeArchive(bytes, part.sha256, part.rows);
+      else
+        CheckArchive(bytes, part.sha256, part.rows);
     } catch (const ArchiveError& error) {
       throw ArchiveError(part.key + ": " + error.what());
     }

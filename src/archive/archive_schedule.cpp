@@ -11,27 +11,7 @@ ArchiveSchedule::ArchiveSchedule(pg::Pool& pool, app::ObjectStore& store, Retent
       policy_(policy),
       run_options_(std::move(run_options)),
       options_(options),
-      thread_([this] { Loop(); }) {}
-
-ArchiveSchedule::~ArchiveSchedule() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void ArchiveSchedule::Loop() {
-  std::unique_lock lock(mutex_);
-  auto wait = options_.first_run;
-  while (!wake_.wait_for(lock, wait, [this] { return stopping_; })) {
-    lock.unlock();
-    const bool succeeded = RunOnce();
-    lock.lock();
-    wait = succeeded ? options_.period : options_.retry;
-  }
-}
+      thread_(options.first_run, [this] { return RunOnce() ? options_.period : options_.retry; }) {}
 
 bool ArchiveSchedule::RunOnce() {
   try {

@@ -1,13 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "app/ports/object_store.hpp"
 #include "archive/archiver.hpp"
 #include "pg/pool.hpp"
+#include "process/periodic_thread.hpp"
 
 namespace nedlia::archive {
 
@@ -26,13 +24,8 @@ class ArchiveSchedule {
  public:
   ArchiveSchedule(pg::Pool& pool, app::ObjectStore& store, RetentionPolicy policy,
                   ArchiveRunOptions run_options, ArchiveScheduleOptions options = {});
-  /// Stops and joins the thread (waiting for a run in progress; it stops between archives).
-  ~ArchiveSchedule();
-  ArchiveSchedule(const ArchiveSchedule&) = delete;
-  ArchiveSchedule& operator=(const ArchiveSchedule&) = delete;
 
  private:
-  void Loop();
   /// True when the run succeeded.
   bool RunOnce();
 
@@ -41,10 +34,8 @@ class ArchiveSchedule {
   RetentionPolicy policy_;
   ArchiveRunOptions run_options_;
   ArchiveScheduleOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  /// Its destructor waits for a run in progress to finish.
+  process::PeriodicThread thread_;
 };
 
 }  // namespace nedlia::archive

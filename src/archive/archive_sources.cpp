@@ -27,7 +27,10 @@ std::vector<RowSource> RowSources(const RetentionPolicy& policy) {
 
 std::string CutoffFor(pg::Connection& connection, int days) {
   return connection
-      .Execute("SELECT " + IsoUtc("now() - make_interval(days => $1)"), pg::Params(days))
+      .Execute(
+          "SELECT to_char((now() - make_interval(days => $1)) AT TIME ZONE 'UTC', "
+          "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+          pg::Params(days))
       .Single()[0]
       .As<std::string>();
 }
@@ -47,19 +50,26 @@ std::vector<PartitionSource> PartitionsPastRetention(pg::Connection& connection,
   return partitions;
 }
 
-std::string DeclareRowCursor(const RowSource& source, const std::string& cutoff, long limit) {
-  return fmt::format(
-      "DECLARE archive_rows NO SCROLL CURSOR FOR SELECT t.id::text, {}, row_to_json(t)::text "
-      "FROM {} t WHERE {} ORDER BY t.{}, t.id LIMIT {} FOR UPDATE",
-      IsoUtc("t." + source.time_column), source.table, PastRetention(source, cutoff),
-      source.time_column, limit);
+std::vector<ColumnShape> ColumnsOf(pg::Connection& connection, const std::string& table) {
+  std::vector<ColumnShape> columns;
+  for (const pg::Row& row : connection.Execute(
+           "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+           "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+           pg::Params(table))) {
+    const std::string name = row[0].As<std::string>();
+    columns.push_back({name, JsonKindOf(name, row[1].As<std::string>())});
+  }
+  return columns;
 }
 
-std::string DeclarePartitionCursor(const PartitionSource& source) {
+std::string CopyRowsPastRetention(const RowSource& source, const std::string& cutoff, long limit) {
   return fmt::format(
-      "DECLARE archive_rows NO SCROLL CURSOR FOR SELECT NULL, {}, row_to_json(t)::text "
-      "FROM {} t ORDER BY t.position",
-      IsoUtc("t.created_at"), source.name);
+      "COPY (SELECT t.* FROM {} t WHERE {} ORDER BY t.{}, t.id LIMIT {} FOR UPDATE) TO STDOUT",
+      source.table, PastRetention(source, cutoff), source.time_column, limit);
+}
+
+std::string CopyPartition(const PartitionSource& source) {
+  return fmt::format("COPY (SELECT t.* FROM {} t ORDER BY t.position) TO STDOUT", source.name);
 }
 
 long CountPastRetention(pg::Connection& connection, const RowSource& source,

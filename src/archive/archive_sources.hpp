@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "archive/retention_policy.hpp"
+#include "archive/row_json.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::archive {
@@ -24,17 +25,20 @@ struct PartitionSource {
 /// Placements deleted and validation runs made before their retention, in that order.
 std::vector<RowSource> RowSources(const RetentionPolicy& policy);
 
-/// now() minus `days`, as ISO 8601 UTC text.
+/// now() minus `days`, as ISO 8601 UTC text in row_to_json's form (...T...+00:00).
 std::string CutoffFor(pg::Connection& connection, int days);
 
 /// The event_log partitions whose whole month ended more than `days` ago, oldest first.
 std::vector<PartitionSource> PartitionsPastRetention(pg::Connection& connection, int days);
 
-/// The statement declaring cursor `archive_rows` over up to `limit` rows of `source` older than
-/// `cutoff`, locked FOR UPDATE: each row gives (id, time, row_to_json).
-std::string DeclareRowCursor(const RowSource& source, const std::string& cutoff, long limit);
-/// The same over a whole partition, with no id (the partition is dropped, not its rows).
-std::string DeclarePartitionCursor(const PartitionSource& source);
+/// The columns of `table`, in order, with how each is written in JSON.
+std::vector<ColumnShape> ColumnsOf(pg::Connection& connection, const std::string& table);
+
+/// COPY ... TO STDOUT of up to `limit` whole rows of `source` older than `cutoff`, oldest
+/// first, locked FOR UPDATE.
+std::string CopyRowsPastRetention(const RowSource& source, const std::string& cutoff, long limit);
+/// COPY ... TO STDOUT of a whole partition, in log order.
+std::string CopyPartition(const PartitionSource& source);
 
 /// How many rows of `source` are past retention.
 long CountPastRetention(pg::Connection& connection, const RowSource& source,

@@ -8,13 +8,12 @@
 #include "archive/archive_codec.hpp"
 #include "archive/archive_journal.hpp"
 #include "archive/archive_reader.hpp"
+#include "archive/row_json.hpp"
 #include "pg/errors.hpp"
 #include "pg/transaction.hpp"
 
 namespace nedlia::archive {
 namespace {
-
-constexpr int kFetchRows = 2000;
 
 std::string SchemaRevision(pg::Connection& connection) {
   return connection
@@ -32,10 +31,12 @@ class ArchiveWriter {
                 const ArchiveRunOptions& options, ArchiveObserver& observer)
       : store_(store), entry_(entry), options_(options), observer_(observer) {}
 
+  /// One row: its JSON, and its time as COPY wrote it (in UTC).
   void Add(std::string_view time, std::string_view json) {
     // Rows come in key order, not always in time order (an event backdated into its month).
-    // ISO 8601 UTC texts of one format order like the instants they name.
-    if (manifest_.first_at.empty() || time < manifest_.first_at)
+    // COPY's timestamps in one zone order as text like the instants they name ("...:01+00"
+    // before "...:01.5+00").
+    if (!time.empty() && (manifest_.first_at.empty() || time < manifest_.first_at))
       manifest_.first_at = time;
     if (time > manifest_.last_at)
       manifest_.last_at = time;
@@ -54,8 +55,8 @@ class ArchiveWriter {
       FlushPart();
     header.id = entry_.id;
     header.created_at = entry_.created_at;
-    header.first_at = manifest_.first_at;
-    header.last_at = manifest_.last_at;
+    header.first_at = manifest_.first_at.empty() ? "" : JsonTimestampText(manifest_.first_at);
+    header.last_at = manifest_.last_at.empty() ? "" : JsonTimestampText(manifest_.last_at);
     header.rows = manifest_.rows;
     header.parts = std::move(manifest_.parts);
     store_.Put(ManifestKey(entry_.key_prefix), ManifestToJson(header),
@@ -88,23 +89,38 @@ class ArchiveWriter {
   ArchiveManifest manifest_;  ///< what is written so far
 };
 
-/// Feeds the rows of cursor `archive_rows` (id, time, json) to `writer`, collecting the ids.
-std::vector<std::string> DrainCursor(pg::Transaction& transaction, ArchiveWriter& writer,
-                                     ArchiveObserver& observer, const std::string& what,
-                                     long total) {
+/// Where one table's rows come from: a COPY of whole rows, converted to row_to_json's JSON.
+struct RowStream {
+  std::string copy_sql;
+  std::vector<ColumnShape> columns;
+  std::string time_column;
+  bool collect_ids = false;
+};
+
+/// Feeds the rows of `stream` to `writer`; returns their ids when asked to collect them.
+std::vector<std::string> ExportRows(pg::Transaction& transaction, const RowStream& stream,
+                                    ArchiveWriter& writer, ArchiveObserver& observer,
+                                    const std::string& what, long total) {
+  constexpr long kProgressEvery = 10'000;
+  RowJson converter(stream.columns);
+  const std::size_t time_column = converter.ColumnIndex(stream.time_column);
+  const std::size_t id_column = converter.ColumnIndex("id");
+  if (time_column == std::string_view::npos ||
+      (stream.collect_ids && id_column == std::string_view::npos))
+    throw ArchiveError(what + " has no column " + stream.time_column + " or id");
   std::vector<std::string> ids;
-  for (;;) {
-    const pg::Result batch =
-        transaction.Execute(fmt::format("FETCH {} FROM archive_rows", kFetchRows));
-    for (const pg::Row& row : batch) {
-      if (!row[0].IsNull())
-        ids.emplace_back(row[0].View());
-      writer.Add(row[1].View(), row[2].View());
-    }
-    observer.Progress(what, static_cast<long>(writer.Rows()), total);
-    if (batch.RowCount() < kFetchRows)
-      return ids;
-  }
+  std::string json;
+  long rows = 0;
+  transaction.Conn().CopyOut(stream.copy_sql, [&](std::string_view line) {
+    converter.Convert(line, json);
+    if (stream.collect_ids)
+      ids.emplace_back(converter.Field(id_column));
+    writer.Add(converter.Field(time_column), json);
+    if (++rows % kProgressEvery == 0)
+      observer.Progress(what, rows, total);
+  });
+  observer.Progress(what, rows, total);
+  return ids;
 }
 
 void CheckWithinRetention(const ArchiveManifest& manifest) {
@@ -114,8 +130,10 @@ void CheckWithinRetention(const ArchiveManifest& manifest) {
 }
 
 void BeginArchiveTransaction(pg::Transaction& transaction) {
-  // row_to_json renders timestamps in the session's zone: archives say UTC whatever the server.
+  // Timestamps are written in the session's zone and style: archives say UTC in ISO form
+  // whatever the server's settings (RowJson reads COPY's ISO output).
   transaction.Execute("SET LOCAL TimeZone = 'UTC'");
+  transaction.Execute("SET LOCAL DateStyle = 'ISO, YMD'");
 }
 
 // DROP TABLE of a partition locks event_log itself for a moment, which every event writer and
@@ -227,16 +245,19 @@ bool Archiver::ArchiveRows(const RowSource& source, ArchiveRunReport& report) {
 
   pg::Transaction transaction(connection_, {});
   BeginArchiveTransaction(transaction);
-  transaction.Execute(DeclareRowCursor(source, cutoff, options_.limits.rows_per_archive));
+  const RowStream stream{
+      .copy_sql = CopyRowsPastRetention(source, cutoff, options_.limits.rows_per_archive),
+      .columns = ColumnsOf(transaction.Conn(), source.table),
+      .time_column = source.time_column,
+      .collect_ids = true};
   ArchiveWriter writer(store_, entry, options_, observer_);
   const std::vector<std::string> ids =
-      DrainCursor(transaction, writer, observer_, source.table, total);
+      ExportRows(transaction, stream, writer, observer_, source.table, total);
   if (ids.empty()) {  // deleted meanwhile by someone else: nothing to archive after all
     transaction.Rollback();
     journal.Forget(entry.id);
     return false;
   }
-  transaction.Execute("CLOSE archive_rows");
   ArchiveManifest manifest = writer.Finish({.table = source.table,
                                             .schema_revision = SchemaRevision(connection_),
                                             .time_column = source.time_column,
@@ -272,10 +293,11 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
   // Nobody writes to a month two years old, but a backdated event must not slip in unarchived.
   transaction.Execute(fmt::format("LOCK TABLE {} IN SHARE MODE", source.name));
   const long total = ContentsOf(transaction.Conn(), source).rows;
-  transaction.Execute(DeclarePartitionCursor(source));
+  const RowStream stream{.copy_sql = CopyPartition(source),
+                         .columns = ColumnsOf(transaction.Conn(), source.name),
+                         .time_column = "created_at"};
   ArchiveWriter writer(store_, entry, options_, observer_);
-  DrainCursor(transaction, writer, observer_, source.name, total);
-  transaction.Execute("CLOSE archive_rows");
+  ExportRows(transaction, stream, writer, observer_, source.name, total);
   ArchiveManifest manifest = writer.Finish({.table = "event_log",
                                             .partition = source.name,
                                             .schema_revision = SchemaRevision(connection_),

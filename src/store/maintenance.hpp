@@ -1,14 +1,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "pg/pool.hpp"
+#include "process/periodic_thread.hpp"
 
 namespace nedlia::store {
 
@@ -40,21 +38,13 @@ std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days);
 class MaintenanceLoop {
  public:
   MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, MaintenancePolicy policy);
-  /// Stops and joins the thread.
-  ~MaintenanceLoop();
-  MaintenanceLoop(const MaintenanceLoop&) = delete;
-  MaintenanceLoop& operator=(const MaintenanceLoop&) = delete;
 
  private:
-  void Run();
+  void RunOnce();
 
   pg::Pool& pool_;
-  std::chrono::milliseconds period_;
   MaintenancePolicy policy_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  process::PeriodicThread thread_;
 };
 
 }  // namespace nedlia::store
