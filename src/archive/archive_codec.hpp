@@ -35,6 +35,7 @@ class ArchiveEncoder {
 
   struct Stream;
   std::unique_ptr<Stream> stream_;
+  std::string pending_;  ///< lines not yet compressed: zstd is fed in chunks, not line by line
   std::string output_;
   std::int64_t rows_ = 0;
 };
@@ -46,5 +47,8 @@ std::string Sha256Hex(std::string_view bytes);
 /// a complete zstd stream, and `rows` lines. Throws ArchiveError naming what is wrong.
 std::vector<std::string> DecodeArchive(std::string_view bytes, std::string_view sha256_hex,
                                        std::int64_t rows);
+
+/// The same checks as DecodeArchive without keeping the rows: for reading an archive back.
+void CheckArchive(std::string_view bytes, std::string_view sha256_hex, std::int64_t rows);
 
 }  // namespace nedlia::archive

@@ -13,6 +13,7 @@
 
 #include "api/api.hpp"
 #include "app/api_keys.hpp"
+#include "archive/archive_schedule.hpp"
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
@@ -174,7 +175,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
     database.RouteReadsTo(&replica->Reads());
   store::MaintenanceLoop maintenance(pool, std::chrono::hours(6),
                                      {.event_log_months_ahead = settings.event_log_months_ahead,
-                                      .api_log_days = settings.retention_api_log_days});
+                                      .api_log_days = settings.retention_api_log_days,
+                                      .processed_events_days = settings.retention.event_log_days});
   store::PgApiLog api_log(pool);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
@@ -189,6 +191,10 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
   // The placement files the file-generator writes, served at /files/... (filesystem store).
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
+  // Archival runs daily on a connection of its own: its statements outlast a request's timeout.
+  pg::Pool archive_pool({.url = url, .max_size = 1});
+  archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,
+                                    {.storage_class = settings.archive_storage_class});
   api::Api api(
       database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
       std::move(webhooks), objects.get(), &api_log);

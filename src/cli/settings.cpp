@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
+#include <string>
 
 #include "notifier/notifier_options.hpp"
 
@@ -43,6 +45,24 @@ std::filesystem::path DefaultSourceDir(const char* name) {
   return std::filesystem::path(NEDLIA_SOURCE_DIR) / name;
 }
 
+std::string CheckedArchiveStorageClass(const std::string& name) {
+  static const std::set<std::string> kReadable = {"STANDARD",   "STANDARD_IA",
+                                                  "ONEZONE_IA", "INTELLIGENT_TIERING",
+                                                  "GLACIER_IR", "REDUCED_REDUNDANCY"};
+  if (kReadable.contains(name))
+    return name;
+  if (name == "GLACIER" || name == "DEEP_ARCHIVE")
+    throw std::invalid_argument(
+        "NEDLIA_ARCHIVE_STORAGE_CLASS=" + name +
+        ": archives are read back and checked before rows are deleted, and objects in " + name +
+        " cannot be read without a restore request taking hours; use GLACIER_IR (or a bucket "
+        "lifecycle rule that moves archives to " +
+        name + " later)");
+  throw std::invalid_argument("NEDLIA_ARCHIVE_STORAGE_CLASS=" + name +
+                              ": not an S3 storage class (GLACIER_IR, STANDARD, STANDARD_IA, "
+                              "ONEZONE_IA, INTELLIGENT_TIERING, REDUCED_REDUNDANCY)");
+}
+
 }  // namespace
 
 Settings Settings::FromEnvironment() {
@@ -71,6 +91,15 @@ Settings Settings::FromEnvironment() {
       EnvInt("NEDLIA_EVENT_LOG_MONTHS_AHEAD", s.event_log_months_ahead, 3, 120);
   s.retention_api_log_days =
       EnvInt("NEDLIA_RETENTION_API_LOG_DAYS", s.retention_api_log_days, 1, 3650);
+  s.retention.deleted_placements_days = EnvInt("NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS",
+                                               s.retention.deleted_placements_days, 1, 36500);
+  s.retention.validation_runs_days =
+      EnvInt("NEDLIA_RETENTION_VALIDATION_RUNS_DAYS", s.retention.validation_runs_days, 1, 36500);
+  s.retention.event_log_days =
+      EnvInt("NEDLIA_RETENTION_EVENT_LOG_DAYS", s.retention.event_log_days, 1, 36500);
+  s.retention.Check();
+  if (auto storage_class = Env("NEDLIA_ARCHIVE_STORAGE_CLASS"))
+    s.archive_storage_class = CheckedArchiveStorageClass(*storage_class);
   s.validation_max_simultaneous =
       EnvInt("NEDLIA_VALIDATION_MAX_SIMULTANEOUS", s.validation_max_simultaneous, 1, 1000);
   s.webhook_senders = EnvInt("NEDLIA_WEBHOOK_SENDERS", s.webhook_senders, 1, 256);

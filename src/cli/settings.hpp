@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "archive/retention_policy.hpp"
+
 namespace nedlia::cli {
 
 /// Everything configurable, read from the environment; flags override single fields.
@@ -33,6 +35,14 @@ struct Settings {
   int event_poll_ms = 1000;
   int event_log_months_ahead = 3;   ///< NEDLIA_EVENT_LOG_MONTHS_AHEAD: partitions made ahead
   int retention_api_log_days = 30;  ///< NEDLIA_RETENTION_API_LOG_DAYS
+  /// What `archive run` moves to the object store, and when (see archive::RetentionPolicy):
+  /// NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS, NEDLIA_RETENTION_VALIDATION_RUNS_DAYS,
+  /// NEDLIA_RETENTION_EVENT_LOG_DAYS.
+  archive::RetentionPolicy retention;
+  /// NEDLIA_ARCHIVE_STORAGE_CLASS: the S3 storage class of archive parts. Glacier Instant
+  /// Retrieval by default: archives are read back before any row is deleted, which the
+  /// asynchronous Glacier classes (GLACIER, DEEP_ARCHIVE) cannot do, so they are refused.
+  std::string archive_storage_class = "GLACIER_IR";
   /// NEDLIA_VALIDATION_MAX_SIMULTANEOUS: the validator flags more placements than this on
   /// screen at the same instant.
   int validation_max_simultaneous = 3;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "migrate/sql_statements.hpp"
 #include "pg/errors.hpp"
@@ -19,10 +21,15 @@ constexpr std::int64_t kMigrationLockKey = 0x6E65646C69610001;
 class MigrationLock {
  public:
   explicit MigrationLock(pg::Connection& connection) : connection_(connection) {
-    const pg::Params key(kMigrationLockKey);
-    if (!connection_.Execute("SELECT pg_try_advisory_lock($1)", key).Single()[0].As<bool>()) {
-      spdlog::info("another migrator holds the migration lock; waiting for it to finish");
-      connection_.Execute("SELECT pg_advisory_lock($1)", key);
+    // Polled rather than waited for in pg_advisory_lock: a statement waiting there holds a
+    // snapshot, and the holder's CREATE INDEX CONCURRENTLY waits for every snapshot older than
+    // its own to go, so the two would deadlock.
+    auto pause = std::chrono::milliseconds(50);
+    while (!TryLock()) {
+      if (pause == std::chrono::milliseconds(50))
+        spdlog::info("another migrator holds the migration lock; waiting for it to finish");
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
     }
   }
   MigrationLock(const MigrationLock&) = delete;
@@ -43,6 +50,12 @@ class MigrationLock {
   }
 
  private:
+  bool TryLock() {
+    return connection_.Execute("SELECT pg_try_advisory_lock($1)", pg::Params(kMigrationLockKey))
+        .Single()[0]
+        .As<bool>();
+  }
+
   pg::Connection& connection_;
 };
 

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <array>
+#include <exception>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,6 +99,51 @@ Result Connection::Check(PGresult* raw) {
     default:
       ThrowError(DetailsOf(raw, conn_.get()));
   }
+}
+
+std::int64_t Connection::CopyOut(std::string_view copy_sql,
+                                 const std::function<void(std::string_view row)>& row) {
+  if (HasDeferred())
+    SendDeferred();
+  const std::string text(copy_sql);
+  const Result started = Check(PQexec(conn_.get(), text.c_str()));
+  if (PQresultStatus(started.Native()) != PGRES_COPY_OUT)
+    throw std::logic_error("CopyOut needs a COPY ... TO STDOUT statement");
+  std::int64_t rows = 0;
+  std::exception_ptr failure;
+  for (;;) {
+    char* buffer = nullptr;
+    const int length = PQgetCopyData(conn_.get(), &buffer, 0);
+    if (length < 0)
+      break;  // -1: done; -2: an error, which the results below report
+    const std::unique_ptr<char, decltype(&PQfreemem)> owned(buffer, &PQfreemem);
+    if (failure)
+      continue;  // read to the end rather than cancel: a cancel may hit a later statement
+    try {
+      std::string_view line(buffer, static_cast<std::size_t>(length));
+      if (!line.empty() && line.back() == '\n')
+        line.remove_suffix(1);
+      row(line);
+      ++rows;
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  // Every result up to the end of the COPY, so the connection is ready for the next command.
+  PGresult* error = nullptr;
+  while (PGresult* next = PQgetResult(conn_.get())) {
+    if (error == nullptr && PQresultStatus(next) != PGRES_COMMAND_OK)
+      error = next;
+    else
+      PQclear(next);
+  }
+  if (failure) {
+    PQclear(error);
+    std::rethrow_exception(failure);
+  }
+  if (error != nullptr)
+    Check(error);  // throws the server's error
+  return rows;
 }
 
 Result Connection::Execute(std::string_view sql, const Params& params) {

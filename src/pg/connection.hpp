@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,6 +52,14 @@ class Connection {
   /// Several statements separated by ';' without parameters (simple protocol): scripts such
   /// as migrations. Returns the last statement's result.
   Result ExecuteScript(std::string_view sql);
+
+  /// Runs `COPY (...) TO STDOUT` (text format) and hands each row to `row` as it arrives, as
+  /// one line without its newline, fields separated by tabs and escaped as COPY writes them
+  /// (see archive/copy_text.hpp). Returns the number of rows. Throws like Execute; an
+  /// exception from `row` is rethrown once the server has been told to stop (the connection
+  /// stays usable).
+  std::int64_t CopyOut(std::string_view copy_sql,
+                       const std::function<void(std::string_view row)>& row);
 
   /// Queues a statement whose result the caller does not need (BEGIN, an outbox INSERT). It
   /// travels with the next Execute or ExecuteScript in the same round trip (libpq pipeline

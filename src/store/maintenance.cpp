@@ -45,39 +45,36 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
   return upkeep;
 }
 
-MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
-                                 MaintenancePolicy policy)
-    : pool_(pool), period_(period), policy_(policy), thread_([this] { Run(); }) {}
-
-MaintenanceLoop::~MaintenanceLoop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days) {
+  return connection
+      .Execute(
+          "DELETE FROM processed_events WHERE processed_at < now() - make_interval(days => $1)",
+          pg::Params(days))
+      .AffectedRows();
 }
 
-void MaintenanceLoop::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
-      pg::PooledConnection connection = pool_.Acquire();
-      const PartitionUpkeep upkeep =
-          MaintainEventLogPartitions(*connection, policy_.event_log_months_ahead);
-      if (!upkeep.created.empty()) {
-        spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
-                     upkeep.created.size(), upkeep.rows_moved);
-      }
-      if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
-        spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
-    } catch (const std::exception& error) {
-      // The next round retries; a missing partition only sends rows to the default one.
-      spdlog::warn("database upkeep failed: {}", error.what());
+MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
+                                 MaintenancePolicy policy)
+    : pool_(pool), policy_(policy), thread_(std::chrono::milliseconds(0), [this, period] {
+        RunOnce();
+        return period;
+      }) {}
+
+void MaintenanceLoop::RunOnce() {
+  try {
+    pg::PooledConnection connection = pool_.Acquire();
+    const PartitionUpkeep upkeep =
+        MaintainEventLogPartitions(*connection, policy_.event_log_months_ahead);
+    if (!upkeep.created.empty()) {
+      spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
+                   upkeep.created.size(), upkeep.rows_moved);
     }
-    lock.lock();
-    wake_.wait_for(lock, period_, [this] { return stopping_; });
+    if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
+      spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
+    PurgeProcessedEvents(*connection, policy_.processed_events_days);
+  } catch (const std::exception& error) {
+    // The next round retries; a missing partition only sends rows to the default one.
+    spdlog::warn("database upkeep failed: {}", error.what());
   }
 }
 

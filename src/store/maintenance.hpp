@@ -1,14 +1,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "pg/pool.hpp"
+#include "process/periodic_thread.hpp"
 
 namespace nedlia::store {
 
@@ -26,28 +24,27 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
 struct MaintenancePolicy {
   int event_log_months_ahead = 3;
   int api_log_days = 30;  ///< the API log's retention (it is not archived)
+  /// Consumers' marks of events they handled (processed_events) outlive no event: they go
+  /// with the event log's retention.
+  int processed_events_days = 730;
 };
 
+/// Deletes the processed_events marks older than `days`; returns how many.
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days);
+
 /// Runs the database's routine upkeep in the background while a server runs, at start and then
-/// every `period`: event_log partitions made ahead, and the API log's old rows deleted.
+/// every `period`: event_log partitions made ahead, the API log's old rows and old
+/// processed_events marks deleted.
 class MaintenanceLoop {
  public:
   MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, MaintenancePolicy policy);
-  /// Stops and joins the thread.
-  ~MaintenanceLoop();
-  MaintenanceLoop(const MaintenanceLoop&) = delete;
-  MaintenanceLoop& operator=(const MaintenanceLoop&) = delete;
 
  private:
-  void Run();
+  void RunOnce();
 
   pg::Pool& pool_;
-  std::chrono::milliseconds period_;
   MaintenancePolicy policy_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  process::PeriodicThread thread_;
 };
 
 }  // namespace nedlia::store

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/ports/object_store.hpp"
+#include "archive/archive_manifest.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::archive {
+
+struct RestoreReport {
+  ArchiveManifest manifest;
+  std::int64_t inserted = 0;         ///< rows put back
+  std::int64_t already_present = 0;  ///< rows the database holds already (left as they are)
+};
+
+/// Where archive `reference` lives: its id (looked up in the journal, else in the store) or
+/// its key prefix (archive/.../ID/). Throws ArchiveError when there is no such archive.
+std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
+                          const std::string& reference);
+
+/// Brings an archive's rows back into their table (recreating an event_log partition that was
+/// dropped), then removes the archive, so that every row lives in one place: the database or
+/// an archive. Every part is read and checked before anything is written, and the rows go back
+/// in one transaction: a corrupt or truncated archive is refused whole (ArchiveError) and
+/// nothing is half-restored. Rows still past retention are archived again by the next run.
+RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store,
+                             const std::string& prefix);
+
+}  // namespace nedlia::archive

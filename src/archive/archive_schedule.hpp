@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+
+#include "app/ports/object_store.hpp"
+#include "archive/archiver.hpp"
+#include "pg/pool.hpp"
+#include "process/periodic_thread.hpp"
+
+namespace nedlia::archive {
+
+struct ArchiveScheduleOptions {
+  std::chrono::milliseconds first_run{std::chrono::minutes(5)};  ///< after the server starts
+  std::chrono::milliseconds period{std::chrono::hours(24)};
+  /// After a failed run (the object store or the database was down): nothing was deleted, so
+  /// try again sooner than the next day.
+  std::chrono::milliseconds retry{std::chrono::hours(1)};
+};
+
+/// Runs the archival in the background of `nedlia serve`: a first run shortly after start,
+/// then daily. Runs of several servers take turns (Archiver's advisory lock): a server that
+/// finds one in progress skips its turn.
+class ArchiveSchedule {
+ public:
+  ArchiveSchedule(pg::Pool& pool, app::ObjectStore& store, RetentionPolicy policy,
+                  ArchiveRunOptions run_options, ArchiveScheduleOptions options = {});
+
+ private:
+  /// True when the run succeeded.
+  bool RunOnce();
+
+  pg::Pool& pool_;
+  app::ObjectStore& store_;
+  RetentionPolicy policy_;
+  ArchiveRunOptions run_options_;
+  ArchiveScheduleOptions options_;
+  /// Its destructor waits for a run in progress to finish.
+  process::PeriodicThread thread_;
+};
+
+}  // namespace nedlia::archive

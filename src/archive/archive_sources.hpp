@@ -1,0 +1,62 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "archive/retention_policy.hpp"
+#include "archive/row_json.hpp"
+#include "pg/connection.hpp"
+
+namespace nedlia::archive {
+
+/// A table whose rows leave the database one by one once past retention (identified by id).
+struct RowSource {
+  std::string table;
+  std::string time_column;  ///< when the row's retention starts
+  int retention_days = 0;
+};
+
+/// A month of the event log, archived and dropped whole.
+struct PartitionSource {
+  std::string name;    ///< event_log_YYYY_MM
+  std::string cutoff;  ///< its retention ended before this instant
+};
+
+/// Placements deleted and validation runs made before their retention, in that order.
+std::vector<RowSource> RowSources(const RetentionPolicy& policy);
+
+/// now() minus `days`, as ISO 8601 UTC text in row_to_json's form (...T...+00:00).
+std::string CutoffFor(pg::Connection& connection, int days);
+
+/// The event_log partitions whose whole month ended more than `days` ago, oldest first.
+std::vector<PartitionSource> PartitionsPastRetention(pg::Connection& connection, int days);
+
+/// The columns of `table`, in order, with how each is written in JSON.
+std::vector<ColumnShape> ColumnsOf(pg::Connection& connection, const std::string& table);
+
+/// COPY ... TO STDOUT of up to `limit` whole rows of `source` older than `cutoff`, oldest
+/// first, locked FOR UPDATE.
+std::string CopyRowsPastRetention(const RowSource& source, const std::string& cutoff, long limit);
+/// COPY ... TO STDOUT of a whole partition, in log order.
+std::string CopyPartition(const PartitionSource& source);
+
+/// How many rows of `source` are past retention.
+long CountPastRetention(pg::Connection& connection, const RowSource& source,
+                        const std::string& cutoff);
+
+/// The time range of the rows of `source` past retention: [first, last], empty when none.
+struct TimeRange {
+  std::string first;
+  std::string last;
+};
+TimeRange RangePastRetention(pg::Connection& connection, const RowSource& source,
+                             const std::string& cutoff);
+
+/// How many rows a partition holds, and their time range.
+struct PartitionContents {
+  long rows = 0;
+  TimeRange range;
+};
+PartitionContents ContentsOf(pg::Connection& connection, const PartitionSource& source);
+
+}  // namespace nedlia::archive

@@ -1,0 +1,111 @@
+#include "support/retention_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive_manifest.hpp"
+#include "archive/archive_reader.hpp"
+#include "storage/filesystem_object_store.hpp"
+
+namespace nedlia::testing {
+
+void SeedRetentionData(pg::Connection& sql) {
+  sql.ExecuteScript(R"sql(
+    INSERT INTO advertisers (id, name, contact_email)
+      VALUES ('a0000000-0000-0000-0000-000000000001', 'Acme', 'ads@acme.test');
+    INSERT INTO products (id, advertiser_id, name)
+      VALUES ('b0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-000000000001', 'Fizz');
+    INSERT INTO videos (id, title, duration)
+      VALUES ('c0000000-0000-0000-0000-000000000001', 'Clip', 600);
+    INSERT INTO placements (video_id, product_id, start_time, end_time, status, description,
+                            position, deleted_at)
+      SELECT 'c0000000-0000-0000-0000-000000000001', 'b0000000-0000-0000-0000-000000000001',
+             g, g + 0.5, 'active', E'no. ' || g || E' "quoted" \\ back\nslash, café',
+             jsonb_build_object('x', g / 100.0), now() - interval '100 days' - g * interval '1 min'
+      FROM generate_series(1, 30) g;
+    INSERT INTO placements (video_id, product_id, start_time, end_time, status, deleted_at)
+      SELECT 'c0000000-0000-0000-0000-000000000001', 'b0000000-0000-0000-0000-000000000001',
+             100 + g, 100.5 + g, 'active', now() - interval '10 days'
+      FROM generate_series(1, 5) g;
+    INSERT INTO placements (video_id, product_id, start_time, end_time, status)
+      SELECT 'c0000000-0000-0000-0000-000000000001', 'b0000000-0000-0000-0000-000000000001',
+             200 + g, 200.5 + g, 'active'
+      FROM generate_series(1, 5) g;
+    INSERT INTO validation_runs (video_id, status, started_at, completed_at, issues, summary,
+                                 created_at)
+      SELECT 'c0000000-0000-0000-0000-000000000001', 'completed',
+             now() - interval '400 days', now() - interval '400 days',
+             json_build_array(json_build_object('message', E'overlap\t' || g)),
+             jsonb_build_object('issues', 1), now() - interval '400 days' + g * interval '1 s'
+      FROM generate_series(1, 20) g;
+    INSERT INTO validation_runs (video_id, status, created_at)
+      SELECT 'c0000000-0000-0000-0000-000000000001', 'pending', now() - interval '10 days'
+      FROM generate_series(1, 5) g;
+    SELECT nedlia_ensure_event_log_partitions_for(
+      (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '26 months')::date, 1);
+    INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata, created_at)
+      SELECT 'com.nedlia.video.deleted.v1', 'video', gen_random_uuid(),
+             jsonb_build_object('n', g), '{}',
+             (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '26 months'
+              + interval '14 days' + g * interval '1 min') AT TIME ZONE 'UTC'
+      FROM generate_series(1, 50) g;
+    INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+      SELECT 'com.nedlia.video.deleted.v1', 'video', gen_random_uuid(), '{}', '{}'
+      FROM generate_series(1, 5) g;
+  )sql");
+}
+
+std::map<std::string, std::string> RowsById(pg::Connection& sql, const std::string& table) {
+  sql.Execute("SET TimeZone = 'UTC'");
+  std::map<std::string, std::string> rows;
+  for (const pg::Row& row :
+       sql.Execute("SELECT t.id::text, row_to_json(t)::text FROM " + table + " t"))
+    rows.emplace(row[0].As<std::string>(), row[1].As<std::string>());
+  return rows;
+}
+
+std::map<std::string, std::string> ArchivedRowsById(const std::filesystem::path& root,
+                                                    const std::string& table) {
+  storage::FilesystemObjectStore store(root);
+  std::map<std::string, std::string> rows;
+  for (const app::ObjectInfo& object : store.List("archive/" + table + "/")) {
+    if (!object.key.ends_with("/manifest.json"))
+      continue;
+    const std::string prefix = object.key.substr(0, object.key.rfind('/') + 1);
+    const archive::ArchiveManifest manifest = archive::FetchManifest(store, prefix);
+    archive::ReadParts(store, manifest, [&](std::vector<std::string>&& lines) {
+      for (std::string& line : lines) {
+        const std::string id = nlohmann::json::parse(line).at("id").get<std::string>();
+        EXPECT_TRUE(rows.emplace(id, std::move(line)).second) << id << " is in two archives";
+      }
+    });
+  }
+  return rows;
+}
+
+void ExpectNothingLostOrDoubled(const std::map<std::string, std::string>& original,
+                                const std::map<std::string, std::string>& in_database,
+                                const std::map<std::string, std::string>& archived) {
+  for (const auto& [id, row] : archived)
+    EXPECT_FALSE(in_database.contains(id)) << id << " is both archived and in the database";
+  std::map<std::string, std::string> both = in_database;
+  both.insert(archived.begin(), archived.end());
+  EXPECT_EQ(both, original);
+}
+
+void ExpectNothingLost(const std::map<std::string, std::string>& original,
+                       const std::map<std::string, std::string>& in_database,
+                       const std::map<std::string, std::string>& archived) {
+  for (const auto& [id, row] : archived) {
+    const auto kept = in_database.find(id);
+    if (kept != in_database.end()) {
+      EXPECT_EQ(kept->second, row) << id << ": its archived copy differs";
+    }
+  }
+  std::map<std::string, std::string> both = in_database;
+  both.insert(archived.begin(), archived.end());
+  EXPECT_EQ(both, original);
+}
+
+}  // namespace nedlia::testing
