@@ -31,5 +31,6 @@ void AddEventsCommand(CLI::App& root, CommandContext& context);
 void AddWorkerCommand(CLI::App& root, CommandContext& context);
 void AddReadModelCommand(CLI::App& root, CommandContext& context);
 void AddPartitionsCommand(CLI::App& root, CommandContext& context);
+void AddBackupCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

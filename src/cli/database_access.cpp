@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "cli/wal_archiving.hpp"
+
 namespace nedlia::cli {
 namespace {
 
@@ -141,7 +143,7 @@ std::string ResolveDatabaseUrl(const Settings& settings) {
     return *settings.database_url;
   }
   pg::ManagedCluster cluster(ManagedClusterOptions(settings));
-  cluster.Start();
+  StartManagedCluster(settings, cluster);
   return cluster.Url();
 }
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddWorkerCommand(app, context);
   nedlia::cli::AddReadModelCommand(app, context);
   nedlia::cli::AddPartitionsCommand(app, context);
+  nedlia::cli::AddBackupCommand(app, context);
 
   try {
     app.parse(argc, argv);
