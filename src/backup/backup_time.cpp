@@ -122,6 +122,13 @@ std::string FormatTimestamp(Timestamp time) {
   return text;
 }
 
+std::string FormatPostgresTimestamp(Timestamp time) {
+  std::string text = FormatTimestamp(time);
+  text[10] = ' ';
+  text.pop_back();  // the Z
+  return text + "+00";
+}
+
 Timestamp Now() {
   return floor<microseconds>(system_clock::now());
 }

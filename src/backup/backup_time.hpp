@@ -19,6 +19,10 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text);
 /// `2026-12-02T02:15:00.123456Z`: what ParseTimestamp reads back, and PostgreSQL too.
 std::string FormatTimestamp(Timestamp time);
 
+/// `2026-12-02 02:15:00.123456+00`: the form recovery_target_time accepts (its check rejects
+/// the ISO `T`/`Z` form).
+std::string FormatPostgresTimestamp(Timestamp time);
+
 /// The current time.
 Timestamp Now();
 

@@ -110,7 +110,7 @@ std::string RecoverySettings(const RecoveryTarget& target, const fs::path& run_d
   std::string text(kRecoveryMarker);
   text += "restore_command = " + ConfQuote(setup.restore_command(run_dir)) + "\n";
   if (target.time) {
-    text += "recovery_target_time = " + ConfQuote(FormatTimestamp(*target.time)) + "\n";
+    text += "recovery_target_time = " + ConfQuote(FormatPostgresTimestamp(*target.time)) + "\n";
   } else if (target.immediate) {
     text += "recovery_target = 'immediate'\n";
   }
@@ -172,10 +172,14 @@ void Recover(const fs::path& data_dir, const RecoveryTarget& target, const fs::p
   GiveToServer(auto_conf, setup);
   GiveToServer(data_dir / "recovery.signal", setup);
   const std::string pg_ctl = setup.binaries.Program("pg_ctl").string();
-  RunAsServer(setup,
-              {pg_ctl, "start", "-D", data_dir.string(), "-l", (run_dir / "server.log").string(),
-               "-w", "-t", "3600", "-s"},
-              "the restored cluster did not start");
+  try {
+    RunAsServer(setup,
+                {pg_ctl, "start", "-D", data_dir.string(), "-l", (run_dir / "server.log").string(),
+                 "-w", "-t", "3600", "-s"},
+                "the restored cluster did not start");
+  } catch (const BackupError& error) {
+    throw RecoveryFailed(run_dir, error.what());
+  }
   try {
     AwaitPromotion(data_dir, run_dir);
     if (QueryValue(run_dir, "SELECT count(*) > 0 FROM pg_database") != "t") {

@@ -17,6 +17,7 @@ TEST(BackupTimeTest, ParsesIsoAndPostgresTextInAnyZone) {
   EXPECT_EQ(ParseTimestamp("2026-12-01 21:45:00.123456-04:30"), utc);
   EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2026-12-02T02:15:00Z")),
             "2026-12-02T02:15:00.000000Z");
+  EXPECT_EQ(FormatPostgresTimestamp(*utc), "2026-12-02 02:15:00.123456+00");
 }
 
 TEST(BackupTimeTest, RefusesTextThatIsNotATimeWithAZone) {
