@@ -25,7 +25,8 @@ void CheckArchiving(const std::string& url) {
   if (mode == "off") {
     throw BackupError(
         "WAL archiving is off on this cluster, so a base backup could not be restored to a "
-        "point in time; restart it (`nedlia db stop && nedlia db start`) to turn it on");
+        "point in time; with NEDLIA_BACKUP_ARCHIVE_WAL=on (the default) restart it (`nedlia db "
+        "stop && nedlia db start`) to turn it on");
   }
   const auto failing =
       connection

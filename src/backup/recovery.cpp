@@ -156,11 +156,38 @@ void AwaitPromotion(const fs::path& data_dir, const fs::path& run_dir) {
     }
     const auto postmaster = pg::ReadPostmasterPid(data_dir);
     if (!postmaster || !pg::IsPostmasterAlive(postmaster->pid)) {
-      throw RecoveryFailed(run_dir, "recovery failed: the server stopped before it was done");
+      throw BackupError("recovery failed: the server stopped before it was done");
     }
     std::this_thread::sleep_for(100ms);
   }
-  throw RecoveryFailed(run_dir, "recovery did not finish in time");
+  throw BackupError("recovery did not finish in time");
+}
+
+// A server that must not outlive a failed restore (its directory is about to go).
+void StopNow(const std::string& pg_ctl, const fs::path& data_dir, const RecoverySetup& setup) {
+  process::Run({pg_ctl, "stop", "-D", data_dir.string(), "-m", "immediate", "-w", "-s"},
+               {.user = setup.server_user ? std::optional(setup.server_user->name) : std::nullopt,
+                .timeout = kToolTimeout});
+}
+
+void StartAndAwaitPromotion(const std::string& pg_ctl, const fs::path& data_dir,
+                            const fs::path& run_dir, const RecoverySetup& setup) {
+  try {
+    RunAsServer(setup,
+                {pg_ctl, "start", "-D", data_dir.string(), "-l", (run_dir / "server.log").string(),
+                 "-w", "-t", "3600", "-s"},
+                "the restored cluster did not start");
+    AwaitPromotion(data_dir, run_dir);
+    if (QueryValue(run_dir, "SELECT count(*) > 0 FROM pg_database") != "t") {
+      throw BackupError("the restored cluster does not answer queries");
+    }
+  } catch (const BackupError& error) {
+    StopNow(pg_ctl, data_dir, setup);
+    throw RecoveryFailed(run_dir, error.what());
+  } catch (...) {
+    StopNow(pg_ctl, data_dir, setup);
+    throw;
+  }
 }
 
 void Recover(const fs::path& data_dir, const RecoveryTarget& target, const fs::path& run_dir,
@@ -172,25 +199,7 @@ void Recover(const fs::path& data_dir, const RecoveryTarget& target, const fs::p
   GiveToServer(auto_conf, setup);
   GiveToServer(data_dir / "recovery.signal", setup);
   const std::string pg_ctl = setup.binaries.Program("pg_ctl").string();
-  try {
-    RunAsServer(setup,
-                {pg_ctl, "start", "-D", data_dir.string(), "-l", (run_dir / "server.log").string(),
-                 "-w", "-t", "3600", "-s"},
-                "the restored cluster did not start");
-  } catch (const BackupError& error) {
-    throw RecoveryFailed(run_dir, error.what());
-  }
-  try {
-    AwaitPromotion(data_dir, run_dir);
-    if (QueryValue(run_dir, "SELECT count(*) > 0 FROM pg_database") != "t") {
-      throw RecoveryFailed(run_dir, "the restored cluster does not answer queries");
-    }
-  } catch (...) {
-    process::Run({pg_ctl, "stop", "-D", data_dir.string(), "-m", "immediate", "-w", "-s"},
-                 {.user = setup.server_user ? std::optional(setup.server_user->name) : std::nullopt,
-                  .timeout = kToolTimeout});
-    throw;
-  }
+  StartAndAwaitPromotion(pg_ctl, data_dir, run_dir, setup);
   RunAsServer(setup, {pg_ctl, "stop", "-D", data_dir.string(), "-m", "fast", "-w", "-s"},
               "the restored cluster did not stop");
   // The recovery settings go; archiving stays off so that a restored copy never archives

@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "backup/backup_error.hpp"
 
@@ -26,13 +25,17 @@ ScratchDirectory::~ScratchDirectory() {
 }
 
 std::string ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     throw BackupError("cannot read " + path.string() + ": " + std::strerror(errno));
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  // One allocation and one read: base backups are as large as the database.
+  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    throw BackupError("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  return bytes;
 }
 
 void WriteWholeFile(const std::filesystem::path& path, const std::string& bytes) {
