@@ -71,6 +71,25 @@ double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The benchmark's directory and cluster, stopped and removed however the run ends.
+class Workspace {
+ public:
+  Workspace(std::string nedlia, fs::path root, nedlia::process::Environment environment)
+      : nedlia_(std::move(nedlia)), root_(std::move(root)), environment_(std::move(environment)) {}
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+  ~Workspace() {
+    nedlia::process::Run({nedlia_, "db", "stop"}, {.environment = environment_});
+    std::error_code ignored;
+    fs::remove_all(root_, ignored);
+  }
+
+ private:
+  std::string nedlia_;
+  fs::path root_;
+  nedlia::process::Environment environment_;
+};
+
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -94,6 +113,7 @@ int main(int argc, char** argv) try {
       {"NEDLIA_OBJECTS_DIR", (root / "objects").string()},
       {"NEDLIA_DATABASE_URL", ""},
       {"NEDLIA_LOG_LEVEL", "warn"}};
+  const Workspace workspace(options.nedlia, root, environment);
   MustRun({options.nedlia, "db", "start"}, environment);
   const std::string url = "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/nedlia";
   {
@@ -123,12 +143,10 @@ int main(int argc, char** argv) try {
     std::cout << "round " << round + 1 << ": pg_basebackup " << plain.back()
               << " s, nedlia backup create " << ours.back() << " s\n";
   }
-  MustRun({options.nedlia, "db", "stop"}, environment);
   const auto stored = nedlia::process::Run({"du", "-sh", (root / "objects" / "backups").string()});
   std::cout << "median: pg_basebackup " << Median(plain) << " s, nedlia backup create "
             << Median(ours) << " s, ratio " << Median(ours) / Median(plain) << "\n"
             << "stored backups (all rounds): " << stored.output;
-  fs::remove_all(root);
   return 0;
 } catch (const std::exception& error) {
   std::cerr << "backup_bench: " << error.what() << "\n";

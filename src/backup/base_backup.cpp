@@ -1,5 +1,7 @@
 #include "backup/base_backup.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include "backup/backup_catalog.hpp"
@@ -66,6 +68,10 @@ void RefuseTablespaces(const fs::path& dir) {
   }
 }
 
+std::string Elapsed(Timestamp since) {
+  return std::to_string(std::chrono::duration<double>(Now() - since).count()) + " s";
+}
+
 }  // namespace
 
 std::string DescribeFailure(const std::string& program, int exit_code, bool timed_out,
@@ -104,13 +110,16 @@ BackupManifest CreateBaseBackup(app::ObjectStore& store, const BackupSource& sou
         DescribeFailure("pg_basebackup", result.exit_code, result.timed_out, result.output));
   }
   manifest.finished_at = Now();
+  spdlog::debug("backup {}: pg_basebackup took {}", manifest.id, Elapsed(manifest.started_at));
   RefuseTablespaces(out);
   const std::string backup_manifest = ReadWholeFile(out / "backup_manifest");
   ReadWalRange(backup_manifest, manifest);
-  manifest.files.push_back(
-      PutNewFile(store, manifest.id, "base.tar.zst", Compress(ReadWholeFile(out / "base.tar"))));
+  const std::string compressed = Compress(ReadWholeFile(out / "base.tar"));
+  spdlog::debug("backup {}: compressed after {}", manifest.id, Elapsed(manifest.started_at));
+  manifest.files.push_back(PutNewFile(store, manifest.id, "base.tar.zst", compressed));
   manifest.files.push_back(PutNewFile(store, manifest.id, "backup_manifest", backup_manifest));
   PutManifest(store, manifest);
+  spdlog::debug("backup {}: stored after {}", manifest.id, Elapsed(manifest.started_at));
   return manifest;
 }
 

@@ -8,23 +8,12 @@
 #include "backup/backup_error.hpp"
 
 namespace nedlia::backup {
-namespace {
-
-constexpr std::size_t kThreadedFrom = 4 << 20;
-constexpr int kWorkers = 2;
-
-}  // namespace
 
 std::string Compress(std::string_view bytes, int level) {
   const std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(),
                                                                      &ZSTD_freeCCtx);
   ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 1);
-  // Worker threads for large inputs (ignored by a libzstd built without them): a base backup
-  // is compressed while nothing else of ours runs.
-  if (bytes.size() > kThreadedFrom) {
-    ZSTD_CCtx_setParameter(context.get(), ZSTD_c_nbWorkers, kWorkers);
-  }
   std::string frame(ZSTD_compressBound(bytes.size()), '\0');
   const std::size_t size =
       ZSTD_compress2(context.get(), frame.data(), frame.size(), bytes.data(), bytes.size());
