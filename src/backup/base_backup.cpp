@@ -40,7 +40,8 @@ void CheckArchiving(const std::string& url) {
   if (failing) {
     throw BackupError(
         "WAL archiving is failing (see the server log: is the object store reachable?); a "
-        "base backup needs its WAL archived");
+        "base backup needs its WAL archived. PostgreSQL retries every minute: try again once "
+        "it has caught up");
   }
 }
 

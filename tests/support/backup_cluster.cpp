@@ -57,7 +57,8 @@ std::string BackupCluster::Query(int port, const std::string& sql) const {
 }
 
 void BackupCluster::SwitchAndArchiveWal(int port) const {
-  const std::string segment = Query(port, "SELECT pg_walfile_name(pg_switch_wal())");
+  // The segment holding the switch record's last byte: the one the switch completed.
+  const std::string segment = Query(port, "SELECT pg_walfile_name(pg_switch_wal() - 1)");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string archived =
