@@ -75,5 +75,12 @@ TEST_F(LogicalBackupTest, ACorruptDumpIsRefusedAndNothingIsRestored) {
             true);
 }
 
+TEST_F(LogicalBackupTest, ABaseBackupOfAnExternalDatabaseIsRefused) {
+  const auto created = Nedlia(source_.Url(), "backup create");
+  EXPECT_NE(created.exit_code, 0) << created.output;
+  EXPECT_EQ(created.output.rfind("nedlia: NEDLIA_DATABASE_URL is set", 0), 0U) << created.output;
+  EXPECT_FALSE(fs::exists(cluster_.Objects() / "backups"));
+}
+
 }  // namespace
 }  // namespace nedlia::testing

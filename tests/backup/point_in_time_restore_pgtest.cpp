@@ -129,6 +129,21 @@ TEST_F(PointInTimeRestoreTest, VerifyRefusesATruncatedBackup) {
   EXPECT_EQ(LineCount(verify.output), 1U) << verify.output;
 }
 
+TEST_F(PointInTimeRestoreTest, ABackupWhoseWalIsGoneFailsVerifyAndRestoresNothing) {
+  const std::string id = CreateBackup();
+  cluster_.Nedlia("db stop");  // its archiver would put segments back
+  fs::remove_all(cluster_.Objects() / "wal");
+  const auto verify = cluster_.Nedlia("backup verify " + id);
+  EXPECT_NE(verify.exit_code, 0) << verify.output;
+  EXPECT_EQ(LineCount(verify.output), 1U) << verify.output;
+  const fs::path restored = cluster_.Root() / "restored";
+  const auto restore =
+      cluster_.Nedlia("backup restore " + id + " --to " + ShellQuote(restored.string()));
+  EXPECT_NE(restore.exit_code, 0) << restore.output;
+  EXPECT_FALSE(fs::exists(restored / "data")) << "half-restored";
+  EXPECT_FALSE(fs::exists(restored / "data.restoring")) << "half-restored";
+}
+
 TEST_F(PointInTimeRestoreTest, RestoreRefusesANonEmptyTargetAndChangesNothing) {
   CreateBackup();
   const fs::path restored = cluster_.Root() / "restored";
