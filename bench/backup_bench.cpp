@@ -78,6 +78,8 @@ class Workspace {
       : nedlia_(std::move(nedlia)), root_(std::move(root)), environment_(std::move(environment)) {}
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
+  Workspace(Workspace&&) = delete;
+  Workspace& operator=(Workspace&&) = delete;
   ~Workspace() {
     nedlia::process::Run({nedlia_, "db", "stop"}, {.environment = environment_});
     std::error_code ignored;

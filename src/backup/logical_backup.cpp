@@ -32,7 +32,7 @@ void RefuseBase(const BackupManifest& backup) {
 
 // The dump, checked, in a file pg_restore can read.
 fs::path FetchDump(app::ObjectStore& store, const BackupManifest& backup, const fs::path& dir) {
-  const fs::path dump = dir / kDumpName;
+  fs::path dump = dir / kDumpName;
   WriteWholeFile(dump, FetchVerified(store, backup, backup.File(kDumpName)));
   return dump;
 }

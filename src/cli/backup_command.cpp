@@ -50,12 +50,12 @@ struct BackupFlags {
 };
 
 std::string HumanSize(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = 1024ULL * 1024;
   std::ostringstream text;
-  if (bytes < 1024 * 1024) {
+  if (bytes < kMiB) {
     text << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / 1024 << " KiB";
   } else {
-    text << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1024 * 1024)
-         << " MiB";
+    text << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / kMiB << " MiB";
   }
   return text.str();
 }

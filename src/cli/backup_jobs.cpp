@@ -70,7 +70,7 @@ std::optional<process::UserIdentity> ServerUserFor(const Settings& settings) {
 }
 
 backup::RecoverySetup RecoverySetupFor(const Settings& settings,
-                                       std::optional<process::UserIdentity> server_user) {
+                                       const std::optional<process::UserIdentity>& server_user) {
   backup::RecoverySetup setup{ClientBinaries(), server_user, {}};
   setup.restore_command = [settings, server_user](const fs::path& run_dir) {
     const fs::path env_file = run_dir / "store.env";

@@ -29,7 +29,7 @@ std::optional<process::UserIdentity> ServerUserFor(const Settings& settings);
 /// How a restore reaches the WAL archive: restore_command runs `nedlia backup wal-fetch` with
 /// this process's object store settings, written into the recovery's private directory.
 backup::RecoverySetup RecoverySetupFor(const Settings& settings,
-                                       std::optional<process::UserIdentity> server_user);
+                                       const std::optional<process::UserIdentity>& server_user);
 
 /// The daily schedule for `nedlia serve` on the managed cluster: hourly it checks whether the
 /// newest base backup is NEDLIA_BACKUP_SCHEDULE_HOURS old, takes one if so, then prunes past

@@ -26,7 +26,7 @@ std::string ShellQuote(const std::string& text) {
 
 fs::path SelfExecutable() {
   std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  fs::path self = fs::read_symlink("/proc/self/exe", error);
   if (error) {
     throw UserError("cannot find the nedlia executable (/proc/self/exe) for archive_command");
   }
