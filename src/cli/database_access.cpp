@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/wal_archiving.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -162,7 +163,7 @@ std::string ResolveDatabaseUrl(const Settings& settings) {
     return *settings.database_url;
   }
   pg::ManagedCluster cluster(ManagedClusterOptions(settings));
-  cluster.Start();
+  StartManagedCluster(settings, cluster);
   return cluster.Url();
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/wal_archiving.hpp"
 #include "pg/managed_cluster.hpp"
 #include "process/subprocess.hpp"
 
@@ -45,7 +46,7 @@ void RefuseExternal(const Settings& settings) {
 void Start(const Settings& settings) {
   RefuseExternal(settings);
   pg::ManagedCluster cluster(ManagedClusterOptions(settings));
-  const bool started = cluster.Start();
+  const bool started = StartManagedCluster(settings, cluster);
   std::cout << (started ? "PostgreSQL started: " : "PostgreSQL already running: ") << cluster.Url()
             << "\n";
 }

@@ -14,6 +14,7 @@
 #include "api/api.hpp"
 #include "app/api_keys.hpp"
 #include "archive/archive_schedule.hpp"
+#include "cli/backup_jobs.hpp"
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
@@ -186,6 +187,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
   Workers workers(settings, worker_pool);
   workers.Start(worker_names);
+  // The managed cluster's daily base backup and retention, in a thread of their own.
+  const auto daily_backups = StartDailyBackups(settings);
   app::WebhookPolicy webhooks{
       .allow_loopback_http = settings.IsDevelopment(),
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};

@@ -121,6 +121,16 @@ Settings Settings::FromEnvironment() {
   s.s3_access_key_id = Env("NEDLIA_S3_ACCESS_KEY_ID");
   s.s3_secret_access_key = Env("NEDLIA_S3_SECRET_ACCESS_KEY");
   s.s3_public_url = Env("NEDLIA_S3_PUBLIC_URL");
+  s.backup_retention_days =
+      EnvInt("NEDLIA_BACKUP_RETENTION_DAYS", s.backup_retention_days, 1, 3650);
+  if (auto archive = Env("NEDLIA_BACKUP_ARCHIVE_WAL")) {
+    if (*archive != "on" && *archive != "off")
+      throw std::invalid_argument("NEDLIA_BACKUP_ARCHIVE_WAL must be on or off, not '" + *archive +
+                                  "'");
+    s.backup_archive_wal = *archive == "on";
+  }
+  s.backup_schedule_hours =
+      EnvInt("NEDLIA_BACKUP_SCHEDULE_HOURS", s.backup_schedule_hours, 0, 24 * 365);
   return s;
 }
 

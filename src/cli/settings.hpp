@@ -67,6 +67,16 @@ struct Settings {
   /// NEDLIA_S3_PUBLIC_URL: where clients download objects (a CDN); default endpoint/bucket/.
   std::optional<std::string> s3_public_url;
 
+  /// NEDLIA_BACKUP_RETENTION_DAYS: base and logical backups (and the WAL they need) are kept
+  /// this long; the newest of each kind always stays.
+  int backup_retention_days = 35;
+  /// NEDLIA_BACKUP_ARCHIVE_WAL (on|off): the managed cluster archives its WAL into the object
+  /// store (wal/), which base backups and point-in-time restore need. Takes effect at start.
+  bool backup_archive_wal = true;
+  /// NEDLIA_BACKUP_SCHEDULE_HOURS: `nedlia serve` on the managed cluster takes a base backup
+  /// when the newest is this old, then prunes; 0: no schedule.
+  int backup_schedule_hours = 24;
+
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();
 };

@@ -114,7 +114,8 @@ bool IsLoopbackPortFree(int port) {
   return bound;
 }
 
-void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::path& socket_dir) {
+void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::path& socket_dir,
+                          std::string_view archive_command) {
   const auto current = ReadWhole(postgresql_conf);
   if (!current) {
     throw ClusterError("cannot read " + postgresql_conf.string() + ": " + std::strerror(errno));
@@ -129,6 +130,13 @@ void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::p
   text += "listen_addresses = '127.0.0.1'\n";
   text += "port = " + std::to_string(port) + "\n";
   text += "unix_socket_directories = " + ConfQuote(socket_dir.string()) + "\n";
+  if (!archive_command.empty()) {
+    // A segment is archived when full or after archive_timeout: at most a minute of commits
+    // exists only in the live cluster (the recovery point objective).
+    text += "archive_mode = on\n";
+    text += "archive_command = " + ConfQuote(archive_command) + "\n";
+    text += "archive_timeout = 60\n";
+  }
   if (text == *current) {
     return;
   }

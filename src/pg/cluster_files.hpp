@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace nedlia::pg {
 
@@ -29,10 +30,11 @@ bool IsPostmasterAlive(pid_t pid);
 bool IsLoopbackPortFree(int port);
 
 /// Rewrites the block of settings nedlia owns at the end of postgresql.conf (listen address,
-/// port, socket directory), leaving everything above its marker line alone. Writes only when
-/// something changed.
+/// port, socket directory and, when `archive_command` is not empty, WAL archiving), leaving
+/// everything above its marker line alone. Writes only when something changed.
 void WriteManagedSettings(const std::filesystem::path& postgresql_conf, int port,
-                          const std::filesystem::path& socket_dir);
+                          const std::filesystem::path& socket_dir,
+                          std::string_view archive_command = {});
 
 /// The last `count` non-empty lines of `file` from byte `offset` on, joined with " | " so that
 /// an error stays on one line. Empty when there are none.

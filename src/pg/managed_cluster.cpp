@@ -111,7 +111,8 @@ bool ManagedCluster::Start() {
     InitDb(binaries);
   }
   PrepareSocketDirectory();
-  WriteManagedSettings(layout_.data_dir / "postgresql.conf", options_.port, layout_.socket_dir);
+  WriteManagedSettings(layout_.data_dir / "postgresql.conf", options_.port, layout_.socket_dir,
+                       archive_command_);
   StartServer(binaries);
   EnsureDatabase();
   return true;

@@ -62,6 +62,13 @@ class ManagedCluster {
 
   const ClusterLayout& Layout() const { return layout_; }
 
+  /// Continuous WAL archiving from the next Start on: archive_mode on, this archive_command
+  /// (PostgreSQL's %p and %f placeholders) and an archive_timeout that bounds how much
+  /// committed work only the live cluster holds. Changing it takes a restart.
+  void EnableWalArchiving(std::string archive_command) {
+    archive_command_ = std::move(archive_command);
+  }
+
  private:
   struct Endpoint {
     int port;
@@ -86,6 +93,7 @@ class ManagedCluster {
 
   ClusterOptions options_;
   ClusterLayout layout_;
+  std::string archive_command_;  ///< empty: no WAL archiving
 };
 
 }  // namespace nedlia::pg
