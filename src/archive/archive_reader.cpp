@@ -51,4 +51,20 @@ void DeleteArchiveObjects(app::ObjectStore& store, const std::string& prefix) {
     store.Delete(object.key);
 }
 
+void DeleteRestoredArchive(app::ObjectStore& store, const std::string& prefix) {
+  const std::string manifest = ManifestKey(prefix);
+  for (const app::ObjectInfo& object : store.List(prefix)) {
+    if (object.key != manifest)
+      store.Delete(object.key);
+  }
+  store.Delete(manifest);
+}
+
+bool RemoveRestoredArchive(app::ObjectStore& store, const std::string& prefix) {
+  if (!store.Head(ManifestKey(prefix)))
+    return false;
+  DeleteRestoredArchive(store, prefix);
+  return true;
+}
+
 }  // namespace nedlia::archive

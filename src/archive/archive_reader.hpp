@@ -25,7 +25,13 @@ void VerifyStored(app::ObjectStore& store, const std::string& prefix,
                   const ArchiveManifest& expected);
 
 /// Deletes an archive's objects, the manifest first: an archive without its manifest is not
-/// listed or restorable, so a deletion cut short never leaves a half archive that looks whole.
+/// restorable, so a deletion cut short never leaves a half archive that looks whole.
 void DeleteArchiveObjects(app::ObjectStore& store, const std::string& prefix);
+
+/// Deletes a restored archive's objects, the manifest last, so that its presence says whether
+/// a deletion cut short left anything (RemoveRestoredArchive looks only at the manifest).
+void DeleteRestoredArchive(app::ObjectStore& store, const std::string& prefix);
+/// Finishes DeleteRestoredArchive if its manifest is still there; true if it was.
+bool RemoveRestoredArchive(app::ObjectStore& store, const std::string& prefix);
 
 }  // namespace nedlia::archive

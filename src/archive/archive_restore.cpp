@@ -90,7 +90,7 @@ RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store
   report.already_present = manifest.rows - report.inserted;
   ArchiveJournal(transaction.Conn()).MarkRestored(manifest.id);
   transaction.Commit();
-  DeleteArchiveObjects(store, prefix);
+  DeleteRestoredArchive(store, prefix);
   return report;
 }
 

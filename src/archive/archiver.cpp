@@ -228,8 +228,11 @@ int Archiver::CleanUpPending() {
     observer_.StepDone("pending-cleaned");
   }
   // A restore that committed but stopped before removing the archive's objects.
-  for (const JournalEntry& entry : journal.WithStatus("restored"))
-    DeleteArchiveObjects(store_, entry.key_prefix);
+  for (const JournalEntry& entry : journal.WithStatus("restored")) {
+    if (RemoveRestoredArchive(store_, entry.key_prefix))
+      spdlog::info("archive: removed {}, restored by a restore that stopped early",
+                   entry.key_prefix);
+  }
   return cleaned;
 }
 

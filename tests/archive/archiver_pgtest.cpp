@@ -152,6 +152,23 @@ TEST_F(ArchiverTest, RestoreBringsEveryRowBackExactlyAndRemovesTheArchive) {
     ExpectEveryRowOnce(table);
 }
 
+TEST_F(ArchiverTest, ARunRemovesWhatAnInterruptedRestoreLeftInTheStore) {
+  const archive::ArchiveRunReport report = Run();
+  ASSERT_FALSE(report.archived.empty());
+  const std::string prefix = archive::LocateArchive(sql_, store_, report.archived[0].id);
+  std::vector<std::pair<std::string, std::string>> objects;
+  for (const app::ObjectInfo& object : store_.List(prefix))
+    objects.emplace_back(object.key, store_.Get(object.key).bytes);
+  archive::RestoreArchive(sql_, store_, prefix);
+  // As if the restore had stopped after its commit, before removing the archive.
+  for (const auto& [key, bytes] : objects)
+    store_.Put(key, bytes, {});
+
+  Run();
+  EXPECT_TRUE(store_.List(prefix).empty());
+  ExpectEveryRowOnce("placements");
+}
+
 TEST_F(ArchiverTest, ADamagedOrTruncatedArchiveIsRefusedAndNothingIsRestored) {
   ASSERT_EQ(Run().archived.size(), 3u);
   const std::string part = FirstPartOf("placements");
