@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <random>
@@ -33,6 +34,36 @@ std::string RandomSuffix() {
   return text;
 }
 
+// Characters PostgreSQL takes in an unquoted identifier, lowercase.
+std::string IdentifierPart(const std::string& text, std::size_t length) {
+  std::string part;
+  for (const char c : text) {
+    if (part.size() == length)
+      break;
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+      part += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return part;
+}
+
+// Named after the database it serves ("<db>_scratch_<random>", within the 63 bytes a name may
+// have), so that whoever looks at the server sees whose it is, and tests running side by side
+// on one server can tell theirs from the others'.
+std::string ScratchName(const std::string& server_url) {
+  std::string database;
+  char* error = nullptr;
+  if (PQconninfoOption* options = PQconninfoParse(server_url.c_str(), &error)) {
+    for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+      if (std::string(option->keyword) == "dbname" && option->val != nullptr)
+        database = option->val;
+    }
+    PQconninfoFree(options);
+  }
+  PQfreemem(error);
+  const std::string owner = IdentifierPart(database, 37);  // 37 + 9 + 16 < 64
+  return (owner.empty() ? "nedlia" : owner) + "_scratch_" + RandomSuffix();
+}
+
 }  // namespace
 
 std::string WithDatabase(const std::string& url, const std::string& database) {
@@ -55,7 +86,7 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
 }
 
 ScratchDatabase::ScratchDatabase(const std::string& server_url)
-    : server_url_(server_url), name_("nedlia_scratch_" + RandomSuffix()) {
+    : server_url_(server_url), name_(ScratchName(server_url)) {
   pg::Connection admin = pg::Connection::Open(server_url_, std::chrono::seconds(10));
   admin.ExecuteScript("CREATE DATABASE " + name_ + " TEMPLATE template0");
   url_ = WithDatabase(server_url_, name_);

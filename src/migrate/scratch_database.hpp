@@ -9,7 +9,8 @@
 namespace nedlia::migrate {
 
 /// A database created on the server of `server_url` for one comparison, dropped (forcibly) when
-/// destroyed. Needs the CREATEDB privilege.
+/// destroyed, and named "<the database of server_url>_scratch_<random>". Needs the CREATEDB
+/// privilege.
 class ScratchDatabase {
  public:
   explicit ScratchDatabase(const std::string& server_url);

@@ -152,9 +152,10 @@ TEST_F(AutogenerateTest, NoDifferenceWritesNothingAndBadSchemaNamesFileAndLine) 
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.output.find("900_bad.sql:2: "), std::string::npos) << missing.output;
   EXPECT_NE(missing.output.find("\"nowhere\" does not exist"), std::string::npos) << missing.output;
+  // Only ours: other tests make scratch databases on the same server at the same time.
   EXPECT_TRUE(database_.Connect()
-                  .Execute("SELECT count(*) = 0 FROM pg_database WHERE datname LIKE "
-                           "'nedlia_scratch_%'")
+                  .Execute("SELECT count(*) = 0 FROM pg_database WHERE starts_with(datname, $1)",
+                           pg::Params(database_.Name() + "_scratch_"))
                   .Single()[0]
                   .As<bool>())
       << "scratch databases are dropped";
