@@ -8,6 +8,7 @@
 #include "archive/archive_codec.hpp"
 #include "archive/archive_journal.hpp"
 #include "archive/archive_reader.hpp"
+#include "archive/archive_sources.hpp"
 #include "archive/archiver.hpp"
 #include "pg/transaction.hpp"
 
@@ -74,18 +75,13 @@ RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store
   ReadParts(store, manifest);  // all of it checked before a row is written
 
   pg::Transaction transaction(connection, {});
-  transaction.Execute("SET LOCAL TimeZone = 'UTC'");
+  UseArchiveTimeStyle(transaction.Conn());
   if (manifest.table == "event_log" && !manifest.first_at.empty()) {
     // Its month's partition was dropped when it was archived.
-    transaction.Execute("SELECT nedlia_ensure_event_log_partitions_for($1::date, 1)",
-                        pg::Params(manifest.first_at.substr(0, 10)));
+    EnsureEventLogPartition(transaction.Conn(), manifest.first_at.substr(0, 10));
   }
-  const std::string insert = fmt::format(
-      "INSERT INTO {0} SELECT * FROM json_populate_recordset(NULL::{0}, $1::json) "
-      "ON CONFLICT DO NOTHING",
-      manifest.table);
   ReadParts(store, manifest, [&](std::vector<std::string>&& rows) {
-    report.inserted += transaction.Execute(insert, pg::Params(JsonArray(rows))).AffectedRows();
+    report.inserted += InsertJsonRows(transaction.Conn(), manifest.table, JsonArray(rows));
   });
   report.already_present = manifest.rows - report.inserted;
   ArchiveJournal(transaction.Conn()).MarkRestored(manifest.id);

@@ -1,6 +1,9 @@
 #include "archive/archive_sources.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "pg/errors.hpp"
 
 namespace nedlia::archive {
 namespace {
@@ -102,6 +105,78 @@ PartitionContents ContentsOf(pg::Connection& connection, const PartitionSource& 
           .Single();
   return {static_cast<long>(row[0].As<std::int64_t>()),
           {row[1].As<std::string>(), row[2].As<std::string>()}};
+}
+
+std::string SchemaRevision(pg::Connection& connection) {
+  return connection
+      .Execute(
+          "SELECT coalesce(string_agg(revision, ',' ORDER BY revision), '') "
+          "FROM nedlia_schema_version")
+      .Single()[0]
+      .As<std::string>();
+}
+
+void UseArchiveTimeStyle(pg::Connection& connection) {
+  connection.Execute("SET LOCAL TimeZone = 'UTC'");
+  connection.Execute("SET LOCAL DateStyle = 'ISO, YMD'");
+}
+
+std::int64_t DeleteRowsById(pg::Connection& connection, const std::string& table,
+                            const std::vector<std::string>& ids) {
+  return connection
+      .Execute(fmt::format("DELETE FROM {} WHERE id = ANY($1::uuid[])", table), pg::Params(ids))
+      .AffectedRows();
+}
+
+void LockPartition(pg::Connection& connection, const PartitionSource& source) {
+  connection.Execute(fmt::format("LOCK TABLE {} IN SHARE MODE", source.name));
+}
+
+void DropPartition(pg::Connection& connection, const PartitionSource& source) {
+  constexpr int kAttempts = 5;
+  connection.Execute("SET LOCAL lock_timeout = '3s'");
+  for (int attempt = 1;; ++attempt) {
+    connection.Execute("SAVEPOINT drop_partition");
+    try {
+      connection.Execute(fmt::format("DROP TABLE {}", source.name));
+      connection.Execute("RELEASE SAVEPOINT drop_partition");
+      return;
+    } catch (const pg::Error& error) {
+      if (attempt == kAttempts)
+        throw;
+      spdlog::info("archive: dropping {} waits for event_log's lock ({})", source.name,
+                   error.what());
+      connection.Execute("ROLLBACK TO SAVEPOINT drop_partition");
+    }
+  }
+}
+
+void EnsureEventLogPartition(pg::Connection& connection, const std::string& date) {
+  connection.Execute("SELECT nedlia_ensure_event_log_partitions_for($1::date, 1)",
+                     pg::Params(date));
+}
+
+std::int64_t InsertJsonRows(pg::Connection& connection, const std::string& table,
+                            const std::string& json_array) {
+  return connection
+      .Execute(fmt::format("INSERT INTO {0} SELECT * FROM json_populate_recordset(NULL::{0}, "
+                           "$1::json) ON CONFLICT DO NOTHING",
+                           table),
+               pg::Params(json_array))
+      .AffectedRows();
+}
+
+// "nedlia" in ASCII, then 7 (the migrator uses ...01, partition upkeep ...02).
+constexpr std::int64_t kArchivingLockKey = 0x6e65646c69610007;
+
+bool TryLockArchiving(pg::Connection& connection) {
+  return connection.Execute("SELECT pg_try_advisory_lock($1)", pg::Params(kArchivingLockKey))
+      .Single()[0]
+      .As<bool>();
+}
+
+void UnlockArchiving(pg::Connection& connection) {
+  connection.Execute("SELECT pg_advisory_unlock($1)", pg::Params(kArchivingLockKey));
 }
 
 }  // namespace nedlia::archive

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -58,5 +59,34 @@ struct PartitionContents {
   TimeRange range;
 };
 PartitionContents ContentsOf(pg::Connection& connection, const PartitionSource& source);
+
+/// The migrations' revision(s) the database is at, comma-separated.
+std::string SchemaRevision(pg::Connection& connection);
+
+/// In the caller's transaction: timestamps in UTC and ISO form, whatever the server's settings,
+/// so that archives read the same everywhere (RowJson reads COPY's ISO output).
+void UseArchiveTimeStyle(pg::Connection& connection);
+
+/// Deletes the rows of `table` with these ids; returns how many went.
+std::int64_t DeleteRowsById(pg::Connection& connection, const std::string& table,
+                            const std::vector<std::string>& ids);
+
+/// Keeps writers out of a partition until the transaction ends (readers go on).
+void LockPartition(pg::Connection& connection, const PartitionSource& source);
+/// DROP TABLE of a partition, in the caller's transaction. It locks event_log itself for a
+/// moment, which every event writer and reader holds too: it waits a bounded time, retrying,
+/// rather than queueing everyone behind it.
+void DropPartition(pg::Connection& connection, const PartitionSource& source);
+
+/// Makes the event_log partition of the month of `date` (YYYY-MM-DD) if it is missing.
+void EnsureEventLogPartition(pg::Connection& connection, const std::string& date);
+/// Inserts rows given as a JSON array of row_to_json objects into `table`, leaving the rows
+/// already there; returns how many were inserted.
+std::int64_t InsertJsonRows(pg::Connection& connection, const std::string& table,
+                            const std::string& json_array);
+
+/// The session advisory lock archival runs and restores share; false if another holds it.
+bool TryLockArchiving(pg::Connection& connection);
+void UnlockArchiving(pg::Connection& connection);
 
 }  // namespace nedlia::archive

@@ -9,20 +9,10 @@
 #include "archive/archive_journal.hpp"
 #include "archive/archive_reader.hpp"
 #include "archive/row_json.hpp"
-#include "pg/errors.hpp"
 #include "pg/transaction.hpp"
 
 namespace nedlia::archive {
 namespace {
-
-std::string SchemaRevision(pg::Connection& connection) {
-  return connection
-      .Execute(
-          "SELECT coalesce(string_agg(revision, ',' ORDER BY revision), '') "
-          "FROM nedlia_schema_version")
-      .Single()[0]
-      .As<std::string>();
-}
 
 /// Writes one archive's parts to the store as its rows come, then its manifest.
 class ArchiveWriter {
@@ -129,45 +119,16 @@ void CheckWithinRetention(const ArchiveManifest& manifest) {
                                    manifest.table, manifest.last_at, manifest.cutoff));
 }
 
-void BeginArchiveTransaction(pg::Transaction& transaction) {
-  // Timestamps are written in the session's zone and style: archives say UTC in ISO form
-  // whatever the server's settings (RowJson reads COPY's ISO output).
-  transaction.Execute("SET LOCAL TimeZone = 'UTC'");
-  transaction.Execute("SET LOCAL DateStyle = 'ISO, YMD'");
-}
-
-// DROP TABLE of a partition locks event_log itself for a moment, which every event writer and
-// reader holds too: wait a bounded time, retrying, rather than queueing everyone behind us.
-void DropPartition(pg::Transaction& transaction, const std::string& name) {
-  constexpr int kAttempts = 5;
-  transaction.Execute("SET LOCAL lock_timeout = '3s'");
-  for (int attempt = 1;; ++attempt) {
-    transaction.Execute("SAVEPOINT drop_partition");
-    try {
-      transaction.Execute(fmt::format("DROP TABLE {}", name));
-      transaction.Execute("RELEASE SAVEPOINT drop_partition");
-      return;
-    } catch (const pg::Error& error) {
-      if (attempt == kAttempts)
-        throw;
-      spdlog::info("archive: dropping {} waits for event_log's lock ({})", name, error.what());
-      transaction.Execute("ROLLBACK TO SAVEPOINT drop_partition");
-    }
-  }
-}
-
 }  // namespace
 
 ArchiveRunLock::ArchiveRunLock(pg::Connection& connection) : connection_(connection) {
-  if (!connection_.Execute("SELECT pg_try_advisory_lock($1)", pg::Params(kLockKey))
-           .Single()[0]
-           .As<bool>())
+  if (!TryLockArchiving(connection_))
     throw ArchiveError("another archival run or restore is in progress; try again when it ends");
 }
 
 ArchiveRunLock::~ArchiveRunLock() {
   try {
-    connection_.Execute("SELECT pg_advisory_unlock($1)", pg::Params(kLockKey));
+    UnlockArchiving(connection_);
   } catch (const std::exception& error) {
     spdlog::warn("archive: releasing the run lock: {}", error.what());
   }
@@ -247,7 +208,7 @@ bool Archiver::ArchiveRows(const RowSource& source, ArchiveRunReport& report) {
   observer_.StepDone("journal-opened");
 
   pg::Transaction transaction(connection_, {});
-  BeginArchiveTransaction(transaction);
+  UseArchiveTimeStyle(transaction.Conn());
   const RowStream stream{
       .copy_sql = CopyRowsPastRetention(source, cutoff, options_.limits.rows_per_archive),
       .columns = ColumnsOf(transaction.Conn(), source.table),
@@ -269,11 +230,7 @@ bool Archiver::ArchiveRows(const RowSource& source, ArchiveRunReport& report) {
   observer_.StepDone("verified");
   CheckWithinRetention(manifest);
 
-  const std::int64_t deleted =
-      transaction
-          .Execute(fmt::format("DELETE FROM {} WHERE id = ANY($1::uuid[])", source.table),
-                   pg::Params(ids))
-          .AffectedRows();
+  const std::int64_t deleted = DeleteRowsById(transaction.Conn(), source.table, ids);
   if (deleted != manifest.rows)
     throw ArchiveError(fmt::format("{}: archived {} rows but {} would be deleted", source.table,
                                    manifest.rows, deleted));
@@ -292,9 +249,9 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
   observer_.StepDone("journal-opened");
 
   pg::Transaction transaction(connection_, {});
-  BeginArchiveTransaction(transaction);
+  UseArchiveTimeStyle(transaction.Conn());
   // Nobody writes to a month two years old, but a backdated event must not slip in unarchived.
-  transaction.Execute(fmt::format("LOCK TABLE {} IN SHARE MODE", source.name));
+  LockPartition(transaction.Conn(), source);
   const long total = ContentsOf(transaction.Conn(), source).rows;
   const RowStream stream{.copy_sql = CopyPartition(source),
                          .columns = ColumnsOf(transaction.Conn(), source.name),
@@ -313,7 +270,7 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
     throw ArchiveError(
         fmt::format("{}: archived {} rows of {}", source.name, manifest.rows, total));
 
-  DropPartition(transaction, source.name);
+  DropPartition(transaction.Conn(), source);
   journal.Complete(entry.id, manifest.rows, manifest.first_at, manifest.last_at);
   observer_.StepDone("rows-deleted");
   transaction.Commit();

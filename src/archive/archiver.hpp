@@ -32,7 +32,6 @@ class ArchiveObserver {
 /// (a crash included). Throws ArchiveError when another holds it.
 class ArchiveRunLock {
  public:
-  static constexpr std::int64_t kLockKey = 0x6e65646c69610007;  // "nedlia", then 7
   explicit ArchiveRunLock(pg::Connection& connection);
   ~ArchiveRunLock();
   ArchiveRunLock(const ArchiveRunLock&) = delete;
