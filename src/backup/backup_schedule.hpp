@@ -1,10 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
+
+#include "process/periodic_thread.hpp"
 
 namespace nedlia::backup {
 
@@ -15,22 +14,14 @@ class BackupSchedule {
  public:
   BackupSchedule(std::function<void()> job, std::chrono::milliseconds first_delay,
                  std::chrono::milliseconds period);
-  /// Stops and joins the thread (waiting for a job in progress to finish).
-  ~BackupSchedule();
-  BackupSchedule(const BackupSchedule&) = delete;
-  BackupSchedule& operator=(const BackupSchedule&) = delete;
-  BackupSchedule(BackupSchedule&&) = delete;
-  BackupSchedule& operator=(BackupSchedule&&) = delete;
 
  private:
-  void Run(std::chrono::milliseconds first_delay);
+  std::chrono::milliseconds RunOnce();
 
   std::function<void()> job_;
   std::chrono::milliseconds period_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  /// Its destructor waits for a job in progress to finish.
+  process::PeriodicThread thread_;
 };
 
 }  // namespace nedlia::backup

@@ -38,38 +38,29 @@ ReplicaMonitor::ReplicaMonitor(std::string primary_url, std::string replica_url,
       interval_(interval),
       on_poll_(std::move(on_poll)),
       started_at_(Clock::now()),
-      thread_([this](const std::stop_token& stop) { Run(stop); }) {}
-
-ReplicaMonitor::~ReplicaMonitor() {
-  thread_.request_stop();
-  wake_.notify_all();
-}
+      thread_(std::chrono::milliseconds(0), [this] { return Tick(); }) {}
 
 ReplicaLag ReplicaMonitor::Latest() const {
   const std::lock_guard lock(mutex_);
   return latest_;
 }
 
-void ReplicaMonitor::Run(const std::stop_token& stop) {
-  bool was_reachable = true;
-  while (!stop.stop_requested()) {
-    const ReplicaLag lag = Poll();
-    if (lag.reachable != was_reachable) {
-      spdlog::info(lag.reachable ? "read replica reachable: reads may go to it again"
-                                 : "read replica unreachable or not a standby: reads go to "
-                                   "the primary");
-      was_reachable = lag.reachable;
-    }
-    {
-      const std::lock_guard lock(mutex_);
-      latest_ = lag;
-    }
-    if (on_poll_) {
-      on_poll_(lag);
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, interval_, [] { return false; });
+std::chrono::milliseconds ReplicaMonitor::Tick() {
+  const ReplicaLag lag = Poll();
+  if (lag.reachable != was_reachable_) {
+    spdlog::info(lag.reachable ? "read replica reachable: reads may go to it again"
+                               : "read replica unreachable or not a standby: reads go to "
+                                 "the primary");
+    was_reachable_ = lag.reachable;
   }
+  {
+    const std::lock_guard lock(mutex_);
+    latest_ = lag;
+  }
+  if (on_poll_) {
+    on_poll_(lag);
+  }
+  return interval_;
 }
 
 ReplicaLag ReplicaMonitor::Poll() {

@@ -1,17 +1,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
-#include <thread>
 
 #include "pg/connection.hpp"
+#include "process/periodic_thread.hpp"
 
 namespace nedlia::pg {
 
@@ -50,8 +48,7 @@ class ReplicaMonitor {
   ReplicaMonitor& operator=(const ReplicaMonitor&) = delete;
   ReplicaMonitor(ReplicaMonitor&&) = delete;
   ReplicaMonitor& operator=(ReplicaMonitor&&) = delete;
-  /// Stops the polling thread (promptly: it waits on a condition, not a sleep).
-  ~ReplicaMonitor();
+  // Destruction stops the polling thread promptly (PeriodicThread wakes it from its wait).
 
   /// The latest measurement.
   ReplicaLag Latest() const;
@@ -62,7 +59,8 @@ class ReplicaMonitor {
     std::int64_t primary_lsn;
   };
 
-  void Run(const std::stop_token& stop);
+  /// One poll; returns the wait before the next.
+  std::chrono::milliseconds Tick();
   ReplicaLag Poll();
   /// Measures; throws pg::Error when a server cannot be reached.
   ReplicaLag Measure();
@@ -83,10 +81,11 @@ class ReplicaMonitor {
   std::deque<Sample> samples_;
   Clock::time_point covered_until_ = Clock::time_point::min();
 
+  bool was_reachable_ = true;  ///< polling thread only
+
   mutable std::mutex mutex_;
-  std::condition_variable_any wake_;
   ReplicaLag latest_;
-  std::jthread thread_;  // last: starts once everything above is constructed
+  process::PeriodicThread thread_;  // last: starts once everything above is constructed
 };
 
 }  // namespace nedlia::pg
