@@ -72,10 +72,11 @@ void PgDatabase::Write(const app::CallContext& context,
 }
 
 void PgDatabase::Read(const std::function<void(app::Transaction&)>& work) {
+  const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
   pg::Pool* replica = replica_reads_ != nullptr ? replica_reads_->Choose() : nullptr;
   if (replica != nullptr) {
     try {
-      ReadOn(*replica, work);
+      ReadOn(*replica, deadline, work);
       replica_reads_->CountReplica();
       return;
     } catch (const app::Error& error) {
@@ -85,18 +86,18 @@ void PgDatabase::Read(const std::function<void(app::Transaction&)>& work) {
         throw;
     }
   }
-  ReadOn(pool_, work);
+  ReadOn(pool_, deadline, work);
   if (replica_reads_ != nullptr)
     replica_reads_->CountPrimary();
 }
 
 void PgDatabase::ReadLatest(const std::function<void(app::Transaction&)>& work) {
-  ReadOn(pool_, work);
+  ReadOn(pool_, pg::DeadlineWatchdog::Clock::now() + request_timeout_, work);
 }
 
-void PgDatabase::ReadOn(pg::Pool& pool, const std::function<void(app::Transaction&)>& work) {
+void PgDatabase::ReadOn(pg::Pool& pool, pg::DeadlineWatchdog::Clock::time_point deadline,
+                        const std::function<void(app::Transaction&)>& work) {
   static const app::CallContext kReader{};
-  const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
   TranslatingUnavailable(deadline, request_timeout_, [&] {
     // One statement per read in autocommit: a snapshot of its own, no BEGIN/COMMIT round trips.
     pg::PooledConnection connection = pool.Acquire(deadline);

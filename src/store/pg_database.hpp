@@ -37,7 +37,10 @@ class PgDatabase : public app::Database {
   ReplicaReads* replica_reads_ = nullptr;
 
   /// Runs a read on one of `pool`'s connections, bounded by the request timeout.
-  void ReadOn(pg::Pool& pool, const std::function<void(app::Transaction&)>& work);
+  /// One read on `pool`, bounded by `deadline`: a read that falls back from the replica to the
+  /// primary spends one request's time in all, not one each.
+  void ReadOn(pg::Pool& pool, pg::DeadlineWatchdog::Clock::time_point deadline,
+              const std::function<void(app::Transaction&)>& work);
 };
 
 }  // namespace nedlia::store
