@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,13 +13,38 @@
 
 namespace nedlia::http {
 
-/// Writes the pieces of a streamed body as they are produced.
+/// Writes the pieces of a streamed body as they are produced (deprecated: see BodySource).
 class StreamWriter {
  public:
   virtual ~StreamWriter() = default;
-  /// Sends `piece` now; false once the client is gone or the server is stopping (then the
-  /// producer should return).
+  /// Sends `piece` now; false once the client is gone or the server is stopping.
   virtual bool Write(std::string_view piece) = 0;
+};
+
+/// Why the server ends a streamed body before its source did.
+enum class StreamEnd {
+  kClientGone,      ///< the client closed the connection or the socket failed
+  kTooSlow,         ///< the client did not take what was written within the write timeout
+  kServerStopping,  ///< the server is shutting down
+};
+
+/// The body of a long-lived answer (Server-Sent Events), produced over time. The server drives
+/// it from its event loop: Start once, then Take each time it is woken, until Take says the
+/// body is complete or the server calls Stop. Take and Stop run on the event loop and must not
+/// block: a source that needs the database does that on a thread of its own and wakes the
+/// server when something is ready.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  /// Called once, first. `wake` may be called from any thread, any number of times, until Stop
+  /// returns (never after): the server then calls Take soon.
+  virtual void Start(std::function<void()> wake) = 0;
+  /// Appends to `out` what is ready to send (possibly nothing); false when the body ends after
+  /// it (the server sends it, ends the body and closes the connection).
+  virtual bool Take(std::string& out) = 0;
+  /// The server ends the body early, for `why`. Returns a last piece (a comment telling the
+  /// client why) that the server sends if the client still takes it.
+  virtual std::string Stop(StreamEnd why) = 0;
 };
 
 /// One HTTP response, independent of the server library that sends it. The server adds
@@ -27,9 +53,10 @@ struct Response {
   int status = 200;
   std::vector<HeaderField> headers;
   std::string body;
-  /// When set, the body is streamed instead (chunked; `body` is ignored): the server sends the
-  /// header, then runs this on the connection's thread until it returns, and closes the
-  /// connection. For long-lived answers such as Server-Sent Events.
+  /// When set, the body is streamed from it instead (chunked; `body` is ignored), and the
+  /// connection closes when it ends. For long-lived answers such as Server-Sent Events.
+  std::shared_ptr<BodySource> source;
+  /// Deprecated, being replaced by `source`: a producer run on the connection's thread.
   std::function<void(StreamWriter&)> stream;
 
   /// `body` serialized as application/json.

@@ -7,6 +7,8 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -293,7 +295,7 @@ asio::awaitable<Next> Session::Respond(WireRequest message) {
   // Once stopping, every answer closes its connection so that shutdown can complete.
   const bool keep_alive = message.keep_alive() && !context_.tracker->Stopping();
   LogRequest(View(message.method_string()), request, response.status, started);
-  if (response.stream && method != Method::kHead) {
+  if ((response.stream || response.source) && method != Method::kHead) {
     Stream(std::move(response), message.version());
     co_return Next::kClose;
   }
@@ -348,6 +350,35 @@ class ChunkWriter : public StreamWriter {
   bool failed_ = false;
 };
 
+// Runs a BodySource on this connection's thread, blocking between wake-ups.
+void DriveSource(BodySource& source, ChunkWriter& writer, const ConnectionTracker& tracker) {
+  struct Signal {
+    std::mutex mutex;
+    std::condition_variable woken;
+    bool pending = false;
+  };
+  auto signal = std::make_shared<Signal>();
+  source.Start([signal] {
+    const std::lock_guard lock(signal->mutex);
+    signal->pending = true;
+    signal->woken.notify_one();
+  });
+  for (;;) {
+    std::string out;
+    const bool more = source.Take(out);
+    if (!writer.Write(out)) {
+      writer.Write(source.Stop(tracker.Stopping() ? StreamEnd::kServerStopping
+                                                  : StreamEnd::kClientGone));
+      return;
+    }
+    if (!more)
+      return;
+    std::unique_lock lock(signal->mutex);
+    signal->woken.wait_for(lock, std::chrono::milliseconds(200), [&] { return signal->pending; });
+    signal->pending = false;
+  }
+}
+
 void Session::Stream(Response response, unsigned version) {
   wire::response<wire::empty_body> header;
   header.version(version);
@@ -364,6 +395,11 @@ void Session::Stream(Response response, unsigned version) {
   if (ec)
     return;
   ChunkWriter writer(stream_.socket(), *context_.tracker);
+  if (response.source) {
+    DriveSource(*response.source, writer, *context_.tracker);
+    writer.End();
+    return;
+  }
   try {
     response.stream(writer);
   } catch (const std::exception& error) {
