@@ -1,6 +1,7 @@
 // `nedlia serve`: the REST API (src/api on src/http) over a pooled database connection, with the
 // database upkeep running alongside.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <iostream>
@@ -24,6 +25,8 @@
 #include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
 #include "http/server.hpp"
+#include "http/server_metrics.hpp"
+#include "metrics/registry.hpp"
 #include "migrate/migrator.hpp"
 #include "migrate/script_directory.hpp"
 #include "notifier/notifier.hpp"
@@ -71,11 +74,50 @@ std::optional<std::string> ProbeDatabase(pg::Pool& pool) {
 }
 
 http::ServerOptions ServerOptionsFor(const Settings& settings, const ServeFlags& flags) {
-  http::ServerOptions options;
-  options.host = flags.host.value_or(settings.http_host);
-  options.port = static_cast<std::uint16_t>(flags.port.value_or(settings.http_port));
-  options.max_connections = static_cast<std::size_t>(settings.http_max_connections);
-  return options;
+  using std::chrono::milliseconds;
+  const auto size = [](auto value) { return static_cast<std::size_t>(value); };
+  return {.host = flags.host.value_or(settings.http_host),
+          .port = static_cast<std::uint16_t>(flags.port.value_or(settings.http_port)),
+          .io_threads = size(settings.http_io_threads),
+          .workers = size(settings.http_workers.value_or(settings.db_pool_size)),
+          .queue_limit = size(settings.http_queue_limit),
+          .max_connections = size(settings.http_max_connections),
+          .max_connections_per_address = size(settings.http_max_connections_per_address),
+          .max_header_bytes = size(settings.http_max_header_bytes),
+          .max_body_bytes = size(settings.http_max_body_bytes),
+          .max_buffered_body_bytes = size(settings.http_max_buffered_body_bytes),
+          .header_timeout = milliseconds(settings.http_header_timeout_ms),
+          .body_timeout = milliseconds(settings.http_body_timeout_ms),
+          .body_min_rate = size(settings.http_body_min_rate),
+          .idle_timeout = milliseconds(settings.http_idle_timeout_ms),
+          .write_timeout = milliseconds(settings.http_write_timeout_ms),
+          .linger_time = milliseconds(settings.http_linger_ms),
+          .linger_bytes = size(settings.http_linger_bytes),
+          .shutdown_grace = milliseconds(settings.http_shutdown_grace_ms)};
+}
+
+// Each connection is a file descriptor: take what the hard limit allows, and serve fewer
+// connections (saying so) if even that is short.
+void FitConnectionsToFileLimit(http::ServerOptions& options) {
+  constexpr rlim_t kReserved = 512;  // database connections, log and object files, the listener
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    return;
+  const rlim_t wanted = static_cast<rlim_t>(options.max_connections) + kReserved;
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur >= wanted)
+    return;
+  const std::size_t fitting =
+      limit.rlim_cur > 2 * kReserved ? limit.rlim_cur - kReserved : limit.rlim_cur / 2;
+  spdlog::warn(
+      "NEDLIA_HTTP_MAX_CONNECTIONS={} needs {} file descriptors but the limit is {}: serving at "
+      "most {} connections (raise it with `ulimit -n` or LimitNOFILE=)",
+      options.max_connections, wanted, limit.rlim_cur, fitting);
+  options.max_connections = fitting;
 }
 
 void StartOrExplain(http::Server& server) {
@@ -202,8 +244,11 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
       std::move(webhooks), objects.get(), &api_log);
 
-  const http::ServerOptions options = ServerOptionsFor(settings, flags);
+  http::ServerOptions options = ServerOptionsFor(settings, flags);
+  FitConnectionsToFileLimit(options);
   http::Server server(options, api.Handler());
+  const metrics::Registry::Collector server_metrics = metrics::Registry::Process().AddCollector(
+      [&server] { return http::ServerMetricsText(server.Stats()); });
   StartOrExplain(server);
   // After the port is ours: a start that fails must not spend the one-time key.
   IssueFirstAdminKey(database);

@@ -63,6 +63,51 @@ std::string CheckedArchiveStorageClass(const std::string& name) {
                               "ONEZONE_IA, INTELLIGENT_TIERING, REDUCED_REDUNDANCY)");
 }
 
+long EnvLong(const char* name, long fallback, long min, long max) {
+  auto text = Env(name);
+  if (!text)
+    return fallback;
+  long value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    throw std::invalid_argument(std::string(name) + " must be an integer from " +
+                                std::to_string(min) + " to " + std::to_string(max) + ", not '" +
+                                *text + "'");
+  }
+  return value;
+}
+
+void ReadHttpSettings(Settings& s) {
+  constexpr int kHour = 3'600'000;
+  s.http_max_connections =
+      EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS", s.http_max_connections, 1, 1'000'000);
+  s.http_max_connections_per_address = EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS_PER_ADDRESS",
+                                              s.http_max_connections_per_address, 0, 1'000'000);
+  s.http_io_threads = EnvInt("NEDLIA_HTTP_IO_THREADS", s.http_io_threads, 1, 64);
+  if (Env("NEDLIA_HTTP_WORKERS"))
+    s.http_workers = EnvInt("NEDLIA_HTTP_WORKERS", 0, 1, 1024);
+  s.http_queue_limit = EnvInt("NEDLIA_HTTP_QUEUE_LIMIT", s.http_queue_limit, 0, 100'000);
+  s.http_max_header_bytes =
+      EnvInt("NEDLIA_HTTP_MAX_HEADER_BYTES", s.http_max_header_bytes, 1024, 1 << 20);
+  s.http_max_body_bytes =
+      EnvInt("NEDLIA_HTTP_MAX_BODY_BYTES", s.http_max_body_bytes, 1024, 1 << 30);
+  s.http_max_buffered_body_bytes = EnvLong("NEDLIA_HTTP_MAX_BUFFERED_BODY_BYTES",
+                                           s.http_max_buffered_body_bytes, 1L << 20, 1L << 40);
+  s.http_header_timeout_ms =
+      EnvInt("NEDLIA_HTTP_HEADER_TIMEOUT_MS", s.http_header_timeout_ms, 100, kHour);
+  s.http_body_timeout_ms =
+      EnvInt("NEDLIA_HTTP_BODY_TIMEOUT_MS", s.http_body_timeout_ms, 100, kHour);
+  s.http_body_min_rate = EnvInt("NEDLIA_HTTP_BODY_MIN_RATE", s.http_body_min_rate, 1, 1 << 30);
+  s.http_idle_timeout_ms =
+      EnvInt("NEDLIA_HTTP_IDLE_TIMEOUT_MS", s.http_idle_timeout_ms, 100, kHour);
+  s.http_write_timeout_ms =
+      EnvInt("NEDLIA_HTTP_WRITE_TIMEOUT_MS", s.http_write_timeout_ms, 100, kHour);
+  s.http_linger_ms = EnvInt("NEDLIA_HTTP_LINGER_MS", s.http_linger_ms, 0, 600'000);
+  s.http_linger_bytes = EnvInt("NEDLIA_HTTP_LINGER_BYTES", s.http_linger_bytes, 0, 1 << 30);
+  s.http_shutdown_grace_ms =
+      EnvInt("NEDLIA_HTTP_SHUTDOWN_GRACE_MS", s.http_shutdown_grace_ms, 0, kHour);
+}
+
 }  // namespace
 
 Settings Settings::FromEnvironment() {
@@ -74,7 +119,7 @@ Settings Settings::FromEnvironment() {
   if (auto host = Env("NEDLIA_HTTP_HOST"))
     s.http_host = *host;
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);
-  s.http_max_connections = EnvInt("NEDLIA_HTTP_MAX_CONNECTIONS", s.http_max_connections, 1, 100000);
+  ReadHttpSettings(s);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
   s.read_database_url = Env("NEDLIA_READ_DATABASE_URL");
   s.replica_max_lag_ms = EnvInt("NEDLIA_REPLICA_MAX_LAG_MS", s.replica_max_lag_ms, 10, 3600000);

@@ -16,8 +16,24 @@ struct Settings {
   int pg_port = 55432;                      ///< NEDLIA_PG_PORT: the managed cluster's TCP port
   std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
-  int http_max_connections = 1024;          ///< NEDLIA_HTTP_MAX_CONNECTIONS: a thread each
-  int db_pool_size = 8;                     ///< NEDLIA_DB_POOL_SIZE: connections per process
+  /// The HTTP edge's bounds (see http::ServerOptions for what each means).
+  int http_max_connections = 10000;                ///< NEDLIA_HTTP_MAX_CONNECTIONS
+  int http_max_connections_per_address = 0;        ///< NEDLIA_HTTP_MAX_CONNECTIONS_PER_ADDRESS
+  int http_io_threads = 1;                         ///< NEDLIA_HTTP_IO_THREADS
+  std::optional<int> http_workers;                 ///< NEDLIA_HTTP_WORKERS (unset: the pool size)
+  int http_queue_limit = 128;                      ///< NEDLIA_HTTP_QUEUE_LIMIT
+  int http_max_header_bytes = 16 * 1024;           ///< NEDLIA_HTTP_MAX_HEADER_BYTES
+  int http_max_body_bytes = 1024 * 1024;           ///< NEDLIA_HTTP_MAX_BODY_BYTES
+  long http_max_buffered_body_bytes = 256L << 20;  ///< NEDLIA_HTTP_MAX_BUFFERED_BODY_BYTES
+  int http_header_timeout_ms = 10000;              ///< NEDLIA_HTTP_HEADER_TIMEOUT_MS
+  int http_body_timeout_ms = 10000;                ///< NEDLIA_HTTP_BODY_TIMEOUT_MS
+  int http_body_min_rate = 1024;                   ///< NEDLIA_HTTP_BODY_MIN_RATE, bytes per second
+  int http_idle_timeout_ms = 75000;                ///< NEDLIA_HTTP_IDLE_TIMEOUT_MS
+  int http_write_timeout_ms = 30000;               ///< NEDLIA_HTTP_WRITE_TIMEOUT_MS
+  int http_linger_ms = 5000;                       ///< NEDLIA_HTTP_LINGER_MS
+  int http_linger_bytes = 64 << 20;                ///< NEDLIA_HTTP_LINGER_BYTES
+  int http_shutdown_grace_ms = 10000;              ///< NEDLIA_HTTP_SHUTDOWN_GRACE_MS
+  int db_pool_size = 8;                            ///< NEDLIA_DB_POOL_SIZE: connections per process
   /// NEDLIA_READ_DATABASE_URL: a streaming read replica of the database that `serve` sends
   /// read-only queries to while it is fresh enough (unset: every query on the primary).
   std::optional<std::string> read_database_url;

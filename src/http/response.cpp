@@ -15,10 +15,16 @@ Response WithBody(int status, std::string_view content_type, std::string body) {
   return response;
 }
 
+// Serializes without ever throwing: a string that is not UTF-8 (a client's bytes echoed in a
+// message) has its bad bytes replaced by U+FFFD instead of failing the whole answer.
+std::string Dump(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 Response Response::Json(int status, const nlohmann::json& body) {
-  return WithBody(status, "application/json", body.dump());
+  return WithBody(status, "application/json", Dump(body));
 }
 
 Response Response::Problem(int status, std::string_view title, std::string_view detail) {
@@ -32,7 +38,7 @@ Response Response::Problem(int status, std::string_view title, std::string_view 
   problem["title"] = title;
   problem["status"] = status;
   problem["detail"] = detail;
-  return WithBody(status, "application/problem+json", problem.dump());
+  return WithBody(status, "application/problem+json", Dump(problem));
 }
 
 Response Response::Text(int status, std::string body) {

@@ -21,8 +21,9 @@ class StreamWriter {
   virtual bool Write(std::string_view piece) = 0;
 };
 
-/// Why the server ends a streamed body before its source did.
+/// Why a streamed body ended.
 enum class StreamEnd {
+  kComplete,        ///< the source said so (Take returned false)
   kClientGone,      ///< the client closed the connection or the socket failed
   kTooSlow,         ///< the client did not take what was written within the write timeout
   kServerStopping,  ///< the server is shutting down
@@ -30,7 +31,8 @@ enum class StreamEnd {
 
 /// The body of a long-lived answer (Server-Sent Events), produced over time. The server drives
 /// it from its event loop: Start once, then Take each time it is woken, until Take says the
-/// body is complete or the server calls Stop. Take and Stop run on the event loop and must not
+/// body is complete or the server ends it, and finally Stop, exactly once, in every case (also
+/// when the body is never started, as for HEAD). Take and Stop run on the event loop and must not
 /// block: a source that needs the database does that on a thread of its own and wakes the
 /// server when something is ready.
 class BodySource {
@@ -42,8 +44,9 @@ class BodySource {
   /// Appends to `out` what is ready to send (possibly nothing); false when the body ends after
   /// it (the server sends it, ends the body and closes the connection).
   virtual bool Take(std::string& out) = 0;
-  /// The server ends the body early, for `why`. Returns a last piece (a comment telling the
-  /// client why) that the server sends if the client still takes it.
+  /// The body ends, for `why` (kComplete after Take returned false). Returns a last piece (a
+  /// comment telling the client why) that the server sends if the client still takes it (not
+  /// after kComplete, kClientGone or kTooSlow).
   virtual std::string Stop(StreamEnd why) = 0;
 };
 

@@ -1,5 +1,5 @@
-// The listener and the server's lifecycle: accept connections, hand each to a session
-// (session.cpp) on a thread of its own (connection_threads.cpp), and stop gracefully.
+// The listener and the server's lifecycle: accept and admit connections, hand each to a session
+// (session.cpp) on one of the event loops (event_loops.cpp), and stop gracefully.
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -20,12 +20,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
-#include "http/connection_threads.hpp"
-#include "http/connection_tracker.hpp"
+#include "http/connection_registry.hpp"
+#include "http/event_loops.hpp"
 #include "http/response.hpp"
 #include "http/session.hpp"
+#include "http/worker_pool.hpp"
 
 namespace nedlia::http {
 namespace {
@@ -72,27 +72,33 @@ class Server::Impl {
   void Run();
   void RunUntilSignalled();
   void Stop();
+  ServerStats Stats() const;
 
  private:
   tcp::endpoint Endpoint();
   asio::awaitable<void> AcceptLoop();
-  void RefuseBusy(tcp::socket& socket);
+  void Admit(tcp::socket socket, asio::io_context& loop, const SessionContext& context);
   void WaitForSignal();
   void BeginShutdown();
   void FinishShutdown();
+  void Abandon();
 
   ServerOptions options_;
   Handler handler_;
   std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> finished_{false};   // Run has returned: nothing may be posted any more
-  std::atomic<bool> abandoned_{false};  // the grace period ran out, or a second signal came
-  // Declared before io_: sessions destroyed late still unregister themselves.
-  ConnectionTracker tracker_;
+  std::atomic<bool> finished_{false};  // Run has returned: nothing may be posted any more
+  SessionCounters counters_;
+  BodyBudget bodies_;
+  // Declared before the loops: sessions destroyed late still unregister themselves.
+  ConnectionRegistry registry_;
   // The listener, the grace timer and signals; run by Run's caller.
   asio::io_context io_{1};
-  // Declared after io_ and tracker_, so destroyed (waited for) first: a finishing session
-  // unregisters from tracker_ and posts to io_.
-  ConnectionThreads connections_;
+  // Destroyed before the registry and io_: destroying a loop destroys what its abandoned
+  // sessions left, which unregister and may post to io_.
+  EventLoops loops_;
+  // Destroyed first: its destructor waits for handlers still running (abandoned ones), which
+  // post their answers to the loops.
+  WorkerPool workers_;
   asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::steady_timer grace_timer_;
@@ -103,11 +109,17 @@ class Server::Impl {
 Server::Impl::Impl(ServerOptions options, Handler handler)
     : options_(std::move(options)),
       handler_(std::move(handler)),
-      tracker_([this] {
-        if (!finished_) {
-          asio::post(control_, [this] { FinishShutdown(); });
-        }
-      }),
+      bodies_(options_.max_buffered_body_bytes),
+      registry_({.max_connections = options_.max_connections,
+                 .max_per_address = options_.max_connections_per_address,
+                 .min_idle_to_evict = options_.min_idle_to_evict},
+                [this] {
+                  if (!finished_) {
+                    asio::post(control_, [this] { FinishShutdown(); });
+                  }
+                }),
+      loops_(options_.io_threads),
+      workers_(options_.workers, options_.queue_limit),
       control_(asio::make_strand(io_)),
       acceptor_(control_),
       grace_timer_(control_) {}
@@ -151,14 +163,17 @@ void Server::Impl::Start() {
                       ToStd(ec));
   }
   port_ = acceptor_.local_endpoint().port();
+  loops_.Start();
   asio::co_spawn(control_, AcceptLoop(), asio::detached);
 }
 
+// Connections are counted here, as they are accepted, so that a burst from the backlog cannot
+// overshoot the cap.
 asio::awaitable<void> Server::Impl::AcceptLoop() {
-  const SessionContext context{&options_, &handler_, &tracker_};
+  const SessionContext context{&options_, &handler_, &registry_, &workers_, &bodies_, &counters_};
   while (acceptor_.is_open()) {
-    auto loop = ConnectionThreads::NewLoop();
-    tcp::socket socket(*loop);
+    asio::io_context& loop = loops_.Next();
+    tcp::socket socket(loop);
     error_code ec;
     co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) {
@@ -170,44 +185,54 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (tracker_.Count() >= options_.max_connections) {
-      spdlog::warn("refusing a connection: {} are open already", options_.max_connections);
-      RefuseBusy(socket);
-      continue;
-    }
-    try {
-      connections_.Start(loop, std::move(socket), context);
-    } catch (const std::system_error& error) {
-      // No thread to be had (a process or memory limit): the listener goes on, and this
-      // connection closes when `loop`, with the session it holds, goes.
-      spdlog::warn("refusing a connection: cannot start its thread: {}", error.what());
-    }
+    Admit(std::move(socket), loop, context);
   }
 }
 
-// Past max_connections: a short answer, written at once (a fresh socket's send buffer is
-// empty, so this does not block), then the connection is closed.
-void Server::Impl::RefuseBusy(tcp::socket& socket) {
-  static const std::string kBusy = [] {
-    const std::string body =
-        Response::Problem(503, "Service Unavailable", "too many connections").body;
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-           "Retry-After: 1\r\nConnection: close\r\nServer: nedlia\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n" + body;
-  }();
-  error_code ignored;
-  asio::write(socket, asio::buffer(kBusy), ignored);
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
-  socket.close(ignored);
+void Server::Impl::Admit(tcp::socket socket, asio::io_context& loop,
+                         const SessionContext& context) {
+  error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) {
+    return;  // gone already
+  }
+  // Answers are written whole; Nagle's algorithm would only delay the last segment.
+  socket.set_option(tcp::no_delay(true), ec);
+  const ConnectionRegistry::Admission admission = registry_.Admit(peer.address().to_string());
+  switch (admission.verdict) {
+    case ConnectionRegistry::Verdict::kAdmitted:
+      ++counters_.accepted;
+      asio::co_spawn(loop, ServeConnection(context, std::move(socket), admission.id),
+                     asio::detached);
+      return;
+    case ConnectionRegistry::Verdict::kAddressFull:
+      asio::co_spawn(loop, RefuseConnection(context, std::move(socket), 429), asio::detached);
+      return;
+    case ConnectionRegistry::Verdict::kServerFull:
+      spdlog::debug("refusing a connection: {} are open, none idle", options_.max_connections);
+      asio::co_spawn(loop, RefuseConnection(context, std::move(socket), 503), asio::detached);
+      return;
+  }
+}
+
+ServerStats Server::Impl::Stats() const {
+  return {.connections = registry_.Count(),
+          .connections_idle = registry_.IdleCount(),
+          .requests_queued = workers_.Queued(),
+          .requests_running = workers_.Running(),
+          .connections_accepted = counters_.accepted,
+          .connections_evicted = registry_.Evictions(),
+          .connections_refused = counters_.refused,
+          .requests_shed = counters_.shed,
+          .requests_timed_out = counters_.timed_out,
+          .requests_rejected = counters_.rejected};
 }
 
 void Server::Impl::Run() {
   // Returns when there is no work left: the listener closed and every connection finished
-  // (or the grace period stopped io_ outright, and the connections with it).
+  // (or the grace period stopped everything).
   io_.run();
-  // Abandoned handlers may still run: the destructor waits for them, Run does not.
-  if (!abandoned_)
-    connections_.WaitAll();
+  loops_.Join();
   finished_ = true;
   signals_.reset();
 }
@@ -225,10 +250,8 @@ void Server::Impl::WaitForSignal() {
     }
     if (stop_requested_) {
       spdlog::warn("signal {} during shutdown: abandoning {} open connections", signal_number,
-                   tracker_.Count());
-      abandoned_ = true;
-      connections_.StopAll();
-      io_.stop();
+                   registry_.Count());
+      Abandon();
       return;
     }
     spdlog::info("signal {}: shutting down", signal_number);
@@ -245,11 +268,11 @@ void Server::Impl::Stop() {
 }
 
 // On control_. Sessions that finish from now on report to FinishShutdown through the
-// tracker, and that report runs on control_ after this function: no drain can be missed.
+// registry, and that report runs on control_ after this function: no drain can be missed.
 void Server::Impl::BeginShutdown() {
   error_code ignored;
   acceptor_.close(ignored);
-  const std::size_t open = tracker_.BeginStop();
+  const std::size_t open = registry_.BeginStop();
   if (open == 0) {
     FinishShutdown();
     return;
@@ -261,20 +284,25 @@ void Server::Impl::BeginShutdown() {
     if (ec) {
       return;  // every connection finished in time
     }
-    spdlog::warn("shutdown grace period over: abandoning {} open connections", tracker_.Count());
-    abandoned_ = true;
-    connections_.StopAll();
-    io_.stop();
+    spdlog::warn("shutdown grace period over: abandoning {} open connections", registry_.Count());
+    Abandon();
   });
 }
 
-// On control_: nothing is left to wait for, so io_.run() may return.
+// On control_: nothing is left to wait for, so the loops and io_.run() may return.
 void Server::Impl::FinishShutdown() {
   grace_timer_.cancel();
+  loops_.Finish();
   if (signals_) {
     error_code ignored;
     signals_->cancel(ignored);
   }
+}
+
+// Requests still running are left to finish on their workers; their answers are never sent.
+void Server::Impl::Abandon() {
+  loops_.Abandon();
+  io_.stop();
 }
 
 Server::Server(ServerOptions options, Handler handler)
@@ -300,6 +328,10 @@ void Server::RunUntilSignalled() {
 
 void Server::Stop() {
   impl_->Stop();
+}
+
+ServerStats Server::Stats() const {
+  return impl_->Stats();
 }
 
 }  // namespace nedlia::http

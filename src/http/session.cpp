@@ -1,76 +1,71 @@
-// One HTTP/1.1 connection as a coroutine on the connection's own thread: read a request, run
-// the handler right there (it may block), write the response, repeat while keep-alive
-// allows. Beast appears only here (and in asio_impl.cpp, which compiles it).
+// One HTTP/1.1 connection as a coroutine on an event loop: wait for a request, read its head and
+// body within their bounds, hand it to a worker, write the answer, repeat while keep-alive
+// allows. Streamed answers are in stream_session.cpp. Beast appears only in these files (and in
+// asio_impl.cpp, which compiles it).
 #include "http/session.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <cstdio>
 #include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+
+#include "http/request_text.hpp"
+#include "http/session_io.hpp"
 
 namespace nedlia::http {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace wire = boost::beast::http;
-using asio::ip::tcp;
-using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 using WireRequest = wire::request<wire::string_body>;
-using WireResponse = wire::response<wire::string_body>;
 using RequestParser = wire::request_parser<wire::string_body>;
 
-constexpr std::size_t kReadChunk = std::size_t{8} * 1024;
-// After rejecting a request whose body we did not read, we read and discard what the client
-// still sends, for at most this long and this much: closing a socket with unread input makes
-// the kernel send RST, which can destroy our error response before the client has read it.
-constexpr auto kDrainTime = std::chrono::seconds(2);
-constexpr std::size_t kDrainLimit = std::size_t{4} * 1024 * 1024;
+// The first read of a request: most heads fit, and an idle connection holds no more than this.
+constexpr std::size_t kFirstRead = 1024;
+// A chunk extension is never needed by this API; a long one is an attack on the parser.
+constexpr std::size_t kMaxChunkExtension = 256;
 
-enum class Next { kKeepAlive, kClose, kDrainThenClose };
+enum class Next { kKeepAlive, kClose };
 
-auto Redirect(error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
+/// A reservation in the body budget, returned when destroyed.
+class BodyReservation {
+ public:
+  explicit BodyReservation(BodyBudget& budget) : budget_(budget) {}
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  ~BodyReservation() { budget_.Release(bytes_); }
 
-std::string_view View(beast::string_view text) {
-  return {text.data(), text.size()};
-}
-
-std::string RemoteAddress(const beast::tcp_stream& stream) {
-  error_code ec;
-  const tcp::endpoint peer = stream.socket().remote_endpoint(ec);
-  if (ec) {
-    return "unknown";
+  /// Grows the reservation to `bytes`; false when the budget cannot hold that much.
+  bool GrowTo(std::size_t bytes) {
+    if (bytes <= bytes_)
+      return true;
+    if (!budget_.Reserve(bytes - bytes_))
+      return false;
+    bytes_ = bytes;
+    return true;
   }
-  const std::string address = peer.address().to_string();
-  const std::string host = peer.address().is_v6() ? "[" + address + "]" : address;
-  return host + ":" + std::to_string(peer.port());
-}
+
+ private:
+  BodyBudget& budget_;
+  std::size_t bytes_ = 0;
+};
 
 Request ToRequest(WireRequest& message, Method method, const std::string& remote) {
   Request request;
   request.method = method;
   request.SetTarget(View(message.target()));
+  request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
   for (const auto& field : message) {
     request.headers.push_back(
         {std::string(View(field.name_string())), std::string(View(field.value()))});
@@ -107,15 +102,22 @@ WireResponse ToWire(Response response, unsigned version, bool keep_alive, bool h
 
 // The answer to a request we could not read, or nullopt when there is nobody to answer (the
 // peer closed or timed out, or the socket failed).
-std::optional<Response> ProblemFor(const error_code& ec, std::size_t max_body_bytes) {
+std::optional<Response> ProblemFor(const error_code& ec, const ServerOptions& options,
+                                   bool head_done) {
   if (ec == wire::error::body_limit) {
-    return Response::Problem(
-        413, "Content Too Large",
-        "the request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes");
+    return Response::Problem(413, "Content Too Large",
+                             "the request body exceeds the limit of " +
+                                 std::to_string(options.max_body_bytes) + " bytes");
   }
-  if (ec == wire::error::header_limit) {
+  if (ec == wire::error::header_limit || (ec == wire::error::buffer_overflow && !head_done)) {
     return Response::Problem(431, "Request Header Fields Too Large",
-                             "the request line and header fields are too large");
+                             "the request line and header fields exceed " +
+                                 std::to_string(options.max_header_bytes) + " bytes");
+  }
+  if (ec == wire::error::buffer_overflow || ec == wire::error::bad_chunk_extension) {
+    return Response::Problem(400, "Bad Request",
+                             "a chunk-size line, its extensions or the trailer fields are too "
+                             "long or malformed");
   }
   if (ec == wire::error::end_of_stream || ec == wire::error::partial_message) {
     return std::nullopt;
@@ -134,68 +136,137 @@ Response InvokeSafely(const Handler& handler, Request& request) {
   try {
     return handler(request);
   } catch (const std::exception& error) {
-    spdlog::error("{} {} failed: {}", MethodName(request.method), request.path, error.what());
+    spdlog::error("{} {} failed: {}", MethodName(request.method), EscapeForLog(request.path),
+                  error.what());
   } catch (...) {
     spdlog::error("{} {} failed with an unknown exception", MethodName(request.method),
-                  request.path);
+                  EscapeForLog(request.path));
   }
   // The client learns nothing about the failure: the log has it.
   return Response::Problem(500, "Internal Server Error", "internal error");
 }
 
-void LogRequest(std::string_view method, const Request& request, int status,
-                Clock::time_point started) {
-  const std::chrono::duration<double, std::milli> elapsed = Clock::now() - started;
-  spdlog::debug("{} {} -> {} in {:.1f} ms from {}", method, request.target, status, elapsed.count(),
-                request.remote_address);
+Response Busy(std::string_view detail) {
+  Response response = Response::Problem(503, "Service Unavailable", detail);
+  response.SetHeader("Retry-After", "1");
+  return response;
 }
+
+/// A request handed to the worker pool: the handler runs on a worker, and its response goes
+/// back to the connection's executor, which the job keeps busy (a work guard) meanwhile, so
+/// that the event loop cannot run out of work while a handler runs.
+template <typename Completion>
+class HandlerJob final : public Job {
+ public:
+  HandlerJob(Completion completion, Executor executor, const Handler& handler, Request& request)
+      : completion_(std::move(completion)), work_(executor), handler_(handler), request_(request) {}
+
+  void Run() noexcept override { Complete(InvokeSafely(handler_, request_)); }
+  /// The pool had no room: the connection answers 503 instead.
+  void Refuse() noexcept { Complete(std::nullopt); }
+
+ private:
+  void Complete(std::optional<Response> response) noexcept {
+    asio::post(work_.get_executor(),
+               [completion = std::move(completion_), response = std::move(response)]() mutable {
+                 std::move(completion)(std::move(response));
+               });
+    work_.reset();
+  }
+
+  Completion completion_;
+  asio::executor_work_guard<Executor> work_;
+  const Handler& handler_;
+  Request& request_;
+};
 
 class Session {
  public:
-  Session(SessionContext context, tcp::socket socket);
+  Session(SessionContext context, tcp::socket socket, std::uint64_t id);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   Session(Session&&) = delete;
   Session& operator=(Session&&) = delete;
-  ~Session() { context_.tracker->Remove(id_); }
+  ~Session() {
+    interrupt_target_->session = nullptr;
+    context_.registry->Remove(id_);
+  }
 
   asio::awaitable<void> Serve();
 
  private:
+  /// Lets the registry interrupt this session from any thread, through its executor, for as
+  /// long as it lives.
+  struct InterruptTarget {
+    Session* session = nullptr;
+  };
+
   asio::awaitable<Next> ServeOne();
   asio::awaitable<bool> AwaitRequest();
-  asio::awaitable<error_code> ReadBody(RequestParser& parser);
-  asio::awaitable<Next> Reject(const error_code& ec);
-  asio::awaitable<Next> Respond(WireRequest message);
+  asio::awaitable<error_code> ReadHead(RequestParser& parser);
+  asio::awaitable<error_code> ReadBody(RequestParser& parser, BodyReservation& reservation);
+  asio::awaitable<Next> Reject(Response problem);
+  asio::awaitable<Next> Respond(WireRequest& message);
+  asio::awaitable<std::optional<Response>> RunHandler(Request& request);
   asio::awaitable<bool> Write(WireResponse message);
-  /// Sends the header of `response`, runs its producer with a chunked writer, ends the body.
-  void Stream(Response response, unsigned version);
-  asio::awaitable<void> DrainBeforeClose();
-  /// True once the server stopped this connection's io_context (shutdown grace over).
-  bool Abandoned() {
-    return static_cast<asio::io_context&>(stream_.get_executor().context()).stopped();
-  }
+  void OnInterrupt();
+  bool Enter(ConnectionState state);
+  std::chrono::milliseconds TimeToSend(std::size_t bytes) const;
 
   SessionContext context_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::string remote_;
-  std::uint64_t id_ = 0;
+  std::uint64_t id_;
+  ConnectionState state_ = ConnectionState::kIdle;
   bool first_request_ = true;
+  std::shared_ptr<StreamSignal> stream_signal_;  ///< while streaming
+  std::shared_ptr<InterruptTarget> interrupt_target_;
 };
 
-Session::Session(SessionContext context, tcp::socket socket)
-    : context_(context), stream_(std::move(socket)), remote_(RemoteAddress(stream_)) {
-  id_ = context_.tracker->Add(
-      [this, executor = stream_.get_executor(), tracker = context_.tracker](std::uint64_t id) {
-        asio::post(executor, [this, tracker, id] {
-          // On this connection's thread, where the session is also destroyed: still registered
-          // means still alive, and still idle means no request has started meanwhile.
-          if (tracker->IsIdle(id)) {
-            stream_.cancel();
-          }
-        });
-      });
+Session::Session(SessionContext context, tcp::socket socket, std::uint64_t id)
+    : context_(context),
+      stream_(std::move(socket)),
+      buffer_(context.options->max_header_bytes),
+      remote_(RemoteAddress(stream_)),
+      id_(id),
+      interrupt_target_(std::make_shared<InterruptTarget>(InterruptTarget{this})) {
+  context_.registry->SetInterrupt(id_,
+                                  [target = interrupt_target_, executor = stream_.get_executor()] {
+                                    asio::post(executor, [target] {
+                                      // On this connection's executor, where the session is also
+                                      // destroyed.
+                                      if (target->session != nullptr)
+                                        target->session->OnInterrupt();
+                                    });
+                                  });
+}
+
+// Evicted, or the server is stopping: a connection waiting for (or reading) a request closes.
+// A stream is woken to look at the registry, and a write to a client that does not read is
+// abandoned: shutdown must not wait for it.
+void Session::OnInterrupt() {
+  error_code ignored;
+  if (state_ == ConnectionState::kIdle || state_ == ConnectionState::kReadingHead) {
+    stream_.socket().cancel(ignored);
+  } else if (state_ == ConnectionState::kStreaming && stream_signal_) {
+    stream_signal_->Raise();
+    if (context_.registry->Stopping())
+      stream_.socket().cancel(ignored);
+  }
+}
+
+bool Session::Enter(ConnectionState state) {
+  if (!context_.registry->Enter(id_, state))
+    return false;
+  state_ = state;
+  return true;
+}
+
+std::chrono::milliseconds Session::TimeToSend(std::size_t bytes) const {
+  return context_.options->write_timeout +
+         std::chrono::milliseconds(bytes * 1000 /
+                                   std::max<std::size_t>(context_.options->body_min_rate, 1));
 }
 
 asio::awaitable<void> Session::Serve() {
@@ -203,9 +274,6 @@ asio::awaitable<void> Session::Serve() {
     Next next = Next::kKeepAlive;
     while (next == Next::kKeepAlive) {
       next = co_await ServeOne();
-    }
-    if (next == Next::kDrainThenClose) {
-      co_await DrainBeforeClose();
     }
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -215,214 +283,196 @@ asio::awaitable<void> Session::Serve() {
 }
 
 asio::awaitable<Next> Session::ServeOne() {
-  if (!co_await AwaitRequest()) {
+  const bool request_coming = co_await AwaitRequest();
+  if (!request_coming) {
     co_return Next::kClose;
   }
+  // The parser keeps a reference to its callback: declared first, it outlives the parser.
+  auto limit_extensions = [](std::uint64_t, beast::string_view extensions, error_code& ec) {
+    if (extensions.size() > kMaxChunkExtension)
+      ec = wire::error::bad_chunk_extension;
+  };
   RequestParser parser;
+  parser.header_limit(static_cast<std::uint32_t>(context_.options->max_header_bytes));
   parser.body_limit(context_.options->max_body_bytes);
-  error_code ec;
-  stream_.expires_after(context_.options->read_timeout);
-  co_await wire::async_read_header(stream_, buffer_, parser, Redirect(ec));
+  parser.on_chunk_header(limit_extensions);
+  error_code ec = co_await ReadHead(parser);
+  BodyReservation reservation(*context_.bodies);
+  if (!ec && !Enter(ConnectionState::kBusy))
+    co_return Next::kClose;
+  if (!ec && parser.content_length() && !reservation.GrowTo(*parser.content_length())) {
+    Response busy = Busy("too many request bodies are in memory; retry later");
+    const Next next = co_await Reject(std::move(busy));
+    co_return next;
+  }
   if (!ec) {
-    ec = co_await ReadBody(parser);
+    ec = co_await ReadBody(parser, reservation);
+  }
+  if (ec == beast::error::timeout) {
+    ++context_.counters->timed_out;
+    co_return Next::kClose;
   }
   if (ec) {
-    co_return co_await Reject(ec);
+    std::optional<Response> problem = ProblemFor(ec, *context_.options, parser.is_header_done());
+    if (!problem)
+      co_return Next::kClose;
+    const Next next = co_await Reject(std::move(*problem));
+    co_return next;
   }
-  co_return co_await Respond(parser.release());
+  WireRequest message = parser.release();
+  const Next next = co_await Respond(message);
+  co_return next;
 }
 
-// Waits for the first byte of the next request, with the idle timeout between requests.
-// Returns false when the connection should close instead.
+// Waits for the first bytes of the next request: the header timeout on a new connection, the
+// idle timeout between requests. False when the connection should close instead.
 asio::awaitable<bool> Session::AwaitRequest() {
-  if (!context_.tracker->MarkIdle(id_)) {
+  if (!Enter(ConnectionState::kIdle)) {
     co_return false;
   }
   if (buffer_.size() == 0) {
+    buffer_.shrink_to_fit();  // an idle connection keeps no buffer
     error_code ec;
-    stream_.expires_after(first_request_ ? context_.options->read_timeout
+    stream_.expires_after(first_request_ ? context_.options->header_timeout
                                          : context_.options->idle_timeout);
     const std::size_t received =
-        co_await stream_.async_read_some(buffer_.prepare(kReadChunk), Redirect(ec));
+        co_await stream_.async_read_some(buffer_.prepare(kFirstRead), Redirect(ec));
     buffer_.commit(received);
     if (ec) {
       co_return false;
     }
   }
   first_request_ = false;
-  context_.tracker->MarkBusy(id_);
-  co_return true;
+  co_return Enter(ConnectionState::kReadingHead);
 }
 
-asio::awaitable<error_code> Session::ReadBody(RequestParser& parser) {
+// The head within header_timeout of its first byte, and within max_header_bytes.
+asio::awaitable<error_code> Session::ReadHead(RequestParser& parser) {
   error_code ec;
-  if (ExpectsContinue(parser.get())) {
+  stream_.expires_after(context_.options->header_timeout);
+  co_await wire::async_read_header(stream_, buffer_, parser, Redirect(ec));
+  co_return ec;
+}
+
+// The body at body_min_rate or faster, after a first allowance of body_timeout; a chunked
+// body's memory is reserved as it grows.
+asio::awaitable<error_code> Session::ReadBody(RequestParser& parser, BodyReservation& reservation) {
+  const ServerOptions& options = *context_.options;
+  error_code ec;
+  if (ExpectsContinue(parser.get()) && !parser.is_done()) {
     wire::response<wire::empty_body> proceed{wire::status::continue_, parser.get().version()};
-    stream_.expires_after(context_.options->read_timeout);
+    stream_.expires_after(options.write_timeout);
     co_await wire::async_write(stream_, proceed, Redirect(ec));
     if (ec) {
       co_return ec;
     }
   }
-  stream_.expires_after(context_.options->read_timeout);
-  co_await wire::async_read(stream_, buffer_, parser, Redirect(ec));
+  const Clock::time_point started = Clock::now();
+  const std::size_t rate = std::max<std::size_t>(options.body_min_rate, 1);
+  while (!parser.is_done()) {
+    const std::size_t received = parser.get().body().size();
+    stream_.expires_at(started + options.body_timeout +
+                       std::chrono::milliseconds(received * 1000 / rate));
+    co_await wire::async_read_some(stream_, buffer_, parser, Redirect(ec));
+    if (ec) {
+      co_return ec;
+    }
+    if (!reservation.GrowTo(parser.get().body().size())) {
+      co_return wire::error::body_limit;  // answered as 413: the body cannot be held now
+    }
+  }
   co_return ec;
 }
 
-asio::awaitable<Next> Session::Reject(const error_code& ec) {
-  std::optional<Response> problem = ProblemFor(ec, context_.options->max_body_bytes);
-  if (!problem) {
-    co_return Next::kClose;
-  }
-  spdlog::debug("rejected a request from {}: {}", remote_, ec.message());
-  co_await Write(ToWire(std::move(*problem), 11, false, false));
-  co_return Next::kDrainThenClose;
+// Answers a request we refuse before its handler, then lingers (see ServerOptions).
+asio::awaitable<Next> Session::Reject(Response problem) {
+  ++context_.counters->rejected;
+  spdlog::debug("refused a request from {}: {}", remote_, problem.status);
+  WireResponse message = ToWire(std::move(problem), 11, false, false);
+  const bool written = co_await Write(std::move(message));
+  if (written)
+    co_await Linger(stream_, *context_.options);
+  co_return Next::kClose;
 }
 
-asio::awaitable<Next> Session::Respond(WireRequest message) {
+asio::awaitable<Next> Session::Respond(WireRequest& message) {
   const Clock::time_point started = Clock::now();
   const std::optional<Method> method = ParseMethod(View(message.method_string()));
   Request request = ToRequest(message, method.value_or(Method::kGet), remote_);
-  Response response;
-  if (method) {
-    response = InvokeSafely(*context_.handler, request);
-    if (Abandoned()) {
-      co_return Next::kClose;  // the server gave up on this request while it ran
-    }
-  } else {
+  std::optional<Response> response;
+  if (!method) {
     response = Response::Problem(501, "Not Implemented", "this server does not support the method");
+  } else if (std::optional<Response> problem = CheckRequestText(request)) {
+    const Next next = co_await Reject(std::move(*problem));
+    co_return next;
+  } else {
+    response = co_await RunHandler(request);
+    if (!response) {
+      ++context_.counters->shed;
+      response = Busy("the server is at capacity; retry later");
+    }
   }
   // Once stopping, every answer closes its connection so that shutdown can complete.
-  const bool keep_alive = message.keep_alive() && !context_.tracker->Stopping();
-  LogRequest(View(message.method_string()), request, response.status, started);
-  if ((response.stream || response.source) && method != Method::kHead) {
-    Stream(std::move(response), message.version());
+  const bool keep_alive = message.keep_alive() && !context_.registry->Stopping();
+  LogRequest(View(message.method_string()), request, response->status, started);
+  if (response->source && method != Method::kHead) {
+    stream_signal_ = std::make_shared<StreamSignal>(stream_.get_executor());
+    Enter(ConnectionState::kStreaming);  // also when stopping: the stream then ends at once
+    co_await StreamBody(stream_, context_, *response, message.version(), stream_signal_);
     co_return Next::kClose;
   }
   const bool head = method == Method::kHead;
-  const bool written =
-      co_await Write(ToWire(std::move(response), message.version(), keep_alive, head));
+  if (response->source)
+    response->source->Stop(StreamEnd::kComplete);  // HEAD: the stream is never started
+  WireResponse answer = ToWire(std::move(*response), message.version(), keep_alive, head);
+  const bool written = co_await Write(std::move(answer));
   if (!written || !keep_alive) {
     co_return Next::kClose;
   }
   co_return Next::kKeepAlive;
 }
 
+// The only hand-off of a request: to a worker and back. nullopt when the pool is full.
+asio::awaitable<std::optional<Response>> Session::RunHandler(Request& request) {
+  const Executor executor = co_await asio::this_coro::executor;
+  std::optional<Response> response =
+      co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<Response>)>(
+          [this, &request, executor](auto completion) {
+            using Completion = decltype(completion);
+            auto job = std::make_unique<HandlerJob<Completion>>(std::move(completion), executor,
+                                                                *context_.handler, request);
+            HandlerJob<Completion>& refused = *job;
+            std::unique_ptr<Job> queued = std::move(job);
+            if (!context_.workers->TryPost(queued))
+              refused.Refuse();  // `queued` still owns it
+          },
+          asio::use_awaitable);
+  co_return response;
+}
+
 asio::awaitable<bool> Session::Write(WireResponse message) {
   error_code ec;
-  stream_.expires_after(context_.options->read_timeout);
+  stream_.expires_after(TimeToSend(message.body().size()));
   co_await wire::async_write(stream_, message, Redirect(ec));
+  if (ec == beast::error::timeout)
+    ++context_.counters->timed_out;
   co_return !ec;
-}
-
-/// Chunked transfer coding written synchronously: the producer runs on this connection's own
-/// thread, which has nothing else to do meanwhile.
-class ChunkWriter : public StreamWriter {
- public:
-  ChunkWriter(tcp::socket& socket, const ConnectionTracker& tracker)
-      : socket_(socket), tracker_(tracker) {}
-
-  bool Write(std::string_view piece) override {
-    if (failed_ || tracker_.Stopping())
-      return false;
-    if (piece.empty())
-      return true;  // an empty chunk would end the body
-    char size[20];
-    const int length = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-    const std::array<asio::const_buffer, 3> buffers = {
-        asio::buffer(size, static_cast<std::size_t>(length)), asio::buffer(piece),
-        asio::buffer("\r\n", 2)};
-    error_code ec;
-    asio::write(socket_, buffers, ec);
-    failed_ = static_cast<bool>(ec);
-    return !failed_;
-  }
-
-  void End() {
-    error_code ec;
-    if (!failed_)
-      asio::write(socket_, asio::buffer("0\r\n\r\n", 5), ec);
-  }
-
- private:
-  tcp::socket& socket_;
-  const ConnectionTracker& tracker_;
-  bool failed_ = false;
-};
-
-// Runs a BodySource on this connection's thread, blocking between wake-ups.
-void DriveSource(BodySource& source, ChunkWriter& writer, const ConnectionTracker& tracker) {
-  struct Signal {
-    std::mutex mutex;
-    std::condition_variable woken;
-    bool pending = false;
-  };
-  auto signal = std::make_shared<Signal>();
-  source.Start([signal] {
-    const std::lock_guard lock(signal->mutex);
-    signal->pending = true;
-    signal->woken.notify_one();
-  });
-  for (;;) {
-    std::string out;
-    const bool more = source.Take(out);
-    if (!writer.Write(out)) {
-      writer.Write(source.Stop(tracker.Stopping() ? StreamEnd::kServerStopping
-                                                  : StreamEnd::kClientGone));
-      return;
-    }
-    if (!more)
-      return;
-    std::unique_lock lock(signal->mutex);
-    signal->woken.wait_for(lock, std::chrono::milliseconds(200), [&] { return signal->pending; });
-    signal->pending = false;
-  }
-}
-
-void Session::Stream(Response response, unsigned version) {
-  wire::response<wire::empty_body> header;
-  header.version(version);
-  header.result(static_cast<unsigned>(response.status));
-  for (const HeaderField& field : response.headers)
-    header.insert(field.name, field.value);
-  header.set(wire::field::server, "nedlia");
-  header.keep_alive(false);
-  header.chunked(true);
-  wire::response_serializer<wire::empty_body> serializer(header);
-  error_code ec;
-  stream_.expires_never();  // the producer decides how long the answer lasts
-  wire::write_header(stream_.socket(), serializer, ec);
-  if (ec)
-    return;
-  ChunkWriter writer(stream_.socket(), *context_.tracker);
-  if (response.source) {
-    DriveSource(*response.source, writer, *context_.tracker);
-    writer.End();
-    return;
-  }
-  try {
-    response.stream(writer);
-  } catch (const std::exception& error) {
-    spdlog::error("a streamed answer failed: {}", error.what());
-  }
-  writer.End();
-}
-
-asio::awaitable<void> Session::DrainBeforeClose() {
-  error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  std::array<char, std::size_t{16} * 1024> scratch{};
-  std::size_t discarded = 0;
-  stream_.expires_after(kDrainTime);  // one deadline for the whole drain
-  while (!ec && discarded < kDrainLimit) {
-    discarded += co_await stream_.async_read_some(asio::buffer(scratch), Redirect(ec));
-  }
 }
 
 }  // namespace
 
-asio::awaitable<void> ServeConnection(SessionContext context, tcp::socket socket) {
-  Session session(context, std::move(socket));
+bool BodyBudget::Reserve(std::size_t bytes) {
+  std::size_t used = used_.load();
+  do {
+    if (bytes > limit_ || used > limit_ - bytes)
+      return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
+
+asio::awaitable<void> ServeConnection(SessionContext context, tcp::socket socket,
+                                      std::uint64_t id) {
+  Session session(context, std::move(socket), id);
   co_await session.Serve();
 }
 

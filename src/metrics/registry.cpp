@@ -88,11 +88,27 @@ std::string Registry::RenderEntry(const std::string& name, const Entry& entry) {
   return out;
 }
 
+Registry::Collector::~Collector() {
+  if (registry_ == nullptr)
+    return;
+  const std::lock_guard lock(registry_->mutex_);
+  registry_->collectors_.erase(id_);
+}
+
+Registry::Collector Registry::AddCollector(Collect collect) {
+  const std::lock_guard lock(mutex_);
+  const std::uint64_t id = next_collector_++;
+  collectors_.emplace(id, std::move(collect));
+  return {*this, id};
+}
+
 std::string Registry::Render() const {
   const std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, entry] : entries_)
     out += RenderEntry(name, entry);
+  for (const auto& [id, collect] : collectors_)
+    out += collect();
   return out;
 }
 

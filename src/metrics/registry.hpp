@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nedlia::metrics {
@@ -50,6 +52,25 @@ class Counter {
 /// The metrics of this process, served by GET /metrics in the Prometheus text format.
 class Registry {
  public:
+  /// Renders metrics read off an object at scrape time (a server's counters), in the text
+  /// exposition format.
+  using Collect = std::function<std::string()>;
+  /// Keeps a collector registered for as long as it lives.
+  class Collector {
+   public:
+    Collector(Registry& registry, std::uint64_t id) : registry_(&registry), id_(id) {}
+    Collector(const Collector&) = delete;
+    Collector& operator=(const Collector&) = delete;
+    Collector(Collector&& other) noexcept
+        : registry_(std::exchange(other.registry_, nullptr)), id_(other.id_) {}
+    Collector& operator=(Collector&&) = delete;
+    ~Collector();
+
+   private:
+    Registry* registry_;
+    std::uint64_t id_;
+  };
+
   /// The process's registry.
   static Registry& Process();
 
@@ -62,6 +83,8 @@ class Registry {
   /// use. One name holds any number of label sets.
   Counter& GetCounter(const std::string& name, const std::string& help,
                       const std::string& labels = "");
+  /// Adds `collect` to every Render until the returned Collector is destroyed.
+  [[nodiscard]] Collector AddCollector(Collect collect);
   /// Every metric, in the text exposition format (version 0.0.4).
   std::string Render() const;
 
@@ -76,6 +99,8 @@ class Registry {
   static std::string RenderEntry(const std::string& name, const Entry& entry);
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
+  std::map<std::uint64_t, Collect> collectors_;
+  std::uint64_t next_collector_ = 1;
 };
 
 /// Bounds in seconds from 1 ms to 10 s, for latencies and lags.

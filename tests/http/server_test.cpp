@@ -15,55 +15,20 @@
 #include "http/curl_client.hpp"
 #include "http/health.hpp"
 #include "http/router.hpp"
+#include "http/running_server.hpp"
 
 namespace nedlia::http {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::CurlClient;
+using testing::RunningServer;
+using testing::TestOptions;
 using Clock = std::chrono::steady_clock;
 
 std::chrono::milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
-
-ServerOptions TestOptions() {
-  ServerOptions options;
-  options.port = 0;
-  return options;
-}
-
-/// A started server running on its own thread; stopped and joined when destroyed.
-class RunningServer {
- public:
-  RunningServer(ServerOptions options, Handler handler)
-      : server_(std::move(options), std::move(handler)) {
-    server_.Start();
-    runner_ = std::thread([this] { server_.Run(); });
-  }
-  RunningServer(const RunningServer&) = delete;
-  RunningServer& operator=(const RunningServer&) = delete;
-  RunningServer(RunningServer&&) = delete;
-  RunningServer& operator=(RunningServer&&) = delete;
-  ~RunningServer() {
-    server_.Stop();
-    Join();
-  }
-
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(server_.Port()) + path;
-  }
-  Server& Get() { return server_; }
-  void Join() {
-    if (runner_.joinable()) {
-      runner_.join();
-    }
-  }
-
- private:
-  Server server_;
-  std::thread runner_;
-};
 
 /// The routes most tests use.
 class ServerTest : public ::testing::Test {
@@ -231,9 +196,9 @@ TEST_F(ServerTest, MalformedRequestAnswers400) {
   EXPECT_NE(reply.find("application/problem+json"), std::string::npos) << reply;
 }
 
-TEST_F(ServerTest, SilentClientIsDisconnectedAfterTheReadTimeout) {
+TEST_F(ServerTest, SilentClientIsDisconnectedAfterTheHeaderTimeout) {
   ServerOptions options = TestOptions();
-  options.read_timeout = 300ms;
+  options.header_timeout = 300ms;
   auto& server = Serve(options);
   const auto start = Clock::now();
   EXPECT_EQ(testing::RawExchange(server.Get().Port(), ""), "");
@@ -268,19 +233,42 @@ TEST_F(ServerTest, SlowHandlersOnSeveralConnectionsRunInParallel) {
   EXPECT_LT(Since(start), 1000ms) << "8 requests of 200 ms each, one after another, take 1.6 s";
 }
 
-TEST_F(ServerTest, ConnectionPastTheLimitIsAnswered503AndClosed) {
+TEST_F(ServerTest, AtTheCapTheIdleConnectionIsClosedToAdmitANewOne) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 1;
+  options.min_idle_to_evict = 0ms;
+  auto& server = Serve(options);
+  CurlClient holder;  // keeps its connection open between requests: idle
+  EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);
+  // An answer can reach its client before the connection is idle again.
+  const auto one_idle = [&] { return server.Get().Stats().connections_idle == 1; };
+  ASSERT_TRUE(testing::Eventually(one_idle));
+
+  CurlClient other;
+  EXPECT_EQ(other.Get(server.Url("/healthz")).status, 200);
+  ASSERT_TRUE(testing::Eventually(one_idle));
+  const auto again = holder.Get(server.Url("/healthz"));
+  EXPECT_EQ(again.status, 200) << "curl reconnects, evicting the other idle connection";
+  EXPECT_EQ(again.new_connections, 1) << "the holder's idle connection was closed";
+  EXPECT_GE(server.Get().Stats().connections_evicted, 2U);
+}
+
+TEST_F(ServerTest, AtTheCapWithNoIdleConnectionANewOneIsAnswered503AndClosed) {
   ServerOptions options = TestOptions();
   options.max_connections = 1;
   auto& server = Serve(options);
-  CurlClient holder;  // keeps its connection open between requests
-  EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);
-
+  auto busy = std::async(std::launch::async, [&server] {
+    CurlClient client;
+    return client.Get(server.Url("/slow/500")).status;
+  });
+  WaitForSlowRequests(1);
   CurlClient other;
   const auto refused = other.Get(server.Url("/healthz"));
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(nlohmann::json::parse(refused.body)["detail"], "too many connections");
   EXPECT_EQ(refused.Header("Connection"), "close");
-  EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);  // the open one is unaffected
+  EXPECT_EQ(refused.Header("Retry-After"), "1");
+  EXPECT_EQ(busy.get(), 200);  // the busy one is unaffected
 }
 
 TEST_F(ServerTest, StopLetsARequestInFlightFinishAndRefusesNewConnections) {

@@ -1,0 +1,145 @@
+#include "http/request_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http/percent_encoding.hpp"
+
+namespace nedlia::http {
+namespace {
+
+// The length of the UTF-8 sequence that `lead` starts, and the smallest and largest second
+// byte it allows (RFC 3629, table 3-7 of the Unicode standard); 0 for an invalid lead.
+struct Sequence {
+  std::size_t length;
+  unsigned char second_min;
+  unsigned char second_max;
+};
+
+Sequence SequenceOf(unsigned char lead) {
+  if (lead >= 0xC2 && lead <= 0xDF)
+    return {2, 0x80, 0xBF};
+  if (lead == 0xE0)
+    return {3, 0xA0, 0xBF};  // no overlong forms
+  if (lead == 0xED)
+    return {3, 0x80, 0x9F};  // no surrogates
+  if (lead >= 0xE1 && lead <= 0xEF)
+    return {3, 0x80, 0xBF};
+  if (lead == 0xF0)
+    return {4, 0x90, 0xBF};
+  if (lead >= 0xF1 && lead <= 0xF3)
+    return {4, 0x80, 0xBF};
+  if (lead == 0xF4)
+    return {4, 0x80, 0x8F};  // nothing past U+10FFFF
+  return {0, 0, 0};
+}
+
+bool IsPrintableAscii(unsigned char c) {
+  return c >= 0x21 && c <= 0x7E;
+}
+
+Response BadText(std::string_view detail, std::string_view pointer) {
+  const nlohmann::json errors = {{{"pointer", pointer}, {"detail", detail}}};
+  return Response::Problem(400, "Bad Request", detail, "urn:nedlia:problem:bad-request",
+                           {{"errors", errors}});
+}
+
+// A JSON pointer's reference token (RFC 6901): '~' and '/' escaped.
+std::string PointerToken(std::string_view name) {
+  std::string token;
+  for (const char c : name) {
+    if (c == '~')
+      token += "~0";
+    else if (c == '/')
+      token += "~1";
+    else
+      token += c;
+  }
+  return token;
+}
+
+// Every path segment and query component, decoded, must be UTF-8; a malformed %-escape is left
+// to the router and the handlers, which report it in their own terms.
+std::optional<Response> CheckDecoded(const Request& request) {
+  const auto decoded_is_text = [](std::string_view part, bool plus_is_space) {
+    const std::optional<std::string> decoded = PercentDecode(part, plus_is_space);
+    return !decoded || IsValidUtf8(*decoded);
+  };
+  if (!decoded_is_text(request.path, false))
+    return BadText("the path is not UTF-8 once percent-decoded", "/path");
+  std::string_view rest = request.query;
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    if (!decoded_is_text(pair, true)) {
+      const std::optional<std::string> decoded_name = PercentDecode(name, true);
+      const bool name_is_text = decoded_name && IsValidUtf8(*decoded_name);
+      return BadText(
+          "the query parameter is not UTF-8 once percent-decoded",
+          name_is_text ? "/query/" + PointerToken(*decoded_name) : std::string("/query"));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    const Sequence sequence = SequenceOf(lead);
+    if (sequence.length == 0 || i + sequence.length > text.size())
+      return false;
+    const auto second = static_cast<unsigned char>(text[i + 1]);
+    if (second < sequence.second_min || second > sequence.second_max)
+      return false;
+    for (std::size_t k = 2; k < sequence.length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < 0x80 || next > 0xBF)
+        return false;
+    }
+    i += sequence.length;
+  }
+  return true;
+}
+
+std::string EscapeForLog(std::string_view text, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string escaped;
+  escaped.reserve(std::min(text.size(), max_bytes) + 8);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i == max_bytes) {
+      escaped += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (IsPrintableAscii(c) || c == ' ') {
+      escaped += static_cast<char>(c);
+      continue;
+    }
+    escaped += "\\x";
+    escaped += kHex[c >> 4];
+    escaped += kHex[c & 0xF];
+  }
+  return escaped;
+}
+
+std::optional<Response> CheckRequestText(const Request& request) {
+  for (const char c : request.target) {
+    if (!IsPrintableAscii(static_cast<unsigned char>(c)))
+      return BadText("the request target must be printable ASCII: percent-encode other bytes",
+                     "/path");
+  }
+  for (const HeaderField& field : request.headers) {
+    if (!IsValidUtf8(field.value))
+      return BadText("the header field's value is not UTF-8", "/header/" + field.name);
+  }
+  return CheckDecoded(request);
+}
+
+}  // namespace nedlia::http
