@@ -13,9 +13,11 @@
 #                                      $serve_pid, $base (http://127.0.0.1:PORT), BENCH_KEY
 #   bench_track_pid PID                stopped by the cleanup (a background tool)
 #   bench_stop_pid PID [SECONDS]       SIGTERM, SIGKILL after SECONDS (default 15)
-#   bench_raise_open_files N           ulimit -n N, or exit with one line saying why not
+#   bench_raise_open_files N           ulimit -n to the hard limit, or exit with one line when
+#                                      that is below N
 #   bench_parse_wrk FILE               "req/s p50_ms p99_ms non2xx socket_errors"
 #   bench_summarize FILE               rounds' lines -> "mean(1) median(2) median(3) sum(4) ..."
+#   bench_serve_complaints             the server's warnings and errors so far, counted
 # The cleanup (EXIT trap, also on SIGINT/SIGTERM) stops the tracked tools, serve and the cluster
 # and deletes $work (kept with BENCH_KEEP=1).
 
@@ -60,6 +62,8 @@ bench_build() {
   cmake --build --preset release --target nedlia "$@" >/dev/null
 }
 
+# Raises the soft limit to the hard one (the server under test may need more descriptors per
+# connection than the clients do), failing when even that is below what the clients need.
 bench_raise_open_files() {
   local wanted=$1 hard
   hard=$(ulimit -Hn)
@@ -68,7 +72,8 @@ bench_raise_open_files() {
       "raise it (e.g. /etc/security/limits.conf, LimitNOFILE) or pass smaller counts" >&2
     exit 1
   fi
-  ulimit -n "$wanted" || { echo "cannot raise ulimit -n to $wanted" >&2; exit 1; }
+  [ "$hard" = unlimited ] && hard=$((wanted > 1048576 ? wanted : 1048576))
+  ulimit -n "$hard" || { echo "cannot raise ulimit -n to $hard" >&2; exit 1; }
 }
 
 # psql on the bench database, quiet, failing on the first error.
@@ -164,4 +169,15 @@ bench_summarize() {
     "$(bench_median_of_column 2 "$file")" "$(bench_median_of_column 3 "$file")" \
     "$(awk '{for (i = 4; i <= NF; i++) s[i] += $i; n = NF}
             END {for (i = 4; i <= n; i++) printf " %d", s[i]}' "$file")"
+}
+
+# The server's warnings and errors, one line per distinct message with its count, most frequent
+# first (timestamps and numbers folded, so that "refusing a connection: 1024 are open" counts as
+# one); "none" when there are none.
+bench_serve_complaints() {
+  local lines
+  lines=$(grep -E '^[0-9TZ:.-]+ (warning|warn|error|critical) ' "$work/serve.log" |
+    cut -d' ' -f2- | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -5 |
+    awk '{n = $1; $1 = ""; printf "%s%d × %s", (NR > 1 ? "; " : ""), n, substr($0, 2)}')
+  echo "${lines:-none}"
 }
