@@ -83,8 +83,17 @@ bench_start_cluster() {
   local max_connections=${1:-}
   work=$(mktemp -d /tmp/nedlia-bench.XXXXXX)
   chmod 755 "$work"  # the server user must reach the data directory inside
-  export NEDLIA_PG_DIR=$work/pg NEDLIA_PG_PORT=$((57000 + RANDOM % 1000)) NEDLIA_LOG_LEVEL=warn
-  "$nedlia" db start >/dev/null
+  export NEDLIA_PG_DIR=$work/pg NEDLIA_LOG_LEVEL=warn
+  # A random port, another one while the chosen one is taken (other clusters share the machine).
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    export NEDLIA_PG_PORT=$((57000 + RANDOM % 1000))
+    "$nedlia" db start >/dev/null 2>"$work/db_start.err" && break
+    if [ "$attempt" = 5 ] || ! grep -q "in use" "$work/db_start.err"; then
+      cat "$work/db_start.err" >&2
+      exit 1
+    fi
+  done
   if [ -n "$max_connections" ]; then
     # The managed cluster has no setting of its own for it: postgresql.auto.conf survives the
     # managed settings block that `nedlia db start` rewrites in postgresql.conf.
