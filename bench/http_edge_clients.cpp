@@ -28,6 +28,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -193,7 +194,9 @@ class Swarm {
   std::deque<Mode> to_open_;  ///< slots waiting for a connection, first or again
   std::unordered_set<std::shared_ptr<Client>> live_;
   std::map<std::string, std::int64_t> connect_errors_;
-  std::int64_t connecting_ = 0;
+  /// Sockets whose connect is under way (closed by Stop: a server that no longer accepts would
+  /// keep them waiting for SYN retransmissions).
+  std::unordered_set<std::shared_ptr<tcp::socket>> connecting_;
   double tokens_ = 0;
   Clock::time_point last_tick_;
   Clock::time_point paused_until_;
@@ -357,23 +360,27 @@ Swarm::Swarm(asio::io_context& io, Options options)
 
 void Swarm::Run() {
   started_ = last_tick_ = paused_until_ = Clock::now();
-  for (const Mode mode : kModes) {
-    for (std::int64_t i = 0; i < options_.counts[static_cast<std::size_t>(mode)]; ++i)
-      to_open_.push_back(mode);
-  }
-  // Interleaved, so that each mode fills up at its share of the rate from the start.
-  std::vector<Mode> order(to_open_.begin(), to_open_.end());
-  to_open_.clear();
-  std::array<std::size_t, 3> taken{};
-  for (std::size_t left = order.size(); left > 0;) {
-    for (const Mode mode : kModes) {
-      const auto index = static_cast<std::size_t>(mode);
-      if (taken[index] < static_cast<std::size_t>(options_.counts[index])) {
-        ++taken[index];
-        to_open_.push_back(mode);
-        --left;
+  // Interleaved in proportion to the counts (10,000 idle and 1,000 slowloris: a slowloris
+  // connection after every ten idle ones), so that each mode fills up over the whole opening.
+  std::int64_t total = 0;
+  for (const std::int64_t count : options_.counts)
+    total += count;
+  std::array<std::int64_t, 3> taken{};
+  for (std::int64_t k = 1; k <= total; ++k) {
+    // The mode furthest behind its share of the first k connections.
+    std::size_t next = 0;
+    double behind = std::numeric_limits<double>::lowest();
+    for (std::size_t index = 0; index < kModes.size(); ++index) {
+      const double share =
+          static_cast<double>(options_.counts[index] * k) / static_cast<double>(total);
+      if (taken[index] < options_.counts[index] &&
+          share - static_cast<double>(taken[index]) > behind) {
+        behind = share - static_cast<double>(taken[index]);
+        next = index;
       }
     }
+    ++taken[next];
+    to_open_.push_back(kModes[next]);
   }
   signals_.async_wait([this](const error_code& ec, int) {
     if (!ec)
@@ -405,7 +412,7 @@ void Swarm::Tick() {
   tokens_ = std::min(burst, tokens_ + elapsed * options_.open_rate);
   constexpr std::int64_t kMaxConnecting = 512;
   while (now >= paused_until_ && tokens_ >= 1 && !to_open_.empty() &&
-         connecting_ < kMaxConnecting) {
+         static_cast<std::int64_t>(connecting_.size()) < kMaxConnecting) {
     const Mode mode = to_open_.front();
     to_open_.pop_front();
     tokens_ -= 1;
@@ -424,9 +431,9 @@ void Swarm::OpenOne(Mode mode) {
     ConnectFailed(mode, ec);
     return;
   }
-  ++connecting_;
+  connecting_.insert(socket);
   socket->async_connect(target_, [this, socket, mode](const error_code& ec) {
-    --connecting_;
+    connecting_.erase(socket);
     if (stopping_) {
       AbortSocket(*socket);
       return;
@@ -513,7 +520,9 @@ void Swarm::Stop(const char* why) {
   for (const std::shared_ptr<Client>& client : live_)
     client->Abort();
   live_.clear();
-  // Connects still in flight finish (and are reset) before run() returns.
+  for (const std::shared_ptr<tcp::socket>& socket : connecting_)
+    AbortSocket(*socket);  // their handlers run with operation_aborted
+  connecting_.clear();
 }
 
 nlohmann::json Swarm::Report() const {
