@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_support.hpp"
+#include "bench_numbers.hpp"
 #include "pg/cluster_layout.hpp"
 #include "pg/connection.hpp"
 #include "process/subprocess.hpp"
