@@ -1,5 +1,6 @@
 #include "http/event_loops.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -21,6 +22,7 @@ EventLoops::~EventLoops() {
 void EventLoops::Start() {
   for (auto& loop : loops_) {
     threads_.emplace_back([&loop] {
+      pthread_setname_np(pthread_self(), "nedlia-io");  // for top -H, perf and gdb
       try {
         loop->run();
       } catch (const std::exception& error) {

@@ -1,5 +1,7 @@
 #include "http/worker_pool.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -45,6 +47,7 @@ std::size_t WorkerPool::Running() const {
 }
 
 void WorkerPool::Work() {
+  pthread_setname_np(pthread_self(), "nedlia-worker");  // for top -H, perf and gdb
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
