@@ -216,11 +216,16 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());
-  store::MaintenanceLoop maintenance(pool, std::chrono::hours(6),
+  // Upkeep and the API log work from threads of their own, each on a connection of its own:
+  // on the requests' pool (which the workers are sized to) they would take a connection a
+  // request is waiting for.
+  pg::Pool upkeep_pool({.url = url, .max_size = 1, .statement_timeout = request_timeout});
+  store::MaintenanceLoop maintenance(upkeep_pool, std::chrono::hours(6),
                                      {.event_log_months_ahead = settings.event_log_months_ahead,
                                       .api_log_days = settings.retention_api_log_days,
                                       .processed_events_days = settings.retention.event_log_days});
-  store::PgApiLog api_log(pool);
+  pg::Pool api_log_pool({.url = url, .max_size = 1});
+  store::PgApiLog api_log(api_log_pool);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);
