@@ -168,7 +168,7 @@ class Session {
   asio::awaitable<Next> Reject(const error_code& ec);
   asio::awaitable<Next> Respond(WireRequest message);
   asio::awaitable<bool> Write(WireResponse message);
-  /// Sends the header of `response`, runs its producer with a chunked writer, ends the body.
+  /// Sends the header of `response`, drives its source with a chunked writer, ends the body.
   void Stream(Response response, unsigned version);
   asio::awaitable<void> DrainBeforeClose();
   /// True once the server stopped this connection's io_context (shutdown grace over).
@@ -295,7 +295,7 @@ asio::awaitable<Next> Session::Respond(WireRequest message) {
   // Once stopping, every answer closes its connection so that shutdown can complete.
   const bool keep_alive = message.keep_alive() && !context_.tracker->Stopping();
   LogRequest(View(message.method_string()), request, response.status, started);
-  if ((response.stream || response.source) && method != Method::kHead) {
+  if (response.source && method != Method::kHead) {
     Stream(std::move(response), message.version());
     co_return Next::kClose;
   }
@@ -315,14 +315,14 @@ asio::awaitable<bool> Session::Write(WireResponse message) {
   co_return !ec;
 }
 
-/// Chunked transfer coding written synchronously: the producer runs on this connection's own
-/// thread, which has nothing else to do meanwhile.
-class ChunkWriter : public StreamWriter {
+/// Chunked transfer coding written synchronously: the source is driven on this connection's
+/// own thread, which has nothing else to do meanwhile.
+class ChunkWriter {
  public:
   ChunkWriter(tcp::socket& socket, const ConnectionTracker& tracker)
       : socket_(socket), tracker_(tracker) {}
 
-  bool Write(std::string_view piece) override {
+  bool Write(std::string_view piece) {
     if (failed_ || tracker_.Stopping())
       return false;
     if (piece.empty())
@@ -395,16 +395,7 @@ void Session::Stream(Response response, unsigned version) {
   if (ec)
     return;
   ChunkWriter writer(stream_.socket(), *context_.tracker);
-  if (response.source) {
-    DriveSource(*response.source, writer, *context_.tracker);
-    writer.End();
-    return;
-  }
-  try {
-    response.stream(writer);
-  } catch (const std::exception& error) {
-    spdlog::error("a streamed answer failed: {}", error.what());
-  }
+  DriveSource(*response.source, writer, *context_.tracker);
   writer.End();
 }
 
