@@ -106,9 +106,11 @@ void Fanout::Publish(std::vector<SharedEvent> events, app::LogPosition covered) 
 
 std::shared_ptr<Subscriber> Fanout::NextToCatchUp(std::stop_token stop) {
   std::unique_lock lock(mutex_);
-  while (!stop.stop_requested()) {
+  while (true) {
     if (std::shared_ptr<Subscriber> next = PopReady())
       return next;
+    if (stop.stop_requested())
+      return nullptr;
     const std::size_t waiting = catching_up_.size();
     if (waiting == 0) {
       in_line_.wait(lock, stop, [this] { return !catching_up_.empty(); });
@@ -118,7 +120,6 @@ std::shared_ptr<Subscriber> Fanout::NextToCatchUp(std::stop_token stop) {
                         [this, waiting] { return catching_up_.size() > waiting; });
     }
   }
-  return nullptr;
 }
 
 void Fanout::DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber, CatchUpPage page) {

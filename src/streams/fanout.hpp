@@ -71,7 +71,8 @@ class Fanout {
   // The catch-up reader.
 
   /// The next subscriber that needs a page from the database (round robin, those with room in
-  /// their queue); serves from the ring, on the way, those that can be. Null once `stop`.
+  /// their queue); serves from the ring, on the way, those that can be. Waits for one; null
+  /// once `stop` is requested and none is ready.
   std::shared_ptr<Subscriber> NextToCatchUp(std::stop_token stop);
   void DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber, CatchUpPage page);
   /// Puts back a subscriber whose page could not be read.
