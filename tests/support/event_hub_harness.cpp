@@ -1,7 +1,5 @@
 #include "support/event_hub_harness.hpp"
 
-#include <thread>
-
 #include "api/event_stream_body.hpp"
 #include "api/sse.hpp"
 #include "app/api_keys.hpp"
@@ -126,16 +124,6 @@ std::vector<std::string> SseIds(const std::string& text) {
     line = end + 1;
   }
   return ids;
-}
-
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // between two looks
-  }
-  return true;
 }
 
 }  // namespace nedlia::testing

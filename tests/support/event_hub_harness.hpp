@@ -16,6 +16,7 @@
 #include "streams/event_hub.hpp"
 #include "support/body_driver.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 
@@ -90,9 +91,5 @@ class EventHubHarness {
 
 /// The ids of the Server-Sent Events in `text`, in order.
 std::vector<std::string> SseIds(const std::string& text);
-
-/// Waits until `condition` holds or `timeout` passes; returns whether it held.
-bool WaitFor(const std::function<bool()>& condition,
-             std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 }  // namespace nedlia::testing
