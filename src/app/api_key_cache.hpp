@@ -59,6 +59,9 @@ class ApiKeyCache {
   ApiKeyCache(Database& database, ApiKeyCacheOptions options, metrics::Registry& registry);
   ApiKeyCache(const ApiKeyCache&) = delete;
   ApiKeyCache& operator=(const ApiKeyCache&) = delete;
+  ApiKeyCache(ApiKeyCache&&) = delete;
+  ApiKeyCache& operator=(ApiKeyCache&&) = delete;
+  ~ApiKeyCache() = default;
 
   /// The principal of the key whose secret hashes to `hash`; nullopt when it is unknown or
   /// revoked. Throws Error kUnavailable when too many unknown keys are being looked up already,

@@ -43,6 +43,7 @@ class ExpiringMap {
     index_.emplace(key, std::prev(order_.end()));
   }
 
+  /// Forgets `key`, if it is there.
   void Erase(const std::string& key) {
     const auto it = index_.find(key);
     if (it == index_.end())
@@ -51,6 +52,7 @@ class ExpiringMap {
     index_.erase(it);
   }
 
+  /// Entries held, expired ones included.
   std::size_t Size() const { return index_.size(); }
 
  private:

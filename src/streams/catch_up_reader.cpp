@@ -18,7 +18,7 @@ CatchUpReader::CatchUpReader(Options options, Fanout& fanout, EventRenderer rend
       render_(std::move(render)),
       metrics_(metrics),
       reader_(options_.database_url, options_.statement_timeout),
-      thread_([this](std::stop_token stop) { Loop(stop); }) {}
+      thread_([this](const std::stop_token& stop) { Loop(stop); }) {}
 
 CatchUpReader::~CatchUpReader() {
   thread_.request_stop();
@@ -26,7 +26,7 @@ CatchUpReader::~CatchUpReader() {
   thread_.join();
 }
 
-void CatchUpReader::Loop(std::stop_token stop) {
+void CatchUpReader::Loop(const std::stop_token& stop) {
   while (true) {
     std::shared_ptr<Subscriber> next = fanout_.NextToCatchUp(stop);
     if (!next)
@@ -46,12 +46,13 @@ void CatchUpReader::Loop(std::stop_token stop) {
 
 CatchUpPage CatchUpReader::Read(const Subscriber& subscriber) {
   const SubscriberFilter& filter = subscriber.Identity().filter;
+  const app::LogPosition after = subscriber.Cursor();
   metrics_.catch_up_queries.Increment();
-  const events::FeedPage page = reader_.ReadPage({.after = subscriber.Cursor(),
+  const events::FeedPage page = reader_.ReadPage({.after = after,
                                                   .types = filter.types,
                                                   .advertiser = filter.advertiser,
                                                   .limit = options_.page_events});
-  CatchUpPage result;
+  CatchUpPage result{.after = after, .events = {}, .proven = std::nullopt};
   std::size_t bytes = 0;
   for (const app::FeedEvent& event : page.events) {
     std::string message = render_(event);
@@ -66,7 +67,7 @@ CatchUpPage CatchUpReader::Read(const Subscriber& subscriber) {
   const bool whole = result.events.size() == page.events.size() &&
                      static_cast<int>(page.events.size()) < options_.page_events;
   if (whole) {
-    result.proven = std::max(page.events.empty() ? subscriber.Cursor() : page.events.back().at,
+    result.proven = std::max(page.events.empty() ? after : page.events.back().at,
                              app::LogPosition::Below(page.horizon));
   }
   return result;

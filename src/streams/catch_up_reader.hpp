@@ -26,11 +26,13 @@ class CatchUpReader {
   CatchUpReader(Options options, Fanout& fanout, EventRenderer render, HubMetrics& metrics);
   CatchUpReader(const CatchUpReader&) = delete;
   CatchUpReader& operator=(const CatchUpReader&) = delete;
+  CatchUpReader(CatchUpReader&&) = delete;
+  CatchUpReader& operator=(CatchUpReader&&) = delete;
   /// Stops at once: a wait is interrupted and a query in progress cancelled.
   ~CatchUpReader();
 
  private:
-  void Loop(std::stop_token stop);
+  void Loop(const std::stop_token& stop);
   CatchUpPage Read(const Subscriber& subscriber);
 
   const Options options_;

@@ -6,7 +6,7 @@
 
 namespace nedlia::streams {
 
-EventHub::EventHub(EventHubOptions options, app::ApiKeyCache& keys, EventRenderer render,
+EventHub::EventHub(EventHubOptions options, app::ApiKeyCache& keys, const EventRenderer& render,
                    metrics::Registry& registry)
     : options_(std::move(options)),
       keys_(keys),

@@ -40,10 +40,12 @@ struct EventHubOptions {
 /// every stream and stops its threads at once.
 class EventHub : public app::EventStreams {
  public:
-  EventHub(EventHubOptions options, app::ApiKeyCache& keys, EventRenderer render,
+  EventHub(EventHubOptions options, app::ApiKeyCache& keys, const EventRenderer& render,
            metrics::Registry& registry);
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
+  EventHub(EventHub&&) = delete;
+  EventHub& operator=(EventHub&&) = delete;
   ~EventHub() override;
 
   std::unique_ptr<app::EventSubscription> Subscribe(app::StreamRequest request) override;

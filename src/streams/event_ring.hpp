@@ -27,10 +27,13 @@ class EventRing {
   /// the bounds, each raising Floor to its position.
   void Append(std::vector<SharedEvent> events, app::LogPosition covered);
 
+  /// Every event after it (up to Top) is in the ring.
   app::LogPosition Floor() const { return floor_; }
+  /// The tail has seen every final event up to it.
   app::LogPosition Top() const { return top_; }
   /// The events after `cursor`, oldest first; valid until the ring changes.
   std::vector<const SharedEvent*> After(app::LogPosition cursor) const;
+  /// Events held.
   std::size_t Size() const { return events_.size(); }
 
  private:

@@ -74,7 +74,7 @@ bool Fanout::Unwatched() {
   return true;
 }
 
-bool Fanout::AwaitSubscribers(std::stop_token stop) {
+bool Fanout::AwaitSubscribers(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   return watched_.wait(lock, stop, [this] { return slots_.Open() > 0; });
 }
@@ -104,7 +104,7 @@ void Fanout::Publish(std::vector<SharedEvent> events, app::LogPosition covered) 
   ring_.Append(std::move(events), covered);
 }
 
-std::shared_ptr<Subscriber> Fanout::NextToCatchUp(std::stop_token stop) {
+std::shared_ptr<Subscriber> Fanout::NextToCatchUp(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   while (true) {
     if (std::shared_ptr<Subscriber> next = PopReady())
@@ -122,19 +122,20 @@ std::shared_ptr<Subscriber> Fanout::NextToCatchUp(std::stop_token stop) {
   }
 }
 
-void Fanout::DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber, CatchUpPage page) {
+void Fanout::DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber,
+                            const CatchUpPage& page) {
   const std::lock_guard lock(mutex_);
   if (stopping_) {
     subscriber->End(app::StreamClosing::kShuttingDown);
     return;
   }
-  const Subscriber::Offered offered =
-      subscriber->Offer(Pointers(page.events), Subscriber::WhenFull::kStop);
-  // The proof covers the whole page: it holds only when all of it was taken.
-  const bool proven = page.proven && offered.consumed == page.events.size();
-  if (proven)
-    subscriber->AdvanceCursor(*page.proven);
-  Route(subscriber, proven);
+  const std::vector<const SharedEvent*> events = Pointers(page.events);
+  // A crowd that connected together (or reconnected after the same event) is caught up by
+  // one read, not one each.
+  std::vector<std::shared_ptr<Subscriber>> served = PeersServedBy(*subscriber, page);
+  served.push_back(subscriber);
+  for (std::shared_ptr<Subscriber>& each : served)
+    Apply(std::move(each), page, events);
 }
 
 void Fanout::Requeue(std::shared_ptr<Subscriber> subscriber) {
@@ -197,6 +198,41 @@ std::shared_ptr<Subscriber> Fanout::PopReady() {
 
 bool Fanout::Servable(const Subscriber& subscriber) const {
   return ring_.Synced() && subscriber.Cursor() >= ring_.Floor();
+}
+
+void Fanout::Apply(std::shared_ptr<Subscriber> subscriber, const CatchUpPage& page,
+                   const std::vector<const SharedEvent*>& events) {
+  const Subscriber::Offered offered = subscriber->Offer(events, Subscriber::WhenFull::kStop);
+  // The proof covers the whole page: it holds only when all of it was taken.
+  const bool proven = page.proven && offered.consumed == events.size();
+  if (proven)
+    subscriber->AdvanceCursor(*page.proven);
+  Route(std::move(subscriber), proven);
+}
+
+std::vector<std::shared_ptr<Subscriber>> Fanout::PeersServedBy(const Subscriber& reader,
+                                                               const CatchUpPage& page) {
+  std::size_t bytes = 0;
+  for (const SharedEvent& event : page.events)
+    bytes += event.Bytes();
+  // The page holds every event the reader's filter wants from its start to its end (to the
+  // horizon when proven): so it does for any cursor in between.
+  const auto served = [&](const std::shared_ptr<Subscriber>& peer) {
+    const app::LogPosition cursor = peer->Cursor();
+    const bool moves = page.proven || (!page.events.empty() && cursor < page.events.back().at);
+    return moves && cursor >= page.after && peer->Identity().filter == reader.Identity().filter &&
+           !peer->Finished() && peer->HasRoomFor(bytes);
+  };
+  std::vector<std::shared_ptr<Subscriber>> peers;
+  for (auto it = catching_up_.begin(); it != catching_up_.end();) {
+    if (served(*it)) {
+      peers.push_back(std::move(*it));
+      it = catching_up_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return peers;
 }
 
 }  // namespace nedlia::streams

@@ -21,7 +21,8 @@ namespace nedlia::streams {
 
 /// A page the catch-up reader read for one subscriber.
 struct CatchUpPage {
-  std::vector<SharedEvent> events;  ///< in log order, all after the subscriber's cursor
+  app::LogPosition after;           ///< the cursor it was read after
+  std::vector<SharedEvent> events;  ///< in log order, all after `after`
   /// Set when the page was not full: the subscriber has then seen every event it wants below
   /// this position (the log's final horizon when the page was read).
   std::optional<app::LogPosition> proven;
@@ -60,7 +61,7 @@ class Fanout {
   /// True when no stream is open; the ring is then forgotten (it would go stale).
   bool Unwatched();
   /// Waits until a stream is open; false when `stop` came first.
-  bool AwaitSubscribers(std::stop_token stop);
+  bool AwaitSubscribers(const std::stop_token& stop);
   bool RingSynced() const;
   /// The ring starts again, empty, at `top`; subscribers waiting for it move on.
   void Resync(app::LogPosition top);
@@ -73,8 +74,10 @@ class Fanout {
   /// The next subscriber that needs a page from the database (round robin, those with room in
   /// their queue); serves from the ring, on the way, those that can be. Waits for one; null
   /// once `stop` is requested and none is ready.
-  std::shared_ptr<Subscriber> NextToCatchUp(std::stop_token stop);
-  void DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber, CatchUpPage page);
+  std::shared_ptr<Subscriber> NextToCatchUp(const std::stop_token& stop);
+  /// Hands `page`, read for `subscriber`, to it and to every other subscriber in line that it
+  /// serves as well: same filter, cursor not before the page's start.
+  void DeliverCatchUp(const std::shared_ptr<Subscriber>& subscriber, const CatchUpPage& page);
   /// Puts back a subscriber whose page could not be read.
   void Requeue(std::shared_ptr<Subscriber> subscriber);
 
@@ -86,6 +89,12 @@ class Fanout {
   /// all of it fits its queue, else back in line with what fitted.
   void ServeFromRing(std::shared_ptr<Subscriber> subscriber);
   std::shared_ptr<Subscriber> PopReady();
+  /// Offers a catch-up page to one subscriber and sends it on its way.
+  void Apply(std::shared_ptr<Subscriber> subscriber, const CatchUpPage& page,
+             const std::vector<const SharedEvent*>& events);
+  /// Takes out of the line the subscribers that `page` (read for `reader`) moves forward.
+  std::vector<std::shared_ptr<Subscriber>> PeersServedBy(const Subscriber& reader,
+                                                         const CatchUpPage& page);
   bool Servable(const Subscriber& subscriber) const;
 
   const Limits limits_;

@@ -57,7 +57,7 @@ pg::Connection& LogReader::Connected() {
   return *connection_;
 }
 
-void PauseFor(std::stop_token stop, std::chrono::milliseconds duration) {
+void PauseFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
   std::mutex mutex;
   std::condition_variable_any never;
   std::unique_lock lock(mutex);

@@ -26,6 +26,7 @@ class LogReader {
   std::uint64_t FinalHorizon();
   /// Drops the connection (after a failure): the next read opens another.
   void Reset();
+  /// Cancels the read in progress, if any, and makes every later one fail at once.
   void Cancel();
 
  private:
@@ -39,6 +40,6 @@ class LogReader {
 };
 
 /// Waits `duration`, or less when `stop` is requested.
-void PauseFor(std::stop_token stop, std::chrono::milliseconds duration);
+void PauseFor(const std::stop_token& stop, std::chrono::milliseconds duration);
 
 }  // namespace nedlia::streams

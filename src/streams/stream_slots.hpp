@@ -22,6 +22,7 @@ class StreamSlots {
   void Acquire(const std::string& key_hash);
   /// Gives back a slot Acquire took.
   void Release(const std::string& key_hash);
+  /// Streams open now.
   int Open() const;
 
  private:

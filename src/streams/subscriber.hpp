@@ -22,6 +22,7 @@ struct SubscriberFilter {
   std::optional<domain::Uuid> advertiser;
 
   bool Matches(const SharedEvent& event) const;
+  bool operator==(const SubscriberFilter&) const = default;
 };
 
 /// One subscriber as the hub keeps it: who it is, its cursor, and the bounded queue of events

@@ -18,6 +18,8 @@ class Subscription : public app::EventSubscription {
       : subscriber_(std::move(subscriber)), slots_(std::move(slots)) {}
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
+  Subscription(Subscription&&) = delete;
+  Subscription& operator=(Subscription&&) = delete;
   ~Subscription() override { Close(); }
 
   void Start(std::function<void()> wake) override { subscriber_->Start(std::move(wake)); }

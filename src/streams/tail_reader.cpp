@@ -18,7 +18,7 @@ TailReader::TailReader(Options options, Fanout& fanout, EventRenderer render, Hu
       metrics_(metrics),
       wakeup_(options_.database_url),
       reader_(options_.database_url, options_.statement_timeout),
-      thread_([this](std::stop_token stop) { Loop(stop); }) {}
+      thread_([this](const std::stop_token& stop) { Loop(stop); }) {}
 
 TailReader::~TailReader() {
   thread_.request_stop();
@@ -27,7 +27,7 @@ TailReader::~TailReader() {
   thread_.join();
 }
 
-void TailReader::Loop(std::stop_token stop) {
+void TailReader::Loop(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     if (fanout_.Unwatched()) {
       wakeup_.Close();
@@ -57,7 +57,7 @@ void TailReader::Resync() {
   fanout_.Resync(cursor_);
 }
 
-void TailReader::ReadToHorizon(std::stop_token stop) {
+void TailReader::ReadToHorizon(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     metrics_.tail_queries.Increment();
     const events::FeedPage page =
@@ -75,7 +75,7 @@ void TailReader::ReadToHorizon(std::stop_token stop) {
   }
 }
 
-void TailReader::AwaitCommit(std::stop_token stop) {
+void TailReader::AwaitCommit(const std::stop_token& stop) {
   if (wakeup_.Wait(options_.poll))
     PauseFor(stop, options_.coalesce);  // one read for the commits of the next few ms too
 }

@@ -30,14 +30,16 @@ class TailReader {
   TailReader(Options options, Fanout& fanout, EventRenderer render, HubMetrics& metrics);
   TailReader(const TailReader&) = delete;
   TailReader& operator=(const TailReader&) = delete;
+  TailReader(TailReader&&) = delete;
+  TailReader& operator=(TailReader&&) = delete;
   /// Stops at once: a wait is interrupted and a query in progress cancelled.
   ~TailReader();
 
  private:
-  void Loop(std::stop_token stop);
+  void Loop(const std::stop_token& stop);
   void Resync();
-  void ReadToHorizon(std::stop_token stop);
-  void AwaitCommit(std::stop_token stop);
+  void ReadToHorizon(const std::stop_token& stop);
+  void AwaitCommit(const std::stop_token& stop);
 
   const Options options_;
   Fanout& fanout_;

@@ -213,7 +213,8 @@ TEST_F(EventHubTest, ACrowdCatchingUpCostsOneConnection) {
   watcher.join();
   // The tail, its LISTEN, the catch-up reader, the key cache's pool (2) and the harness's own.
   EXPECT_LE(most.load(), 6);
-  EXPECT_GE(hub_.Counter("nedlia_event_stream_catch_up_queries_total"), 30U);
+  // They started together, so they share their pages: a read serves them all.
+  EXPECT_LE(hub_.Counter("nedlia_event_stream_catch_up_queries_total"), 3U * 1500 / 50);
 }
 
 }  // namespace

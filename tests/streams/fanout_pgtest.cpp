@@ -95,7 +95,8 @@ TEST_F(FanoutTest, ACatchUpProvenPastTheTailGetsNothingTwiceFromIt) {
   ASSERT_EQ(NextToCatchUp(), subscriber);  // behind the ring: it needs the database
   // The catch-up reader saw the log up to horizon 13 before the tail did.
   fanout_.DeliverCatchUp(subscriber,
-                         {.events = {Event(At(5, 1)), Event(At(11, 1)), Event(At(12, 1))},
+                         {.after = {},
+                          .events = {Event(At(5, 1)), Event(At(11, 1)), Event(At(12, 1))},
                           .proven = app::LogPosition::Below(13)});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"5-1", "11-1", "12-1"}));
   fanout_.Publish({Event(At(11, 1)), Event(At(12, 1)), Event(At(13, 1))},
@@ -109,11 +110,13 @@ TEST_F(FanoutTest, ACatchUpPageThatIsFullProvesNothingBeyondItsLastEvent) {
   const auto subscriber = NewSubscriber({});
   fanout_.Admit(subscriber);
   ASSERT_EQ(NextToCatchUp(), subscriber);
-  fanout_.DeliverCatchUp(subscriber, {.events = {Event(At(1, 1))}, .proven = std::nullopt});
+  fanout_.DeliverCatchUp(subscriber,
+                         {.after = {}, .events = {Event(At(1, 1))}, .proven = std::nullopt});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"1-1"}));
   EXPECT_EQ(NextToCatchUp(), subscriber) << "events at 2 may exist: it must read again";
-  fanout_.DeliverCatchUp(subscriber,
-                         {.events = {Event(At(2, 1))}, .proven = app::LogPosition::Below(3)});
+  fanout_.DeliverCatchUp(
+      subscriber,
+      {.after = At(1, 1), .events = {Event(At(2, 1))}, .proven = app::LogPosition::Below(3)});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"2-1", "3-1", "4-1"}));
 }
 
@@ -121,12 +124,33 @@ TEST_F(FanoutTest, AProvenSubscriberWaitsForTheRingAndJoinsWhenItSyncs) {
   const auto subscriber = NewSubscriber({});
   fanout_.Admit(subscriber);  // the tail has not synced the ring yet
   ASSERT_EQ(NextToCatchUp(), subscriber);
-  fanout_.DeliverCatchUp(subscriber,
-                         {.events = {Event(At(1, 1))}, .proven = app::LogPosition::Below(4)});
+  fanout_.DeliverCatchUp(
+      subscriber, {.after = {}, .events = {Event(At(1, 1))}, .proven = app::LogPosition::Below(4)});
   EXPECT_EQ(NextToCatchUp(), nullptr) << "another page would prove nothing new";
   fanout_.Resync(app::LogPosition::Below(4));
   fanout_.Publish({Event(At(4, 1))}, app::LogPosition::Below(5));
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"1-1", "4-1"}));
+}
+
+TEST_F(FanoutTest, ACrowdAtOneCursorIsCaughtUpByOneRead) {
+  fanout_.Resync(app::LogPosition::Below(3));
+  const std::vector<std::shared_ptr<Subscriber>> crowd = {
+      NewSubscriber(At(1, 1)), NewSubscriber(At(1, 1)), NewSubscriber(At(1, 2))};
+  const auto behind = NewSubscriber(At(1, 0));
+  for (const auto& subscriber : crowd)
+    fanout_.Admit(subscriber);
+  fanout_.Admit(behind);
+  ASSERT_EQ(NextToCatchUp(), crowd[0]);
+  fanout_.DeliverCatchUp(crowd[0], {.after = At(1, 1),
+                                    .events = {Event(At(1, 2)), Event(At(2, 1))},
+                                    .proven = app::LogPosition::Below(3)});
+  // The others at or after its cursor are live too; the one behind still needs a read.
+  EXPECT_EQ(NextToCatchUp(), behind);
+  EXPECT_EQ(NextToCatchUp(), nullptr);
+  fanout_.Publish({Event(At(3, 1))}, app::LogPosition::Below(4));
+  EXPECT_EQ(Take(*crowd[1]), (std::vector<std::string>{"1-2", "2-1", "3-1"}));
+  EXPECT_EQ(Take(*crowd[2]), (std::vector<std::string>{"2-1", "3-1"}));
+  EXPECT_EQ(Take(*behind), std::vector<std::string>{});
 }
 
 class SmallRingFanoutTest : public FanoutTest {
@@ -144,9 +168,11 @@ TEST_F(SmallRingFanoutTest, ASubscriberWhoseCursorTheRingEvictedReadsTheDatabase
   ASSERT_EQ(NextToCatchUp(), late);
   // While the late one's page is read, three events pass and the ring keeps only two.
   fanout_.Publish({Event(At(1, 1)), Event(At(2, 1)), Event(At(3, 1))}, app::LogPosition::Below(4));
-  fanout_.DeliverCatchUp(late, {.events = {}, .proven = app::LogPosition::Below(1)});
+  fanout_.DeliverCatchUp(late, {.after = {}, .events = {}, .proven = app::LogPosition::Below(1)});
   EXPECT_EQ(NextToCatchUp(), late) << "event 1 is no longer in the ring";
-  fanout_.DeliverCatchUp(late, {.events = {Event(At(1, 1))}, .proven = std::nullopt});
+  fanout_.DeliverCatchUp(
+      late,
+      {.after = app::LogPosition::Below(1), .events = {Event(At(1, 1))}, .proven = std::nullopt});
   fanout_.Publish({Event(At(4, 1))}, app::LogPosition::Below(5));
   const std::vector<std::string> all = {"1-1", "2-1", "3-1", "4-1"};
   EXPECT_EQ(Take(*late), all);

@@ -173,8 +173,9 @@ TEST_F(StreamLifecycleTest, TheHubStopsAtOnceWithStuckSubscribersAndTellsThemWhy
   std::vector<std::unique_ptr<BodyDriver>> streams;
   for (int i = 0; i < 20; ++i)
     streams.push_back(hub_.Open(admin));  // none of them ever takes
+  // One read fills all their queues (they share it): then the catch-up reader waits on them.
   ASSERT_TRUE(
-      WaitFor([&] { return hub_.Counter("nedlia_event_stream_catch_up_queries_total") >= 20; }));
+      WaitFor([&] { return hub_.Counter("nedlia_event_stream_catch_up_queries_total") >= 1; }));
   const Clock::time_point stopping = Clock::now();
   hub_.StopHub();
   EXPECT_LT(Clock::now() - stopping, seconds(2));
