@@ -29,7 +29,7 @@ struct EventHubOptions {
   std::chrono::milliseconds lifetime = std::chrono::hours(1);
   std::chrono::milliseconds heartbeat = std::chrono::seconds(15);  ///< after that much silence
   std::chrono::milliseconds tick = std::chrono::seconds(1);  ///< checks keys, lifetimes, silence
-  Fanout::Limits ring;
+  Fanout::Limits ring;    ///< the ring's bounds, and the bytes a catch-up page may hold
   int page_events = 500;  ///< a page of the tail or of a catch-up
 };
 
