@@ -56,12 +56,12 @@ http::Handler LoggingAccess(http::Handler next, app::ApiLog* api_log) {
 
 }  // namespace
 
-Api::Api(app::Database& database, http::ReadinessProbe readiness,
-         std::chrono::milliseconds key_cache_ttl, app::WebhookPolicy webhooks,
-         app::ObjectStore* placement_files, app::ApiLog* api_log)
+Api::Api(app::Database& database, http::ReadinessProbe readiness, app::ApiKeyCache& keys,
+         app::EventStreams& streams, app::WebhookPolicy webhooks, app::ObjectStore* placement_files,
+         app::ApiLog* api_log)
     : webhooks_(std::move(webhooks)),
       api_log_(api_log),
-      authenticator_(std::make_unique<Authenticator>(database, key_cache_ttl)) {
+      authenticator_(std::make_unique<Authenticator>(keys, metrics::Registry::Process())) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
   router_.Add(http::Method::kGet, "/metrics", [](http::Request&) {
@@ -76,7 +76,7 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness,
   AddCampaignRoutes(router_, *authenticator_, database);
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
-  AddEventRoutes(router_, *authenticator_, database);
+  AddEventRoutes(router_, *authenticator_, database, streams);
   AddWebhookRoutes(router_, *authenticator_, database, webhooks_);
   AddPlacementFileRoutes(router_, placement_files);
 }

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <memory>
 
+#include "app/api_key_cache.hpp"
 #include "app/ports/api_log.hpp"
 #include "app/ports/database.hpp"
+#include "app/ports/event_streams.hpp"
 #include "app/ports/object_store.hpp"
 #include "app/webhook_commands.hpp"
 #include "http/handler.hpp"
@@ -16,16 +18,17 @@ namespace nedlia::api {
 class Authenticator;
 
 /// The whole HTTP interface: /healthz, /readyz and the /v1 resources, behind the middleware
-/// chain. Owns the router and the authenticator; `database` must outlive it.
+/// chain. Owns the router and the authenticator; what it is given must outlive it.
 class Api {
  public:
+  /// `keys`: the API key cache (its TTL is how long a revoked key keeps working).
+  /// `streams`: the live event feed behind GET /v1/events/stream.
   /// `webhooks`: what webhook URLs and event types are accepted.
   /// `placement_files`: the object store whose placement files /files/... serves (none: 404).
   /// `api_log`: where each answered request is recorded (none: the debug log only).
-  Api(app::Database& database, http::ReadinessProbe readiness,
-      std::chrono::milliseconds key_cache_ttl = std::chrono::seconds(5),
-      app::WebhookPolicy webhooks = {}, app::ObjectStore* placement_files = nullptr,
-      app::ApiLog* api_log = nullptr);
+  Api(app::Database& database, http::ReadinessProbe readiness, app::ApiKeyCache& keys,
+      app::EventStreams& streams, app::WebhookPolicy webhooks = {},
+      app::ObjectStore* placement_files = nullptr, app::ApiLog* api_log = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

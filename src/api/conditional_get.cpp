@@ -51,7 +51,7 @@ bool NoneMatchMatches(std::string_view field, std::string_view etag) {
 }  // namespace
 
 http::Response ConditionalGet(const http::Request& request, http::Response response) {
-  if (request.method != http::Method::kGet || response.status != 200 || response.stream)
+  if (request.method != http::Method::kGet || response.status != 200 || response.source)
     return response;
   std::string etag;
   if (const auto given = response.Header("ETag")) {

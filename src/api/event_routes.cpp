@@ -1,11 +1,11 @@
 #include "api/event_routes.hpp"
 
 #include <charconv>
-#include <chrono>
-#include <thread>
+#include <memory>
 
-#include "api/json_writer.hpp"
+#include "api/event_stream_body.hpp"
 #include "api/responses.hpp"
+#include "api/sse.hpp"
 #include "app/errors.hpp"
 #include "app/event_queries.hpp"
 
@@ -53,63 +53,22 @@ app::FeedQuery QueryOf(const http::Request& request) {
   return query;
 }
 
-/// The CloudEvent in structured mode: the envelope kept in metadata, plus id, type, time and
-/// data from their columns, and the event's position in the log.
-nlohmann::json StructuredEvent(const app::FeedEvent& event) {
-  nlohmann::json json = event.metadata;
-  json["specversion"] = "1.0";
-  json["id"] = event.id.ToString();
-  json["type"] = event.type;
-  json["time"] = Rfc3339(event.created_at_ms);
-  json["nedliaposition"] = event.at.ToString();
-  json["data"] = event.data;
-  return json;
-}
-
-/// One Server-Sent Event: the position as its id (so a reconnecting client resumes with
-/// Last-Event-ID), the type as its event name, the CloudEvent as its data (one line of JSON).
-std::string SseMessage(const app::FeedEvent& event) {
-  return "id: " + event.at.ToString() + "\nevent: " + event.type +
-         "\ndata: " + StructuredEvent(event).dump() + "\n\n";
-}
-
-/// The live tail: what the feed has after the cursor, then new events as they commit, until
-/// the client leaves or the server stops. A comment line every 15 s keeps proxies (and our
-/// own check that the client is still there) going.
-void Tail(http::StreamWriter& writer, app::Database& database, const app::Principal& caller,
-          app::FeedQuery query) {
-  using Clock = std::chrono::steady_clock;
-  constexpr auto kPoll = std::chrono::milliseconds(250);
-  constexpr auto kKeepAlive = std::chrono::seconds(15);
-  auto last_write = Clock::now();
-  if (!writer.Write(": nedlia event stream\n\n"))
-    return;
-  while (true) {
-    std::vector<app::FeedEvent> events;
-    database.ReadLatest(
-        [&](app::Transaction& tx) { events = app::ReadEventFeed(tx, caller, query); });
-    for (const app::FeedEvent& event : events) {
-      if (!writer.Write(SseMessage(event)))
-        return;
-      query.after = event.at;
-      last_write = Clock::now();
-    }
-    if (!events.empty() && static_cast<int>(events.size()) == query.limit)
-      continue;  // more is waiting
-    if (Clock::now() - last_write >= kKeepAlive) {
-      if (!writer.Write(": keep-alive\n\n"))
-        return;
-      last_write = Clock::now();
-    }
-    if (!writer.Write(""))  // the server is stopping
-      return;
-    std::this_thread::sleep_for(kPoll);
+/// The stream's query: the feed's, resumed after Last-Event-ID when a reconnecting
+/// EventSource sends the last id it saw.
+app::FeedQuery StreamQueryOf(const http::Request& request) {
+  app::FeedQuery query = QueryOf(request);
+  if (const auto last = request.Header("Last-Event-ID")) {
+    query.after = app::LogPosition::Parse(*last);
+    if (!query.after)
+      app::ThrowIfInvalid({{"/header/Last-Event-ID", "is not a position this API issued"}});
   }
+  return query;
 }
 
 }  // namespace
 
-void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Database& database) {
+void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Database& database,
+                    app::EventStreams& streams) {
   router.Add(
       http::Method::kGet, "/v1/events",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
@@ -131,20 +90,13 @@ void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Dat
       }));
   router.Add(
       http::Method::kGet, "/v1/events/stream",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        app::FeedQuery query = QueryOf(request);
-        // A reconnecting EventSource sends the last id it saw.
-        if (const auto last = request.Header("Last-Event-ID")) {
-          query.after = app::LogPosition::Parse(*last);
-          if (!query.after)
-            app::ThrowIfInvalid({{"/header/Last-Event-ID", "is not a position this API issued"}});
-        }
+      Secured(authenticator, [&streams](http::Request& request, const app::CallContext& context) {
+        auto subscription = app::OpenEventStream(streams, context, StreamQueryOf(request));
         http::Response response;
         response.SetHeader("Content-Type", "text/event-stream");
         response.SetHeader("Cache-Control", "no-cache");
-        response.stream = [&database, caller = context.principal, query](http::StreamWriter& out) {
-          Tail(out, database, caller, query);
-        };
+        response.SetHeader("X-Accel-Buffering", "no");  // proxies: do not hold it
+        response.source = std::make_shared<EventStreamBody>(std::move(subscription));
         return response;
       }));
 }

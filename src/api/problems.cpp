@@ -32,6 +32,8 @@ ProblemKind KindOf(app::ErrorKind kind) {
       return {403, "Forbidden", "urn:nedlia:problem:forbidden"};
     case kUnavailable:
       return {503, "Service unavailable", "urn:nedlia:problem:unavailable"};
+    case kTooManyRequests:
+      return {429, "Too many requests", "urn:nedlia:problem:too-many-requests"};
   }
   return {500, "Internal error", "about:blank"};
 }

@@ -1,14 +1,12 @@
 #pragma once
 
-#include <chrono>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
-#include "app/ports/database.hpp"
+#include "app/api_key_cache.hpp"
 #include "app/principal.hpp"
 #include "http/handler.hpp"
+#include "metrics/registry.hpp"
 
 namespace nedlia::api {
 
@@ -19,27 +17,26 @@ using ApiHandler = std::function<http::Response(http::Request&, const app::CallC
 /// is well-formed, else a new trace. Invalid headers are ignored, as the W3C spec requires.
 std::string TraceparentOf(const http::Request& request);
 
-/// Resolves "Authorization: Bearer <key>" to a principal. Lookups are cached for `ttl`, so a
-/// revoked key stops working within that time; unknown keys are not cached.
+/// Who sent a request: the principal and the hash of the API key that stands for it.
+struct Caller {
+  app::Principal principal;
+  std::string key_hash;
+};
+
+/// Resolves "Authorization: Bearer <key>" to a principal through the key cache (a revoked key
+/// stops working within its TTL). A token that does not have the shape of our keys is refused
+/// before anything else, so that garbage costs neither a hash nor a query.
 class Authenticator {
  public:
-  Authenticator(app::Database& database, std::chrono::milliseconds ttl)
-      : database_(database), ttl_(ttl) {}
+  Authenticator(app::ApiKeyCache& keys, metrics::Registry& registry);
 
   /// The caller; throws app::Error kUnauthenticated when the header is missing or the key is
-  /// unknown or revoked.
-  app::Principal Authenticate(const http::Request& request);
+  /// malformed, unknown or revoked, kUnavailable when the key cannot be checked now.
+  Caller Authenticate(const http::Request& request);
 
  private:
-  struct Entry {
-    app::Principal principal;
-    std::chrono::steady_clock::time_point expires;
-  };
-
-  app::Database& database_;
-  std::chrono::milliseconds ttl_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> cache_;  ///< by secret hash
+  app::ApiKeyCache& keys_;
+  metrics::Counter& malformed_;
 };
 
 /// Wraps an ApiHandler into a router handler that authenticates the caller and carries the

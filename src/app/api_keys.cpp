@@ -13,10 +13,13 @@ namespace nedlia::app {
 namespace {
 
 constexpr std::string_view kSecretPrefix = "nedlia_";
+constexpr std::size_t kSecretBytes = 32;
+// 256 bits in base64url without padding: ceil(256 / 6) characters.
+constexpr std::size_t kSecretCharacters = (kSecretBytes * 8 + 5) / 6;
+constexpr std::string_view kBase64UrlAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string Base64Url(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string text;
   std::uint32_t buffer = 0;
   int bits = 0;
@@ -25,16 +28,16 @@ std::string Base64Url(const unsigned char* bytes, std::size_t size) {
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
-      text += kAlphabet[(buffer >> bits) & 0x3F];
+      text += kBase64UrlAlphabet[(buffer >> bits) & 0x3F];
     }
   }
   if (bits > 0)
-    text += kAlphabet[(buffer << (6 - bits)) & 0x3F];
+    text += kBase64UrlAlphabet[(buffer << (6 - bits)) & 0x3F];
   return text;
 }
 
 std::string NewSecret() {
-  std::array<unsigned char, 32> bytes{};
+  std::array<unsigned char, kSecretBytes> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("the system's random generator failed");
   }
@@ -42,6 +45,14 @@ std::string NewSecret() {
 }
 
 }  // namespace
+
+bool LooksLikeApiKey(std::string_view token) {
+  if (!token.starts_with(kSecretPrefix))
+    return false;
+  const std::string_view body = token.substr(kSecretPrefix.size());
+  return body.size() == kSecretCharacters &&
+         body.find_first_not_of(kBase64UrlAlphabet) == std::string_view::npos;
+}
 
 std::string HashSecret(std::string_view secret) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

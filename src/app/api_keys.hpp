@@ -16,6 +16,10 @@ struct IssuedKey {
   std::string secret;  ///< "nedlia_" + 43 base64url characters (256 random bits)
 };
 
+/// True when `token` has the shape of the secrets CreateApiKey issues ("nedlia_" and 43
+/// base64url characters). Anything else cannot be a key, so it is refused without a lookup.
+bool LooksLikeApiKey(std::string_view token);
+
 /// The stored form of a secret: hex SHA-256. A key carries 256 random bits, so a fast hash is
 /// as strong as a slow one here; it keeps every request's authentication cheap.
 std::string HashSecret(std::string_view secret);

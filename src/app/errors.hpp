@@ -19,6 +19,7 @@ enum class ErrorKind {
   kUnauthenticated,       ///< no valid credentials (401)
   kForbidden,             ///< valid credentials, but the role may not do this (403)
   kUnavailable,           ///< a dependency (the database) is unreachable; retry later (503)
+  kTooManyRequests,       ///< the caller already holds its share of a bounded resource (429)
 };
 
 /// An expected failure of an application operation, safe to show to the client.

@@ -1,8 +1,13 @@
 #include <charconv>
+#include <limits>
 
 #include "app/ports/event_feed.hpp"
 
 namespace nedlia::app {
+
+LogPosition LogPosition::Below(std::uint64_t horizon) {
+  return {.transaction_id = horizon - 1, .position = std::numeric_limits<std::int64_t>::max()};
+}
 
 std::string LogPosition::ToString() const {
   return std::to_string(transaction_id) + "-" + std::to_string(position);

@@ -28,6 +28,9 @@ struct Principal {
 struct CallContext {
   Principal principal;
   std::string traceparent;  ///< W3C trace context, carried into the events the call emits
+  /// The hash of the API key that authenticated the call (see HashSecret): what a long-lived
+  /// answer, such as an event stream, checks again to stop once the key is revoked.
+  std::string key_hash;
 };
 
 }  // namespace nedlia::app

@@ -13,6 +13,8 @@
 #include <CLI/CLI.hpp>
 
 #include "api/api.hpp"
+#include "api/sse.hpp"
+#include "app/api_key_cache.hpp"
 #include "app/api_keys.hpp"
 #include "archive/archive_schedule.hpp"
 #include "cli/backup_jobs.hpp"
@@ -34,6 +36,7 @@
 #include "store/maintenance.hpp"
 #include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
+#include "streams/event_hub.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -118,6 +121,17 @@ void FitConnectionsToFileLimit(http::ServerOptions& options) {
       "most {} connections (raise it with `ulimit -n` or LimitNOFILE=)",
       options.max_connections, wanted, limit.rlim_cur, fitting);
   options.max_connections = fitting;
+}
+
+/// The event streams' limits from the settings (see README "Events").
+streams::EventHubOptions StreamOptionsFor(const Settings& settings, const std::string& url) {
+  return {.database_url = url,
+          .poll = std::chrono::milliseconds(settings.event_poll_ms),
+          .statement_timeout = std::chrono::milliseconds(settings.request_timeout_ms),
+          .queue_bytes = static_cast<std::size_t>(settings.stream_queue_bytes),
+          .max_per_key = settings.stream_max_per_key,
+          .max_open = settings.stream_max_open,
+          .lifetime = std::chrono::seconds(settings.stream_lifetime_seconds)};
 }
 
 void StartOrExplain(http::Server& server) {
@@ -245,9 +259,14 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool archive_pool({.url = url, .max_size = 1});
   archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,
                                     {.storage_class = settings.archive_storage_class});
+  // API keys are trusted for 5 s: a revoked key stops working (its streams too) within that.
+  app::ApiKeyCache keys(database, {.ttl = std::chrono::seconds(5)}, metrics::Registry::Process());
+  // Server-Sent Events: one reader of new events for the whole process, on its own connections.
+  auto event_streams = std::make_unique<streams::EventHub>(
+      StreamOptionsFor(settings, url), keys, api::SseMessage, metrics::Registry::Process());
   api::Api api(
-      database, [&pool] { return ProbeDatabase(pool); }, std::chrono::seconds(5),
-      std::move(webhooks), objects.get(), &api_log);
+      database, [&pool] { return ProbeDatabase(pool); }, keys, *event_streams, std::move(webhooks),
+      objects.get(), &api_log);
 
   http::ServerOptions options = ServerOptionsFor(settings, flags);
   FitConnectionsToFileLimit(options);
@@ -259,6 +278,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   IssueFirstAdminKey(database);
   std::cout << "listening on http://" << UrlHost(options.host) << ":" << server.Port() << std::endl;
   server.RunUntilSignalled();
+  event_streams
+      .reset();     // ends what streams are left and stops its threads, while the pool is open
   api_log.Flush();  // while the pool is open: the last requests' entries
   pool.Close();
   if (replica)

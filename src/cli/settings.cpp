@@ -132,6 +132,12 @@ Settings Settings::FromEnvironment() {
     s.environment = *environment;
   s.nats_url = Env("NEDLIA_NATS_URL");
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
+  s.stream_max_per_key = EnvInt("NEDLIA_STREAM_MAX_PER_KEY", s.stream_max_per_key, 1, 100000);
+  s.stream_max_open = EnvInt("NEDLIA_STREAM_MAX_OPEN", s.stream_max_open, 1, 1000000);
+  s.stream_queue_bytes =
+      EnvInt("NEDLIA_STREAM_QUEUE_BYTES", s.stream_queue_bytes, 64 * 1024, 256 * 1024 * 1024);
+  s.stream_lifetime_seconds =
+      EnvInt("NEDLIA_STREAM_LIFETIME_SECONDS", s.stream_lifetime_seconds, 10, 7 * 24 * 3600);
   s.event_log_months_ahead =
       EnvInt("NEDLIA_EVENT_LOG_MONTHS_AHEAD", s.event_log_months_ahead, 3, 120);
   s.retention_api_log_days =

@@ -49,6 +49,18 @@ struct Settings {
   /// NEDLIA_EVENT_POLL_MS: how long an idle consumer waits for a notification before it looks
   /// at the log anyway.
   int event_poll_ms = 1000;
+  /// NEDLIA_STREAM_MAX_PER_KEY: Server-Sent Events streams one API key may hold open in one
+  /// process (429 past it). A client needs one per process that listens, plus one while it
+  /// reconnects; 20 leaves room for that while a leaked key holds at most 20 of the process's.
+  int stream_max_per_key = 20;
+  /// NEDLIA_STREAM_MAX_OPEN: streams one process holds open in all (503 past it).
+  int stream_max_open = 10000;
+  /// NEDLIA_STREAM_QUEUE_BYTES: events waiting for one stream's client; a live client that
+  /// falls this far behind is disconnected (it resumes with Last-Event-ID).
+  int stream_queue_bytes = 1 << 20;
+  /// NEDLIA_STREAM_LIFETIME_SECONDS: a stream ends after this long (the client reconnects),
+  /// so that no connection, key check or proxy state lives forever.
+  int stream_lifetime_seconds = 3600;
   int event_log_months_ahead = 3;   ///< NEDLIA_EVENT_LOG_MONTHS_AHEAD: partitions made ahead
   int retention_api_log_days = 30;  ///< NEDLIA_RETENTION_API_LOG_DAYS
   /// What `archive run` moves to the object store, and when (see archive::RetentionPolicy):

@@ -21,6 +21,9 @@ class Wakeup {
   /// connection is reopened on the next call (meanwhile it just waits out the timeout).
   bool Wait(std::chrono::milliseconds timeout);
   void Interrupt();
+  /// Stops listening until the next Wait, closing the connection: a listener that stays
+  /// connected without waiting leaves notifications queued on the server.
+  void Close() { connection_.reset(); }
 
  private:
   bool Listening();

@@ -13,14 +13,6 @@
 
 namespace nedlia::http {
 
-/// Writes the pieces of a streamed body as they are produced (deprecated: see BodySource).
-class StreamWriter {
- public:
-  virtual ~StreamWriter() = default;
-  /// Sends `piece` now; false once the client is gone or the server is stopping.
-  virtual bool Write(std::string_view piece) = 0;
-};
-
 /// Why a streamed body ended.
 enum class StreamEnd {
   kComplete,        ///< the source said so (Take returned false)
@@ -59,8 +51,6 @@ struct Response {
   /// When set, the body is streamed from it instead (chunked; `body` is ignored), and the
   /// connection closes when it ends. For long-lived answers such as Server-Sent Events.
   std::shared_ptr<BodySource> source;
-  /// Deprecated, being replaced by `source`: a producer run on the connection's thread.
-  std::function<void(StreamWriter&)> stream;
 
   /// `body` serialized as application/json.
   static Response Json(int status, const nlohmann::json& body);

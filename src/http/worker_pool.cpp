@@ -1,6 +1,10 @@
 #include "http/worker_pool.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include <algorithm>
 #include <utility>
@@ -48,6 +52,8 @@ std::size_t WorkerPool::Running() const {
 
 void WorkerPool::Work() {
   pthread_setname_np(pthread_self(), "nedlia-worker");  // for top -H, perf and gdb
+  if (const char* nice = std::getenv("NEDLIA_EXPERIMENT_WORKER_NICE"))
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), std::atoi(nice));
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });

@@ -42,7 +42,7 @@ class Gauge {
 /// A Prometheus counter: only ever goes up. Lock-free.
 class Counter {
  public:
-  void Increment() { value_.fetch_add(1); }
+  void Increment(std::uint64_t by = 1) { value_.fetch_add(by); }
   std::uint64_t Value() const { return value_.load(); }
 
  private:

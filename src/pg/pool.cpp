@@ -28,21 +28,35 @@ PooledConnection Pool::Acquire() {
 }
 
 PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) {
-  std::unique_lock lock(mutex_);
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = std::min(started + options_.acquire_timeout, not_after);
   for (;;) {
+    std::optional<Connection> idle = TakeIdleOrReserve(started, deadline);
+    if (!idle)
+      return Connect();
+    // Outside the lock: the check is a system call, and every worker goes through this lock.
+    if (idle->IsAlive())
+      return PooledConnection(*this, std::move(*idle));
+    Forget();  // the server dropped it while idle; try the next one or open a fresh one
+  }
+}
+
+// Under the lock: an idle connection, or nullopt with a slot reserved for a new one.
+std::optional<Connection> Pool::TakeIdleOrReserve(std::chrono::steady_clock::time_point started,
+                                                  std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
     if (closed_)
       throw PoolExhausted("the connection pool is closed");
-    while (!idle_.empty()) {
+    if (!idle_.empty()) {
       Connection connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection.IsAlive())
-        return PooledConnection(*this, std::move(connection));
-      --open_;  // the server dropped it while idle; open a fresh one below
+      return connection;
     }
-    if (open_ < options_.max_size)
-      break;
+    if (open_ < options_.max_size) {
+      ++open_;
+      return std::nullopt;
+    }
     if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.max_size) {
       const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
@@ -50,8 +64,10 @@ PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) 
                           std::to_string(waited.count()) + " ms");
     }
   }
-  ++open_;  // reserve the slot, then connect without holding the lock
-  lock.unlock();
+}
+
+// In a slot already reserved, without holding the lock.
+PooledConnection Pool::Connect() {
   try {
     Connection connection = Connection::Open(options_.url, options_.connect_timeout);
     if (options_.statement_timeout.count() > 0) {
@@ -60,22 +76,31 @@ PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) 
     }
     return PooledConnection(*this, std::move(connection));
   } catch (...) {
-    lock.lock();
-    --open_;
-    available_.notify_one();
+    Forget();
     throw;
   }
+}
+
+void Pool::Forget() {
+  {
+    const std::lock_guard lock(mutex_);
+    --open_;
+  }
+  available_.notify_one();
 }
 
 void Pool::Release(Connection connection) {
   const bool reusable = connection.IsOpen() && !connection.InTransaction() &&
                         !connection.HasDeferred() && !connection.WasCancelled();
-  std::lock_guard lock(mutex_);
-  if (reusable && !closed_) {
-    idle_.push_back(std::move(connection));
-  } else {
-    --open_;
+  {
+    const std::lock_guard lock(mutex_);
+    if (reusable && !closed_) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
   }
+  // After unlocking: a waiter woken under the lock would only block on it again.
   available_.notify_one();
 }
 

@@ -74,6 +74,11 @@ class Pool {
 
  private:
   friend class PooledConnection;
+  std::optional<Connection> TakeIdleOrReserve(std::chrono::steady_clock::time_point started,
+                                              std::chrono::steady_clock::time_point deadline);
+  PooledConnection Connect();
+  /// Gives back the slot of a connection that is gone.
+  void Forget();
   void Release(Connection connection);
 
   PoolOptions options_;

@@ -11,10 +11,16 @@ const std::string kColumns =
     "id, name, role, advertiser_id, " + EpochMs("created_at") + ", " + EpochMs("revoked_at");
 // A key bound to an advertiser dies with it: deleting the advertiser revokes its keys in
 // effect (suspension does not; a suspended advertiser may still read its data).
-const std::string kFindActiveSql = "SELECT " + kColumns + R"sql( FROM api_keys k
-    WHERE secret_hash = $1 AND revoked_at IS NULL
+const std::string kActive = R"sql( revoked_at IS NULL
       AND NOT EXISTS (SELECT FROM advertisers a
                       WHERE a.id = k.advertiser_id AND a.deleted_at IS NOT NULL))sql";
+const std::string kFindActiveSql =
+    "SELECT " + kColumns + " FROM api_keys k WHERE secret_hash = $1 AND" + kActive;
+// The hash comes last, after the columns RowToKey reads.
+const std::string kFindActiveAmongSql = "SELECT " + kColumns +
+                                        ", secret_hash FROM api_keys k "
+                                        "WHERE secret_hash = ANY ($1::text[]) AND" +
+                                        kActive;
 const std::string kInsertSql =
     "INSERT INTO api_keys (id, name, role, advertiser_id, secret_hash) VALUES ($1, $2, $3, $4, "
     "$5) RETURNING " +
@@ -22,6 +28,7 @@ const std::string kInsertSql =
 const std::string kListSql = "SELECT " + kColumns + " FROM api_keys ORDER BY id";
 
 const pg::Statement kFindActive{"api_key_find_active", kFindActiveSql};
+const pg::Statement kFindActiveAmong{"api_key_find_active_among", kFindActiveAmongSql};
 const pg::Statement kInsert{"api_key_insert", kInsertSql};
 const pg::Statement kList{"api_key_list", kListSql};
 const pg::Statement kRevoke{
@@ -54,6 +61,14 @@ std::optional<app::ApiKeyRecord> ApiKeyRows::FindActive(const std::string& secre
   if (result.Empty())
     return std::nullopt;
   return RowToKey(result[0]);
+}
+
+std::vector<app::ActiveKey> ApiKeyRows::FindActiveAmong(
+    const std::vector<std::string>& secret_hashes) {
+  std::vector<app::ActiveKey> keys;
+  for (const pg::Row& row : connection_.Execute(kFindActiveAmong, pg::Params(secret_hashes)))
+    keys.push_back({.secret_hash = row[6].As<std::string>(), .record = RowToKey(row)});
+  return keys;
 }
 
 app::ApiKeyRecord ApiKeyRows::Insert(const app::ApiKeyRecord& key, const std::string& secret_hash) {

@@ -11,6 +11,8 @@ class ApiKeyRows : public app::ApiKeyStore {
   explicit ApiKeyRows(pg::Connection& connection) : connection_(connection) {}
 
   std::optional<app::ApiKeyRecord> FindActive(const std::string& secret_hash) override;
+  std::vector<app::ActiveKey> FindActiveAmong(
+      const std::vector<std::string>& secret_hashes) override;
   app::ApiKeyRecord Insert(const app::ApiKeyRecord& key, const std::string& secret_hash) override;
   std::vector<app::ApiKeyRecord> List() override;
   bool Revoke(const domain::Uuid& id) override;

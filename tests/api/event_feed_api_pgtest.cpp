@@ -194,6 +194,44 @@ TEST_F(EventFeedApiTest, TheStreamSendsEventsAsTheyCommitAndResumesAfterLastEven
   EXPECT_EQ(replay.find("Rocket"), std::string::npos) << replay;
 }
 
+TEST_F(EventFeedApiTest, AKeyPastItsStreamCapIsAnswered429) {
+  const std::string request =
+      "GET /v1/events/stream HTTP/1.1\r\nHost: test\r\n"
+      "Authorization: Bearer " +
+      api_.AdminKey() + "\r\n\r\n";
+  std::vector<std::unique_ptr<StreamClient>> open;
+  for (int i = 0; i < 20; ++i) {  // the default cap per key
+    open.push_back(std::make_unique<StreamClient>(api_.Port(), request));
+    ASSERT_NE(open.back()->ReadUntil("nedlia event stream").find("200 OK"), std::string::npos);
+  }
+  const auto refused = api_.Call("GET", "/v1/events/stream");
+  EXPECT_EQ(refused.status, 429) << refused.raw;
+  EXPECT_EQ(refused.Header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(refused.body["type"], "urn:nedlia:problem:too-many-requests");
+  // Another key is not affected.
+  const std::string other = api_.AdvertiserKey(api_.NewAdvertiser("Other"));
+  StreamClient allowed(api_.Port(),
+                       "GET /v1/events/stream HTTP/1.1\r\nHost: test\r\n"
+                       "Authorization: Bearer " +
+                           other + "\r\n\r\n");
+  EXPECT_NE(allowed.ReadUntil("nedlia event stream").find("200 OK"), std::string::npos);
+}
+
+TEST_F(EventFeedApiTest, RevokingAKeyEndsItsOpenStream) {
+  const std::string acme = api_.NewAdvertiser("Acme");
+  const std::string key = api_.AdvertiserKey(acme);
+  StreamClient client(api_.Port(),
+                      "GET /v1/events/stream HTTP/1.1\r\nHost: test\r\n"
+                      "Authorization: Bearer " +
+                          key + "\r\n\r\n");
+  ASSERT_NE(client.ReadUntil("nedlia event stream").find("200 OK"), std::string::npos);
+  api_.Sql().Execute("UPDATE api_keys SET revoked_at = now() WHERE advertiser_id = $1",
+                     pg::Params(acme));
+  const std::string& ended = client.ReadUntil("0\r\n\r\n");
+  EXPECT_NE(ended.find(": nedlia: the API key was revoked"), std::string::npos) << ended;
+  EXPECT_NE(ended.find("0\r\n\r\n"), std::string::npos) << "the body ended";
+}
+
 TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {
   const auto after = api_.Call("GET", "/v1/events?after=yesterday");
   EXPECT_EQ(after.status, 422);
@@ -205,6 +243,10 @@ TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {
   EXPECT_EQ(limit.status, 422);
   EXPECT_EQ(limit.ErrorPointers(), "/query/limit");
   EXPECT_EQ(api_.Call("GET", "/v1/events", std::nullopt, {}, std::string("nope")).status, 401);
+  const auto last_id =
+      api_.Call("GET", "/v1/events/stream", std::nullopt, {"Last-Event-ID: yesterday"});
+  EXPECT_EQ(last_id.status, 422);
+  EXPECT_EQ(last_id.ErrorPointers(), "/header/Last-Event-ID");
 }
 
 }  // namespace

@@ -24,6 +24,14 @@ class UnusedDatabase : public app::Database {
   }
 };
 
+/// The same for the event streams.
+class UnusedStreams : public app::EventStreams {
+ public:
+  std::unique_ptr<app::EventSubscription> Subscribe(app::StreamRequest) override {
+    throw std::logic_error("not used");
+  }
+};
+
 std::string Lower(std::string_view text) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -33,7 +41,10 @@ std::string Lower(std::string_view text) {
 
 std::set<std::string> RoutedOperations() {
   UnusedDatabase database;
-  Api api(database, [] { return std::nullopt; });
+  metrics::Registry registry;
+  app::ApiKeyCache keys(database, {}, registry);
+  UnusedStreams streams;
+  Api api(database, [] { return std::nullopt; }, keys, streams);
   std::set<std::string> operations;
   for (const auto& route : api.Routes().Routes()) {
     operations.insert(Lower(http::MethodName(route.method)) + " " + route.path_template);

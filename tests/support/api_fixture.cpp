@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "api/api.hpp"
+#include "api/sse.hpp"
+#include "app/api_key_cache.hpp"
 #include "app/api_keys.hpp"
 #include "http/curl_client.hpp"
 #include "http/server.hpp"
@@ -10,6 +12,7 @@
 #include "pg/pool.hpp"
 #include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
+#include "streams/event_hub.hpp"
 
 namespace nedlia::testing {
 
@@ -19,9 +22,12 @@ struct ApiFixture::Parts {
       : pool({.url = url, .max_size = 8}),
         api_log(pool),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
+        // No TTL: every request sees a revoked key at once.
+        keys(database, {.ttl = std::chrono::milliseconds(0)}, metrics::Registry::Process()),
+        event_streams({.database_url = url}, keys, api::SseMessage, metrics::Registry::Process()),
         // Webhooks as in development: a receiver on loopback may be plain http.
         api(
-            database, [] { return std::nullopt; }, std::chrono::milliseconds(0),
+            database, [] { return std::nullopt; }, keys, event_streams,
             app::WebhookPolicy{
                 .allow_loopback_http = true,
                 .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())},
@@ -31,6 +37,8 @@ struct ApiFixture::Parts {
   pg::Pool pool;
   store::PgApiLog api_log;
   store::PgDatabase database;
+  app::ApiKeyCache keys;
+  streams::EventHub event_streams;
   api::Api api;
   http::Server server;
 };

@@ -54,6 +54,27 @@ bool Verify(const std::string& secret, const ReceivedWebhook& request) {
   return false;
 }
 
+/// 100 MiB of 'x', 64 KiB per Take: an answer no notifier should read to the end.
+class HugeBody : public http::BodySource {
+ public:
+  void Start(std::function<void()> wake) override {
+    wake_ = std::move(wake);
+    wake_();
+  }
+  bool Take(std::string& out) override {
+    out.append(std::size_t{64} * 1024, 'x');
+    const bool more = ++pieces_ < 1600;
+    if (more)
+      wake_();  // the next piece is ready at once
+    return more;
+  }
+  std::string Stop(http::StreamEnd) override { return ""; }
+
+ private:
+  std::function<void()> wake_;
+  int pieces_ = 0;
+};
+
 std::string HeaderOr(const http::Request& request, std::string_view name) {
   const auto value = request.Header(name);
   return value ? std::string(*value) : std::string();
@@ -95,11 +116,7 @@ WebhookReceiver::WebhookReceiver() {
             response.headers.push_back({"Location", "/elsewhere"});
             break;
           case ReceiverMode::kHugeBody:
-            response.stream = [](http::StreamWriter& writer) {
-              const std::string piece(64 * 1024, 'x');
-              for (int i = 0; i < 1600 && writer.Write(piece); ++i) {
-              }
-            };
+            response.source = std::make_shared<HugeBody>();
             break;
         }
         return response;

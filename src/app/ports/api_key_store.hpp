@@ -19,12 +19,21 @@ struct ApiKeyRecord {
   std::optional<domain::TimestampMs> revoked_at;
 };
 
+/// An active key and the hash of its secret.
+struct ActiveKey {
+  std::string secret_hash;
+  ApiKeyRecord record;
+};
+
 /// API keys in the system of record, within the caller's transaction.
 class ApiKeyStore {
  public:
   virtual ~ApiKeyStore() = default;
   /// The unrevoked key whose secret hashes to `secret_hash`.
   virtual std::optional<ApiKeyRecord> FindActive(const std::string& secret_hash) = 0;
+  /// The unrevoked keys among `secret_hashes`, in one query (the others are revoked, unknown,
+  /// or belong to a deleted advertiser).
+  virtual std::vector<ActiveKey> FindActiveAmong(const std::vector<std::string>& secret_hashes) = 0;
   virtual ApiKeyRecord Insert(const ApiKeyRecord& key, const std::string& secret_hash) = 0;
   virtual std::vector<ApiKeyRecord> List() = 0;
   /// Marks it revoked; false when there is no such unrevoked key.

@@ -19,6 +19,9 @@ struct LogPosition {
   std::int64_t position = 0;
 
   auto operator<=>(const LogPosition&) const = default;
+  /// The last position a transaction below `horizon` can hold: a reader that has seen every
+  /// event of those transactions stands here (it is no event's position).
+  static LogPosition Below(std::uint64_t horizon);
   /// "<transaction_id>-<position>", the opaque cursor clients see.
   std::string ToString() const;
   static std::optional<LogPosition> Parse(std::string_view text);
@@ -32,6 +35,7 @@ struct FeedEvent {
   nlohmann::json metadata;  ///< the envelope's other attributes (source, subject, ...)
   std::int64_t created_at_ms = 0;
   LogPosition at;
+  std::optional<domain::Uuid> advertiser_id;  ///< whose event it is (none: the video catalog's)
 };
 
 struct FeedQuery {
