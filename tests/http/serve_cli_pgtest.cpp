@@ -8,10 +8,12 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "http/curl_client.hpp"
+#include "http/raw_socket.hpp"
 #include "http/server.hpp"
 #include "process/subprocess.hpp"
 #include "support/test_database.hpp"
@@ -20,6 +22,24 @@ namespace nedlia::testing {
 namespace {
 
 using namespace std::chrono_literals;
+
+/// How many TCP connections from local port `port` have more than `bytes` waiting in their send
+/// queue (/proc/net/tcp): a server writing to clients that do not read.
+int ConnectionsWithSendQueueOver(std::uint16_t port, unsigned long bytes) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  int count = 0;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    const unsigned long local_port = std::stoul(local.substr(local.find(':') + 1), nullptr, 16);
+    const unsigned long send_queue = std::stoul(queues.substr(0, queues.find(':')), nullptr, 16);
+    count += local_port == port && send_queue > bytes ? 1 : 0;
+  }
+  return count;
+}
 
 class ServeCliTest : public ::testing::Test {
  protected:
@@ -95,6 +115,51 @@ TEST_F(ServeCliTest, ServesHealthAndReadinessAndStopsOnSigterm) {
                 .Single()[0]
                 .As<std::string>(),
             "/healthz 200,/readyz 200");
+}
+
+// Clients that open an event stream and stop reading: SIGTERM must end their streams (and any
+// idle connection) and the whole process within 5 s, whatever they do.
+TEST_F(ServeCliTest, SigtermEndsStuckEventStreamsAndTheProcessWithinFiveSeconds) {
+  // 20,000 events of 1 KiB: far more than the socket buffers hold, so the writes block.
+  database_.Connect().Execute(R"sql(
+      INSERT INTO event_log (id, event_type, aggregate_type, aggregate_id, data, metadata)
+      SELECT gen_random_uuid(), 'com.nedlia.video.created.v1', 'video', gen_random_uuid(),
+             jsonb_build_object('title', repeat('x', 1000)), '{}'::jsonb
+      FROM generate_series(1, 20000))sql");
+  const std::string url = StartServe();
+  ASSERT_FALSE(url.empty());
+  const std::string log = Log();
+  const std::string marker = "first admin API key (shown only this once; keep it): ";
+  const std::size_t at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string key = log.substr(at + marker.size(), log.find('\n', at) - at - marker.size());
+  const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  std::vector<http::testing::RawSocket> stuck;
+  for (int i = 0; i < 5; ++i) {
+    stuck.emplace_back(port);
+    ASSERT_TRUE(
+        stuck.back().Send("GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n"
+                          "Authorization: Bearer " +
+                          key + "\r\n\r\n"));
+  }
+  http::testing::RawSocket idle(port);
+  http::testing::CurlClient client;
+  ASSERT_EQ(client.Get(url + "/healthz").status, 200);  // and stays connected, idle
+  // Stuck for real: the server's send queues toward the stream clients are full.
+  const auto stuck_streams = [port] { return ConnectionsWithSendQueueOver(port, 512 * 1024); };
+  const auto filled_by = std::chrono::steady_clock::now() + 60s;
+  while (stuck_streams() < 5 && std::chrono::steady_clock::now() < filled_by)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(stuck_streams(), 5);
+  // Meanwhile the hub hands the streams more, which the server is now blocked writing.
+  std::this_thread::sleep_for(2s);
+
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  const process::RunResult result = serve_->Wait(15s);
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << Log();
+  EXPECT_EQ(result.exit_code, 0) << Log();
 }
 
 TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
