@@ -1,9 +1,9 @@
 #include "api/request_context.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <random>
 
 #include "api/conditional_get.hpp"
 #include "app/api_keys.hpp"
@@ -30,14 +30,28 @@ bool IsValidTraceparent(std::string_view value) {
          IsLowerHex(flags) && !IsAllZero(trace) && !IsAllZero(parent);
 }
 
+// Trace and span ids need to be unique, not secret: a generator per thread, seeded from the
+// system's randomness, instead of OpenSSL's locked DRBG (4% of a GET's time under load).
+std::uint64_t RandomWord() {
+  thread_local std::mt19937_64 generator{[] {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32) ^ device();
+  }()};
+  std::uint64_t word = 0;
+  while (word == 0)  // an id of zeros is invalid (W3C trace context)
+    word = generator();
+  return word;
+}
+
+// `bytes` (8 or 16) random bytes as lowercase hex.
 std::string RandomHex(std::size_t bytes) {
-  std::array<unsigned char, 16> buffer{};
-  RAND_bytes(buffer.data(), static_cast<int>(bytes));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    hex += kHex[buffer[i] >> 4];
-    hex += kHex[buffer[i] & 0xF];
+  hex.reserve(bytes * 2);
+  for (std::size_t word = 0; word < bytes / 8; ++word) {
+    const std::uint64_t random = RandomWord();
+    for (int shift = 60; shift >= 0; shift -= 4)
+      hex += kHex[(random >> shift) & 0xF];
   }
   return hex;
 }
