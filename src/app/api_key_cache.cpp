@@ -75,6 +75,23 @@ void ApiKeyCache::Revalidate(const std::vector<std::string>& hashes) {
     Remember(gone, std::nullopt, now);
 }
 
+void ApiKeyCache::Refresh() {
+  std::vector<ActiveKey> active;
+  database_.ReadLatest(
+      [&](Transaction& tx) { active = tx.ApiKeys().ListActive(options_.max_known); });
+  std::set<std::string> seen;
+  const std::lock_guard lock(mutex_);
+  const Clock::time_point now = options_.now();
+  for (const ActiveKey& key : active) {
+    Remember(key.secret_hash, PrincipalOf(key.record), now);
+    seen.insert(key.secret_hash);
+  }
+  for (const std::string& hash : known_.Keys()) {
+    if (!seen.contains(hash))
+      Remember(hash, std::nullopt, now);  // revoked, or its advertiser deleted
+  }
+}
+
 ApiKeyCache::Cached ApiKeyCache::FreshAnswer(const std::string& hash, Clock::time_point now) const {
   if (const auto* known = known_.Find(hash); known != nullptr && known->expires > now)
     return Cached(known->value);

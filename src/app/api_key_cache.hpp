@@ -72,6 +72,12 @@ class ApiKeyCache {
   /// Looks up again, in one query, those of `hashes` that are not kValid now (how long-lived
   /// streams notice a revoked key within the TTL). Throws what the database throws.
   void Revalidate(const std::vector<std::string>& hashes);
+  /// Learns every active key in one query (up to max_known), and forgets as revoked the known
+  /// ones that are no longer active. Run at start and then every TTL, it makes every real key
+  /// known, so that only keys younger than the TTL, or made up, are ever looked up one by one
+  /// (and shed in a flood), and a revocation is seen within the TTL. Throws what the database
+  /// throws.
+  void Refresh();
 
  private:
   using Clock = ApiKeyCacheOptions::Clock;

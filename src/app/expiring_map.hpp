@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace nedlia::app {
 
@@ -54,6 +55,15 @@ class ExpiringMap {
 
   /// Entries held, expired ones included.
   std::size_t Size() const { return index_.size(); }
+
+  /// The keys held, oldest first.
+  std::vector<std::string> Keys() const {
+    std::vector<std::string> keys;
+    keys.reserve(order_.size());
+    for (const auto& [key, entry] : order_)
+      keys.push_back(key);
+    return keys;
+  }
 
  private:
   using Order = std::list<std::pair<std::string, Entry>>;

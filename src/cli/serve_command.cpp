@@ -33,6 +33,7 @@
 #include "migrate/script_directory.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
+#include "process/periodic_thread.hpp"
 #include "store/maintenance.hpp"
 #include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
@@ -260,7 +261,19 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,
                                     {.storage_class = settings.archive_storage_class});
   // API keys are trusted for 5 s: a revoked key stops working (its streams too) within that.
-  app::ApiKeyCache keys(database, {.ttl = std::chrono::seconds(5)}, metrics::Registry::Process());
+  constexpr std::chrono::seconds kKeyTtl(5);
+  app::ApiKeyCache keys(database, {.ttl = kKeyTtl}, metrics::Registry::Process());
+  // Every active key is learnt at start and again twice a TTL: a real key is always known, so
+  // that a burst of clients after a restart is never mistaken for a flood of made-up keys.
+  const process::PeriodicThread key_refresh(std::chrono::milliseconds(0), [&keys, kKeyTtl] {
+    try {
+      keys.Refresh();
+    } catch (const std::exception& error) {
+      spdlog::warn("could not refresh the API keys (each is looked up on use meanwhile): {}",
+                   OneLine(error.what()));
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(kKeyTtl) / 2;
+  });
   // Server-Sent Events: one reader of new events for the whole process, on its own connections.
   auto event_streams = std::make_unique<streams::EventHub>(
       StreamOptionsFor(settings, url), keys, api::SseMessage, metrics::Registry::Process());

@@ -21,6 +21,8 @@ const std::string kFindActiveAmongSql = "SELECT " + kColumns +
                                         ", secret_hash FROM api_keys k "
                                         "WHERE secret_hash = ANY ($1::text[]) AND" +
                                         kActive;
+const std::string kListActiveSql = "SELECT " + kColumns + ", secret_hash FROM api_keys k WHERE" +
+                                   kActive + " ORDER BY created_at DESC LIMIT $1";
 const std::string kInsertSql =
     "INSERT INTO api_keys (id, name, role, advertiser_id, secret_hash) VALUES ($1, $2, $3, $4, "
     "$5) RETURNING " +
@@ -29,6 +31,7 @@ const std::string kListSql = "SELECT " + kColumns + " FROM api_keys ORDER BY id"
 
 const pg::Statement kFindActive{"api_key_find_active", kFindActiveSql};
 const pg::Statement kFindActiveAmong{"api_key_find_active_among", kFindActiveAmongSql};
+const pg::Statement kListActive{"api_key_list_active", kListActiveSql};
 const pg::Statement kInsert{"api_key_insert", kInsertSql};
 const pg::Statement kList{"api_key_list", kListSql};
 const pg::Statement kRevoke{
@@ -67,6 +70,14 @@ std::vector<app::ActiveKey> ApiKeyRows::FindActiveAmong(
     const std::vector<std::string>& secret_hashes) {
   std::vector<app::ActiveKey> keys;
   for (const pg::Row& row : connection_.Execute(kFindActiveAmong, pg::Params(secret_hashes)))
+    keys.push_back({.secret_hash = row[6].As<std::string>(), .record = RowToKey(row)});
+  return keys;
+}
+
+std::vector<app::ActiveKey> ApiKeyRows::ListActive(std::size_t limit) {
+  std::vector<app::ActiveKey> keys;
+  const auto rows = connection_.Execute(kListActive, pg::Params(static_cast<std::int64_t>(limit)));
+  for (const pg::Row& row : rows)
     keys.push_back({.secret_hash = row[6].As<std::string>(), .record = RowToKey(row)});
   return keys;
 }

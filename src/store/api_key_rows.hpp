@@ -13,6 +13,7 @@ class ApiKeyRows : public app::ApiKeyStore {
   std::optional<app::ApiKeyRecord> FindActive(const std::string& secret_hash) override;
   std::vector<app::ActiveKey> FindActiveAmong(
       const std::vector<std::string>& secret_hashes) override;
+  std::vector<app::ActiveKey> ListActive(std::size_t limit) override;
   app::ApiKeyRecord Insert(const app::ApiKeyRecord& key, const std::string& secret_hash) override;
   std::vector<app::ApiKeyRecord> List() override;
   bool Revoke(const domain::Uuid& id) override;

@@ -195,5 +195,34 @@ TEST_F(ApiKeyCacheTest, RevalidationAsksOnceForEveryExpiredKeyAndLearnsRevocatio
   EXPECT_EQ(Counter("nedlia_api_key_revalidation_queries_total"), 1U) << "nothing expired";
 }
 
+// After a restart every key is new to the cache: without the refresh, a burst of real clients
+// with different keys was shed beyond the first two, as if it were a flood of made-up keys.
+TEST_F(ApiKeyCacheTest, AfterARefreshABurstOfRealKeysIsNeverShed) {
+  std::vector<std::string> hashes;
+  for (int i = 0; i < 6; ++i)
+    hashes.push_back(IssuedHash());
+  Cache().Refresh();
+  pg::Connection locker = LockKeys();  // any lookup that reached the database would hang
+  for (const std::string& hash : hashes)
+    EXPECT_NE(cache_->Lookup(hash), std::nullopt);
+  locker.ExecuteScript("COMMIT");
+  EXPECT_EQ(Counter("nedlia_api_key_lookups_total"), 0U);
+  EXPECT_EQ(Counter("nedlia_api_key_lookups_shed_total"), 0U);
+}
+
+TEST_F(ApiKeyCacheTest, ARefreshForgetsARevokedKeyAtOnceAndKeepsTheOthersValid) {
+  Cache({.ttl = std::chrono::seconds(5)});
+  const std::string kept = IssuedHash();
+  const std::string revoked = IssuedHash();
+  cache_->Refresh();
+  sql_.Execute("UPDATE api_keys SET revoked_at = now() WHERE secret_hash = $1",
+               pg::Params(revoked));
+  now_ += std::chrono::seconds(4);
+  cache_->Refresh();
+  EXPECT_EQ(cache_->Check(revoked).standing, app::KeyStanding::kRevoked);
+  now_ += std::chrono::seconds(4);  // past the first refresh's TTL, within the second's
+  EXPECT_EQ(cache_->Check(kept).standing, app::KeyStanding::kValid);
+}
+
 }  // namespace
 }  // namespace nedlia::testing

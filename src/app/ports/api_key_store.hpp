@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ class ApiKeyStore {
   /// The unrevoked keys among `secret_hashes`, in one query (the others are revoked, unknown,
   /// or belong to a deleted advertiser).
   virtual std::vector<ActiveKey> FindActiveAmong(const std::vector<std::string>& secret_hashes) = 0;
+  /// Every active key, up to `limit` of them (the most recently created first).
+  virtual std::vector<ActiveKey> ListActive(std::size_t limit) = 0;
   virtual ApiKeyRecord Insert(const ApiKeyRecord& key, const std::string& secret_hash) = 0;
   virtual std::vector<ApiKeyRecord> List() = 0;
   /// Marks it revoked; false when there is no such unrevoked key.
