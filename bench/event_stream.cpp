@@ -282,6 +282,7 @@ class Subscribers {
   asio::steady_timer ticker_{io_};
   std::vector<std::shared_ptr<Subscriber>> all_;
   std::deque<std::shared_ptr<Subscriber>> to_connect_;
+  bool stopping_ = false;  ///< on io_'s thread
   double tokens_ = 0;
   Clock::time_point last_tick_;
   Deliveries deliveries_;
@@ -458,6 +459,8 @@ void Subscribers::Start() {
 }
 
 void Subscribers::Tick() {
+  if (stopping_)
+    return;  // a tick already due when Stop cancelled the ticker
   const Clock::time_point now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - last_tick_).count();
   last_tick_ = now;
@@ -478,6 +481,7 @@ void Subscribers::Tick() {
 
 void Subscribers::Stop() {
   asio::post(io_, [this] {
+    stopping_ = true;
     ticker_.cancel();
     for (const std::shared_ptr<Subscriber>& subscriber : all_)
       subscriber->Abort();
