@@ -29,6 +29,18 @@ namespace {
 // asynchronously (the relay) still has one chunk on its way while the next is read.
 constexpr int kReadChunk = 500;
 
+// A consumer of rare event types moves past the events it does not read once this many
+// transactions lie between its position and the horizon it read up to. Without it, every read
+// scanned the log from its last event onwards (a full CPU in PostgreSQL for a consumer of
+// webhooks-only types behind tens of thousands of placements); saving at every read would
+// write a row for each idle poll.
+constexpr std::uint64_t kSkipAfterTransactions = 100;
+
+bool WorthSkippingTo(const events::LogPosition& seen_up_to, const events::LogPosition& last) {
+  return seen_up_to > last &&
+         seen_up_to.transaction_id - last.transaction_id >= kSkipAfterTransactions;
+}
+
 }  // namespace
 
 int Consumer::RunPartition(int partition) {
@@ -42,22 +54,28 @@ int Consumer::RunPartition(int partition) {
     if (state.retry_event_id && state.retry_in_ms > 0)
       return;  // its blocked event is not due yet
     bool read_any = false;
-    std::optional<std::int64_t> retry_delay_ms;  // set when an event failed and blocks
+    std::optional<std::int64_t> retry_delay_ms;      // set when an event failed and blocks
+    std::optional<events::LogPosition> read_to_end;  // set when a read came back short
     while (moved < options_.batch_size && !retry_delay_ms) {
       const int limit = std::min(options_.batch_size - moved, kReadChunk);
-      const std::vector<Delivery> chunk =
+      const ReadBatch chunk =
           rows.ReadAfter(options_, state.last, reading_.types, partition, limit);
-      read_any = read_any || !chunk.empty();
-      for (const Delivery& delivery : chunk) {
+      read_any = read_any || !chunk.deliveries.empty();
+      for (const Delivery& delivery : chunk.deliveries) {
         retry_delay_ms = Deliver(delivery, state, rows, tx.Conn());
         if (retry_delay_ms)
           break;
         ++moved;
       }
-      if (static_cast<int>(chunk.size()) < limit)
+      if (static_cast<int>(chunk.deliveries.size()) < limit) {
+        read_to_end = chunk.seen_up_to;
         break;  // nothing more to read now
+      }
     }
-    if (!read_any)
+    const bool skips = !retry_delay_ms && read_to_end && WorthSkippingTo(*read_to_end, state.last);
+    if (skips)
+      state.last = *read_to_end;
+    if (!read_any && !skips)
       return;
     if (options_.before_commit)
       options_.before_commit(tx.Conn());

@@ -38,20 +38,29 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
 // a one-time filter, evaluated once per execution. $9 true reads the metadata without
 // specversion, for events::StructuredText.
+// Each row carries the horizon the read used, from the same statement's snapshot, as the event
+// feed's pages do: a read that comes back short proves that no other event of these types lies
+// below it, and an empty read still yields one row, the horizon's (the event columns are null).
 const std::string kReadSql = R"sql(SELECT
-    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text,
-    CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END::text,
+    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
     (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
-    e.position, p.processed IS NOT NULL
-    FROM event_log e
-    LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
-                       WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
-    WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
-      AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      AND e.event_type = ANY ($4::text[])
-      AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
-    ORDER BY e.transaction_id, e.position
-    LIMIT $7)sql";
+    e.position, e.processed, h.horizon::text
+    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h
+    LEFT JOIN LATERAL (
+      SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data,
+             CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END AS metadata,
+             e.created_at, e.created_by, e.transaction_id, e.position,
+             p.processed IS NOT NULL AS processed
+      FROM event_log e
+      LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
+                         WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
+      WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
+        AND e.transaction_id < h.horizon
+        AND e.event_type = ANY ($4::text[])
+        AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
+      ORDER BY e.transaction_id, e.position
+      LIMIT $7) e ON true
+    ORDER BY e.transaction_id, e.position)sql";
 const pg::Statement kRead{"delivery_read", kReadSql};
 
 const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
@@ -148,10 +157,10 @@ PartitionState SubscriptionRows::Load(const std::string& consumer, int partition
   return state;
 }
 
-std::vector<Delivery> SubscriptionRows::ReadAfter(const ConsumerOptions& options,
-                                                  const events::LogPosition& after,
-                                                  const std::vector<std::string>& types,
-                                                  int partition, int limit) {
+ReadBatch SubscriptionRows::ReadAfter(const ConsumerOptions& options,
+                                      const events::LogPosition& after,
+                                      const std::vector<std::string>& types, int partition,
+                                      int limit) {
   // A custom plan (the default for the first executions of a prepared statement, and whenever
   // it looks cheaper) is made afresh at each read, costing several times the read itself, and
   // sorts everything after the position; the generic plan walks the delivery index in order
@@ -161,12 +170,15 @@ std::vector<Delivery> SubscriptionRows::ReadAfter(const ConsumerOptions& options
       connection_.Execute(kRead, pg::Params(options.name, std::to_string(after.transaction_id),
                                             after.position, types, options.partitions, partition,
                                             limit, options.mark_processed, options.as_text));
-  std::vector<Delivery> deliveries;
-  deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
+  ReadBatch batch;
+  batch.deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {
-    deliveries.push_back({EventOf(row, options.as_text), row[10].As<bool>()});
+    if (batch.deliveries.empty())
+      batch.seen_up_to = events::LogPosition::Below(ToXid(row[11].As<std::string>()));
+    if (!row[0].IsNull())
+      batch.deliveries.push_back({EventOf(row, options.as_text), row[10].As<bool>()});
   }
-  return deliveries;
+  return batch;
 }
 
 void SubscriptionRows::MarkProcessed(const std::string& consumer, const domain::Uuid& event_id) {

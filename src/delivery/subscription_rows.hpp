@@ -26,6 +26,14 @@ struct Delivery {
   bool processed = false;
 };
 
+/// What a read found: the events, and how far the log was read.
+struct ReadBatch {
+  std::vector<Delivery> deliveries;
+  /// Every final event up to here was considered: when the read returned fewer events than
+  /// its limit, none of the partition's types lies between the last one and this position.
+  events::LogPosition seen_up_to;
+};
+
 /// The SQL of event delivery, on a connection inside the caller's transaction.
 class SubscriptionRows {
  public:
@@ -41,8 +49,8 @@ class SubscriptionRows {
   /// and final (below the oldest running transaction), in log order. Without
   /// options.mark_processed every Delivery::processed is false; with options.as_text the
   /// events carry structured_text instead of data and metadata.
-  std::vector<Delivery> ReadAfter(const ConsumerOptions& options, const events::LogPosition& after,
-                                  const std::vector<std::string>& types, int partition, int limit);
+  ReadBatch ReadAfter(const ConsumerOptions& options, const events::LogPosition& after,
+                      const std::vector<std::string>& types, int partition, int limit);
   /// Records the event as handled (sent with the next statement).
   void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
   /// Records the event as handled now, for an event that may arrive more than once (from

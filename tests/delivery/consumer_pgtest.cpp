@@ -103,6 +103,46 @@ TEST_F(ConsumerTest, DeliversInLogOrderAndNeverSkipsAnEventThatCommitsLate) {
   EXPECT_EQ(std::set<std::string>(handled_.begin(), handled_.end()).size(), handled_.size());
 }
 
+TEST_F(ConsumerTest, AConsumerOfRareTypesMovesPastOtherEventsButNeverPastAnOpenTransaction) {
+  delivery::Consumer consumer(pool_, Options(2), record_);
+  consumer.Subscribe();
+  pg::Connection open = database_.Connect();
+  open.ExecuteScript("BEGIN");
+  const std::string late = Append(open, "late");  // its transaction id is older than the rest
+  const auto append_other = [&] {
+    sql_.Execute(
+        "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
+        "VALUES ('com.nedlia.test.other.v1', 'test', gen_random_uuid(), '{}')");
+  };
+  for (int i = 0; i < 150; ++i)
+    append_other();  // a transaction each
+  consumer.RunOnce();
+  open.ExecuteScript("COMMIT");
+  RunUntil(consumer, [&](int) { return !handled_.empty(); });
+  EXPECT_EQ(handled_, std::vector<std::string>{late});
+
+  // Every partition now stands past the other events, instead of reading them again at each
+  // pass; a pass with nothing new writes nothing.
+  consumer.RunOnce();
+  const std::string other_events_end =
+      "(SELECT max(transaction_id) FROM event_log "
+      " WHERE event_type = 'com.nedlia.test.other.v1')";
+  EXPECT_EQ(Count("SELECT count(*) FROM event_subscriptions WHERE consumer = 'test-consumer' "
+                  "AND last_transaction_id >= " +
+                  other_events_end),
+            2);
+  const std::string saved =
+      "SELECT string_agg(xmin::text, ',' ORDER BY partition) "
+      "FROM event_subscriptions WHERE consumer = 'test-consumer'";
+  const std::string before_idle_pass = sql_.Execute(saved).Single()[0].As<std::string>();
+  consumer.RunOnce();
+  EXPECT_EQ(sql_.Execute(saved).Single()[0].As<std::string>(), before_idle_pass);
+
+  const std::string next = Append("next");
+  RunUntil(consumer, [&](int) { return handled_.size() >= 2; });
+  EXPECT_EQ(handled_, (std::vector<std::string>{late, next}));
+}
+
 TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADeadLetter) {
   const std::string bad = Append("bad");
   const std::string after = Append("after");
