@@ -18,6 +18,8 @@
 #   bench_parse_wrk FILE               "req/s p50_ms p99_ms non2xx socket_errors"
 #   bench_summarize FILE               rounds' lines -> "mean(1) median(2) median(3) sum(4) ..."
 #   bench_serve_complaints             the server's warnings and errors so far, counted
+#   bench_wait_for_consumers [SECONDS] until the server's consumers have handled every event
+#                                      and generated every placement file (default 300 s)
 # The cleanup (EXIT trap, also on SIGINT/SIGTERM) stops the tracked tools, serve and the cluster
 # and deletes $work (kept with BENCH_KEEP=1).
 
@@ -56,6 +58,32 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# PostgreSQL starts each backend in a session of its own (setsid). With the kernel's autogroup
+# on, every session in the root cgroup is scheduled as one group, so each backend got as much
+# CPU as the whole server with its I/O and worker threads: at 16 connections GET's p99 was
+# 50-270 ms (its handlers waited for the CPU), 3 ms without autogroup. A machine run by systemd
+# has services and user sessions in cgroups of their own, where autogroup does not apply; the
+# benchmarks run in a cgroup of their own (when they may create one) to be scheduled as there.
+bench_leave_autogroup() {
+  [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] || return 0
+  local v1=/sys/fs/cgroup/cpu v2=/sys/fs/cgroup
+  if [ "$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' /proc/self/cgroup)" = / ] &&
+     mkdir -p "$v1/nedlia-bench" 2>/dev/null && echo $$ >"$v1/nedlia-bench/cgroup.procs" 2>/dev/null; then
+    return 0
+  fi
+  if [ "$(awk -F: '$1 == 0 {print $3}' /proc/self/cgroup)" = / ] &&
+     grep -qw cpu "$v2/cgroup.controllers" 2>/dev/null &&
+     { grep -qw cpu "$v2/cgroup.subtree_control" || echo +cpu >"$v2/cgroup.subtree_control"; } 2>/dev/null &&
+     mkdir -p "$v2/nedlia-bench" 2>/dev/null && echo $$ >"$v2/nedlia-bench/cgroup.procs" 2>/dev/null; then
+    return 0
+  fi
+  if [ "$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ || $1 == 0 {print $3}' /proc/self/cgroup | sort -u)" = / ]; then
+    echo "note: autogroup schedules each PostgreSQL backend like the whole server here, and this" \
+         "user may not create a cgroup: latency figures will be worse than on a systemd host" >&2
+  fi
+}
+bench_leave_autogroup
 
 bench_build() {
   cmake --preset release >/dev/null
@@ -189,4 +217,19 @@ bench_serve_complaints() {
     cut -d' ' -f2- | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -5 |
     awk '{n = $1; $1 = ""; printf "%s%d × %s", (NR > 1 ? "; " : ""), n, substr($0, 2)}')
   echo "${lines:-none}"
+}
+
+# Writes leave the server's consumers work (placement files for every video touched, the read
+# model, webhooks) that goes on well after the writers stop: measuring reads during it measures
+# that work too.
+bench_wait_for_consumers() {
+  local patience=${1:-300} before="" now tick
+  for ((tick = 0; tick < patience; tick++)); do
+    now=$(psql_ -At -c "SELECT (SELECT count(*) FROM placement_file_jobs) || ' ' ||
+                               (SELECT coalesce(sum(handled_count), 0) FROM event_subscriptions)")
+    [ "${now%% *}" = 0 ] && [ "$now" = "$before" ] && return 0
+    before=$now
+    sleep 1
+  done
+  echo "warning: the server's consumers were still busy after ${patience} s" >&2
 }
