@@ -204,7 +204,25 @@ std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings,
       .max_lag = std::chrono::milliseconds(settings.replica_max_lag_ms)});
 }
 
+/// The workers to run beside the API, checked before anything starts.
+std::vector<std::string> ServeWorkers(const Settings& settings) {
+  if (!settings.serve_workers)
+    return Workers::Available(settings);
+  const std::vector<std::string> known = Workers::Known();
+  for (const std::string& name : *settings.serve_workers) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const std::string& candidate : known)
+        list += (list.empty() ? "" : ", ") + candidate;
+      throw UserError("NEDLIA_SERVE_WORKERS: unknown worker '" + name + "' (known: " + list +
+                      ", or none)");
+    }
+  }
+  return *settings.serve_workers;
+}
+
 void Serve(const Settings& settings, const ServeFlags& flags) {
+  const std::vector<std::string> worker_names = ServeWorkers(settings);
   // Before the primary: a bad replica name must not start (or create) the managed cluster.
   const std::optional<std::string> read_url = ReadReplicaUrl(settings, flags);
   const std::string url = ResolveDatabaseUrl(settings);
@@ -244,8 +262,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);
-  // Every available worker runs in this process too, on connections of its own.
-  const std::vector<std::string> worker_names = Workers::Available(settings);
+  // The workers run in this process too (every available one unless NEDLIA_SERVE_WORKERS
+  // says which), on connections of their own.
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
   Workers workers(settings, worker_pool);
   workers.Start(worker_names);

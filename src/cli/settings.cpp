@@ -36,6 +36,30 @@ int EnvInt(const char* name, int fallback, int min, int max) {
   return value;
 }
 
+// "a,b" -> {a, b}; "none" -> {}. The names are checked where the workers are known.
+std::vector<std::string> WorkerList(const std::string& text) {
+  if (text == "none")
+    return {};
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string name = text.substr(start, end - start);
+    std::erase(name, ' ');
+    if (name.empty()) {
+      throw std::invalid_argument(
+          "NEDLIA_SERVE_WORKERS must be worker names separated by "
+          "commas, or none, not '" +
+          text + "'");
+    }
+    names.push_back(std::move(name));
+    start = end + 1;
+  }
+  return names;
+}
+
 // Run from the source tree, migrations/ is right there; installed elsewhere, fall back to the
 // tree the binary was built from.
 /// `name` in the working directory if there is one, else the source tree's.
@@ -131,6 +155,8 @@ Settings Settings::FromEnvironment() {
   if (auto environment = Env("NEDLIA_ENVIRONMENT"))
     s.environment = *environment;
   s.nats_url = Env("NEDLIA_NATS_URL");
+  if (auto workers = Env("NEDLIA_SERVE_WORKERS"))
+    s.serve_workers = WorkerList(*workers);
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);
   s.stream_max_per_key = EnvInt("NEDLIA_STREAM_MAX_PER_KEY", s.stream_max_per_key, 1, 100000);
   s.stream_max_open = EnvInt("NEDLIA_STREAM_MAX_OPEN", s.stream_max_open, 1, 1000000);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "archive/retention_policy.hpp"
 
@@ -46,6 +47,9 @@ struct Settings {
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
   /// NEDLIA_NATS_URL: NATS with JetStream, the external event bus (unset: no relay).
   std::optional<std::string> nats_url;
+  /// NEDLIA_SERVE_WORKERS: the workers `nedlia serve` runs beside the API, comma-separated, or
+  /// "none" (unset: every available one). Others run in `nedlia worker` processes.
+  std::optional<std::vector<std::string>> serve_workers;
   /// NEDLIA_EVENT_POLL_MS: how long an idle consumer waits for a notification before it looks
   /// at the log anyway.
   int event_poll_ms = 1000;

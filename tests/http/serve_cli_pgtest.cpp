@@ -51,13 +51,15 @@ class ServeCliTest : public ::testing::Test {
   ~ServeCliTest() override { std::filesystem::remove(log_); }
 
   // Starts `nedlia serve` with its output in a file; returns its base URL once it listens.
-  std::string StartServe() {
+  std::string StartServe(const std::vector<std::pair<std::string, std::string>>& more_env = {}) {
     // A previous run's "listening on" must not be mistaken for this one's.
     std::filesystem::remove(log_);
     process::RunOptions options;
     options.environment = {{"NEDLIA_DATABASE_URL", database_.Url()},
                            {"NEDLIA_HTTP_PORT", "0"},
                            {"NEDLIA_LOG_LEVEL", "info"}};
+    for (const auto& variable : more_env)
+      options.environment.push_back(variable);
     options.output = process::Output::kDiscard;
     // exec: the pid we signal is nedlia's, not the shell's.
     serve_.emplace(process::Subprocess::Start(
@@ -191,6 +193,39 @@ TEST_F(ServeCliTest, SchemaBelowTheLatestMigrationIsRefusedWithWhatToDo) {
   EXPECT_EQ(result.output,
             "nedlia: the database schema is not at the latest migration: run `nedlia migrate "
             "upgrade head` first\n");
+}
+
+TEST_F(ServeCliTest, ServeWorkersChoosesTheConsumersThatRunBesideTheApi) {
+  const auto consumers = [&] {
+    return database_.Connect()
+        .Execute(
+            "SELECT coalesce(string_agg(DISTINCT consumer, ','), '') "
+            "FROM event_subscriptions")
+        .Single()[0]
+        .As<std::string>();
+  };
+  ASSERT_FALSE(StartServe({{"NEDLIA_SERVE_WORKERS", "none"}}).empty());
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(consumers(), "");  // a consumer subscribes as it starts
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
+
+  ASSERT_FALSE(StartServe({{"NEDLIA_SERVE_WORKERS", "projector, validator"}}).empty());
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (consumers() != "projector,validator" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(consumers(), "projector,validator");
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
+}
+
+TEST_F(ServeCliTest, AnUnknownServeWorkerIsOneLineAndExitStatus1) {
+  const auto result = RunCommand("NEDLIA_SERVE_WORKERS=projector,validater " +
+                                 ServeCommand(database_.Url(), "--port 0") + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output,
+            "nedlia: NEDLIA_SERVE_WORKERS: unknown worker 'validater' (known: validator, "
+            "projector, notifier, file-generator, bus-relay, or none)\n");
 }
 
 TEST_F(ServeCliTest, PortInUseIsOneLineAndExitStatus1) {
