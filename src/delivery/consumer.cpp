@@ -77,7 +77,7 @@ int Consumer::RunPartition(int partition) {
       state.last = *read_to_end;
     if (!read_any && !skips)
       return;
-    if (options_.before_commit)
+    if (read_any && options_.before_commit)
       options_.before_commit(tx.Conn());
     rows.Save(options_.name, partition, state, moved, retry_delay_ms.value_or(0));
   });
