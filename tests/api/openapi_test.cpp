@@ -44,7 +44,8 @@ std::set<std::string> RoutedOperations() {
   metrics::Registry registry;
   app::ApiKeyCache keys(database, {}, registry);
   UnusedStreams streams;
-  Api api(database, [] { return std::nullopt; }, keys, streams);
+  Api api(
+      database, [] { return std::nullopt; }, keys, streams);
   std::set<std::string> operations;
   for (const auto& route : api.Routes().Routes()) {
     operations.insert(Lower(http::MethodName(route.method)) + " " + route.path_template);

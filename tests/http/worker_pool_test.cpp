@@ -29,6 +29,20 @@ std::unique_ptr<Job> MakeJob(std::function<void()> run) {
   return std::make_unique<FunctionJob>(std::move(run));
 }
 
+/// Posts `count` jobs that wait for `released`; returns once all of them run.
+void OccupyUntilReleased(WorkerPool& pool, int count, const std::shared_future<void>& released) {
+  auto started = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < count; ++i) {
+    auto job = MakeJob([started, released] {
+      ++*started;
+      released.wait();
+    });
+    ASSERT_TRUE(pool.TryPost(job));
+  }
+  while (*started < count)
+    std::this_thread::sleep_for(1ms);
+}
+
 TEST(WorkerPoolTest, EveryJobRunsOnceEvenWhenQueuedAtDestruction) {
   std::atomic<int> ran{0};
   {
@@ -86,16 +100,7 @@ TEST(WorkerPoolTest, AJobQueuedBehindLongRunningOnesHasASleepingWorkerWoken) {
   WorkerPool pool(8, 8);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> started{0};
-  for (int i = 0; i < 6; ++i) {
-    auto job = MakeJob([&started, released] {
-      ++started;
-      released.wait();
-    });
-    ASSERT_TRUE(pool.TryPost(job));
-  }
-  while (started < 6)
-    std::this_thread::sleep_for(1ms);
+  OccupyUntilReleased(pool, 6, released);
   std::this_thread::sleep_for(5ms);  // the six are no longer short jobs
   std::promise<void> ran;
   auto late = MakeJob([&ran] { ran.set_value(); });
@@ -111,16 +116,7 @@ TEST(WorkerPoolTest, AJobLeftToShortJobsThatThenBlockIsTakenByASleepingWorker) {
   WorkerPool pool(8, 8, lazy);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> started{0};
-  for (int i = 0; i < 6; ++i) {
-    auto job = MakeJob([&started, released] {
-      ++started;
-      released.wait();
-    });
-    ASSERT_TRUE(pool.TryPost(job));
-  }
-  while (started < 6)
-    std::this_thread::sleep_for(1ms);
+  OccupyUntilReleased(pool, 6, released);
   std::promise<void> ran;
   auto late = MakeJob([&ran] { ran.set_value(); });
   ASSERT_TRUE(pool.TryPost(late));  // left to the six, which never end
