@@ -211,11 +211,8 @@ std::vector<std::string> ServeWorkers(const Settings& settings) {
   const std::vector<std::string> known = Workers::Known();
   for (const std::string& name : *settings.serve_workers) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string list;
-      for (const std::string& candidate : known)
-        list += (list.empty() ? "" : ", ") + candidate;
-      throw UserError("NEDLIA_SERVE_WORKERS: unknown worker '" + name + "' (known: " + list +
-                      ", or none)");
+      throw UserError("NEDLIA_SERVE_WORKERS: unknown worker '" + name +
+                      "' (known: " + Workers::KnownList() + ", or none)");
     }
   }
   return *settings.serve_workers;

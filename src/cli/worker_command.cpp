@@ -46,10 +46,7 @@ void AddWorkerCommand(CLI::App& root, CommandContext& context) {
   auto* worker =
       root.add_subcommand("worker", "Run event consumers (no HTTP API) until SIGINT or SIGTERM");
   auto names = std::make_shared<std::vector<std::string>>();
-  std::string known;
-  for (const std::string& name : Workers::Known())
-    known += (known.empty() ? "" : ", ") + name;
-  worker->add_option("names", *names, "the workers to run: " + known)->required();
+  worker->add_option("names", *names, "the workers to run: " + Workers::KnownList())->required();
   worker->callback([&context, names] { RunWorkers(context.settings, *names); });
 }
 

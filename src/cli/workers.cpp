@@ -30,6 +30,13 @@ std::vector<std::string> Workers::Known() {
           placement_files::kFileGeneratorName, bus::kRelayName};
 }
 
+std::string Workers::KnownList() {
+  std::string list;
+  for (const std::string& name : Known())
+    list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 std::vector<std::string> Workers::Available(const Settings& settings) {
   std::vector<std::string> names{validator::kValidatorName, readmodel::kProjectorName,
                                  notifier::kNotifierName, placement_files::kFileGeneratorName};
@@ -76,10 +83,7 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
     return std::make_unique<delivery::Consumer>(
         placement_files::MakeFileGenerator(pool_, *regenerator_));
   }
-  std::string known;
-  for (const std::string& candidate : Known())
-    known += (known.empty() ? "" : ", ") + candidate;
-  throw UserError("no worker named " + name + " (known: " + known + ")");
+  throw UserError("no worker named " + name + " (known: " + KnownList() + ")");
 }
 
 void Workers::StartSenders() {

@@ -30,6 +30,8 @@ class Workers {
   static std::vector<std::string> Available(const Settings& settings);
   /// All the platform knows, configured or not.
   static std::vector<std::string> Known();
+  /// Known(), as "a, b, c" for messages and help.
+  static std::string KnownList();
   /// Subscribes and starts them; throws UserError for an unknown or unconfigured name.
   void Start(const std::vector<std::string>& names);
 
