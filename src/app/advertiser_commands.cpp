@@ -4,6 +4,7 @@
 
 #include "app/errors.hpp"
 #include "app/opaque_json.hpp"
+#include "app/tenancy.hpp"
 #include "domain/advertiser_rules.hpp"
 
 namespace nedlia::app {
@@ -74,8 +75,7 @@ nlohmann::json StatusChangeData(const domain::Advertiser& before, const domain::
 }  // namespace
 
 void CheckMayCreateAdvertisers(const Principal& caller) {
-  if (!caller.IsAdmin())
-    throw Error(ErrorKind::kForbidden, "only an admin key may create advertisers");
+  RequireAdmin(caller, "only an admin key may create advertisers");
 }
 
 domain::Advertiser CreateAdvertiser(Transaction& tx, const CallContext& context,
@@ -107,8 +107,8 @@ domain::Advertiser GetAdvertiser(Transaction& tx, const Principal& caller, const
 
 Page<domain::Advertiser> ListAdvertisers(Transaction& tx, const Principal& caller,
                                          AdvertiserFilter filter, const PageRequest& page) {
-  if (!caller.IsAdmin())
-    filter.id = caller.advertiser_id;
+  if (!NarrowToTenant(caller, filter.id))
+    return {};
   return tx.Advertisers().List(filter, page);
 }
 
@@ -150,8 +150,7 @@ void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain:
                       std::int32_t expected_version) {
   if (!context.principal.CanSee(id))
     throw NotFound("advertiser");
-  if (!context.principal.IsAdmin())
-    throw Error(ErrorKind::kForbidden, "only an admin key may delete advertisers");
+  RequireAdmin(context.principal, "only an admin key may delete advertisers");
   const domain::Advertiser advertiser =
       FindVisible(tx, context.principal, id, AdvertiserLock::kDelete);
   CheckVersion(expected_version, advertiser.audit.version, "advertiser");

@@ -4,6 +4,7 @@
 
 #include "app/campaign_events.hpp"
 #include "app/errors.hpp"
+#include "app/tenancy.hpp"
 #include "domain/campaign_rules.hpp"
 #include "domain/decimal.hpp"
 #include "domain/money.hpp"
@@ -41,24 +42,22 @@ domain::FieldErrors ValidateOwnFields(const domain::Campaign& campaign) {
 
 domain::Campaign FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
                              CampaignLock lock) {
-  auto found = tx.Campaigns().Find(id, lock);
-  if (!found || !caller.CanSee(found->advertiser_id))
-    throw NotFound("campaign");
-  return std::move(*found);
+  return RequireVisibleBy(
+      tx.Campaigns().Find(id, lock), caller,
+      [](const domain::Campaign& campaign) { return campaign.advertiser_id; }, "campaign");
 }
 
-/// The advertiser a new campaign belongs to: the one named, or an advertiser key's own. One
-/// the caller may not see is answered exactly like one that does not exist.
+/// The advertiser a new campaign belongs to (see OwnerForNew), which must exist; its errors go
+/// into `errors` beside the campaign's own.
 std::optional<domain::Uuid> ResolveAdvertiser(Transaction& tx, const Principal& caller,
                                               const std::optional<domain::Uuid>& named,
                                               domain::FieldErrors& errors) {
-  const std::optional<domain::Uuid> advertiser = named ? named : caller.advertiser_id;
-  if (!advertiser) {
-    errors.push_back({"/advertiser_id", "is required"});
+  const std::size_t known_errors = errors.size();
+  const std::optional<domain::Uuid> advertiser = OwnerForNew(caller, named, errors);
+  if (errors.size() != known_errors)
     return std::nullopt;
-  }
-  if (!caller.CanSee(*advertiser) || !tx.Campaigns().AdvertiserExists(*advertiser)) {
-    errors.push_back({"/advertiser_id", "no such advertiser"});
+  if (!advertiser || !tx.Campaigns().AdvertiserExists(*advertiser)) {
+    errors.push_back(kNoSuchAdvertiser);
     return std::nullopt;
   }
   return advertiser;
@@ -159,12 +158,8 @@ domain::Campaign GetCampaign(Transaction& tx, const Principal& caller, const dom
 
 Page<domain::Campaign> ListCampaigns(Transaction& tx, const Principal& caller,
                                      CampaignFilter filter, const PageRequest& page) {
-  if (!caller.IsAdmin()) {
-    // Another advertiser's campaigns are, to this caller, campaigns that do not exist.
-    if (filter.advertiser_id && filter.advertiser_id != caller.advertiser_id)
-      return {};
-    filter.advertiser_id = caller.advertiser_id;
-  }
+  if (!NarrowToTenant(caller, filter.advertiser_id))
+    return {};
   return tx.Campaigns().List(filter, page);
 }
 

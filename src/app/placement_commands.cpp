@@ -4,6 +4,7 @@
 
 #include "app/errors.hpp"
 #include "app/event_data.hpp"
+#include "app/tenancy.hpp"
 #include "domain/placement_rules.hpp"
 #include "domain/text_fields.hpp"
 
@@ -52,10 +53,9 @@ domain::Uuid CheckTargets(Transaction& tx, const Principal& caller,
 
 OwnedPlacement FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
                            bool for_update) {
-  auto found = tx.Placements().Find(id, for_update);
-  if (!found || !caller.CanSee(found->advertiser_id))
-    throw NotFound("placement");
-  return std::move(*found);
+  return RequireVisibleBy(
+      tx.Placements().Find(id, for_update), caller,
+      [](const OwnedPlacement& owned) { return owned.advertiser_id; }, "placement");
 }
 
 void CheckStatusMove(domain::PlacementStatus from, domain::PlacementStatus to) {
@@ -126,8 +126,8 @@ OwnedPlacement GetPlacement(Transaction& tx, const Principal& caller, const doma
 
 Page<OwnedPlacement> ListPlacements(Transaction& tx, const Principal& caller,
                                     PlacementFilter filter, const PageRequest& page) {
-  if (!caller.IsAdmin())
-    filter.advertiser_id = caller.advertiser_id;
+  if (!NarrowToTenant(caller, filter.advertiser_id))
+    return {};
   return tx.Placements().List(filter, page);
 }
 

@@ -5,33 +5,17 @@
 #include "app/errors.hpp"
 #include "app/event_data.hpp"
 #include "app/opaque_json.hpp"
+#include "app/tenancy.hpp"
 #include "domain/product_rules.hpp"
 
 namespace nedlia::app {
 namespace {
 
-const domain::FieldError kNoSuchAdvertiser{"/advertiser_id", "no such advertiser"};
-
-/// The advertiser a new product belongs to: the one named, or an advertiser key's own. Another
-/// tenant's advertiser gives nullopt, to be answered exactly like one that does not exist.
-std::optional<domain::Uuid> OwnerOf(const Principal& caller, const NewProduct& input,
-                                    domain::FieldErrors& errors) {
-  if (!input.advertiser_id) {
-    if (caller.IsAdmin())
-      errors.push_back({"/advertiser_id", "is required"});
-    return caller.advertiser_id;
-  }
-  if (!caller.CanSee(*input.advertiser_id))
-    return std::nullopt;
-  return input.advertiser_id;
-}
-
 domain::Product FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
                             ProductLock lock) {
-  auto found = tx.Products().Find(id, lock);
-  if (!found || !caller.CanSee(found->advertiser_id))
-    throw NotFound("product");
-  return std::move(*found);
+  return RequireVisibleBy(
+      tx.Products().Find(id, lock), caller,
+      [](const domain::Product& product) { return product.advertiser_id; }, "product");
 }
 
 /// Applies the patch; returns the changed fields as the event's "changes" object.
@@ -67,7 +51,7 @@ domain::Product CreateProduct(Transaction& tx, const CallContext& context,
                           .assets = input.assets,
                           .audit = {.created_by = context.principal.id}};
   domain::FieldErrors errors = domain::ValidateProduct(product);
-  const auto owner = OwnerOf(context.principal, input, errors);
+  const auto owner = OwnerForNew(context.principal, input.advertiser_id, errors);
   ThrowIfInvalid(std::move(errors));
   // Locks the advertiser against a concurrent delete until this product is committed.
   if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
@@ -92,12 +76,8 @@ domain::Product GetProduct(Transaction& tx, const Principal& caller, const domai
 
 Page<domain::Product> ListProducts(Transaction& tx, const Principal& caller, ProductFilter filter,
                                    const PageRequest& page) {
-  if (!caller.IsAdmin()) {
-    // Asking for another tenant's products finds none, as if that advertiser had none.
-    if (filter.advertiser_id && filter.advertiser_id != caller.advertiser_id)
-      return {};
-    filter.advertiser_id = caller.advertiser_id;
-  }
+  if (!NarrowToTenant(caller, filter.advertiser_id))
+    return {};
   return tx.Products().List(filter, page);
 }
 

@@ -1,6 +1,7 @@
 #include "app/validation_commands.hpp"
 
 #include "app/errors.hpp"
+#include "app/tenancy.hpp"
 
 namespace nedlia::app {
 
@@ -31,17 +32,14 @@ OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
                                     const domain::Uuid& id) {
   auto found = tx.ValidationRuns().Find(id);
   // A run requested by an admin key (no advertiser) is an admin's alone.
-  if (!found ||
-      !(caller.IsAdmin() || (found->advertiser_id && caller.CanSee(*found->advertiser_id)))) {
-    throw NotFound("validation run");
-  }
-  return std::move(*found);
+  const std::optional<domain::Uuid> owner = found ? found->advertiser_id : std::nullopt;
+  return RequireVisible(std::move(found), caller, owner, "validation run");
 }
 
 Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& caller,
                                             ValidationRunFilter filter, const PageRequest& page) {
-  if (!caller.IsAdmin())
-    filter.advertiser_id = caller.advertiser_id;
+  if (!NarrowToTenant(caller, filter.advertiser_id))
+    return {};
   return tx.ValidationRuns().List(filter, page);
 }
 
@@ -54,9 +52,7 @@ Page<OwnedValidationRun> ListVideoValidationRuns(Transaction& tx, const Principa
 }
 
 void DeleteValidationRun(Transaction& tx, const CallContext& context, const domain::Uuid& id) {
-  if (!context.principal.IsAdmin()) {
-    throw Error(ErrorKind::kForbidden, "only an admin key may delete validation runs");
-  }
+  RequireAdmin(context.principal, "only an admin key may delete validation runs");
   const auto video_id = tx.ValidationRuns().SoftDelete(id);
   if (!video_id)
     throw NotFound("validation run");

@@ -49,8 +49,10 @@ ValidationOutcome RunValidation(Transaction& tx, const domain::Uuid& run_id, dom
     EmitFailed(tx, *owned, *reason);
     return ValidationOutcome::kFailed;
   }
+  // A run an advertiser's key requested reports on that advertiser's placements only: videos
+  // are shared, and another tenant's placements, campaigns and standing are not its to see.
   const domain::ValidationSubject subject =
-      tx.ValidationRuns().LoadSubject(video->id, video->duration_ms);
+      tx.ValidationRuns().LoadSubject(video->id, video->duration_ms, owned->advertiser_id);
   const domain::ValidationReport report = domain::Validate(subject, today, limits);
   tx.ValidationRuns().Complete(run_id, report);
   const domain::ValidationSummary& summary = report.summary;

@@ -4,6 +4,7 @@
 
 #include "app/errors.hpp"
 #include "app/opaque_json.hpp"
+#include "app/tenancy.hpp"
 #include "domain/decimal.hpp"
 #include "domain/video_rules.hpp"
 
@@ -91,10 +92,7 @@ nlohmann::json RegisteredData(const domain::Video& video) {
 }  // namespace
 
 void RequireCatalogAdmin(const Principal& caller) {
-  if (!caller.IsAdmin()) {
-    throw Error(ErrorKind::kForbidden,
-                "the video catalog is the platform's: only an admin key may change it");
-  }
+  RequireAdmin(caller, "the video catalog is the platform's: only an admin key may change it");
 }
 
 domain::Video RegisterVideo(Transaction& tx, const CallContext& context, const NewVideo& input) {

@@ -3,34 +3,18 @@
 #include <nlohmann/json.hpp>
 
 #include "app/errors.hpp"
+#include "app/tenancy.hpp"
 #include "app/webhook_secret.hpp"
 #include "domain/webhook_rules.hpp"
 
 namespace nedlia::app {
 namespace {
 
-const domain::FieldError kNoSuchAdvertiser{"/advertiser_id", "no such advertiser"};
-
-/// The advertiser a new webhook belongs to: the one named, or an advertiser key's own. Another
-/// tenant's advertiser gives nullopt, answered exactly like one that does not exist.
-std::optional<domain::Uuid> OwnerOf(const Principal& caller, const NewWebhook& input,
-                                    domain::FieldErrors& errors) {
-  if (!input.advertiser_id) {
-    if (caller.IsAdmin())
-      errors.push_back({"/advertiser_id", "is required"});
-    return caller.advertiser_id;
-  }
-  if (!caller.CanSee(*input.advertiser_id))
-    return std::nullopt;
-  return input.advertiser_id;
-}
-
 domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
                             bool for_change) {
-  auto found = tx.Webhooks().Find(id, for_change);
-  if (!found || !caller.CanSee(found->advertiser_id))
-    throw NotFound("webhook");
-  return std::move(*found);
+  return RequireVisibleBy(
+      tx.Webhooks().Find(id, for_change), caller,
+      [](const domain::Webhook& webhook) { return webhook.advertiser_id; }, "webhook");
 }
 
 domain::FieldErrors Validate(const domain::Webhook& webhook, const WebhookPolicy& policy) {
@@ -68,7 +52,7 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
                           .event_types = input.event_types,
                           .audit = {.created_by = context.principal.id}};
   domain::FieldErrors errors = Validate(webhook, policy);
-  const auto owner = OwnerOf(context.principal, input, errors);
+  const auto owner = OwnerForNew(context.principal, input.advertiser_id, errors);
   ThrowIfInvalid(std::move(errors));
   // Locks the advertiser against a concurrent delete until this webhook is committed.
   if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
@@ -94,12 +78,8 @@ domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domai
 
 Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, WebhookFilter filter,
                                    const PageRequest& page) {
-  if (!caller.IsAdmin()) {
-    // Asking for another tenant's webhooks finds none, as if that advertiser had none.
-    if (filter.advertiser_id && filter.advertiser_id != caller.advertiser_id)
-      return {};
-    filter.advertiser_id = caller.advertiser_id;
-  }
+  if (!NarrowToTenant(caller, filter.advertiser_id))
+    return {};
   return tx.Webhooks().List(filter, page);
 }
 

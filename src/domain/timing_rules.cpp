@@ -26,8 +26,12 @@ PlacementIssue OverlapIssue(std::span<const PlacementToValidate> placements, std
           {.placement_id = placements[index].id,
            .type = IssueType::kProductOverlap,
            .severity = Severity::kError,
-           .message = "overlaps placement " + placements[other].id.ToString() +
-                      " of the same product from " + Describe(overlap),
+           // A product is one advertiser's, so the other placement is the same tenant's;
+           // should it not be reported, its id is not named all the same.
+           .message =
+               (placements[other].reported ? "overlaps placement " + placements[other].id.ToString()
+                                           : std::string("overlaps another placement")) +
+               " of the same product from " + Describe(overlap),
            .time_range = overlap}};
 }
 

@@ -73,9 +73,12 @@ class ProductRules {
 
   void Check(std::span<const PlacementToValidate> placements, std::vector<PlacementIssue>& issues) {
     // Placements sorted by product visit each product's findings once, in a row.
-    std::vector<std::size_t> order(placements.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
+    std::vector<std::size_t> order;
+    order.reserve(placements.size());
+    for (std::size_t i = 0; i < placements.size(); ++i) {
+      if (placements[i].reported)
+        order.push_back(i);
+    }
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return placements[a].product_id < placements[b].product_id;
     });
@@ -118,6 +121,8 @@ void CheckEachPlacement(std::span<const PlacementToValidate> placements,
                         std::int64_t video_duration_ms, std::vector<PlacementIssue>& issues) {
   for (std::size_t i = 0; i < placements.size(); ++i) {
     const PlacementToValidate& placement = placements[i];
+    if (!placement.reported)
+      continue;
     if (!placement.time_range.LiesWithin(video_duration_ms)) {
       issues.push_back({i,
                         {.placement_id = placement.id,
@@ -171,8 +176,17 @@ void SortDeterministically(std::span<const PlacementToValidate> placements,
   issues = std::move(sorted);
 }
 
-ValidationSummary Summarize(std::size_t placement_count, std::span<const PlacementIssue> issues) {
-  std::vector<bool> has_error(placement_count, false);
+/// Drops the issues of placements the report is not for; the rules that compare placements
+/// with each other found them, the others never look at such placements.
+void KeepReported(std::span<const PlacementToValidate> placements,
+                  std::vector<PlacementIssue>& issues) {
+  std::erase_if(issues,
+                [&](const PlacementIssue& found) { return !placements[found.placement].reported; });
+}
+
+ValidationSummary Summarize(std::span<const PlacementToValidate> placements,
+                            std::span<const PlacementIssue> issues) {
+  std::vector<bool> has_error(placements.size(), false);
   int errors = 0;
   for (const PlacementIssue& found : issues) {
     if (found.issue.severity == Severity::kError && !has_error[found.placement]) {
@@ -180,7 +194,9 @@ ValidationSummary Summarize(std::size_t placement_count, std::span<const Placeme
       ++errors;
     }
   }
-  const int total = static_cast<int>(placement_count);
+  const int total = static_cast<int>(
+      std::count_if(placements.begin(), placements.end(),
+                    [](const PlacementToValidate& placement) { return placement.reported; }));
   return {.total_placements = total,
           .valid_placements = total - errors,
           .issues_count = static_cast<int>(issues.size()),
@@ -195,11 +211,12 @@ ValidationReport Validate(const ValidationSubject& subject, Date today,
   std::vector<PlacementIssue> found;
   FindProductOverlaps(placements, found);
   FindCrowding(placements, limits.max_simultaneous, found);
+  KeepReported(placements, found);
   CheckEachPlacement(placements, subject.video_duration_ms, found);
   ProductRules(subject, today).Check(placements, found);
   SortDeterministically(placements, found);
 
-  ValidationReport report{.issues = {}, .summary = Summarize(placements.size(), found)};
+  ValidationReport report{.issues = {}, .summary = Summarize(placements, found)};
   report.issues.reserve(found.size());
   for (PlacementIssue& issue : found)
     report.issues.push_back(std::move(issue.issue));

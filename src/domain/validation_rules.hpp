@@ -17,6 +17,10 @@ struct PlacementToValidate {
   Uuid product_id;
   TimeRange time_range;
   PlacementStatus status = PlacementStatus::kActive;
+  /// False for a placement the report is not for (another advertiser's, in a run an
+  /// advertiser requested): it still takes up the screen, so it counts towards crowding, but
+  /// it gets no issue and is not in the summary, and its product need not be in the subject.
+  bool reported = true;
 };
 
 /// A product the placements name, deleted or not, with its advertiser's standing.
@@ -53,9 +57,10 @@ struct ValidationLimits {
 ///            product_deleted, no_active_campaign, advertiser_suspended
 ///   warnings campaign_expired, campaign_paused (for each campaign including the product;
 ///            only no_active_campaign makes them an error), draft_placement
-/// A missing or deleted product is not checked further. Issues are ordered by the placement's
-/// start, end and id, then by issue type and time range, so equal inputs give equal reports.
-/// O(n log n) in placements (plus products and campaigns).
+/// A missing or deleted product is not checked further. Only reported placements get issues
+/// and count in the summary; a crowding issue names no other placement. Issues are ordered by the
+/// placement's start, end and id, then by issue type and time range, so equal inputs give equal
+/// reports. O(n log n) in placements (plus products and campaigns).
 ValidationReport Validate(const ValidationSubject& subject, Date today,
                           const ValidationLimits& limits);
 

@@ -134,9 +134,10 @@ void ValidationRunRows::MarkRunning(const domain::Uuid& id) {
   connection_.Execute(kMarkRunning, pg::Params(id));
 }
 
-domain::ValidationSubject ValidationRunRows::LoadSubject(const domain::Uuid& video_id,
-                                                         std::int64_t duration_ms) {
-  return LoadValidationSubject(connection_, video_id, duration_ms);
+domain::ValidationSubject ValidationRunRows::LoadSubject(
+    const domain::Uuid& video_id, std::int64_t duration_ms,
+    const std::optional<domain::Uuid>& advertiser) {
+  return LoadValidationSubject(connection_, video_id, duration_ms, advertiser);
 }
 
 void ValidationRunRows::Complete(const domain::Uuid& id, const domain::ValidationReport& report) {

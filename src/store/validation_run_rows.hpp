@@ -17,8 +17,8 @@ class ValidationRunRows : public app::ValidationRunStore {
   std::optional<domain::Uuid> SoftDelete(const domain::Uuid& id) override;
   std::optional<app::OwnedValidationRun> Lock(const domain::Uuid& id) override;
   void MarkRunning(const domain::Uuid& id) override;
-  domain::ValidationSubject LoadSubject(const domain::Uuid& video_id,
-                                        std::int64_t duration_ms) override;
+  domain::ValidationSubject LoadSubject(const domain::Uuid& video_id, std::int64_t duration_ms,
+                                        const std::optional<domain::Uuid>& advertiser) override;
   void Complete(const domain::Uuid& id, const domain::ValidationReport& report) override;
   void Fail(const domain::Uuid& id, const std::string& error) override;
 

@@ -154,6 +154,29 @@ TEST_F(ValidationRulesTest, OneOverTheMaximumFlagsThePlacementsOnScreenThen) {
   EXPECT_EQ(report.summary, (ValidationSummary{5, 1, 4, false}));
 }
 
+TEST_F(ValidationRulesTest, APlacementNotReportedCrowdsTheScreenButGetsNoIssueAndNoCount) {
+  // A run for one advertiser: placements 3 and 4 are another tenant's, of products the subject
+  // does not even hold. They crowd the screen with 1 and 2, and are overlapping drafts that run
+  // past the video's end, yet the report says nothing of them and names neither.
+  limits_.max_simultaneous = 2;
+  const Uuid mine = Place(1, 1, 0, 10);
+  const Uuid also_mine = Place(2, 2, 0, 10);
+  const Uuid theirs = Place(3, 7, 5, 70, PlacementStatus::kDraft);
+  const Uuid theirs_too = Place(4, 7, 5, 70, PlacementStatus::kDraft);
+  subject_.placements[2].reported = false;
+  subject_.placements[3].reported = false;
+  const ValidationReport report = Run();
+  EXPECT_EQ(Flagged(report, IssueType::kTooManySimultaneous),
+            (std::map<Uuid, TimeRange>{{mine, {5'000, 10'000}}, {also_mine, {5'000, 10'000}}}));
+  for (const ValidationIssue& issue : report.issues) {
+    EXPECT_TRUE(issue.placement_id == mine || issue.placement_id == also_mine);
+    EXPECT_EQ(issue.message.find(theirs.ToString()), std::string::npos) << issue.message;
+    EXPECT_EQ(issue.message.find(theirs_too.ToString()), std::string::npos) << issue.message;
+    EXPECT_EQ(issue.message.find(Id(1, 7).ToString()), std::string::npos) << issue.message;
+  }
+  EXPECT_EQ(report.summary, (ValidationSummary{2, 0, 2, false}));
+}
+
 TEST_F(ValidationRulesTest, TheMaximumIsASetting) {
   limits_.max_simultaneous = 1;
   Place(1, 1, 0, 10);

@@ -245,6 +245,47 @@ TEST_F(ValidatorTest, AVideosRunsAreListedOldestFirstWithinTheKeysTenancy) {
   EXPECT_EQ(Get(path + "?status=pending")["data"].size(), 0u);
 }
 
+TEST_F(ValidatorTest, AnAdvertisersRunReportsItsOwnPlacementsAndNothingOfAnotherTenant) {
+  // Videos are shared: acme validates a video where a suspended rival has overlapping drafts
+  // in a paused campaign. Acme's run must not show a rival id, status or campaign; the rival's
+  // placements only count for how crowded the screen is.
+  const std::string rival = api_.NewAdvertiser("rival");
+  api_.Sql().Execute("UPDATE advertisers SET status = 'suspended' WHERE id = $1",
+                     pg::Params(rival));
+  const std::string rival_product = NewProduct(rival);
+  const std::string rival_campaign = api_.QueryText(
+      "INSERT INTO campaigns (advertiser_id, name, budget, status, start_date, end_date) "
+      "VALUES ($1, 'Secret', 1000, 'paused', '2026-06-01', '2026-06-30') RETURNING id",
+      pg::Params(rival));
+  api_.Sql().Execute("INSERT INTO campaign_products (campaign_id, product_id) VALUES ($1, $2)",
+                     pg::Params(rival_campaign, rival_product));
+  const std::vector<std::string> rival_placements = {Place(rival_product, 0, 20, "draft"),
+                                                     Place(rival_product, 5, 25, "draft"),
+                                                     Place(rival_product, 8, 30)};
+  const std::string mine = Place(good_, 9, 12);  // on screen with all three
+  const std::string acme_key = api_.AdvertiserKey(acme_);
+  const std::string run = RequestValidation(acme_key);
+  delivery::Consumer validator = Validator();
+  RunUntilEnded(validator, run);
+
+  const auto reply = api_.Call("GET", "/v1/validations/" + run, std::nullopt, {}, acme_key);
+  ASSERT_EQ(reply.status, 200) << reply.raw;
+  const json& data = reply.body["data"];
+  EXPECT_EQ(Field(data["issues"], "placement_id"), (std::vector<std::string>{mine}));
+  EXPECT_EQ(Field(data["issues"], "issue_type"),
+            (std::vector<std::string>{"too_many_simultaneous"}));
+  EXPECT_EQ(data["summary"], json({{"total_placements", 1},
+                                   {"valid_placements", 0},
+                                   {"issues_count", 1},
+                                   {"is_valid", false}}));
+  std::vector<std::string> secrets = rival_placements;
+  secrets.insert(secrets.end(), {rival, rival_product, rival_campaign, "suspended", "paused"});
+  for (const std::string& secret : secrets)
+    EXPECT_EQ(reply.raw.find(secret), std::string::npos) << "leaks " << secret << ": " << reply.raw;
+  // The completed event, which acme's webhooks and feed receive, counts the same.
+  EXPECT_EQ(api_.EventData("com.nedlia.video.validation_completed.v1")["total_placements"], 1);
+}
+
 TEST_F(ValidatorTest, BadReadsAreProblemsThatPointAtTheParameter) {
   const std::string path = "/v1/videos/" + video_ + "/validations";
   for (const auto& [query, pointer] : std::vector<std::pair<std::string, std::string>>{

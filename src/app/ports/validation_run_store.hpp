@@ -45,9 +45,12 @@ class ValidationRunStore {
   virtual void MarkRunning(const domain::Uuid& id) = 0;
   /// What the rules read about a video of `duration_ms`: its live placements that are not
   /// archived, their products (deleted ones too) and those products' live campaigns, read in
-  /// a few set-based queries whatever the number of placements.
+  /// a few set-based queries whatever the number of placements. With an `advertiser`, the
+  /// subject reports only that advertiser's placements and holds nothing else of another
+  /// tenant's (see domain::PlacementToValidate::reported).
   virtual domain::ValidationSubject LoadSubject(const domain::Uuid& video_id,
-                                                std::int64_t duration_ms) = 0;
+                                                std::int64_t duration_ms,
+                                                const std::optional<domain::Uuid>& advertiser) = 0;
   /// → completed now, with the report's issues and summary.
   virtual void Complete(const domain::Uuid& id, const domain::ValidationReport& report) = 0;
   /// → failed now; the summary records `error`, the reason.
