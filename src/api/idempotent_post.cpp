@@ -19,8 +19,8 @@ std::string ValidKey(std::string_view key) {
   return std::string(key);
 }
 
-http::Response Replay(const app::StoredResponse& stored) {
-  http::Response response{.status = stored.status, .headers = {}, .body = stored.body};
+http::Response Replay(const app::StoredResponse& stored, std::string body) {
+  http::Response response{.status = stored.status, .headers = {}, .body = std::move(body)};
   response.SetHeader("Content-Type", "application/json");
   if (!stored.location.empty())
     response.SetHeader("Location", stored.location);
@@ -33,6 +33,16 @@ http::Response Replay(const app::StoredResponse& stored) {
 http::Response IdempotentPost(app::Database& database, const app::CallContext& context,
                               const http::Request& request,
                               const std::function<http::Response(app::Transaction&)>& command) {
+  const SecretInAnswer none{
+      .forget = [](const std::string& body) { return body; },
+      .recall = [](app::Transaction&, const std::string& body) { return body; }};
+  return IdempotentPost(database, context, request, command, none);
+}
+
+http::Response IdempotentPost(app::Database& database, const app::CallContext& context,
+                              const http::Request& request,
+                              const std::function<http::Response(app::Transaction&)>& command,
+                              const SecretInAnswer& secret) {
   const auto header = request.Header(kHeader);
   http::Response response;
   if (!header) {
@@ -52,7 +62,7 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
         app::ThrowIfInvalid({{"/headers/Idempotency-Key",
                               "was already used with a different request; use a new key"}});
       }
-      response = Replay(*stored);
+      response = Replay(*stored, secret.recall(tx, stored->body));
       return;
     }
     response = command(tx);
@@ -61,7 +71,7 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
       tx.IdempotencyKeys().Save(principal, key,
                                 {.request_hash = request_hash,
                                  .status = response.status,
-                                 .body = response.body,
+                                 .body = secret.forget(response.body),
                                  .location = std::string(location.value_or(""))});
     }
   });

@@ -18,4 +18,17 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
                               const http::Request& request,
                               const std::function<http::Response(app::Transaction&)>& command);
 
+/// An answer that holds a secret with a row of its own (a webhook's signing secret): the stored
+/// answer is kept without it (`forget`), and a replay puts it back from that row (`recall`), so
+/// that the secret is in plain text in one place only.
+struct SecretInAnswer {
+  std::function<std::string(const std::string& body)> forget;
+  std::function<std::string(app::Transaction&, const std::string& stored_body)> recall;
+};
+
+http::Response IdempotentPost(app::Database& database, const app::CallContext& context,
+                              const http::Request& request,
+                              const std::function<http::Response(app::Transaction&)>& command,
+                              const SecretInAnswer& secret);
+
 }  // namespace nedlia::api

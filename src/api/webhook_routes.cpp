@@ -13,21 +13,44 @@ http::Response One(int status, nlohmann::json json, std::int32_t version) {
   return response;
 }
 
+/// The answer to a create is the only one that shows the signing secret; kept for replays
+/// without it, and completed from the webhook's row when replayed.
+SecretInAnswer SigningSecretIn(const app::CallContext& context) {
+  return {.forget =
+              [](const std::string& body) {
+                nlohmann::json answer = nlohmann::json::parse(body);
+                answer["data"]["secret"] = nullptr;
+                return answer.dump();
+              },
+          .recall =
+              [&context](app::Transaction& tx, const std::string& stored) {
+                nlohmann::json answer = nlohmann::json::parse(stored);
+                const auto id = domain::Uuid::Parse(answer["data"].value("id", ""));
+                const auto secret =
+                    id ? app::WebhookSigningSecret(tx, context.principal, *id) : std::nullopt;
+                answer["data"]["secret"] = secret ? nlohmann::json(*secret) : nullptr;
+                return answer.dump();
+              }};
+}
+
 void AddCreate(http::Router& router, Authenticator& authenticator, app::Database& database,
                const app::WebhookPolicy& policy) {
-  router.Add(http::Method::kPost, "/v1/webhooks",
-             Secured(authenticator, [&database, &policy](http::Request& request,
-                                                         const app::CallContext& context) {
-               const app::NewWebhook input =
-                   ReadNewWebhook(request.body, context.principal.IsAdmin());
-               return IdempotentPost(database, context, request, [&](app::Transaction& tx) {
-                 const auto created = app::CreateWebhook(tx, context, policy, input);
-                 http::Response response =
-                     One(201, CreatedWebhookJson(created), created.webhook.audit.version);
-                 response.SetHeader("Location", "/v1/webhooks/" + created.webhook.id.ToString());
-                 return response;
-               });
-             }));
+  router.Add(
+      http::Method::kPost, "/v1/webhooks",
+      Secured(authenticator, [&database, &policy](http::Request& request,
+                                                  const app::CallContext& context) {
+        const app::NewWebhook input = ReadNewWebhook(request.body, context.principal.IsAdmin());
+        return IdempotentPost(
+            database, context, request,
+            [&](app::Transaction& tx) {
+              const auto created = app::CreateWebhook(tx, context, policy, input);
+              http::Response response =
+                  One(201, CreatedWebhookJson(created), created.webhook.audit.version);
+              response.SetHeader("Location", "/v1/webhooks/" + created.webhook.id.ToString());
+              return response;
+            },
+            SigningSecretIn(context));
+      }));
 }
 
 void AddReads(http::Router& router, Authenticator& authenticator, app::Database& database) {

@@ -31,20 +31,30 @@ void CheckMayChangeStatus(const Principal& caller, const domain::Advertiser& cur
   }
 }
 
-/// Applies the patch's fields other than status; returns them as the event's "changes".
-nlohmann::json ApplyDetails(const AdvertiserPatch& patch, domain::Advertiser& advertiser) {
-  nlohmann::json changes = nlohmann::json::object();
+/// What a PATCH changed besides the status, as com.nedlia.advertiser.updated.v2 says it: every
+/// changed field by name, the new value only of those that are not personal data.
+struct DetailChanges {
+  nlohmann::json fields = nlohmann::json::array();
+  nlohmann::json values = nlohmann::json::object();
+
+  bool Empty() const { return fields.empty(); }
+};
+
+/// Applies the patch's fields other than status.
+DetailChanges ApplyDetails(const AdvertiserPatch& patch, domain::Advertiser& advertiser) {
+  DetailChanges changes;
   if (patch.name && *patch.name != advertiser.name) {
     advertiser.name = *patch.name;
-    changes["name"] = advertiser.name;
+    changes.fields.push_back("name");
+    changes.values["name"] = advertiser.name;
   }
   if (patch.contact_email && *patch.contact_email != advertiser.contact_email) {
     advertiser.contact_email = *patch.contact_email;
-    changes["contact_email"] = advertiser.contact_email;
+    changes.fields.push_back("contact_email");
   }
   if (patch.billing_info && !SameDocument(*patch.billing_info, advertiser.billing_info)) {
     advertiser.billing_info = *patch.billing_info;
-    changes["billing_info"] = DocumentData(advertiser.billing_info);
+    changes.fields.push_back("billing_info");
   }
   return changes;
 }
@@ -89,13 +99,13 @@ domain::Advertiser CreateAdvertiser(Transaction& tx, const CallContext& context,
                                 .audit = {.created_by = context.principal.id}};
   ThrowIfInvalid(domain::ValidateAdvertiser(advertiser));
   advertiser = tx.Advertisers().Insert(advertiser);
-  tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v1",
+  // The contact email is personal data: never in an event (events outlive erasure).
+  tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v2",
                       .aggregate_type = "advertiser",
                       .aggregate_id = advertiser.id,
                       .advertiser_id = advertiser.id,
                       .data = {{"advertiser_id", advertiser.id.ToString()},
                                {"name", advertiser.name},
-                               {"contact_email", advertiser.contact_email},
                                {"status", ToString(advertiser.status)},
                                {"created_by", context.principal.id.ToString()}}});
   return advertiser;
@@ -119,9 +129,9 @@ domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
   CheckMayChangeStatus(context.principal, before, patch);
   CheckVersion(expected_version, before.audit.version, "advertiser");
   domain::Advertiser advertiser = before;
-  const nlohmann::json changes = ApplyDetails(patch, advertiser);
+  const DetailChanges changes = ApplyDetails(patch, advertiser);
   const auto status_change = ApplyStatus(patch, advertiser);
-  if (changes.empty() && !status_change)
+  if (changes.Empty() && !status_change)
     return advertiser;
   ThrowIfInvalid(domain::ValidateAdvertiser(advertiser));
   advertiser = tx.Advertisers().Update(advertiser);
@@ -133,13 +143,14 @@ domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
          .advertiser_id = id,
          .data = StatusChangeData(before, advertiser, *status_change, context.principal)});
   }
-  if (!changes.empty()) {
-    tx.Outbox().Append({.type = "com.nedlia.advertiser.updated.v1",
+  if (!changes.Empty()) {
+    tx.Outbox().Append({.type = "com.nedlia.advertiser.updated.v2",
                         .aggregate_type = "advertiser",
                         .aggregate_id = id,
                         .advertiser_id = id,
                         .data = {{"advertiser_id", id.ToString()},
-                                 {"changes", changes},
+                                 {"changed_fields", changes.fields},
+                                 {"changes", changes.values},
                                  {"previous_version", expected_version},
                                  {"new_version", advertiser.audit.version}}});
   }

@@ -5,6 +5,7 @@
 #include "app/errors.hpp"
 #include "app/tenancy.hpp"
 #include "app/webhook_secret.hpp"
+#include "domain/url_origin.hpp"
 #include "domain/webhook_rules.hpp"
 
 namespace nedlia::app {
@@ -30,7 +31,7 @@ nlohmann::json Apply(const WebhookPatch& patch, domain::Webhook& webhook) {
   nlohmann::json changes = nlohmann::json::object();
   if (patch.url && *patch.url != webhook.url) {
     webhook.url = *patch.url;
-    changes["url"] = webhook.url;
+    changes["url_origin"] = domain::UrlOrigin(webhook.url);  // a token may be in the rest
   }
   if (patch.event_types && *patch.event_types != webhook.event_types) {
     webhook.event_types = *patch.event_types;
@@ -60,13 +61,14 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
   webhook.advertiser_id = *owner;
   CreatedWebhook created{.webhook = {}, .secret = NewWebhookSecret()};
   created.webhook = tx.Webhooks().Insert(webhook, created.secret);
-  tx.Outbox().Append({.type = "com.nedlia.webhook.created.v1",
+  tx.Outbox().Append({.type = "com.nedlia.webhook.created.v2",
                       .aggregate_type = "webhook",
                       .aggregate_id = webhook.id,
                       .advertiser_id = webhook.advertiser_id,
                       .data = {{"webhook_id", webhook.id.ToString()},
                                {"advertiser_id", webhook.advertiser_id.ToString()},
-                               {"url", webhook.url},
+                               // The path and query may hold a token: never in an event.
+                               {"url_origin", domain::UrlOrigin(webhook.url)},
                                {"event_types", webhook.event_types},
                                {"created_by", context.principal.id.ToString()}}});
   return created;
@@ -74,6 +76,14 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
 
 domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
   return FindVisible(tx, caller, id, false);
+}
+
+std::optional<std::string> WebhookSigningSecret(Transaction& tx, const Principal& caller,
+                                                const domain::Uuid& id) {
+  const auto webhook = tx.Webhooks().Find(id, false);
+  if (!webhook || !caller.CanSee(webhook->advertiser_id))
+    return std::nullopt;
+  return tx.Webhooks().SigningSecret(id);
 }
 
 Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, WebhookFilter filter,
@@ -93,7 +103,7 @@ domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
     return webhook;
   ThrowIfInvalid(Validate(webhook, policy));
   webhook = tx.Webhooks().Update(webhook);
-  tx.Outbox().Append({.type = "com.nedlia.webhook.updated.v1",
+  tx.Outbox().Append({.type = "com.nedlia.webhook.updated.v2",
                       .aggregate_type = "webhook",
                       .aggregate_id = id,
                       .advertiser_id = webhook.advertiser_id,

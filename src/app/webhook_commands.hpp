@@ -48,6 +48,10 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
                              const WebhookPolicy& policy, const NewWebhook& input);
 /// A live webhook the caller may see.
 domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domain::Uuid& id);
+/// The signing secret of a webhook the caller may see, for replaying the answer to the request
+/// that created it: stored answers never keep a secret. nullopt once the webhook is deleted.
+std::optional<std::string> WebhookSigningSecret(Transaction& tx, const Principal& caller,
+                                                const domain::Uuid& id);
 /// Live webhooks the caller may see.
 Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, WebhookFilter filter,
                                    const PageRequest& page);

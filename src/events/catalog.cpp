@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "domain/date.hpp"
 #include "events/catalog_files.hpp"
 
@@ -60,7 +62,8 @@ class FileReader {
   FieldSpec Field(const YAML::Node& node, const std::string& path, bool allow_required) const {
     CheckKeys(node,
               {"type", "format", "required", "nullable", "description", "enum", "minimum",
-               "maximum", "minLength", "maxLength", "properties", "additional_properties", "items"},
+               "maximum", "minLength", "maxLength", "properties", "additional_properties", "items",
+               "sensitive", "redacted"},
               "field " + path);
     FieldSpec field;
     if (!node["type"])
@@ -98,6 +101,7 @@ class FileReader {
     }
     ReadBounds(node, path, field);
     ReadComposite(node, path, field);
+    ReadSensitivity(node, path, field);
     return field;
   }
 
@@ -117,6 +121,39 @@ class FileReader {
   }
 
  private:
+  /// A sensitive field must say what events carry in its place; only a string or a small
+  /// object of scalars can be written in the catalog.
+  void ReadSensitivity(const YAML::Node& node, const std::string& path, FieldSpec& field) const {
+    if (node["sensitive"])
+      field.sensitive = Scalar<bool>(node["sensitive"], path + ".sensitive", "true or false");
+    if (!field.sensitive) {
+      if (node["redacted"])
+        Fail(node["redacted"], "field " + path + ": redacted applies to sensitive fields only");
+      return;
+    }
+    if (!node["redacted"])
+      Fail(node, "field " + path +
+                     " is sensitive: events never carry its value. Leave it out of the event's "
+                     "data, or, in a version kept for its readers, give the value events carry "
+                     "instead (redacted: ...)");
+    field.redacted = RedactedValue(node["redacted"], path, field).dump();
+  }
+
+  nlohmann::json RedactedValue(const YAML::Node& node, const std::string& path,
+                               const FieldSpec& field) const {
+    if (field.type == FieldType::kString)
+      return Text(node, path + ".redacted");
+    if (field.type != FieldType::kObject || !node.IsMap())
+      Fail(node, "field " + path + ": redacted must be a string, or a mapping of an object field");
+    nlohmann::json value = nlohmann::json::object();
+    for (const auto& entry : node) {
+      const std::string text = Text(entry.second, path + ".redacted");
+      value[entry.first.as<std::string>()] =
+          text == "true" || text == "false" ? nlohmann::json(text == "true") : nlohmann::json(text);
+    }
+    return value;
+  }
+
   void ReadBounds(const YAML::Node& node, const std::string& path, FieldSpec& field) const {
     const bool numeric = field.type == FieldType::kNumber || field.type == FieldType::kInteger;
     for (const char* key : {"minimum", "maximum"}) {

@@ -39,6 +39,11 @@ struct FieldSpec {
   bool additional_properties = false;      ///< objects only: a free-form document
   Fields properties;                       ///< objects only
   std::shared_ptr<const FieldSpec> items;  ///< arrays only
+  /// Personal data or a secret (`sensitive: true`), which no event carries: a field that a
+  /// version once had keeps its place for that version's readers, but every event carries the
+  /// catalog's `redacted` value there instead (JSON text, set exactly when sensitive).
+  bool sensitive = false;
+  std::string redacted;
 };
 
 /// A superseded version's migration window: during it the platform publishes both versions of

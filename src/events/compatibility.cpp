@@ -47,6 +47,17 @@ class Comparer {
   }
 
   void Field(const FieldSpec& base, const FieldSpec& head, const std::string& path) {
+    // Personal data leaving events is allowed even within a version: a leak is not a
+    // compatibility promise. Letting it back in is not.
+    if (base.sensitive != head.sensitive) {
+      if (head.sensitive)
+        Compatible(path, "now sensitive: events carry " + head.redacted + " in its place");
+      else
+        Breaking(path, "no longer sensitive: personal data would go into events again");
+      return;
+    }
+    if (head.sensitive && base.redacted != head.redacted)
+      Compatible(path, "redacted value changed to " + head.redacted);
     if (base.type != head.type) {
       if ((base.type == FieldType::kInteger && head.type == FieldType::kNumber) ||
           head.type == FieldType::kAny)

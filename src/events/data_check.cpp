@@ -109,6 +109,11 @@ class Checker {
   }
 
   void Value(const FieldSpec& field, const nlohmann::json& value, const std::string& at) {
+    if (field.sensitive) {
+      if (value != nlohmann::json::parse(field.redacted))
+        Add(at, "is sensitive: events carry only its redacted value, " + field.redacted);
+      return;
+    }
     if (value.is_null()) {
       if (!field.nullable)
         Add(at, "must not be null");

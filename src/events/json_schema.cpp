@@ -39,6 +39,12 @@ nlohmann::json FieldSchema(const FieldSpec& field) {
   }
   if (field.type == FieldType::kArray)
     schema["items"] = FieldSchema(*field.items);
+  if (field.sensitive) {  // the value events carry in place of the personal data
+    nlohmann::json redacted = {{"const", nlohmann::json::parse(field.redacted)}};
+    if (!field.description.empty())
+      redacted["description"] = field.description;
+    return redacted;
+  }
   return schema;
 }
 

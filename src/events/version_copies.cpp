@@ -1,6 +1,7 @@
 #include "events/version_copies.hpp"
 
 #include "events/envelope.hpp"
+#include "events/redaction.hpp"
 #include "events/versions.hpp"
 
 namespace nedlia::events {
@@ -19,6 +20,7 @@ std::vector<OlderVersionCopy> OlderVersionCopies(const Catalog& catalog, const E
                          older.VersionedType() + " (src/events/versions.cpp), which " + older.file +
                          " says is published until " + older.deprecation->sunset);
     }
+    Redact(older.data, *converted);  // a leak is not a compatibility promise
     CheckAgainstCatalog(catalog, older.VersionedType(), *converted);
     copies.push_back({&older, std::move(*converted)});
   }

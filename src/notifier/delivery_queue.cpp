@@ -1,5 +1,6 @@
 #include "notifier/delivery_queue.hpp"
 
+#include "domain/url_origin.hpp"
 #include "events/cloud_event.hpp"
 #include "events/outbox_rows.hpp"
 #include "pg/transaction.hpp"
@@ -164,13 +165,13 @@ void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webh
   // The notifier itself disables: no API key is behind this change.
   const app::CallContext system{};
   events::OutboxRows outbox(connection, system, envelope_);
-  outbox.Append({.type = "com.nedlia.webhook.disabled.v1",
+  outbox.Append({.type = "com.nedlia.webhook.disabled.v2",
                  .aggregate_type = "webhook",
                  .aggregate_id = webhook_id,
                  .advertiser_id = advertiser,
                  .data = {{"webhook_id", webhook_id.ToString()},
                           {"advertiser_id", advertiser.ToString()},
-                          {"url", row[1].As<std::string>()},
+                          {"url_origin", domain::UrlOrigin(row[1].As<std::string>())},
                           {"consecutive_failures", row[2].As<std::int32_t>()},
                           {"last_error", error}}});
 }

@@ -16,7 +16,7 @@ namespace {
 const std::vector<std::string> kTypes = {
     "com.nedlia.placement.created.v2", "com.nedlia.placement.updated.v1",
     "com.nedlia.placement.deleted.v1", "com.nedlia.product.updated.v1",
-    "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v1"};
+    "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v2"};
 
 void Mark(const events::StoredEvent& event, pg::Connection& connection) {
   PlacementFileRows rows(connection);

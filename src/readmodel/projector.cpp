@@ -19,7 +19,7 @@ const std::vector<std::string> kTypes = {
     "com.nedlia.placement.created.v2", "com.nedlia.placement.updated.v1",
     "com.nedlia.placement.deleted.v1", "com.nedlia.video.updated.v1",
     "com.nedlia.video.deleted.v1",     "com.nedlia.product.updated.v1",
-    "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v1",
+    "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v2",
     "com.nedlia.advertiser.deleted.v1"};
 
 std::optional<Scope> ScopeOf(const std::string& aggregate_type) {

@@ -48,6 +48,8 @@ const std::string kDeliveriesSql = "SELECT " + kDeliveryColumns +
                                    " LIMIT $3";
 
 const pg::Statement kFind{"webhook_find", kFindSql};
+const pg::Statement kSecret{"webhook_secret",
+                            "SELECT secret FROM webhooks WHERE id = $1 AND deleted_at IS NULL"};
 const pg::Statement kFindChange{"webhook_find_for_change", kFindChangeSql};
 const pg::Statement kInsert{"webhook_insert", kInsertSql};
 const pg::Statement kUpdate{"webhook_update", kUpdateSql};
@@ -141,6 +143,13 @@ domain::Webhook WebhookRows::Insert(const domain::Webhook& webhook, const std::s
   const pg::Params params(webhook.id, webhook.advertiser_id, webhook.url, webhook.event_types,
                           secret, webhook.audit.created_by);
   return RowToWebhook(connection_.Execute(kInsert, params).Single());
+}
+
+std::optional<std::string> WebhookRows::SigningSecret(const domain::Uuid& id) {
+  const pg::Result found = connection_.Execute(kSecret, pg::Params(id));
+  if (found.RowCount() == 0)
+    return std::nullopt;
+  return found[0][0].As<std::string>();
 }
 
 domain::Webhook WebhookRows::Update(const domain::Webhook& webhook) {

@@ -14,6 +14,7 @@ class WebhookRows : public app::WebhookStore {
   app::Page<domain::Webhook> List(const app::WebhookFilter& filter,
                                   const app::PageRequest& page) override;
   domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) override;
+  std::optional<std::string> SigningSecret(const domain::Uuid& id) override;
   domain::Webhook Update(const domain::Webhook& webhook) override;
   void SoftDelete(const domain::Uuid& id) override;
   app::Page<domain::WebhookDelivery> Deliveries(const domain::Uuid& webhook_id,

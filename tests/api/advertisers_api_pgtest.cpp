@@ -33,6 +33,13 @@ class AdvertisersApiTest : public ::testing::Test {
                      {"If-Match: \"" + std::to_string(version) + "\""}, key);
   }
 
+  /// Contact emails and billing details never reach the event log, in any version.
+  void ExpectNoPersonalDataInEvents() {
+    EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log WHERE data::text ~ "
+                         "'@acme\\.example|billing@|DE89|FR76|iban'"),
+              0);
+  }
+
   ApiFixture api_;
 };
 
@@ -52,17 +59,22 @@ TEST_F(AdvertisersApiTest, CreateReturnsTheAdvertiserWithItsETagAndEmitsItsEvent
   EXPECT_EQ(created.Header("ETag"), "\"1\"");
   EXPECT_EQ(created.Header("Location"), "/v1/advertisers/" + created.Id());
 
-  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.created.v1"), 1);
-  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.created.v1"),
-            json({{"advertiser_id", created.Id()},
-                  {"name", "Acme"},
-                  {"contact_email", "ads@acme.example"},
-                  {"status", "active"},
-                  {"created_by", api_.AdminKeyId()}}));
-  const auto metadata = json::parse(api_.QueryText(
-      "SELECT metadata::text FROM event_log WHERE aggregate_id = '" + created.Id() + "'"));
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.created.v2"), 1);
+  const json event = {{"advertiser_id", created.Id()},
+                      {"name", "Acme"},
+                      {"status", "active"},
+                      {"created_by", api_.AdminKeyId()}};
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.created.v2"), event);
+  // The v1 copy for v1's readers has the email's place, but never the email.
+  json copy = event;
+  copy["contact_email"] = "redacted@redacted.invalid";
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.created.v1"), copy);
+  ExpectNoPersonalDataInEvents();
+  const auto metadata = json::parse(
+      api_.QueryText("SELECT metadata::text FROM event_log WHERE aggregate_id = '" + created.Id() +
+                     "' AND event_type = 'com.nedlia.advertiser.created.v2'"));
   EXPECT_EQ(metadata["source"], "/advertisers");
-  EXPECT_EQ(api_.QueryText("SELECT aggregate_type FROM event_log"), "advertiser");
+  EXPECT_EQ(api_.QueryText("SELECT DISTINCT aggregate_type FROM event_log"), "advertiser");
 }
 
 TEST_F(AdvertisersApiTest, AnAdvertiserMayBeCreatedSuspended) {
@@ -215,23 +227,33 @@ TEST_F(AdvertisersApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: \"2\""}).status, 412);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: W/\"1\""}).status, 412);
-  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 0);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v2"), 0);
   const auto patched = Patch(id, change, 1);
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["name"], "Acme Corp");
   EXPECT_EQ(patched.body["data"]["contact_email"], "billing@acme.example");
   EXPECT_EQ(patched.body["data"]["version"], 2);
-  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
-  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v1"), json({{"advertiser_id", id},
-                                                                      {"changes", change},
-                                                                      {"previous_version", 1},
-                                                                      {"new_version", 2}}));
+  ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v2"), 1);
+  // The event says that the email changed, not what it is now.
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v2"),
+            json({{"advertiser_id", id},
+                  {"changed_fields", {"name", "contact_email"}},
+                  {"changes", {{"name", "Acme Corp"}}},
+                  {"previous_version", 1},
+                  {"new_version", 2}}));
+  EXPECT_EQ(
+      api_.EventData("com.nedlia.advertiser.updated.v1"),
+      json({{"advertiser_id", id},
+            {"changes", {{"name", "Acme Corp"}, {"contact_email", "redacted@redacted.invalid"}}},
+            {"previous_version", 1},
+            {"new_version", 2}}));
+  ExpectNoPersonalDataInEvents();
   // Repeating the values is no change: no new version, no event.
   const auto again = Patch(id, change, 2);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.Header("ETag"), "\"2\"");
-  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v2"), 1);
 }
 
 TEST_F(AdvertisersApiTest, BillingInfoIsReplacedComparedByValueAndCleared) {
@@ -251,14 +273,21 @@ TEST_F(AdvertisersApiTest, BillingInfoIsReplacedComparedByValueAndCleared) {
   ASSERT_EQ(cleared.status, 200) << cleared.raw;
   EXPECT_TRUE(cleared.body["data"]["billing_info"].is_null());
   EXPECT_EQ(cleared.body["data"]["version"], 3);
+  // Payment data never goes into an event: the events say that it changed (or was cleared).
   const auto events = api_.Sql().Execute(
-      "SELECT data::text FROM event_log WHERE event_type = 'com.nedlia.advertiser.updated.v1' "
+      "SELECT data::text FROM event_log WHERE event_type LIKE 'com.nedlia.advertiser.updated.%' "
       "ORDER BY position");
-  ASSERT_EQ(events.RowCount(), 2);
-  EXPECT_EQ(json::parse(events[0][0].As<std::string>())["changes"],
-            json({{"billing_info", {{"iban", "FR76"}}}}));
-  EXPECT_EQ(json::parse(events[1][0].As<std::string>())["changes"],
-            json({{"billing_info", nullptr}}));
+  ASSERT_EQ(events.RowCount(), 4);  // v2 and its v1 copy, twice
+  for (int i = 0; i < 4; ++i) {
+    const json data = json::parse(events[i][0].As<std::string>());
+    if (data.contains("changed_fields")) {
+      EXPECT_EQ(data["changed_fields"], json({"billing_info"}));
+      EXPECT_EQ(data["changes"], json::object());
+    } else {
+      EXPECT_EQ(data["changes"], json({{"billing_info", {{"redacted", true}}}}));
+    }
+  }
+  ExpectNoPersonalDataInEvents();
 }
 
 TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
@@ -284,12 +313,14 @@ TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
   ASSERT_EQ(api_.EventCount("com.nedlia.advertiser.reactivated.v1"), 1);
   EXPECT_EQ(api_.EventData("com.nedlia.advertiser.reactivated.v1")["previous_status"], "suspended");
   EXPECT_EQ(api_.EventData("com.nedlia.advertiser.reactivated.v1")["new_version"], 3);
-  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v1"),
+  EXPECT_EQ(api_.EventData("com.nedlia.advertiser.updated.v2"),
             json({{"advertiser_id", id},
+                  {"changed_fields", {"name"}},
                   {"changes", {{"name", "Acme Again"}}},
                   {"previous_version", 2},
                   {"new_version", 3}}));
-  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 4);
+  // The creation and the update, each with its v1 copy, and the two status events.
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 6);
 }
 
 TEST_F(AdvertisersApiTest, BadPatchesNameTheFieldAndWriteNothing) {
@@ -315,7 +346,7 @@ TEST_F(AdvertisersApiTest, BadPatchesNameTheFieldAndWriteNothing) {
   }
   EXPECT_EQ(api_.CallRaw("PATCH", "/v1/advertisers/" + id, "{", {"If-Match: \"1\""}).status, 422);
   EXPECT_EQ(api_.QueryText("SELECT version::text FROM advertisers"), "1");
-  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);  // the creation
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 2);  // the creation and its v1 copy
 }
 
 TEST_F(AdvertisersApiTest, AdvertiserKeySeesAndEditsOnlyItsOwnAdvertiser) {
@@ -341,14 +372,14 @@ TEST_F(AdvertisersApiTest, AdvertiserKeySeesAndEditsOnlyItsOwnAdvertiser) {
   EXPECT_EQ(status.status, 403) << status.raw;
   EXPECT_EQ(status.ErrorPointers(), "/status");
   EXPECT_EQ(Delete(own, 1, key).status, 403);
-  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 2);  // the two creations
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 4);  // the two creations, with copies
   EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers WHERE version = 1 AND deleted_at IS NULL"),
             2);
 
   const auto renamed = Patch(own, {{"name", "Acme Ltd"}, {"status", "active"}}, 1, key);
   ASSERT_EQ(renamed.status, 200) << renamed.raw;
   EXPECT_EQ(renamed.body["data"]["name"], "Acme Ltd");
-  const json event = api_.EventData("com.nedlia.advertiser.updated.v1");
+  const json event = api_.EventData("com.nedlia.advertiser.updated.v2");
   EXPECT_EQ(event["changes"], json({{"name", "Acme Ltd"}}));
   EXPECT_EQ(api_.QueryText("SELECT name FROM advertisers WHERE id = '" + other + "'"), "Bolt");
 }

@@ -52,12 +52,36 @@ TEST_F(WebhooksApiTest, CreateShowsTheSecretOnceAndEmitsItsEvent) {
   EXPECT_EQ(list.raw.find(secret), std::string::npos);
   EXPECT_EQ(list.body["data"].size(), 1u);
 
-  const json event = api_.EventData("com.nedlia.webhook.created.v1");
+  const json event = api_.EventData("com.nedlia.webhook.created.v2");
   EXPECT_EQ(event["webhook_id"], created.Id());
+  // The URL's path may hold a token: events carry its scheme and host, v1 copies nothing.
+  EXPECT_EQ(event["url_origin"], "https://hooks.acme.example");
+  EXPECT_FALSE(event.contains("url"));
+  EXPECT_EQ(api_.EventData("com.nedlia.webhook.created.v1")["url"], "https://redacted.invalid/");
   EXPECT_EQ(event.dump().find(secret), std::string::npos) << "the secret is in no event";
   EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log WHERE metadata::text LIKE '%whsec_%' "
                        "OR data::text LIKE '%whsec_%'"),
             0);
+}
+
+TEST_F(WebhooksApiTest, AReplayedCreateShowsTheSecretThatOnlyTheWebhooksRowKeeps) {
+  const auto first = api_.Call("POST", "/v1/webhooks", Hook(), {"Idempotency-Key: hook-1"});
+  ASSERT_EQ(first.status, 201) << first.raw;
+  const std::string secret = first.body["data"]["secret"];
+  // The stored answer has no secret in it: plain text in the webhook's row only.
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM idempotency_keys"), 1);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM idempotency_keys WHERE body LIKE '%whsec_%'"), 0);
+  const auto replay = api_.Call("POST", "/v1/webhooks", Hook(), {"Idempotency-Key: hook-1"});
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(replay.raw, first.raw);
+  // Deleted, the webhook has no secret left to show.
+  ASSERT_EQ(
+      api_.Call("DELETE", "/v1/webhooks/" + first.Id(), std::nullopt, {"If-Match: \"1\""}).status,
+      204);
+  const auto after = api_.Call("POST", "/v1/webhooks", Hook(), {"Idempotency-Key: hook-1"});
+  EXPECT_EQ(after.status, 201);
+  EXPECT_TRUE(after.body["data"]["secret"].is_null()) << after.raw;
 }
 
 TEST_F(WebhooksApiTest, TwoWebhooksGetDifferentSecrets) {
@@ -162,9 +186,15 @@ TEST_F(WebhooksApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["status"], "disabled");
   EXPECT_FALSE(patched.body["data"]["disabled_at"].is_null());
-  const json event = api_.EventData("com.nedlia.webhook.updated.v1");
-  EXPECT_EQ(event["changes"], change);
+  // The new URL's scheme and host only: its path may hold a token.
+  const json event = api_.EventData("com.nedlia.webhook.updated.v2");
+  EXPECT_EQ(event["changes"],
+            json({{"url_origin", "https://new.acme.example"}, {"status", "disabled"}}));
   EXPECT_EQ(event["new_version"], 2);
+  EXPECT_EQ(api_.EventData("com.nedlia.webhook.updated.v1")["changes"],
+            json({{"url", "https://redacted.invalid/"}, {"status", "disabled"}}));
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log WHERE data::text ~ 'example/(h|nedlia)'"),
+            0);
   const auto enabled =
       api_.Call("PATCH", "/v1/webhooks/" + id, json{{"status", "active"}}, {"If-Match: \"2\""});
   EXPECT_EQ(enabled.body["data"]["status"], "active");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <string>
 
@@ -146,6 +147,50 @@ TEST(CatalogTest, ADeprecationNamesALaterVersionThatExists) {
                     Replaced(deprecated, "sunset: 2027-02-01T00:00:00Z", "sunset: 2026-10-01"))
                 .find("must be a UTC time"),
             std::string::npos);
+}
+
+TEST(CatalogTest, ASensitiveFieldIsOnlyEverItsRedactedValue) {
+  const std::string_view id = "    format: uuid\n    required: true\n";
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml",
+                    Replaced(kCreated, id, "    format: uuid\n    sensitive: true\n"))
+                .find("field placement_id is sensitive: events never carry its value"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml",
+                    Replaced(kCreated, id, "    format: uuid\n    redacted: x\n"))
+                .find("field placement_id: redacted applies to sensitive fields only"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("placement.created.v1.yaml", Replaced(kCreated, "        minimum: 0\n",
+                                                    "        minimum: 0\n        sensitive: true\n"
+                                                    "        redacted: \"0\"\n"))
+          .find("redacted must be a string, or a mapping of an object field"),
+      std::string::npos);
+  const Catalog catalog = Catalog::Parse(
+      {{"placement.created.v1.yaml",
+        Replaced(kCreated, id, "    format: uuid\n    sensitive: true\n    redacted: gone\n")}});
+  const FieldSpec& placement_id = catalog.Entries()[0].data[0].second;
+  EXPECT_TRUE(placement_id.sensitive);
+  EXPECT_EQ(placement_id.redacted, "\"gone\"");
+}
+
+TEST(CatalogTest, TheEmbeddedCatalogsPersonalDataIsRedactedInEveryVersion) {
+  // The fields that hold personal data or tokens, wherever a version still lists them.
+  const std::set<std::string> personal = {"contact_email", "billing_info", "url", "secret"};
+  int redacted = 0;
+  const std::function<void(const Fields&, const std::string&)> visit =
+      [&](const Fields& fields, const std::string& where) {
+        for (const auto& [name, field] : fields) {
+          if (personal.contains(name)) {
+            EXPECT_TRUE(field.sensitive) << where << "." << name << " is not marked sensitive";
+            redacted += field.sensitive ? 1 : 0;
+          }
+          if (field.type == FieldType::kObject)
+            visit(field.properties, where + "." + name);
+        }
+      };
+  for (const EventSchema& entry : Catalog::Embedded().Entries())
+    visit(entry.data, entry.VersionedType());
+  EXPECT_EQ(redacted, 6);  // two of advertisers' v1s, three of webhooks' v1s
 }
 
 TEST(CatalogTest, ATypeDefinedTwiceIsRefused) {

@@ -107,6 +107,22 @@ TEST(CompatibilityTest, BreakingChangesSayANewVersionIsNeeded) {
                 Line("time_range.start_time", "type changed from number to string", true)});
 }
 
+TEST(CompatibilityTest, PersonalDataMayLeaveAVersionButNeverComeBack) {
+  const std::string redacted =
+      Edited("    format: uuid\n    required: true",
+             "    format: uuid\n    required: true\n    sensitive: true\n    redacted: gone");
+  EXPECT_EQ(Changes(redacted),
+            std::vector<std::string>{
+                Line("placement_id", "now sensitive: events carry \"gone\" in its place", false)});
+  const Catalog base = Catalog::Parse({{"placement.created.v1.yaml", redacted}});
+  const Catalog head = Catalog::Parse({{"placement.created.v1.yaml", kBase}});
+  const std::vector<SchemaChange> back = Compare(base, head);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(
+      Describe(back[0]),
+      Line("placement_id", "no longer sensitive: personal data would go into events again", true));
+}
+
 TEST(CompatibilityTest, TypesAddedAndRemoved) {
   const Catalog base = Catalog::Parse({{"placement.created.v1.yaml", kBase}});
   const std::string v2 = Edited("version: 1", "version: 2");

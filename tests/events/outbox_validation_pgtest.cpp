@@ -25,12 +25,11 @@ class OutboxValidationTest : public ::testing::Test {
     store_.Write(app::CallContext{}, [&](app::Transaction& tx) {
       const domain::Advertiser advertiser = tx.Advertisers().Insert(
           {.id = domain::Uuid::NewV7(), .name = "Acme", .contact_email = "ads@acme.example"});
-      tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v1",
+      tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v2",
                           .aggregate_type = "advertiser",
                           .aggregate_id = advertiser.id,
                           .data = {{"advertiser_id", advertiser.id.ToString()},
                                    {"name", advertiser.name},
-                                   {"contact_email", advertiser.contact_email},
                                    {"status", "active"},
                                    {"created_by", domain::Uuid::NewV7().ToString()}}});
       tx.Outbox().Append(event);
@@ -60,6 +59,29 @@ TEST_F(OutboxValidationTest, AnEventThatBreaksItsSchemaFailsTheCommandAndNamesTh
   EXPECT_EQ(Count("event_log"), 0);
 }
 
+TEST_F(OutboxValidationTest, PersonalDataInAnEventFailsTheCommand) {
+  // v1 of advertiser.created had the contact email; the catalog now marks it sensitive, and
+  // only its redacted placeholder may be written there.
+  const domain::Uuid id = domain::Uuid::NewV7();
+  try {
+    CreateAdvertiserAnd({.type = "com.nedlia.advertiser.created.v1",
+                         .aggregate_type = "advertiser",
+                         .aggregate_id = id,
+                         .data = {{"advertiser_id", id.ToString()},
+                                  {"name", "Bolt"},
+                                  {"contact_email", "ads@bolt.example"},
+                                  {"status", "active"},
+                                  {"created_by", id.ToString()}}});
+    FAIL() << "the command succeeded";
+  } catch (const events::InvalidEvent& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("/data/contact_email is sensitive: events carry only its redacted value"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(Count("event_log"), 0);
+}
+
 TEST_F(OutboxValidationTest, AnEventTypeOutsideTheCatalogFailsTheCommand) {
   EXPECT_THROW(CreateAdvertiserAnd({.type = "com.nedlia.advertiser.renamed.v1",
                                     .aggregate_type = "advertiser",
@@ -76,7 +98,7 @@ TEST_F(OutboxValidationTest, ConformingEventsAreWrittenWithTheirDataSchema) {
                        .aggregate_id = domain::Uuid::NewV7(),
                        .data = {{"advertiser_id", domain::Uuid::NewV7().ToString()},
                                 {"deleted_by", domain::Uuid::NewV7().ToString()}}});
-  EXPECT_EQ(Count("event_log"), 2);
+  EXPECT_EQ(Count("event_log"), 3);  // the creation, its v1 copy, the deletion
   EXPECT_EQ(database_.Connect()
                 .Execute("SELECT metadata->>'dataschema' FROM event_log WHERE event_type = "
                          "'com.nedlia.advertiser.deleted.v1'")

@@ -110,6 +110,57 @@ TEST(VersionCopiesTest, DuringTheWindowAV2EventHasItsV1Copy) {
   EXPECT_TRUE(OlderVersionCopies(catalog, *catalog.Find(kV1), V1Data(), kDuringWindow).empty());
 }
 
+TEST(VersionCopiesTest, CopiesForReadersOfVersionsThatHadPersonalDataCarryItRedacted) {
+  const Catalog& catalog = Catalog::Embedded();
+  const auto copy_of = [&](const char* type, const json& data) {
+    const std::vector<OlderVersionCopy> copies =
+        OlderVersionCopies(catalog, *catalog.Find(type), data, kDuringWindow);
+    EXPECT_EQ(copies.size(), 1U) << type;
+    return copies.empty() ? json() : copies[0].data;
+  };
+  const std::string id = "0190a6f2-0000-7000-8000-000000000001";
+  EXPECT_EQ(
+      copy_of("com.nedlia.advertiser.created.v2",
+              {{"advertiser_id", id}, {"name", "Acme"}, {"status", "active"}, {"created_by", id}}),
+      json({{"advertiser_id", id},
+            {"name", "Acme"},
+            {"status", "active"},
+            {"created_by", id},
+            {"contact_email", "redacted@redacted.invalid"}}));
+  EXPECT_EQ(copy_of("com.nedlia.advertiser.updated.v2",
+                    {{"advertiser_id", id},
+                     {"changed_fields", {"name", "contact_email", "billing_info"}},
+                     {"changes", {{"name", "Acme"}}},
+                     {"previous_version", 1},
+                     {"new_version", 2}}),
+            json({{"advertiser_id", id},
+                  {"changes",
+                   {{"name", "Acme"},
+                    {"contact_email", "redacted@redacted.invalid"},
+                    {"billing_info", {{"redacted", true}}}}},
+                  {"previous_version", 1},
+                  {"new_version", 2}}));
+  EXPECT_EQ(
+      copy_of("com.nedlia.webhook.updated.v2", {{"webhook_id", id},
+                                                {"changes", {{"url_origin", "https://h.example"}}},
+                                                {"previous_version", 1},
+                                                {"new_version", 2}})["changes"],
+      json({{"url", "https://redacted.invalid/"}}));
+}
+
+TEST(VersionsTest, OlderEventsWithPersonalDataUpcastWithoutIt) {
+  EXPECT_EQ(
+      *ConvertData(
+          "com.nedlia.advertiser.updated", 1, 2,
+          {{"changes", {{"billing_info", {{"iban", "DE89"}}}, {"contact_email", "a@b.example"}}}}),
+      json({{"changed_fields", {"contact_email", "billing_info"}}, {"changes", json::object()}}));
+  EXPECT_EQ(*ConvertData("com.nedlia.webhook.created", 1, 2,
+                         {{"url", "https://u:p@Hooks.Example:8443/t/SECRET?k=1"}}),
+            json({{"url_origin", "https://hooks.example"}}));
+  EXPECT_EQ(*ConvertData("com.nedlia.advertiser.created", 1, 2, {{"contact_email", "a@b.example"}}),
+            json::object());
+}
+
 TEST(VersionCopiesTest, BeforeAndAfterTheWindowOnlyTheNewVersionIsPublished) {
   const Catalog catalog = WithWindow("2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
   const EventSchema& v2 = *catalog.Find(kV2);

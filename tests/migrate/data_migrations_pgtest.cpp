@@ -17,6 +17,7 @@ using testing::TestDatabase;
 
 constexpr const char* kBeforeRunsNarrowed = "6188cbd2c69d";
 constexpr const char* kRunsNarrowed = "a41c7e93d2b6";
+constexpr const char* kPersonalDataOut = "c93e5a17b2f4";
 
 class DataMigrationsTest : public ::testing::Test {
  protected:
@@ -99,6 +100,67 @@ TEST_F(DataMigrationsTest, AnAdvertisersOlderRunsKeepOnlyItsOwnIssues) {
   EXPECT_EQ(json::parse(Text("SELECT issues::text FROM validation_runs WHERE id = $1",
                              pg::Params(by_admin))),
             issues);
+}
+
+TEST_F(DataMigrationsTest, EventsWrittenBeforeKeepTheirPlaceButLoseTheirPersonalData) {
+  migrator_.Upgrade(kRunsNarrowed);
+  const std::string advertiser = Text(
+      "INSERT INTO advertisers (name, contact_email) VALUES ('Acme', 'ads@acme.example') "
+      "RETURNING id");
+  const std::string webhook = Text(
+      "INSERT INTO webhooks (id, advertiser_id, url, event_types, secret) VALUES "
+      "(gen_random_uuid(), $1, 'https://hooks.acme.example/t/SECRET', "
+      "'{com.nedlia.advertiser.created.v1}', 'whsec_x') "
+      "RETURNING id",
+      pg::Params(advertiser));
+  auto event = [&](const char* type, const json& data) {
+    return Text(
+        "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
+        "VALUES ($1, 'advertiser', $2, $3::jsonb) RETURNING id || ' ' || position",
+        pg::Params(type, advertiser, data.dump()));
+  };
+  const std::vector<std::string> events = {
+      event("com.nedlia.advertiser.created.v1",
+            {{"name", "Acme"}, {"contact_email", "ads@acme.example"}}),
+      event("com.nedlia.advertiser.updated.v1",
+            {{"changes", {{"name", "Acme 2"}, {"billing_info", {{"iban", "DE89"}}}}}}),
+      event("com.nedlia.advertiser.updated.v1", {{"changes", {{"name", "Acme 3"}}}}),
+      event("com.nedlia.webhook.created.v1", {{"url", "https://hooks.acme.example/t/SECRET"}}),
+      event("com.nedlia.webhook.updated.v1",
+            {{"changes", {{"url", "https://hooks.acme.example/t/SECRET2"}}}}),
+      event("com.nedlia.webhook.disabled.v1", {{"url", "https://hooks.acme.example/t/SECRET"}})};
+  const std::string first_event = events[0].substr(0, events[0].find(' '));
+  connection_.Execute(
+      "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload) VALUES "
+      "(gen_random_uuid(), $1, $2, 'com.nedlia.advertiser.created.v1', $3)",
+      pg::Params(webhook, first_event,
+                 json({{"specversion", "1.0"},
+                       {"data", {{"name", "Acme"}, {"contact_email", "ads@acme.example"}}}})
+                     .dump()));
+
+  migrator_.Upgrade(kPersonalDataOut);
+
+  // Every event keeps its id and position; no value of the personal data is left.
+  EXPECT_EQ(Text("SELECT string_agg(id || ' ' || position, ',' ORDER BY position) "
+                 "FROM event_log"),
+            events[0] + "," + events[1] + "," + events[2] + "," + events[3] + "," + events[4] +
+                "," + events[5]);
+  EXPECT_EQ(Text("SELECT count(*)::text FROM event_log WHERE data::text ~ 'acme\\.example|DE89'"),
+            "0");
+  const auto data = [&](int n) {
+    return json::parse(Text("SELECT data::text FROM event_log WHERE id = $1",
+                            pg::Params(events[n].substr(0, events[n].find(' ')))));
+  };
+  EXPECT_EQ(data(0), json({{"name", "Acme"}, {"contact_email", "redacted@redacted.invalid"}}));
+  EXPECT_EQ(data(1),
+            json({{"changes", {{"name", "Acme 2"}, {"billing_info", {{"redacted", true}}}}}}));
+  EXPECT_EQ(data(2), json({{"changes", {{"name", "Acme 3"}}}}));  // nothing personal: as it was
+  EXPECT_EQ(data(3), json({{"url", "https://redacted.invalid/"}}));
+  EXPECT_EQ(data(4), json({{"changes", {{"url", "https://redacted.invalid/"}}}}));
+  EXPECT_EQ(data(5), json({{"url", "https://redacted.invalid/"}}));
+  const json payload = json::parse(Text("SELECT payload FROM webhook_deliveries"));
+  EXPECT_EQ(payload["data"], data(0));
+  EXPECT_EQ(payload["specversion"], "1.0");
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ class WebhookStore {
   virtual Page<domain::Webhook> List(const WebhookFilter& filter, const PageRequest& page) = 0;
   /// Inserts it with its signing secret; returns the stored row.
   virtual domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) = 0;
+  /// The signing secret of a live webhook: kept in its row alone, which must sign.
+  virtual std::optional<std::string> SigningSecret(const domain::Uuid& id) = 0;
   /// Writes url, event types and status (disabled_at follows status; enabling again clears
   /// the failure count); returns the stored row.
   virtual domain::Webhook Update(const domain::Webhook& webhook) = 0;
