@@ -11,14 +11,16 @@
 #include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
 #include "support/s3_server.hpp"
+#include "support/scripted_http_server.hpp"
 
 namespace nedlia::storage {
 namespace {
 
 using testing::S3Server;
+using testing::ScriptedHttpServer;
 
-storage::S3Settings SettingsFor(const S3Server& server) {
-  return {.endpoint = {.url = server.Endpoint(),
+storage::S3Settings SettingsFor(const std::string& endpoint) {
+  return {.endpoint = {.url = endpoint,
                        .credentials = {.access_key_id = S3Server::kAccessKey,
                                        .secret_access_key = S3Server::kAccessKey,
                                        .region = "us-east-1",
@@ -26,6 +28,26 @@ storage::S3Settings SettingsFor(const S3Server& server) {
                        .timeout = std::chrono::seconds(10)},
           .bucket = S3Server::kBucket,
           .public_base = ""};
+}
+
+storage::S3Settings SettingsFor(const S3Server& server) {
+  return SettingsFor(server.Endpoint());
+}
+
+/// Runs `operation`, which must fail with an ObjectStoreError (not "not found") that names
+/// `status`.
+template <class Operation>
+void ExpectRefusedWith(int status, const std::string& what, Operation&& operation) {
+  SCOPED_TRACE(what + " answered " + std::to_string(status));
+  try {
+    operation();
+    ADD_FAILURE() << "taken for a success";
+  } catch (const app::ObjectNotFound& error) {
+    ADD_FAILURE() << "taken for absence: " << error.what();
+  } catch (const app::ObjectStoreError& error) {
+    EXPECT_NE(std::string(error.what()).find(std::to_string(status)), std::string::npos)
+        << error.what();
+  }
 }
 
 class ObjectStoreTest : public ::testing::TestWithParam<std::string> {
@@ -136,6 +158,47 @@ TEST(S3ObjectStoreTest, AnOutageIsUnavailableLosesNothingAndEndsWhenTheServerIsB
   EXPECT_EQ(store.Get("kept/before").bytes, "stored before the outage");
   store.Put("kept/after", "y", {});
   EXPECT_EQ(store.List("kept/").size(), 2u);  // nothing from the failed put
+}
+
+// S3 answers 301 for a bucket of another region, and a proxy or a hostile endpoint may answer
+// any 3xx: the request was not carried out, so it is a failure, and the redirect is never
+// followed (it could send the signed request, body and all, to any host).
+TEST(S3ObjectStoreTest, ARedirectIsAFailureAndIsNeverFollowed) {
+  ScriptedHttpServer elsewhere([](const http::Request&) { return http::Response{.status = 200}; },
+                               "127.0.0.2");
+  for (const int status : {300, 301, 302, 303, 304, 307, 308}) {
+    ScriptedHttpServer redirecting([&](const http::Request& request) {
+      http::Response response{.status = status};
+      response.headers.push_back({"Location", elsewhere.Url() + request.target});
+      return response;
+    });
+    S3ObjectStore store(SettingsFor(redirecting.Url()));
+    ExpectRefusedWith(status, "PUT", [&] { store.Put("k/x", "bytes", {}); });
+    ExpectRefusedWith(status, "GET", [&] { store.Get("k/x"); });
+    ExpectRefusedWith(status, "HEAD", [&] { store.Head("k/x"); });
+    ExpectRefusedWith(status, "DELETE", [&] { store.Delete("k/x"); });
+    ExpectRefusedWith(status, "LIST", [&] { store.List("k/"); });
+    EXPECT_EQ(redirecting.Received().size(), 5u);
+  }
+  EXPECT_TRUE(elsewhere.Received().empty()) << "a redirect was followed";
+}
+
+// Only GET and HEAD may take a 404 for "absent"; S3 answers DELETE of an absent key with 204,
+// so a 404 there (NoSuchBucket) must not pass for a deletion.
+TEST(S3ObjectStoreTest, NotFoundIsAbsenceOnlyForGetAndHead) {
+  ScriptedHttpServer missing_bucket([](const http::Request&) {
+    return http::Response{.status = 404,
+                          .headers = {{"Content-Type", "application/xml"}},
+                          .body =
+                              "<Error><Code>NoSuchBucket</Code><Message>The specified bucket "
+                              "does not exist</Message></Error>"};
+  });
+  S3ObjectStore store(SettingsFor(missing_bucket.Url()));
+  EXPECT_THROW(store.Get("k/x"), app::ObjectNotFound);
+  EXPECT_FALSE(store.Head("k/x"));
+  ExpectRefusedWith(404, "PUT", [&] { store.Put("k/x", "bytes", {}); });
+  ExpectRefusedWith(404, "DELETE", [&] { store.Delete("k/x"); });
+  ExpectRefusedWith(404, "LIST", [&] { store.List("k/"); });
 }
 
 TEST(S3ObjectStoreTest, PublicUrlIsPathStyleUnlessABaseIsGiven) {
