@@ -2,6 +2,7 @@
 // (a real s3rver on loopback). Plus what only one of them can show: an S3 outage, and the
 // filesystem store's atomic writes.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
+#include "storage/store_directories.hpp"
 #include "support/s3_server.hpp"
 #include "support/scripted_http_server.hpp"
 
@@ -228,6 +230,64 @@ TEST(FilesystemObjectStoreTest, APutLeavesNoTemporaryFileAndListsNoneInFlight) {
   EXPECT_EQ(listed[0].key, "p/v/file.json");
   EXPECT_EQ(store.PublicUrl("p/v/file.json"), "/files/p/v/file.json");
   std::filesystem::remove_all(root);
+}
+
+/// The permission bits of `path` (as stat shows them, e.g. 0600).
+unsigned ModeOf(const std::filesystem::path& path) {
+  struct stat status {};
+  EXPECT_EQ(::stat(path.c_str(), &status), 0) << path;
+  return status.st_mode & 07777;
+}
+
+// Objects hold archives of rows and backups of the whole database: no other local user may
+// read them, or list what there is. Whatever the umask (the usual 022 would give 0644/0755).
+TEST(FilesystemObjectStoreTest, ObjectsAndTheirDirectoriesAreTheOwnersAlone) {
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("nedlia-objects-modes-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  const mode_t umask_before = ::umask(022);
+  const auto root = base / "objects";
+  FilesystemObjectStore store(root);
+  store.Put("archive/t/2026/01/id/part-00001.jsonl.zst", "rows", {});
+  store.Put("archive/t/2026/01/id/part-00001.jsonl.zst", "rows again", {});  // replaced
+  ::umask(umask_before);
+  EXPECT_EQ(ModeOf(root), 0700u);
+  std::filesystem::path dir = root;
+  for (const char* segment : {"archive", "t", "2026", "01", "id"}) {
+    dir /= segment;
+    EXPECT_EQ(ModeOf(dir), 0700u) << dir;
+  }
+  EXPECT_EQ(ModeOf(dir / "part-00001.jsonl.zst"), 0600u);
+  std::filesystem::remove_all(base);
+}
+
+// A directory's entry is durable once its parent is fsynced: each new directory must be, before
+// anything is renamed into it, or a crash can lose an object put "durably". fsync itself cannot
+// be observed from a test; which directories are synced, and after what, can.
+TEST(FilesystemObjectStoreTest, EveryNewDirectoryIsSyncedIntoItsParentAsItIsMade) {
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("nedlia-objects-sync-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base);
+  const auto root = base / "objects";
+  std::vector<std::string> synced;
+  const DirectorySync record = [&](const std::filesystem::path& directory) {
+    SyncDirectory(directory);  // the real one too: it must work on what was made
+    synced.push_back(directory.lexically_relative(base).string() + " after " +
+                     std::to_string(std::distance(std::filesystem::directory_iterator(directory),
+                                                  std::filesystem::directory_iterator())) +
+                     " entries");
+  };
+  CreateStoreDirectories(root, root / "wal", record);
+  CreateStoreDirectories(root, root / "backups/b1", record);
+  CreateStoreDirectories(root, root / "backups/b1", record);       // all there: nothing to sync
+  const std::vector<std::string> expected = {". after 1 entries",  // objects/ made in base
+                                             "objects after 1 entries",           // wal/
+                                             "objects after 2 entries",           // backups/
+                                             "objects/backups after 1 entries"};  // b1/
+  EXPECT_EQ(synced, expected);
+  EXPECT_EQ(ModeOf(root / "backups/b1"), 0700u);
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace
