@@ -10,6 +10,7 @@
 #include "backup/backup_error.hpp"
 #include "backup/base_backup.hpp"
 #include "backup/compression.hpp"
+#include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
 #include "pg/cluster_files.hpp"
 
@@ -77,6 +78,7 @@ class Staging {
     fs::remove(target_, ignored);  // an empty directory (checked) may stand there
     fs::rename(path_, target_);
     committed_ = true;
+    SyncDirectory(target_.parent_path());  // the restored cluster is there after a crash too
   }
 
  private:

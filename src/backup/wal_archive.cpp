@@ -1,11 +1,11 @@
 #include "backup/wal_archive.hpp"
 
 #include <cctype>
-#include <fstream>
 
 #include "backup/backup_error.hpp"
 #include "backup/backup_manifest.hpp"
 #include "backup/compression.hpp"
+#include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
 
 namespace nedlia::backup {
@@ -24,18 +24,6 @@ bool IsHex(std::string_view text, std::size_t count) {
     }
   }
   return true;
-}
-
-void WriteFileAtomically(const fs::path& destination, const std::string& bytes) {
-  const fs::path temporary = destination.string() + ".nedlia-fetch";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) {
-      throw BackupError("cannot write " + temporary.string());
-    }
-  }
-  fs::rename(temporary, destination);
 }
 
 }  // namespace
@@ -96,7 +84,7 @@ bool FetchWalFile(app::ObjectStore& store, std::string_view name, const fs::path
   } catch (const app::ObjectNotFound&) {
     return false;
   }
-  WriteFileAtomically(destination, Decompress(frame, key));
+  ReplaceFileDurably(destination, Decompress(frame, key));
   return true;
 }
 
