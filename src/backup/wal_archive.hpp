@@ -17,10 +17,13 @@ std::string WalKey(std::string_view name);
 
 enum class PushOutcome { kArchived, kAlreadyArchived };
 
-/// archive_command's work: stores the WAL file at `path` as `name`, zstd-compressed. When the
-/// key exists with the same content (PostgreSQL retries after a crash) it succeeds without
-/// writing; with different content it throws BackupError (never overwrites). Throws
-/// app::ObjectStoreError when the store cannot be reached, so that PostgreSQL retries.
+/// archive_command's work: stores the WAL file at `path` as `name`, zstd-compressed, then reads
+/// it back and throws BackupError unless the store holds exactly what was sent (size and
+/// SHA-256). When the key exists with the same content (PostgreSQL retries after a crash) it
+/// succeeds without writing; with different content it throws BackupError (never overwrites),
+/// except a copy that does not decompress, which no recovery can use: that one is replaced.
+/// Throws app::ObjectStoreError when the store cannot be reached. Any throw makes wal-push
+/// exit 1, so PostgreSQL keeps the segment and retries.
 PushOutcome PushWalFile(app::ObjectStore& store, const std::filesystem::path& path,
                         std::string_view name);
 
