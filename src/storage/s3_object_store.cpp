@@ -25,6 +25,18 @@ namespace {
                               "): " + S3ErrorText(response.body));
 }
 
+// Callers act on what a listing names (they delete an archive's or an expired backup's
+// objects): a key outside the prefix asked for, or one no key of ours can be, is not believed.
+void CheckListedKey(const std::string& prefix, const std::string& key) {
+  try {
+    app::CheckObjectKey(key);
+  } catch (const app::ObjectStoreError& error) {
+    throw app::ObjectStoreError("S3 LIST " + prefix + " named a malformed key: " + error.what());
+  }
+  if (!key.starts_with(prefix))
+    throw app::ObjectStoreError("S3 LIST " + prefix + " named '" + key + "', outside the prefix");
+}
+
 }  // namespace
 
 S3ObjectStore::S3ObjectStore(S3Settings settings) : settings_(std::move(settings)) {
@@ -94,6 +106,8 @@ std::vector<app::ObjectInfo> S3ObjectStore::List(const std::string& prefix) {
       request.query.emplace_back("continuation-token", *token);
     const S3Response response = Send("LIST " + prefix, std::move(request));
     S3ListPage page = ParseListPage(response.body);
+    for (const app::ObjectInfo& object : page.objects)
+      CheckListedKey(prefix, object.key);
     objects.insert(objects.end(), page.objects.begin(), page.objects.end());
     token = page.next_token;
   } while (token);

@@ -19,7 +19,8 @@ struct S3Settings {
 /// Only a 2xx is a success, and a 404 is "absent" for GET and HEAD only. An unreachable
 /// endpoint, a timeout, 5xx, 429 and 503 SlowDown are ObjectStoreUnavailable; a redirect
 /// (3xx, never followed) or another refusal (403, 400, a 404 NoSuchBucket, ...) is an
-/// ObjectStoreError with the status and S3's code and message.
+/// ObjectStoreError with the status and S3's code and message. A listing that names a key
+/// outside the prefix asked for, or a malformed one, is an ObjectStoreError too.
 class S3ObjectStore : public app::ObjectStore {
  public:
   explicit S3ObjectStore(S3Settings settings);

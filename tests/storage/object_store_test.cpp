@@ -203,6 +203,30 @@ TEST(S3ObjectStoreTest, NotFoundIsAbsenceOnlyForGetAndHead) {
   ExpectRefusedWith(404, "LIST", [&] { store.List("k/"); });
 }
 
+// Callers delete what a listing names (an archive's objects, expired backups): a listing that
+// names a key outside the prefix asked for, or a key the store would refuse, is not believed.
+TEST(S3ObjectStoreTest, AListingWithAKeyOutsideThePrefixIsRefused) {
+  for (const std::string key : {"backups/b1/manifest.json", "archive/x/../../wal/a.zst"}) {
+    SCOPED_TRACE(key);
+    ScriptedHttpServer lying([&](const http::Request&) {
+      return http::Response{
+          .status = 200,
+          .headers = {{"Content-Type", "application/xml"}},
+          .body =
+              "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>archive/x/"
+              "part-00001.jsonl.zst</Key><Size>1</Size></Contents><Contents><Key>" +
+              key + "</Key><Size>1</Size></Contents></ListBucketResult>"};
+    });
+    S3ObjectStore store(SettingsFor(lying.Url()));
+    try {
+      store.List("archive/x/");
+      ADD_FAILURE() << "the listing was believed";
+    } catch (const app::ObjectStoreError& error) {
+      EXPECT_NE(std::string(error.what()).find(key), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(S3ObjectStoreTest, PublicUrlIsPathStyleUnlessABaseIsGiven) {
   S3Settings settings{.endpoint = {.url = "http://127.0.0.1:9"}, .bucket = "b", .public_base = ""};
   EXPECT_EQ(S3ObjectStore(settings).PublicUrl("placements/v/x.json"),
