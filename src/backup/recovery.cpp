@@ -235,6 +235,7 @@ void RestoreBaseBackup(app::ObjectStore& store, const BackupManifest& backup,
               "backup " + backup.id + " fails pg_verifybackup");
   if (!fs::exists(staging.Path() / "pg_wal")) {
     fs::create_directory(staging.Path() / "pg_wal");
+    fs::permissions(staging.Path() / "pg_wal", fs::perms::owner_all);  // as initdb makes it
     GiveToServer(staging.Path() / "pg_wal", setup);
   }
   Recover(staging.Path(), target, run_dir.Path(), setup);
