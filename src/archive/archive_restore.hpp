@@ -30,9 +30,10 @@ ArchiveManifest FetchJournalledManifest(pg::Connection& connection, app::ObjectS
 /// Brings an archive's rows back into their table (recreating an event_log partition that was
 /// dropped), then removes the archive, so that every row lives in one place: the database or
 /// an archive. The manifest is checked against the journal (FetchJournalledManifest) and every
-/// part is read and checked before anything is written, and the rows go back
-/// in one transaction: a corrupt or truncated archive is refused whole (ArchiveError) and
-/// nothing is half-restored. Rows still past retention are archived again by the next run.
+/// part is read and checked before anything is written, and the rows go back in one
+/// transaction: an archive that disagrees with the journal, or is corrupt or truncated, is
+/// refused whole (ArchiveError) and nothing is half-restored. Rows still past retention are
+/// archived again by the next run.
 RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store,
                              const std::string& prefix);
 

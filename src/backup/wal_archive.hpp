@@ -28,8 +28,8 @@ PushOutcome PushWalFile(app::ObjectStore& store, const std::filesystem::path& pa
                         std::string_view name);
 
 /// restore_command's work: writes archived WAL file `name` to `destination` (atomically and
-/// durably, via a temporary file in its directory; mode 0600). False when the archive has no such
-/// file, which ends recovery; throws when the store is down or the file is damaged.
+/// durably, via a temporary file in its directory; mode 0600). False when the archive has no
+/// such file, which ends recovery; throws when the store is down or the file is damaged.
 bool FetchWalFile(app::ObjectStore& store, std::string_view name,
                   const std::filesystem::path& destination);
 

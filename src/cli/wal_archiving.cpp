@@ -1,6 +1,5 @@
 #include "cli/wal_archiving.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
