@@ -16,6 +16,9 @@ CREATE TABLE archives (
     created_at timestamptz NOT NULL DEFAULT now(),
     completed_at timestamptz,
     restored_at timestamptz,
+    -- The schema revision the rows were read at, as in the manifest: restore refuses a manifest
+    -- that says otherwise. NULL for archives completed before the journal recorded it.
+    schema_revision text,
     CONSTRAINT chk_archives_status CHECK (status IN ('pending', 'complete', 'restored')),
     CONSTRAINT chk_archives_rows CHECK (row_count >= 0)
 );

@@ -10,7 +10,7 @@ constexpr const char* kColumns =
     "coalesce(row_count, 0), coalesce(to_char(first_at AT TIME ZONE 'UTC', "
     "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(to_char(last_at AT TIME ZONE 'UTC', "
     "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), to_char(created_at AT TIME ZONE 'UTC', "
-    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM archives ";
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(schema_revision, '') FROM archives ";
 
 JournalEntry EntryOf(const pg::Row& row) {
   JournalEntry entry;
@@ -23,6 +23,7 @@ JournalEntry EntryOf(const pg::Row& row) {
   entry.first_at = row[6].As<std::string>();
   entry.last_at = row[7].As<std::string>();
   entry.created_at = row[8].As<std::string>();
+  entry.schema_revision = row[9].As<std::string>();
   return entry;
 }
 
@@ -48,13 +49,12 @@ JournalEntry ArchiveJournal::Open(const std::string& table, const std::string& p
   return entry;
 }
 
-void ArchiveJournal::Complete(const std::string& id, std::int64_t rows, const std::string& first_at,
-                              const std::string& last_at) {
+void ArchiveJournal::Complete(const std::string& id, const ArchiveManifest& manifest) {
   connection_.Execute(
       "UPDATE archives SET status = 'complete', row_count = $2, first_at = nullif($3, "
-      "'')::timestamptz, "
-      "last_at = nullif($4, '')::timestamptz, completed_at = now() WHERE id = $1::uuid",
-      pg::Params(id, rows, first_at, last_at));
+      "'')::timestamptz, last_at = nullif($4, '')::timestamptz, schema_revision = $5, "
+      "completed_at = now() WHERE id = $1::uuid",
+      pg::Params(id, manifest.rows, manifest.first_at, manifest.last_at, manifest.schema_revision));
 }
 
 void ArchiveJournal::MarkRestored(const std::string& id) {
@@ -80,6 +80,14 @@ std::vector<JournalEntry> ArchiveJournal::WithStatus(const std::string& status) 
 std::optional<JournalEntry> ArchiveJournal::Find(const std::string& id) {
   const pg::Result result = connection_.Execute(
       std::string("SELECT ") + kColumns + "WHERE id::text = $1", pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return EntryOf(result[0]);
+}
+
+std::optional<JournalEntry> ArchiveJournal::FindByPrefix(const std::string& key_prefix) {
+  const pg::Result result = connection_.Execute(
+      std::string("SELECT ") + kColumns + "WHERE key_prefix = $1", pg::Params(key_prefix));
   if (result.Empty())
     return std::nullopt;
   return EntryOf(result[0]);

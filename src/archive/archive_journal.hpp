@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/archive_manifest.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::archive {
@@ -20,6 +21,9 @@ struct JournalEntry {
   std::string first_at;
   std::string last_at;
   std::string created_at;  ///< ISO 8601 UTC
+  /// The schema revision the rows were read at; empty for archives completed before the
+  /// journal recorded it.
+  std::string schema_revision;
 };
 
 /// The archive journal: what was archived, and what an interrupted run left behind. Each call
@@ -31,10 +35,9 @@ class ArchiveJournal {
   /// Records a new pending archive of `table` (and `partition`) with a fresh id and key prefix.
   /// Call outside a transaction, so the record survives a crash of what follows.
   JournalEntry Open(const std::string& table, const std::string& partition);
-  /// The pending archive holds `rows` rows from `first_at` to `last_at`; in the transaction
-  /// that deletes them.
-  void Complete(const std::string& id, std::int64_t rows, const std::string& first_at,
-                const std::string& last_at);
+  /// The pending archive holds what `manifest` says (rows, time range, schema revision); in
+  /// the transaction that deletes the rows.
+  void Complete(const std::string& id, const ArchiveManifest& manifest);
   void MarkRestored(const std::string& id);
   /// Removes a pending record once its objects are gone.
   void Forget(const std::string& id);
@@ -42,6 +45,8 @@ class ArchiveJournal {
   std::vector<JournalEntry> WithStatus(const std::string& status);
   /// By id, or nullopt.
   std::optional<JournalEntry> Find(const std::string& id);
+  /// By key prefix (archive/.../ID/), or nullopt.
+  std::optional<JournalEntry> FindByPrefix(const std::string& key_prefix);
 
  private:
   pg::Connection& connection_;

@@ -42,6 +42,69 @@ void CheckRestorable(const ArchiveManifest& manifest) {
                        manifest.table + "\"");
 }
 
+// Text read from the object store, fit for a one-line message: control characters (a line
+// break would forge a second line of output) become '?', and it is cut short.
+std::string Quoted(std::string_view text) {
+  constexpr std::size_t kShown = 100;
+  std::string quoted = "\"";
+  for (const char c : text.substr(0, kShown))
+    quoted += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+  return quoted + (text.size() > kShown ? "...\"" : "\"");
+}
+
+void Agree(const std::string& prefix, std::string_view what, std::string_view in_manifest,
+           std::string_view in_journal) {
+  if (in_manifest != in_journal) {
+    throw ArchiveError(fmt::format(
+        "{}: the manifest's {} {} is not the archive journal's {}; an archive that disagrees "
+        "with the journal is not used",
+        prefix, what, Quoted(in_manifest), Quoted(in_journal)));
+  }
+}
+
+void CheckComplete(const JournalEntry& entry) {
+  if (entry.status == "restored")
+    throw ArchiveError("archive " + entry.id +
+                       " was restored already; the next `nedlia archive run` removes what is "
+                       "left of it in the object store");
+  if (entry.status != "complete")
+    throw ArchiveError("archive " + entry.id + " is " + entry.status +
+                       ": its run never finished, its rows are still in the database, and the "
+                       "next `nedlia archive run` removes it");
+}
+
+// Parts are the archive's own keys, part-00001... in order: a part anywhere else would pass
+// every check of its bytes, since the manifest that names it also carries its checksum.
+void CheckPartKeys(const ArchiveManifest& manifest, const std::string& prefix) {
+  for (std::size_t i = 0; i < manifest.parts.size(); ++i) {
+    const std::string& key = manifest.parts[i].key;
+    const std::string expected = PartKey(prefix, static_cast<int>(i) + 1);
+    if (key == expected)
+      continue;
+    const bool inside =
+        key.starts_with(prefix) && key.find('/', prefix.size()) == std::string::npos;
+    throw ArchiveError(fmt::format(
+        "{}: the manifest's part {} is {}{} (it must be {}); an "
+        "archive that disagrees with the journal is not used",
+        prefix, i + 1, Quoted(key), inside ? "" : ", outside the archive's prefix", expected));
+  }
+}
+
+// What the store says is checked against what the database recorded when the archive was
+// made; an archive whose schema revision the journal did not record yet (made before it did)
+// is checked on the rest.
+void CheckAgainstJournal(const ArchiveManifest& manifest, const JournalEntry& entry) {
+  const std::string& prefix = entry.key_prefix;
+  CheckComplete(entry);
+  Agree(prefix, "id", manifest.id, entry.id);
+  Agree(prefix, "table", manifest.table, entry.table);
+  Agree(prefix, "partition", manifest.partition, entry.partition);
+  if (!entry.schema_revision.empty())
+    Agree(prefix, "schema revision", manifest.schema_revision, entry.schema_revision);
+  Agree(prefix, "row count", std::to_string(manifest.rows), std::to_string(entry.rows));
+  CheckPartKeys(manifest, prefix);
+}
+
 std::string FindInStore(app::ObjectStore& store, const std::string& id) {
   const std::string suffix = "/" + id + "/manifest.json";
   for (const app::ObjectInfo& object : store.List("archive/")) {
@@ -65,11 +128,23 @@ std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
   return FindInStore(store, reference);
 }
 
+ArchiveManifest FetchJournalledManifest(pg::Connection& connection, app::ObjectStore& store,
+                                        const std::string& prefix) {
+  const std::optional<JournalEntry> entry = ArchiveJournal(connection).FindByPrefix(prefix);
+  if (!entry)
+    throw ArchiveError(prefix +
+                       " is not in the archive journal: nothing vouches for what the object "
+                       "store holds there, so it is not used");
+  ArchiveManifest manifest = FetchManifest(store, prefix);
+  CheckAgainstJournal(manifest, *entry);
+  return manifest;
+}
+
 RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store,
                              const std::string& prefix) {
   ArchiveRunLock lock(connection);  // not while a run might archive the rows again
   RestoreReport report;
-  report.manifest = FetchManifest(store, prefix);
+  report.manifest = FetchJournalledManifest(connection, store, prefix);
   const ArchiveManifest& manifest = report.manifest;
   CheckRestorable(manifest);
   ReadParts(store, manifest);  // all of it checked before a row is written

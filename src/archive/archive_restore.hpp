@@ -20,11 +20,20 @@ struct RestoreReport {
 std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
                           const std::string& reference);
 
+/// The manifest stored at `prefix`, checked against the archive journal, since the object
+/// store is not trusted: the journal must hold the archive as complete, and the manifest must
+/// agree with it (id, table, partition, schema revision, row count) and name as parts only
+/// the archive's own keys. Throws ArchiveError (one line) at the first disagreement.
+ArchiveManifest FetchJournalledManifest(pg::Connection& connection, app::ObjectStore& store,
+                                        const std::string& prefix);
+
 /// Brings an archive's rows back into their table (recreating an event_log partition that was
 /// dropped), then removes the archive, so that every row lives in one place: the database or
-/// an archive. Every part is read and checked before anything is written, and the rows go back
-/// in one transaction: a corrupt or truncated archive is refused whole (ArchiveError) and
-/// nothing is half-restored. Rows still past retention are archived again by the next run.
+/// an archive. The manifest is checked against the journal (FetchJournalledManifest) and every
+/// part is read and checked before anything is written, and the rows go back in one
+/// transaction: an archive that disagrees with the journal, or is corrupt or truncated, is
+/// refused whole (ArchiveError) and nothing is half-restored. Rows still past retention are
+/// archived again by the next run.
 RestoreReport RestoreArchive(pg::Connection& connection, app::ObjectStore& store,
                              const std::string& prefix);
 

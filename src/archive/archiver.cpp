@@ -234,7 +234,7 @@ bool Archiver::ArchiveRows(const RowSource& source, ArchiveRunReport& report) {
   if (deleted != manifest.rows)
     throw ArchiveError(fmt::format("{}: archived {} rows but {} would be deleted", source.table,
                                    manifest.rows, deleted));
-  journal.Complete(entry.id, manifest.rows, manifest.first_at, manifest.last_at);
+  journal.Complete(entry.id, manifest);
   observer_.StepDone("rows-deleted");
   transaction.Commit();
   observer_.StepDone("committed");
@@ -271,7 +271,7 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
         fmt::format("{}: archived {} rows of {}", source.name, manifest.rows, total));
 
   DropPartition(transaction.Conn(), source);
-  journal.Complete(entry.id, manifest.rows, manifest.first_at, manifest.last_at);
+  journal.Complete(entry.id, manifest);
   observer_.StepDone("rows-deleted");
   transaction.Commit();
   observer_.StepDone("committed");

@@ -10,6 +10,7 @@
 #include "backup/backup_error.hpp"
 #include "backup/base_backup.hpp"
 #include "backup/compression.hpp"
+#include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
 #include "pg/cluster_files.hpp"
 
@@ -77,6 +78,7 @@ class Staging {
     fs::remove(target_, ignored);  // an empty directory (checked) may stand there
     fs::rename(path_, target_);
     committed_ = true;
+    SyncDirectory(target_.parent_path());  // the restored cluster is there after a crash too
   }
 
  private:
@@ -233,6 +235,7 @@ void RestoreBaseBackup(app::ObjectStore& store, const BackupManifest& backup,
               "backup " + backup.id + " fails pg_verifybackup");
   if (!fs::exists(staging.Path() / "pg_wal")) {
     fs::create_directory(staging.Path() / "pg_wal");
+    fs::permissions(staging.Path() / "pg_wal", fs::perms::owner_all);  // as initdb makes it
     GiveToServer(staging.Path() / "pg_wal", setup);
   }
   Recover(staging.Path(), target, run_dir.Path(), setup);

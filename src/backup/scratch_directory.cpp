@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "backup/backup_error.hpp"
+#include "backup/durable_file.hpp"
 
 namespace nedlia::backup {
 
@@ -39,11 +40,7 @@ std::string ReadWholeFile(const std::filesystem::path& path) {
 }
 
 void WriteWholeFile(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) {
-    throw BackupError("cannot write " + path.string() + ": " + std::strerror(errno));
-  }
+  WritePrivateFile(path, bytes);  // a base.tar or a dump is the whole database
 }
 
 }  // namespace nedlia::backup

@@ -24,7 +24,7 @@ class ScratchDirectory {
 
 /// The whole content of a file; throws BackupError when it cannot be read.
 std::string ReadWholeFile(const std::filesystem::path& path);
-/// Writes `bytes` to `path` (created or truncated); throws BackupError.
+/// Writes `bytes` to `path` (created with mode 0600, or truncated); throws BackupError.
 void WriteWholeFile(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace nedlia::backup

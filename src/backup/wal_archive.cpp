@@ -1,11 +1,15 @@
 #include "backup/wal_archive.hpp"
 
-#include <cctype>
-#include <fstream>
+#include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <optional>
+
+#include "archive/archive_codec.hpp"
 #include "backup/backup_error.hpp"
 #include "backup/backup_manifest.hpp"
 #include "backup/compression.hpp"
+#include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
 
 namespace nedlia::backup {
@@ -26,16 +30,38 @@ bool IsHex(std::string_view text, std::size_t count) {
   return true;
 }
 
-void WriteFileAtomically(const fs::path& destination, const std::string& bytes) {
-  const fs::path temporary = destination.string() + ".nedlia-fetch";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) {
-      throw BackupError("cannot write " + temporary.string());
-    }
+/// The WAL file archived under `key`, or nullopt when there is none that recovery could use:
+/// absent, or a frame that does not decompress whole (zstd checks its content checksum), as
+/// a push whose read-back failed may have left. Such a copy is replaced by the retry.
+std::optional<std::string> UsableArchivedCopy(app::ObjectStore& store, const std::string& key) {
+  try {
+    return Decompress(store.Get(key).bytes, key);
+  } catch (const app::ObjectNotFound&) {
+    return std::nullopt;
+  } catch (const BackupError& damaged) {
+    spdlog::warn("{}; storing the segment again", damaged.what());
+    return std::nullopt;
   }
-  fs::rename(temporary, destination);
+}
+
+// Once wal-push exits 0, PostgreSQL may recycle the segment: if the store did not keep what it
+// acknowledged, that part of the history is gone for every restore. So the object is read
+// back, and must be the frame that was sent (size, then SHA-256); otherwise the push fails
+// and PostgreSQL keeps the segment and retries.
+void CheckReadBack(app::ObjectStore& store, const std::string& key, const std::string& frame) {
+  std::string stored;
+  try {
+    stored = store.Get(key).bytes;
+  } catch (const app::ObjectNotFound&) {
+    throw BackupError(key + " is missing when read back right after it was stored; not archived");
+  }
+  if (stored.size() != frame.size()) {
+    throw BackupError(key + " reads back as " + std::to_string(stored.size()) + " bytes, not the " +
+                      std::to_string(frame.size()) + " stored; not archived");
+  }
+  if (archive::Sha256Hex(stored) != archive::Sha256Hex(frame)) {
+    throw BackupError(key + " reads back with a SHA-256 other than what was stored; not archived");
+  }
 }
 
 }  // namespace
@@ -71,17 +97,19 @@ PushOutcome PushWalFile(app::ObjectStore& store, const fs::path& path, std::stri
   }
   const std::string bytes = ReadWholeFile(path);
   const std::string key = WalKey(name);
-  if (store.Head(key)) {
+  if (const auto archived = UsableArchivedCopy(store, key)) {
     // PostgreSQL archives a file again when it crashed before recording success: the same
     // bytes are a success, anything else must never replace what recovery may rely on.
-    if (Decompress(store.Get(key).bytes, key) == bytes) {
+    if (*archived == bytes) {
       return PushOutcome::kAlreadyArchived;
     }
     throw BackupError(key +
                       " is already archived with different content; refusing to "
                       "overwrite it (is a second cluster archiving into the same store?)");
   }
-  store.Put(key, Compress(bytes), {});
+  const std::string frame = Compress(bytes);
+  store.Put(key, frame, {});
+  CheckReadBack(store, key, frame);
   return PushOutcome::kArchived;
 }
 
@@ -96,7 +124,7 @@ bool FetchWalFile(app::ObjectStore& store, std::string_view name, const fs::path
   } catch (const app::ObjectNotFound&) {
     return false;
   }
-  WriteFileAtomically(destination, Decompress(frame, key));
+  ReplaceFileDurably(destination, Decompress(frame, key));
   return true;
 }
 

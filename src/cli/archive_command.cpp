@@ -130,7 +130,8 @@ void Verify(const Settings& settings, const std::string& reference) {
   const auto store = MakeObjectStore(settings);
   Explained([&] {
     const std::string prefix = archive::LocateArchive(connection, *store, reference);
-    const archive::ArchiveManifest manifest = archive::FetchManifest(*store, prefix);
+    const archive::ArchiveManifest manifest =
+        archive::FetchJournalledManifest(connection, *store, prefix);
     archive::ReadParts(*store, manifest);
     std::cout << fmt::format("{}: intact, {} rows of {} in {} part(s), {} bytes\n", prefix,
                              manifest.rows, manifest.table, manifest.parts.size(),

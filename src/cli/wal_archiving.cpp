@@ -1,12 +1,15 @@
 #include "cli/wal_archiving.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <vector>
 
+#include "backup/durable_file.hpp"
 #include "cli/command.hpp"
+#include "storage/store_directories.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -33,14 +36,30 @@ fs::path SelfExecutable() {
   return self;
 }
 
-// The server user writes the segments: give it the filesystem store's wal/ directory.
+// The server user writes the segments into the filesystem store's wal/. The store is
+// private (directories 0700, files 0600: see storage/store_directories.cpp). As root the
+// server runs as another OS user (postgres): wal/ becomes that user's alone, and the store's
+// root lets that user's group pass (search permission only, 0710: it cannot list the root,
+// and every other directory below is root's, 0700).
 void PrepareWalDirectory(const Settings& settings, const pg::ManagedCluster& cluster) {
   if (settings.s3_endpoint) {
     return;
   }
-  const fs::path wal = fs::absolute(settings.objects_dir) / "wal";
-  pg::CreateDirectories(wal);
-  pg::GiveTo(wal, cluster.Layout().server_user);
+  const fs::path root = fs::absolute(settings.objects_dir);
+  const fs::path wal = root / "wal";
+  pg::CreateDirectories(root.parent_path());  // 0755: the server user must traverse them
+  storage::CreateStoreDirectories(root, wal);
+  fs::permissions(wal, fs::perms::owner_all);  // made 0755 by an older nedlia
+  const auto& server_user = cluster.Layout().server_user;
+  if (!server_user) {
+    return;  // the server runs as we do
+  }
+  pg::GiveTo(wal, server_user);
+  if (::chown(root.c_str(), static_cast<uid_t>(-1), server_user->gid) != 0) {
+    throw UserError("cannot give " + root.string() + " to the group of OS user '" +
+                    server_user->name + "': " + std::strerror(errno));
+  }
+  fs::permissions(root, fs::perms::owner_all | fs::perms::group_exec);
 }
 
 void WriteEnvironmentIfHome(const Settings& settings, const pg::ManagedCluster& cluster) {
@@ -84,19 +103,12 @@ void WriteStoreEnvironment(const Settings& settings, const fs::path& file,
   } else {
     values = {{"NEDLIA_OBJECTS_DIR", fs::absolute(settings.objects_dir).string()}};
   }
-  const fs::path temporary = file.string() + ".new";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    ::chmod(temporary.c_str(), 0600);  // before the secret goes in
-    for (const auto& [name, value] : values) {
-      out << name << "=" << value << "\n";
-    }
-    if (!out.flush()) {
-      throw UserError("cannot write " + temporary.string());
-    }
+  std::string text;
+  for (const auto& [name, value] : values) {
+    text += name + "=" + value + "\n";
   }
-  pg::GiveTo(temporary, owner);
-  fs::rename(temporary, file);
+  // 0600 from its creation (the secret key goes in), the owner's before it is in place.
+  backup::ReplaceFileDurably(file, text, owner);
 }
 
 Settings WithStoreEnvironment(Settings settings, const fs::path& file) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "storage/object_file.hpp"
+#include "storage/store_directories.hpp"
 
 namespace nedlia::storage {
 
@@ -20,7 +21,9 @@ void FilesystemObjectStore::Put(const std::string& key, const std::string& bytes
                                 const app::PutOptions& options) {
   if (options.content_type.find('\n') != std::string::npos)
     throw app::ObjectStoreError("content type must be one line");
-  WriteObjectFile(PathOf(key), options.content_type, bytes);
+  const std::filesystem::path path = PathOf(key);
+  CreateStoreDirectories(root_, path.parent_path());
+  WriteObjectFile(path, options.content_type, bytes);
 }
 
 app::StoredObject FilesystemObjectStore::Get(const std::string& key) {

@@ -10,7 +10,9 @@ namespace nedlia::storage {
 /// Objects as files under a root directory (the default store, `./var/objects`). A put writes
 /// a temporary file beside the target, fsyncs it, renames it over the target and fsyncs the
 /// directory: a reader (or a crash) sees the old object or the new one, never part of one.
-/// Each file holds a one-line header with the content type, then the bytes.
+/// Directories it creates are synced into their parents. Each file holds a one-line header
+/// with the content type, then the bytes. Files are 0600 and directories 0700 (from the root
+/// down): no other local user reads, or lists, what is stored.
 class FilesystemObjectStore : public app::ObjectStore {
  public:
   /// `public_base`: what PublicUrl puts before the key (nedlia serves placement files at

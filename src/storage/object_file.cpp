@@ -9,6 +9,7 @@
 #include <random>
 
 #include "app/ports/object_store.hpp"
+#include "storage/store_directories.hpp"
 
 namespace nedlia::storage {
 namespace {
@@ -40,12 +41,6 @@ void WriteAll(int fd, std::string_view data, const std::filesystem::path& path) 
   }
 }
 
-void SyncDirectory(const std::filesystem::path& directory) {
-  Descriptor dir{open(directory.c_str(), O_RDONLY | O_DIRECTORY)};
-  if (dir.fd < 0 || fsync(dir.fd) != 0)
-    ThrowIo("cannot sync directory", directory);
-}
-
 std::string TemporaryName() {
   static thread_local std::mt19937_64 random{std::random_device{}()};
   return std::string(kTemporaryPrefix) + std::to_string(random());
@@ -59,14 +54,11 @@ bool IsTemporaryName(const std::string& name) {
 
 void WriteObjectFile(const std::filesystem::path& path, const std::string& content_type,
                      const std::string& bytes) {
-  std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  if (error)
-    throw app::ObjectStoreUnavailable("cannot create " + path.parent_path().string() + ": " +
-                                      error.message());
   const std::filesystem::path temporary = path.parent_path() / TemporaryName();
   {
-    Descriptor file{open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+    // The owner's alone, like the store's directories (see store_directories.cpp for why a
+    // mode here and not a umask); the rename keeps it.
+    Descriptor file{open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
     if (file.fd < 0)
       ThrowIo("cannot create", temporary);
     try {

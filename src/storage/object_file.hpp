@@ -15,8 +15,9 @@ struct ObjectFile {
   std::uint64_t size = 0;  ///< of the bytes (set even when only the header was read)
 };
 
-/// Writes `file` at `path` atomically (temporary file, fsync, rename, fsync of the directory),
-/// creating the directories; throws ObjectStoreUnavailable on an I/O error.
+/// Writes an object file at `path`, in a directory that exists, atomically (temporary file,
+/// fsync, rename, fsync of the directory), mode 0600; throws ObjectStoreUnavailable on an I/O
+/// error.
 void WriteObjectFile(const std::filesystem::path& path, const std::string& content_type,
                      const std::string& bytes);
 /// Reads it (bytes too when `with_bytes`); nullopt when absent; ObjectStoreError when it is

@@ -93,6 +93,9 @@ S3Response SendSigned(const S3Endpoint& endpoint, SigV4Request request, const st
     curl_easy_setopt(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+  // Never follow a redirect (curl's default, stated because it matters): it would carry the
+  // signed request and its body to whatever host the answer names. The 3xx is returned.
+  curl_easy_setopt(easy.get(), CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, AppendHeader);

@@ -29,7 +29,7 @@ struct S3Endpoint {
 
 /// Signs `request` (SigV4, computed here: host, x-amz-date and x-amz-content-sha256 added)
 /// and sends it with `body`. Throws app::ObjectStoreUnavailable when the endpoint cannot be
-/// reached or times out; any HTTP status is returned.
+/// reached or times out; any HTTP status is returned, a redirect too (it is never followed).
 S3Response SendSigned(const S3Endpoint& endpoint, SigV4Request request, const std::string& body);
 
 /// "20130524T000000Z" for now.

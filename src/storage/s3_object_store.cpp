@@ -4,21 +4,52 @@
 
 namespace nedlia::storage {
 
+namespace {
+
+/// The exception for an answer that is not a success. Everything outside 2xx is one: a 3xx
+/// too, since the request was not carried out where we sent it (S3 answers 301 for a bucket
+/// of another region; a proxy or a hostile endpoint may redirect anywhere).
+[[noreturn]] void ThrowFailure(const std::string& what, const S3Response& response) {
+  const std::string status = std::to_string(response.status);
+  if (response.status >= 500 || response.status == 429)
+    throw app::ObjectStoreUnavailable("S3 " + what + " answered " + status + " " +
+                                      S3ErrorText(response.body));
+  if (response.status >= 300 && response.status < 400) {
+    const std::string location = response.Header("location").substr(0, 200);
+    throw app::ObjectStoreError(
+        "S3 " + what + " answered " + status + ", a redirect" +
+        (location.empty() ? "" : " to " + location) +
+        ", which nedlia never follows: set NEDLIA_S3_ENDPOINT to the bucket's own endpoint");
+  }
+  throw app::ObjectStoreError("S3 " + what + " refused (" + status +
+                              "): " + S3ErrorText(response.body));
+}
+
+// Callers act on what a listing names (they delete an archive's or an expired backup's
+// objects): a key outside the prefix asked for, or one no key of ours can be, is not believed.
+void CheckListedKey(const std::string& prefix, const std::string& key) {
+  try {
+    app::CheckObjectKey(key);
+  } catch (const app::ObjectStoreError& error) {
+    throw app::ObjectStoreError("S3 LIST " + prefix + " named a malformed key: " + error.what());
+  }
+  if (!key.starts_with(prefix))
+    throw app::ObjectStoreError("S3 LIST " + prefix + " named '" + key + "', outside the prefix");
+}
+
+}  // namespace
+
 S3ObjectStore::S3ObjectStore(S3Settings settings) : settings_(std::move(settings)) {
   if (settings_.public_base.empty())
     settings_.public_base = settings_.endpoint.url + "/" + settings_.bucket + "/";
 }
 
 S3Response S3ObjectStore::Send(const std::string& what, SigV4Request request,
-                               const std::string& body) {
+                               const std::string& body, NotFound not_found) {
   S3Response response = SendSigned(settings_.endpoint, std::move(request), body);
-  const long status = response.status;
-  if (status >= 500 || status == 429)
-    throw app::ObjectStoreUnavailable("S3 " + what + " answered " + std::to_string(status) + " " +
-                                      S3ErrorText(response.body));
-  if (status >= 400 && status != 404)
-    throw app::ObjectStoreError("S3 " + what + " refused (" + std::to_string(status) +
-                                "): " + S3ErrorText(response.body));
+  const bool success = response.status >= 200 && response.status < 300;
+  if (!success && !(response.status == 404 && not_found == NotFound::kMeansAbsent))
+    ThrowFailure(what, response);
   return response;
 }
 
@@ -29,14 +60,14 @@ void S3ObjectStore::Put(const std::string& key, const std::string& bytes,
   request.headers.emplace_back("content-type", options.content_type);
   if (!options.storage_class.empty())
     request.headers.emplace_back("x-amz-storage-class", options.storage_class);
-  if (Send("PUT " + key, std::move(request), bytes).status == 404)
-    throw app::ObjectStoreError("S3 bucket " + settings_.bucket + " does not exist");
+  Send("PUT " + key, std::move(request), bytes);
 }
 
 app::StoredObject S3ObjectStore::Get(const std::string& key) {
   app::CheckObjectKey(key);
   S3Response response =
-      Send("GET " + key, {.method = "GET", .path = "/" + settings_.bucket + "/" + key});
+      Send("GET " + key, {.method = "GET", .path = "/" + settings_.bucket + "/" + key}, "",
+           NotFound::kMeansAbsent);
   if (response.status == 404)
     throw app::ObjectNotFound("no object " + key);
   return {.info = {.key = key,
@@ -48,7 +79,8 @@ app::StoredObject S3ObjectStore::Get(const std::string& key) {
 std::optional<app::ObjectInfo> S3ObjectStore::Head(const std::string& key) {
   app::CheckObjectKey(key);
   const S3Response response =
-      Send("HEAD " + key, {.method = "HEAD", .path = "/" + settings_.bucket + "/" + key});
+      Send("HEAD " + key, {.method = "HEAD", .path = "/" + settings_.bucket + "/" + key}, "",
+           NotFound::kMeansAbsent);
   if (response.status == 404)
     return std::nullopt;
   const std::string length = response.Header("content-length");
@@ -59,6 +91,7 @@ std::optional<app::ObjectInfo> S3ObjectStore::Head(const std::string& key) {
 
 void S3ObjectStore::Delete(const std::string& key) {
   app::CheckObjectKey(key);
+  // S3 answers 204 for an absent key: a 404 here is a missing bucket, not a deletion.
   Send("DELETE " + key, {.method = "DELETE", .path = "/" + settings_.bucket + "/" + key});
 }
 
@@ -72,9 +105,9 @@ std::vector<app::ObjectInfo> S3ObjectStore::List(const std::string& prefix) {
     if (token)
       request.query.emplace_back("continuation-token", *token);
     const S3Response response = Send("LIST " + prefix, std::move(request));
-    if (response.status == 404)
-      throw app::ObjectStoreError("S3 bucket " + settings_.bucket + " does not exist");
     S3ListPage page = ParseListPage(response.body);
+    for (const app::ObjectInfo& object : page.objects)
+      CheckListedKey(prefix, object.key);
     objects.insert(objects.end(), page.objects.begin(), page.objects.end());
     token = page.next_token;
   } while (token);

@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 
 #include "archive/archive_codec.hpp"
 #include "archive/archive_journal.hpp"
+#include "archive/archive_reader.hpp"
 #include "archive/archive_restore.hpp"
 #include "archive/archiver.hpp"
 #include "storage/filesystem_object_store.hpp"
@@ -59,6 +61,25 @@ class ArchiverTest : public ::testing::Test {
     }
     ADD_FAILURE() << "no archive of " << table;
     return "";
+  }
+
+  /// Stores `manifest` as the manifest of the archive at `prefix`.
+  void StoreManifest(const std::string& prefix, const archive::ArchiveManifest& manifest) {
+    store_.Put(archive::ManifestKey(prefix), archive::ManifestToJson(manifest),
+               {.content_type = "application/json"});
+  }
+
+  /// Expects restoring `prefix` to be refused with an error saying `said`, and nothing changed.
+  void ExpectRestoreRefused(const std::string& prefix, const std::string& said) {
+    try {
+      archive::RestoreArchive(sql_, store_, prefix);
+      ADD_FAILURE() << "restored";
+    } catch (const archive::ArchiveError& error) {
+      EXPECT_NE(std::string(error.what()).find(said), std::string::npos) << error.what();
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(Count("SELECT count(*) FROM placements"), 10) << "nothing restored";
+    EXPECT_EQ(Count("SELECT count(*) FROM archives WHERE status = 'complete'"), 3);
   }
 
   TestDatabase database_;
@@ -194,6 +215,77 @@ TEST_F(ArchiverTest, ADamagedOrTruncatedArchiveIsRefusedAndNothingIsRestored) {
   store_.Put(part, intact, {});
   EXPECT_EQ(archive::RestoreArchive(sql_, store_, prefix).inserted,
             SeededPastRetention::kDeletedPlacements);
+}
+
+// The object store is not trusted: a manifest that does not describe the archive the journal
+// recorded is refused whole before any row is written. A part under another prefix would pass
+// every checksum (the manifest carries them), so parts must be the archive's own.
+TEST_F(ArchiverTest, AManifestThatDisagreesWithTheJournalIsRefusedAndNothingIsRestored) {
+  const archive::ArchiveRunReport report = Run();
+  ASSERT_EQ(report.archived.size(), 3u);
+  const archive::ArchiveManifest original = report.archived[0];
+  ASSERT_EQ(original.table, "placements");
+  const std::string prefix = archive::LocateArchive(sql_, store_, original.id);
+  const std::string foreign =
+      "archive/placements/2020/01/0b7e6a1e-0000-4000-8000-000000000000/part-00001.jsonl.zst";
+  store_.Put(foreign, store_.Get(original.parts[0].key).bytes, {});
+
+  const std::vector<std::pair<std::string, std::function<void(archive::ArchiveManifest&)>>>
+      tamperings = {
+          {"id", [&](auto& m) { m.id = report.archived[1].id; }},
+          {"table", [](auto& m) { m.table = "validation_runs"; }},
+          {"partition", [](auto& m) { m.partition = "event_log_p2020_01"; }},
+          {"schema revision", [](auto& m) { m.schema_revision = "0000deadbeef"; }},
+          {"outside the archive's prefix", [&](auto& m) { m.parts[0].key = foreign; }},
+          {"outside the archive's prefix",
+           [&](auto& m) { m.parts[0].key = prefix + "../../../" + foreign; }},
+      };
+  for (const auto& [said, tamper] : tamperings) {
+    SCOPED_TRACE(said);
+    archive::ArchiveManifest changed = original;
+    tamper(changed);
+    StoreManifest(prefix, changed);
+    ExpectRestoreRefused(prefix, said);
+  }
+  EXPECT_TRUE(store_.Head(original.parts[0].key).has_value()) << "the archive is kept";
+
+  StoreManifest(prefix, original);
+  EXPECT_EQ(archive::RestoreArchive(sql_, store_, prefix).inserted, original.rows);
+}
+
+// Only what the journal recorded as a complete archive is restored: not an archive it does
+// not know (planted in the store, or of another database), nor one it restored already.
+TEST_F(ArchiverTest, OnlyAnArchiveTheJournalHoldsCompleteIsRestored) {
+  const archive::ArchiveRunReport report = Run();
+  ASSERT_EQ(report.archived.size(), 3u);
+  const archive::ArchiveManifest& original = report.archived[0];
+  const std::string prefix = archive::LocateArchive(sql_, store_, original.id);
+
+  // A faithful copy under an id of its own: every checksum holds, the journal knows nothing.
+  const std::string planted_id = "0b7e6a1e-0000-4000-8000-000000000001";
+  const std::string planted = "archive/placements/2020/01/" + planted_id + "/";
+  archive::ArchiveManifest copy = original;
+  copy.id = planted_id;
+  for (std::size_t i = 0; i < copy.parts.size(); ++i) {
+    copy.parts[i].key = archive::PartKey(planted, static_cast<int>(i) + 1);
+    store_.Put(copy.parts[i].key, store_.Get(original.parts[i].key).bytes, {});
+  }
+  StoreManifest(planted, copy);
+  ExpectRestoreRefused(planted, "not in the archive journal");
+
+  // Restored, then its objects put back (as if the removal after the commit was cut short).
+  std::vector<std::pair<std::string, std::string>> objects;
+  for (const app::ObjectInfo& object : store_.List(prefix))
+    objects.emplace_back(object.key, store_.Get(object.key).bytes);
+  archive::RestoreArchive(sql_, store_, prefix);
+  for (const auto& [key, bytes] : objects)
+    store_.Put(key, bytes, {});
+  try {
+    archive::RestoreArchive(sql_, store_, prefix);
+    ADD_FAILURE() << "restored twice";
+  } catch (const archive::ArchiveError& error) {
+    EXPECT_NE(std::string(error.what()).find("restored"), std::string::npos) << error.what();
+  }
 }
 
 TEST_F(ArchiverTest, UnknownArchivesAndTablesAreRefused) {

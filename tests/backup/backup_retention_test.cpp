@@ -125,6 +125,8 @@ TEST_F(BackupRetentionTest, WalPushIsIdempotentAndNeverOverwrites) {
   const auto fetch =
       cluster_.Nedlia("backup wal-fetch " + Segment(3) + " " + ShellQuote(fetched.string()));
   ASSERT_EQ(fetch.exit_code, 0) << fetch.output;
+  EXPECT_EQ(fs::status(fetched).permissions(), fs::perms::owner_read | fs::perms::owner_write)
+      << "WAL is nobody else's";
   std::ifstream in(fetched);
   std::string content;
   std::getline(in, content);

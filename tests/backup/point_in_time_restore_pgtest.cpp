@@ -1,10 +1,14 @@
 // Base backups, WAL archiving and point-in-time restore end to end: a managed cluster of the
 // test's own archives into a filesystem object store; restores start as clusters of their own.
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <regex>
 
+#include "storage/filesystem_object_store.hpp"
 #include "support/backup_cluster.hpp"
 
 namespace nedlia::testing {
@@ -33,6 +37,16 @@ std::size_t LineCount(const std::string& text) {
     lines += c == '\n' ? 1 : 0;
   }
   return lines;
+}
+
+struct stat StatusOf(const fs::path& path) {
+  struct stat status {};
+  EXPECT_EQ(::stat(path.c_str(), &status), 0) << path;
+  return status;
+}
+
+unsigned ModeOf(const fs::path& path) {
+  return StatusOf(path).st_mode & 07777;
 }
 
 class PointInTimeRestoreTest : public ::testing::Test {
@@ -162,6 +176,47 @@ TEST_F(PointInTimeRestoreTest, RestoreRefusesABadTargetTime) {
   EXPECT_EQ(restore.output.rfind("nedlia: --target-time 'yesterday' is not a time", 0), 0U)
       << restore.output;
   EXPECT_FALSE(fs::exists(cluster_.Root() / "r"));
+}
+
+// The store holds base backups of the whole database and every change since: other local users
+// may neither read nor list it. As root the server (which archives WAL) runs as postgres: it
+// owns wal/, and may pass through the store's root (search permission, by group), no more.
+TEST_F(PointInTimeRestoreTest, BackupsAndArchivedWalAreTheirOwnersAlone) {
+  const std::string id = CreateBackup();
+  cluster_.SwitchAndArchiveWal(cluster_.Port());
+  const fs::path objects = cluster_.Objects();
+  const struct stat root = StatusOf(objects);
+  EXPECT_EQ(root.st_mode & 0067, 0U) << std::oct << (root.st_mode & 07777);
+  if (::geteuid() == 0) {
+    const passwd* postgres = ::getpwnam("postgres");
+    ASSERT_NE(postgres, nullptr);
+    EXPECT_EQ(root.st_mode & 07777, 0710U) << std::oct << (root.st_mode & 07777);
+    EXPECT_EQ(root.st_gid, postgres->pw_gid);
+    EXPECT_EQ(StatusOf(objects / "wal").st_uid, postgres->pw_uid);
+  }
+  EXPECT_EQ(ModeOf(objects / "wal"), 0700U);
+  int segments = 0;
+  for (const auto& entry : fs::directory_iterator(objects / "wal")) {
+    EXPECT_EQ(ModeOf(entry.path()), 0600U) << entry.path();
+    ++segments;
+  }
+  EXPECT_GT(segments, 0);
+  EXPECT_EQ(ModeOf(objects / "backups"), 0700U);
+  EXPECT_EQ(ModeOf(objects / "backups" / id), 0700U);
+  for (const auto& entry : fs::directory_iterator(objects / "backups" / id)) {
+    EXPECT_EQ(ModeOf(entry.path()), 0600U) << entry.path();
+  }
+}
+
+// A store that nedlia made (0700) before the cluster first started: the server user must
+// still reach wal/ to archive into it.
+TEST(WalArchivingTest, AStoreMadeBeforeTheClusterStillTakesItsWal) {
+  BackupCluster cluster;
+  storage::FilesystemObjectStore(cluster.Objects()).Put("placements/v/a.json", "{}", {});
+  ASSERT_EQ(ModeOf(cluster.Objects()), 0700U);
+  cluster.Start(cluster.Home(), cluster.Port());
+  cluster.SwitchAndArchiveWal(cluster.Port());
+  EXPECT_EQ(ModeOf(cluster.Objects() / "placements"), 0700U) << "left as it was";
 }
 
 }  // namespace

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
 
+#include "archive/archive_manifest.hpp"
+#include "archive/archive_reader.hpp"
 #include "storage/filesystem_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
@@ -144,6 +147,26 @@ TEST_F(ArchiveCliTest, DryRunListVerifyAndRestore) {
   EXPECT_NE(restore.output.find("restored 30 rows of placements"), std::string::npos)
       << restore.output;
   EXPECT_EQ(RowsById(sql_, "placements"), original_["placements"]);
+}
+
+TEST_F(ArchiveCliTest, AManifestThatDisagreesWithTheJournalIsOneLineAndRestoresNothing) {
+  ASSERT_EQ(Nedlia("archive run").exit_code, 0);
+  const auto row =
+      sql_.Execute("SELECT id::text, key_prefix FROM archives WHERE table_name = 'placements'")
+          .Single();
+  const std::string id = row[0].As<std::string>();
+  const std::string prefix = row[1].As<std::string>();
+  storage::FilesystemObjectStore store(objects_);
+  archive::ArchiveManifest manifest = archive::FetchManifest(store, prefix);
+  manifest.schema_revision = "0000deadbeef";
+  store.Put(archive::ManifestKey(prefix), archive::ManifestToJson(manifest), {});
+
+  const CommandResult restore = Nedlia("archive restore " + id);
+  EXPECT_EQ(restore.exit_code, 1) << restore.output;
+  EXPECT_EQ(restore.output.rfind("nedlia: archive: ", 0), 0U) << restore.output;
+  EXPECT_NE(restore.output.find("schema revision"), std::string::npos) << restore.output;
+  EXPECT_EQ(std::count(restore.output.begin(), restore.output.end(), '\n'), 1) << restore.output;
+  EXPECT_EQ(Count("SELECT count(*) FROM placements"), 10) << "nothing restored";
 }
 
 TEST_F(ArchiveCliTest, BadInputIsOneLineAndChangesNothing) {

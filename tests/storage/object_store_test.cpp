@@ -2,6 +2,7 @@
 // (a real s3rver on loopback). Plus what only one of them can show: an S3 outage, and the
 // filesystem store's atomic writes.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,15 +11,18 @@
 
 #include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
+#include "storage/store_directories.hpp"
 #include "support/s3_server.hpp"
+#include "support/scripted_http_server.hpp"
 
 namespace nedlia::storage {
 namespace {
 
 using testing::S3Server;
+using testing::ScriptedHttpServer;
 
-storage::S3Settings SettingsFor(const S3Server& server) {
-  return {.endpoint = {.url = server.Endpoint(),
+storage::S3Settings SettingsFor(const std::string& endpoint) {
+  return {.endpoint = {.url = endpoint,
                        .credentials = {.access_key_id = S3Server::kAccessKey,
                                        .secret_access_key = S3Server::kAccessKey,
                                        .region = "us-east-1",
@@ -26,6 +30,26 @@ storage::S3Settings SettingsFor(const S3Server& server) {
                        .timeout = std::chrono::seconds(10)},
           .bucket = S3Server::kBucket,
           .public_base = ""};
+}
+
+storage::S3Settings SettingsFor(const S3Server& server) {
+  return SettingsFor(server.Endpoint());
+}
+
+/// Runs `operation`, which must fail with an ObjectStoreError (not "not found") that names
+/// `status`.
+template <class Operation>
+void ExpectRefusedWith(int status, const std::string& what, Operation&& operation) {
+  SCOPED_TRACE(what + " answered " + std::to_string(status));
+  try {
+    operation();
+    ADD_FAILURE() << "taken for a success";
+  } catch (const app::ObjectNotFound& error) {
+    ADD_FAILURE() << "taken for absence: " << error.what();
+  } catch (const app::ObjectStoreError& error) {
+    EXPECT_NE(std::string(error.what()).find(std::to_string(status)), std::string::npos)
+        << error.what();
+  }
 }
 
 class ObjectStoreTest : public ::testing::TestWithParam<std::string> {
@@ -138,6 +162,71 @@ TEST(S3ObjectStoreTest, AnOutageIsUnavailableLosesNothingAndEndsWhenTheServerIsB
   EXPECT_EQ(store.List("kept/").size(), 2u);  // nothing from the failed put
 }
 
+// S3 answers 301 for a bucket of another region, and a proxy or a hostile endpoint may answer
+// any 3xx: the request was not carried out, so it is a failure, and the redirect is never
+// followed (it could send the signed request, body and all, to any host).
+TEST(S3ObjectStoreTest, ARedirectIsAFailureAndIsNeverFollowed) {
+  ScriptedHttpServer elsewhere([](const http::Request&) { return http::Response{.status = 200}; },
+                               "127.0.0.2");
+  for (const int status : {300, 301, 302, 303, 304, 307, 308}) {
+    ScriptedHttpServer redirecting([&](const http::Request& request) {
+      http::Response response{.status = status};
+      response.headers.push_back({"Location", elsewhere.Url() + request.target});
+      return response;
+    });
+    S3ObjectStore store(SettingsFor(redirecting.Url()));
+    ExpectRefusedWith(status, "PUT", [&] { store.Put("k/x", "bytes", {}); });
+    ExpectRefusedWith(status, "GET", [&] { store.Get("k/x"); });
+    ExpectRefusedWith(status, "HEAD", [&] { store.Head("k/x"); });
+    ExpectRefusedWith(status, "DELETE", [&] { store.Delete("k/x"); });
+    ExpectRefusedWith(status, "LIST", [&] { store.List("k/"); });
+    EXPECT_EQ(redirecting.Received().size(), 5u);
+  }
+  EXPECT_TRUE(elsewhere.Received().empty()) << "a redirect was followed";
+}
+
+// Only GET and HEAD may take a 404 for "absent"; S3 answers DELETE of an absent key with 204,
+// so a 404 there (NoSuchBucket) must not pass for a deletion.
+TEST(S3ObjectStoreTest, NotFoundIsAbsenceOnlyForGetAndHead) {
+  ScriptedHttpServer missing_bucket([](const http::Request&) {
+    return http::Response{.status = 404,
+                          .headers = {{"Content-Type", "application/xml"}},
+                          .body =
+                              "<Error><Code>NoSuchBucket</Code><Message>The specified bucket "
+                              "does not exist</Message></Error>"};
+  });
+  S3ObjectStore store(SettingsFor(missing_bucket.Url()));
+  EXPECT_THROW(store.Get("k/x"), app::ObjectNotFound);
+  EXPECT_FALSE(store.Head("k/x"));
+  ExpectRefusedWith(404, "PUT", [&] { store.Put("k/x", "bytes", {}); });
+  ExpectRefusedWith(404, "DELETE", [&] { store.Delete("k/x"); });
+  ExpectRefusedWith(404, "LIST", [&] { store.List("k/"); });
+}
+
+// Callers delete what a listing names (an archive's objects, expired backups): a listing that
+// names a key outside the prefix asked for, or a key the store would refuse, is not believed.
+TEST(S3ObjectStoreTest, AListingWithAKeyOutsideThePrefixIsRefused) {
+  for (const std::string key : {"backups/b1/manifest.json", "archive/x/../../wal/a.zst"}) {
+    SCOPED_TRACE(key);
+    ScriptedHttpServer lying([&](const http::Request&) {
+      return http::Response{
+          .status = 200,
+          .headers = {{"Content-Type", "application/xml"}},
+          .body =
+              "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>archive/x/"
+              "part-00001.jsonl.zst</Key><Size>1</Size></Contents><Contents><Key>" +
+              key + "</Key><Size>1</Size></Contents></ListBucketResult>"};
+    });
+    S3ObjectStore store(SettingsFor(lying.Url()));
+    try {
+      store.List("archive/x/");
+      ADD_FAILURE() << "the listing was believed";
+    } catch (const app::ObjectStoreError& error) {
+      EXPECT_NE(std::string(error.what()).find(key), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(S3ObjectStoreTest, PublicUrlIsPathStyleUnlessABaseIsGiven) {
   S3Settings settings{.endpoint = {.url = "http://127.0.0.1:9"}, .bucket = "b", .public_base = ""};
   EXPECT_EQ(S3ObjectStore(settings).PublicUrl("placements/v/x.json"),
@@ -165,6 +254,64 @@ TEST(FilesystemObjectStoreTest, APutLeavesNoTemporaryFileAndListsNoneInFlight) {
   EXPECT_EQ(listed[0].key, "p/v/file.json");
   EXPECT_EQ(store.PublicUrl("p/v/file.json"), "/files/p/v/file.json");
   std::filesystem::remove_all(root);
+}
+
+/// The permission bits of `path` (as stat shows them, e.g. 0600).
+unsigned ModeOf(const std::filesystem::path& path) {
+  struct stat status {};
+  EXPECT_EQ(::stat(path.c_str(), &status), 0) << path;
+  return status.st_mode & 07777;
+}
+
+// Objects hold archives of rows and backups of the whole database: no other local user may
+// read them, or list what there is. Whatever the umask (the usual 022 would give 0644/0755).
+TEST(FilesystemObjectStoreTest, ObjectsAndTheirDirectoriesAreTheOwnersAlone) {
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("nedlia-objects-modes-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  const mode_t umask_before = ::umask(022);
+  const auto root = base / "objects";
+  FilesystemObjectStore store(root);
+  store.Put("archive/t/2026/01/id/part-00001.jsonl.zst", "rows", {});
+  store.Put("archive/t/2026/01/id/part-00001.jsonl.zst", "rows again", {});  // replaced
+  ::umask(umask_before);
+  EXPECT_EQ(ModeOf(root), 0700u);
+  std::filesystem::path dir = root;
+  for (const char* segment : {"archive", "t", "2026", "01", "id"}) {
+    dir /= segment;
+    EXPECT_EQ(ModeOf(dir), 0700u) << dir;
+  }
+  EXPECT_EQ(ModeOf(dir / "part-00001.jsonl.zst"), 0600u);
+  std::filesystem::remove_all(base);
+}
+
+// A directory's entry is durable once its parent is fsynced: each new directory must be, before
+// anything is renamed into it, or a crash can lose an object put "durably". fsync itself cannot
+// be observed from a test; which directories are synced, and after what, can.
+TEST(FilesystemObjectStoreTest, EveryNewDirectoryIsSyncedIntoItsParentAsItIsMade) {
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("nedlia-objects-sync-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base);
+  const auto root = base / "objects";
+  std::vector<std::string> synced;
+  const DirectorySync record = [&](const std::filesystem::path& directory) {
+    SyncDirectory(directory);  // the real one too: it must work on what was made
+    synced.push_back(directory.lexically_relative(base).string() + " after " +
+                     std::to_string(std::distance(std::filesystem::directory_iterator(directory),
+                                                  std::filesystem::directory_iterator())) +
+                     " entries");
+  };
+  CreateStoreDirectories(root, root / "wal", record);
+  CreateStoreDirectories(root, root / "backups/b1", record);
+  CreateStoreDirectories(root, root / "backups/b1", record);       // all there: nothing to sync
+  const std::vector<std::string> expected = {". after 1 entries",  // objects/ made in base
+                                             "objects after 1 entries",           // wal/
+                                             "objects after 2 entries",           // backups/
+                                             "objects/backups after 1 entries"};  // b1/
+  EXPECT_EQ(synced, expected);
+  EXPECT_EQ(ModeOf(root / "backups/b1"), 0700u);
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace
