@@ -195,6 +195,7 @@ CREATE TABLE advertisers (
     deleted_at timestamp with time zone,
     created_by uuid,
     version integer DEFAULT 1 NOT NULL,
+    erased_at timestamp with time zone,
     CONSTRAINT chk_contact_email CHECK (((contact_email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text)),
     CONSTRAINT chk_status CHECK ((status IN ('active', 'suspended')))
 );

@@ -33,7 +33,9 @@ nlohmann::json AdvertiserJson(const domain::Advertiser& advertiser) {
       {"name", advertiser.name},
       {"contact_email", advertiser.contact_email},
       {"billing_info", advertiser.billing_info ? Document(*advertiser.billing_info) : nullptr},
-      {"status", domain::ToString(advertiser.status)}};
+      {"status", domain::ToString(advertiser.status)},
+      {"erased_at", advertiser.erased_at ? nlohmann::json(Rfc3339(*advertiser.erased_at))
+                                         : nlohmann::json(nullptr)}};
   AddAudit(json, advertiser.audit);
   return json;
 }

@@ -92,6 +92,15 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
         });
         return http::Response{.status = 204, .headers = {}, .body = {}};
       }));
+  // Idempotent: erasing an erased advertiser answers the same and changes nothing.
+  router.Add(
+      Method::kPost, "/v1/advertisers/{id}/erasure",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        const domain::Uuid id = PathId(request, "id", "advertiser");
+        database.Write(context,
+                       [&](app::Transaction& tx) { app::EraseAdvertiser(tx, context, id); });
+        return http::Response{.status = 204, .headers = {}, .body = {}};
+      }));
 }
 
 }  // namespace nedlia::api

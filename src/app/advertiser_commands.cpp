@@ -157,6 +157,30 @@ domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
   return advertiser;
 }
 
+bool EraseAdvertiser(Transaction& tx, const CallContext& context, const domain::Uuid& id) {
+  // The retention of deleted advertisers erases as the system: no key, a nil principal.
+  const bool by_system = context.principal.id.IsNil();
+  if (!by_system)
+    RequireAdmin(context.principal, "only an admin key may erase an advertiser's personal data");
+  const std::optional<bool> erased = tx.Advertisers().LockForErasure(id);
+  if (!erased)
+    throw NotFound("advertiser");
+  if (*erased)
+    return false;
+  tx.Advertisers().ErasePersonalData(id);
+  tx.Webhooks().EraseAllOf(id);
+  tx.IdempotencyKeys().ForgetAnswersNaming(id);
+  tx.Outbox().Append(
+      {.type = "com.nedlia.advertiser.erased.v1",
+       .aggregate_type = "advertiser",
+       .aggregate_id = id,
+       .advertiser_id = id,
+       .data = {{"advertiser_id", id.ToString()},
+                {"erased_by", by_system ? nlohmann::json(nullptr)
+                                        : nlohmann::json(context.principal.id.ToString())}}});
+  return true;
+}
+
 void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                       std::int32_t expected_version) {
   if (!context.principal.CanSee(id))

@@ -29,6 +29,7 @@ void AddDbReplicaCommand(CLI::App& db, CommandContext& context);
 void AddMigrateCommand(CLI::App& root, CommandContext& context);
 void AddServeCommand(CLI::App& root, CommandContext& context);
 void AddKeysCommand(CLI::App& root, CommandContext& context);
+void AddAdvertisersCommand(CLI::App& root, CommandContext& context);
 void AddEventsCommand(CLI::App& root, CommandContext& context);
 void AddWorkerCommand(CLI::App& root, CommandContext& context);
 void AddReadModelCommand(CLI::App& root, CommandContext& context);

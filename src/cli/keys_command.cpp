@@ -8,10 +8,7 @@
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
 #include "cli/command.hpp"
-#include "cli/database_access.hpp"
-#include "cli/database_connect.hpp"
-#include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "cli/command_transaction.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -21,22 +18,6 @@ struct CreateOptions {
   std::string advertiser;
   std::string name = "API key";
 };
-
-/// Runs `work` against the configured database, as the command line (not a key) would.
-void WithDatabase(const Settings& settings, const std::function<void(app::Transaction&)>& work) {
-  const std::string url = ResolveDatabaseUrl(settings);
-  ConnectOrExplain(url);
-  pg::Pool pool({.url = url, .max_size = 1});
-  store::PgDatabase database(pool, {});
-  try {
-    database.Write(app::CallContext{}, work);
-  } catch (const app::Error& error) {
-    std::string message = error.what();
-    for (const auto& field : error.Fields())
-      message += "; " + field.pointer + " " + field.message;
-    throw UserError(message);
-  }
-}
 
 void Create(const Settings& settings, const CreateOptions& options) {
   const auto role = app::ParseRole(options.role);

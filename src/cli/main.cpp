@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddMigrateCommand(app, context);
   nedlia::cli::AddServeCommand(app, context);
   nedlia::cli::AddKeysCommand(app, context);
+  nedlia::cli::AddAdvertisersCommand(app, context);
   nedlia::cli::AddEventsCommand(app, context);
   nedlia::cli::AddWorkerCommand(app, context);
   nedlia::cli::AddReadModelCommand(app, context);

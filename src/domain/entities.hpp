@@ -35,6 +35,7 @@ struct Advertiser {
   std::optional<OpaqueJson> billing_info;
   AdvertiserStatus status = AdvertiserStatus::kActive;
   Audit audit;
+  std::optional<TimestampMs> erased_at;  ///< when its personal data was erased, if it was
 };
 
 struct Campaign {

@@ -12,7 +12,7 @@ namespace {
 // The columns every query returns, in the order RowToAdvertiser reads them.
 const std::string kColumns = "a.id, a.name, a.contact_email, a.billing_info::text, a.status, " +
                              EpochMs("a.created_at") + ", " + EpochMs("a.updated_at") +
-                             ", a.created_by, a.version";
+                             ", a.created_by, a.version, " + EpochMs("a.erased_at");
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql =
@@ -47,6 +47,17 @@ const pg::Statement kSoftDelete{
     "advertiser_soft_delete",
     "UPDATE advertisers SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL"};
 
+const pg::Statement kLockForErasure{
+    "advertiser_lock_for_erasure",
+    "SELECT erased_at IS NOT NULL FROM advertisers WHERE id = $1 FOR UPDATE"};
+const pg::Statement kErase{"advertiser_erase", R"sql(
+    UPDATE advertisers SET contact_email = $2, billing_info = NULL, erased_at = now()
+    WHERE id = $1)sql"};
+const pg::Statement kDeletedAndNotErased{"advertisers_deleted_not_erased", R"sql(
+    SELECT id FROM advertisers
+    WHERE deleted_at < now() - make_interval(days => $1) AND erased_at IS NULL
+    ORDER BY deleted_at LIMIT $2)sql"};
+
 const pg::Statement& FindStatement(app::AdvertiserLock lock) {
   switch (lock) {
     case app::AdvertiserLock::kNone:
@@ -70,7 +81,8 @@ domain::Advertiser RowToAdvertiser(const pg::Row& row) {
                             .audit = {.created_at = row[5].As<std::int64_t>(),
                                       .updated_at = row[6].As<std::int64_t>(),
                                       .created_by = row[7].As<std::optional<domain::Uuid>>(),
-                                      .version = row[8].As<std::int32_t>()}};
+                                      .version = row[8].As<std::int32_t>()},
+                            .erased_at = row[9].As<std::optional<std::int64_t>>()};
 }
 
 /// Runs a write, turning the table's e-mail check into the application's invalid input: the
@@ -147,6 +159,24 @@ app::AdvertiserDependents AdvertiserRows::Dependents(const domain::Uuid& id) {
 
 void AdvertiserRows::SoftDelete(const domain::Uuid& id) {
   connection_.Execute(kSoftDelete, pg::Params(id));
+}
+
+std::optional<bool> AdvertiserRows::LockForErasure(const domain::Uuid& id) {
+  const pg::Result found = connection_.Execute(kLockForErasure, pg::Params(id));
+  if (found.RowCount() == 0)
+    return std::nullopt;
+  return found[0][0].As<bool>();
+}
+
+void AdvertiserRows::ErasePersonalData(const domain::Uuid& id) {
+  connection_.Execute(kErase, pg::Params(id, std::string(app::kErasedEmail)));
+}
+
+std::vector<domain::Uuid> AdvertiserRows::DeletedAndNotErased(int days, int limit) {
+  std::vector<domain::Uuid> ids;
+  for (const pg::Row row : connection_.Execute(kDeletedAndNotErased, pg::Params(days, limit)))
+    ids.push_back(row[0].As<domain::Uuid>());
+  return ids;
 }
 
 }  // namespace nedlia::store

@@ -17,6 +17,9 @@ class AdvertiserRows : public app::AdvertiserStore {
   domain::Advertiser Update(const domain::Advertiser& advertiser) override;
   app::AdvertiserDependents Dependents(const domain::Uuid& id) override;
   void SoftDelete(const domain::Uuid& id) override;
+  std::optional<bool> LockForErasure(const domain::Uuid& id) override;
+  void ErasePersonalData(const domain::Uuid& id) override;
+  std::vector<domain::Uuid> DeletedAndNotErased(int days, int limit) override;
 
  private:
   pg::Connection& connection_;

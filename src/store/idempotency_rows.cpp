@@ -20,7 +20,15 @@ const pg::Statement kSave{"idempotency_save", R"sql(
     SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body,
         location = excluded.location, created_at = now())sql"};
 
+// A scan, but of one day of answers at most (retention), and only when erasing.
+const pg::Statement kForgetNaming{"idempotency_forget_naming",
+                                  "DELETE FROM idempotency_keys WHERE strpos(body, $1::text) > 0"};
+
 }  // namespace
+
+void IdempotencyRows::ForgetAnswersNaming(const domain::Uuid& id) {
+  connection_.Execute(kForgetNaming, pg::Params(id.ToString()));
+}
 
 bool IdempotencyRows::TryLock(const domain::Uuid& principal, const std::string& key) {
   return connection_.Execute(kTryLock, pg::Params(principal, key)).Single()[0].As<bool>();

@@ -15,6 +15,7 @@ class IdempotencyRows : public app::IdempotencyStore {
                                           const std::string& key) override;
   void Save(const domain::Uuid& principal, const std::string& key,
             const app::StoredResponse& response) override;
+  void ForgetAnswersNaming(const domain::Uuid& id) override;
 
  private:
   pg::Connection& connection_;

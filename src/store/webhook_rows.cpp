@@ -61,6 +61,20 @@ const pg::Statement kSoftDelete{"webhook_soft_delete", R"sql(
                                   error = coalesce(error, 'the webhook was deleted')
     WHERE webhook_id IN (SELECT id FROM deleted) AND status = 'pending')sql"};
 
+// The secret must keep its shape (chk_webhooks_secret); this one signs nothing, as the
+// webhook is deleted and disabled with it.
+const pg::Statement kEraseAllOf{"webhooks_erase", R"sql(
+    WITH erased AS (
+        UPDATE webhooks
+        SET url = 'https://erased.invalid/', secret = 'whsec_erased', status = 'disabled',
+            disabled_at = coalesce(disabled_at, now()), deleted_at = coalesce(deleted_at, now())
+        WHERE advertiser_id = $1
+        RETURNING id)
+    UPDATE webhook_deliveries
+    SET error = NULL, lease_until = NULL,
+        status = CASE WHEN status = 'pending' THEN 'abandoned' ELSE status END
+    WHERE webhook_id IN (SELECT id FROM erased))sql"};
+
 std::vector<std::string> TextArray(const pg::Field& field) {
   return nlohmann::json::parse(field.As<std::string>()).get<std::vector<std::string>>();
 }
@@ -160,6 +174,10 @@ domain::Webhook WebhookRows::Update(const domain::Webhook& webhook) {
 
 void WebhookRows::SoftDelete(const domain::Uuid& id) {
   connection_.Execute(kSoftDelete, pg::Params(id));
+}
+
+void WebhookRows::EraseAllOf(const domain::Uuid& advertiser_id) {
+  connection_.Execute(kEraseAllOf, pg::Params(advertiser_id));
 }
 
 app::Page<domain::WebhookDelivery> WebhookRows::Deliveries(const domain::Uuid& webhook_id,

@@ -17,6 +17,7 @@ class WebhookRows : public app::WebhookStore {
   std::optional<std::string> SigningSecret(const domain::Uuid& id) override;
   domain::Webhook Update(const domain::Webhook& webhook) override;
   void SoftDelete(const domain::Uuid& id) override;
+  void EraseAllOf(const domain::Uuid& advertiser_id) override;
   app::Page<domain::WebhookDelivery> Deliveries(const domain::Uuid& webhook_id,
                                                 const app::PageRequest& page) override;
 

@@ -134,6 +134,8 @@ std::map<std::string, Probe> MatrixProbes(const TenancyMatrixTest& t) {
        {"PATCH", "/v1/advertisers/" + t.victim_, json{{"name", "Mine"}}, kRefused}},
       {"DELETE /v1/advertisers/{id}",
        {"DELETE", "/v1/advertisers/" + t.victim_, std::nullopt, kRefused}},
+      {"POST /v1/advertisers/{id}/erasure",
+       {"POST", "/v1/advertisers/" + t.victim_ + "/erasure", std::nullopt, kRefused}},
       {"POST /v1/products",
        {"POST", "/v1/products", json{{"advertiser_id", t.victim_}, {"name", "Fake"}}, kRefused}},
       {"GET /v1/products", {"GET", "/v1/products?advertiser_id=" + t.victim_, std::nullopt, kOk}},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "app/ports/page.hpp"
 #include "domain/entities.hpp"
@@ -24,6 +25,10 @@ struct AdvertiserFilter {
   std::optional<domain::AdvertiserStatus> status;
   std::optional<domain::Uuid> id;  ///< an advertiser key's own advertiser
 };
+
+/// The contact email an erased advertiser is left with: the column requires one, and this
+/// reserved domain (RFC 2606) can never reach anyone.
+inline constexpr const char* kErasedEmail = "erased@erased.invalid";
 
 /// What still refers to an advertiser, and so keeps it from being deleted.
 struct AdvertiserDependents {
@@ -49,6 +54,16 @@ class AdvertiserStore {
   virtual AdvertiserDependents Dependents(const domain::Uuid& id) = 0;
   /// Marks it deleted.
   virtual void SoftDelete(const domain::Uuid& id) = 0;
+
+  /// Whether the advertiser (live or deleted) is already erased, locked against any change
+  /// until the transaction ends; nullopt when it never existed.
+  virtual std::optional<bool> LockForErasure(const domain::Uuid& id) = 0;
+  /// Replaces its personal data with placeholders (kErasedEmail, no billing details) and
+  /// records when.
+  virtual void ErasePersonalData(const domain::Uuid& id) = 0;
+  /// Advertisers deleted more than `days` ago whose personal data is not yet erased, at most
+  /// `limit`, oldest deletion first.
+  virtual std::vector<domain::Uuid> DeletedAndNotErased(int days, int limit) = 0;
 };
 
 }  // namespace nedlia::app

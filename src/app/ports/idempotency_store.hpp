@@ -29,6 +29,9 @@ class IdempotencyStore {
                                              const std::string& key) = 0;
   virtual void Save(const domain::Uuid& principal, const std::string& key,
                     const StoredResponse& response) = 0;
+  /// Forgets every stored answer that names `id` (an erased advertiser's, which may show its
+  /// personal data): a retry of such a request then runs again.
+  virtual void ForgetAnswersNaming(const domain::Uuid& id) = 0;
 };
 
 }  // namespace nedlia::app

@@ -29,6 +29,10 @@ class WebhookStore {
   virtual domain::Webhook Update(const domain::Webhook& webhook) = 0;
   /// Marks it deleted and abandons its pending deliveries.
   virtual void SoftDelete(const domain::Uuid& id) = 0;
+  /// An advertiser's erasure: each of its webhooks, live or deleted, is deleted and disabled,
+  /// its URL and secret replaced, its pending deliveries abandoned, and what its deliveries
+  /// recorded of the receiver (the error text) cleared.
+  virtual void EraseAllOf(const domain::Uuid& advertiser_id) = 0;
   /// Its delivery log, newest first.
   virtual Page<domain::WebhookDelivery> Deliveries(const domain::Uuid& webhook_id,
                                                    const PageRequest& page) = 0;
