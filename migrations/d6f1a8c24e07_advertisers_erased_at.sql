@@ -7,7 +7,9 @@
 -- +up
 -- Set by `nedlia advertisers erase` (and the erasure of long-deleted advertisers): the contact
 -- email and billing details were replaced then, and its webhooks' URLs and secrets.
+SET LOCAL lock_timeout = '5s';
 ALTER TABLE advertisers ADD COLUMN erased_at timestamp with time zone;
 
 -- +down
+SET LOCAL lock_timeout = '5s';
 ALTER TABLE advertisers DROP COLUMN erased_at;
