@@ -39,6 +39,10 @@ JetStreamConnection::~JetStreamConnection() {
   }
 }
 
+std::int64_t JetStreamConnection::MaxPayload() const {
+  return connection_ == nullptr ? 0 : natsConnection_GetMaxPayload(connection_);
+}
+
 jsCtx* JetStreamConnection::Ready() {
   Connect();
   EnsureStream();

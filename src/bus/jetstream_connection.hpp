@@ -34,6 +34,8 @@ class JetStreamConnection {
   __jsCtx* Ready();
   /// Null until Ready() first succeeded.
   __jsCtx* Context() const { return jetstream_; }
+  /// The largest message (payload and headers) the server takes; 0 while not connected.
+  std::int64_t MaxPayload() const;
   /// How many asynchronous publishes JetStream refused since the last call.
   int TakePublishFailures() { return publish_failures_.exchange(0); }
 

@@ -6,9 +6,30 @@
 
 namespace nedlia::bus {
 
+namespace {
+
+/// The size of a message as NATS counts it against its maximum: the payload and the header
+/// block ("NATS/1.0\r\n", "Name: value\r\n" per header, "\r\n").
+std::size_t WireSize(const std::string& message_id, const std::string& content_type,
+                     const std::string& payload) {
+  constexpr std::size_t kFraming = sizeof("NATS/1.0\r\n") - 1 + 2;
+  constexpr std::size_t kPerHeader = 4;  // ": " and "\r\n"
+  return payload.size() + kFraming + sizeof("Nats-Msg-Id") - 1 + kPerHeader + message_id.size() +
+         sizeof("Content-Type") - 1 + kPerHeader + content_type.size();
+}
+
+}  // namespace
+
 void JetStreamPublisher::Publish(const std::string& subject, const std::string& message_id,
                                  const std::string& content_type, const std::string& payload) {
   jsCtx* jetstream = connection_.Ready();
+  const std::int64_t limit = connection_.MaxPayload();
+  const std::size_t size = WireSize(message_id, content_type, payload);
+  if (limit > 0 && size > static_cast<std::size_t>(limit)) {
+    throw delivery::Undeliverable("the event is " + std::to_string(size) +
+                                  " bytes with its headers; NATS takes at most " +
+                                  std::to_string(limit) + " (max_payload)");
+  }
   natsMsg* message = nullptr;
   natsStatus status = natsMsg_Create(&message, subject.c_str(), nullptr, payload.data(),
                                      static_cast<int>(payload.size()));
@@ -20,6 +41,8 @@ void JetStreamPublisher::Publish(const std::string& subject, const std::string& 
     status = js_PublishMsgAsync(jetstream, &message, nullptr);  // takes the message on success
   if (message != nullptr)
     natsMsg_Destroy(message);
+  if (status == NATS_MAX_PAYLOAD)
+    throw delivery::Undeliverable("NATS refused the event's size: " + DescribeNatsError(status));
   if (status != NATS_OK)
     throw delivery::Unavailable("cannot publish to NATS: " + DescribeNatsError(status));
 }

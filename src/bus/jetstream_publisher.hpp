@@ -16,7 +16,8 @@ class JetStreamPublisher {
   explicit JetStreamPublisher(StreamSettings settings) : connection_(std::move(settings)) {}
 
   const StreamSettings& Settings() const { return connection_.Settings(); }
-  /// Queues a message; throws delivery::Unavailable when NATS cannot take it.
+  /// Queues a message; throws delivery::Unavailable when NATS cannot take it now, and
+  /// delivery::Undeliverable when it never will (larger than the server's max_payload).
   void Publish(const std::string& subject, const std::string& message_id,
                const std::string& content_type, const std::string& payload);
   /// Waits until every queued message is acknowledged; throws delivery::Unavailable when one

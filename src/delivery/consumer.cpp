@@ -102,8 +102,9 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
     } catch (const std::exception& error) {
       if (options_.mark_processed)
         RollBackToSavepoint(connection);
+      const bool hopeless = dynamic_cast<const Undeliverable*>(&error) != nullptr;
       const int attempts = (state.retry_event_id == event.id ? state.retry_attempts : 0) + 1;
-      if (attempts < options_.max_attempts) {
+      if (!hopeless && attempts < options_.max_attempts) {
         state.retry_event_id = event.id;
         state.retry_attempts = attempts;
         state.last_error = error.what();

@@ -19,6 +19,14 @@ class Unavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown by a handler when the event itself can never be delivered, however often it is
+/// tried (the bus refuses its size): it becomes a dead letter at once and the partition moves
+/// on, so that one tenant's oversized event never holds up everyone's.
+class Undeliverable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct ConsumerOptions {
   std::string name;                ///< the durable subscription's name, e.g. "validator"
   std::vector<std::string> types;  ///< versioned event types it handles (from the catalog)

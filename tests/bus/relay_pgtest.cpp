@@ -78,6 +78,32 @@ TEST_F(RelayTest, EveryEventReachesJetStreamAsACloudEventWithItsIdAsMessageId) {
   EXPECT_EQ(Count("SELECT count(*) FROM processed_events"), 0);
 }
 
+TEST_F(RelayTest, AnEventTooLargeForTheBusIsADeadLetterAndTheOthersFlowOn) {
+  relay_.Subscribe();
+  // Larger than nats-server's default max_payload (1 MiB): no retry can send it.
+  const std::string big = sql_.Execute(R"sql(
+          INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+          SELECT 'com.nedlia.product.updated.v1', 'product', gen_random_uuid(),
+                 jsonb_build_object('assets', repeat('x', 1100000)),
+                 '{"specversion": "1.0", "source": "/products"}'
+          RETURNING id)sql")
+                              .Single()[0]
+                              .As<std::string>();
+  const std::string after = Append();
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Relay(2), 2);
+  // At once, not after the retries of an ordinary failure (0.5 s doubled four times).
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  const std::vector<StreamMessage> messages = ReadStream(nats_.Url(), "NEDLIA_EVENTS");
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].message_id, after);
+  EXPECT_EQ(
+      Count(
+          "SELECT count(*) FROM event_dead_letters WHERE consumer = 'bus-relay' AND event_id = '" +
+          big + "' AND attempts = 1 AND last_error LIKE '%max_payload%'"),
+      1);
+}
+
 TEST_F(RelayTest, EventsSentAgainAreNotPublishedTwice) {
   relay_.Subscribe();
   Append();
