@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "pg/batches.hpp"
 #include "store/pg_api_log.hpp"
 
 namespace nedlia::store {
@@ -18,6 +19,15 @@ const char* const kPartitions =
 const char* const kStrandedMonths =
     "SELECT (date_trunc('month', created_at AT TIME ZONE 'UTC'))::date::text, count(*) "
     "FROM event_log_default GROUP BY 1 ORDER BY 1";
+
+// Marks are never updated (ON CONFLICT DO NOTHING), so the age needs no second look.
+const pg::Statement kPurgeProcessed{"processed_events_purge", R"sql(
+    DELETE FROM processed_events WHERE (consumer, event_id) IN (
+        SELECT consumer, event_id FROM processed_events
+        WHERE processed_at < now() - make_interval(days => $1) LIMIT $2))sql"};
+const pg::Statement kCountProcessed{"processed_events_count_old", R"sql(
+    SELECT count(*) FROM processed_events
+    WHERE processed_at < now() - make_interval(days => $1))sql"};
 
 std::set<std::string> Partitions(pg::Connection& connection) {
   std::set<std::string> names;
@@ -45,12 +55,12 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
   return upkeep;
 }
 
-std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days) {
-  return connection
-      .Execute(
-          "DELETE FROM processed_events WHERE processed_at < now() - make_interval(days => $1)",
-          pg::Params(days))
-      .AffectedRows();
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days, int batch) {
+  return pg::ExecuteInBatches(connection, kPurgeProcessed, pg::Params(days), batch);
+}
+
+std::int64_t CountOldProcessedEvents(pg::Connection& connection, int days) {
+  return connection.Execute(kCountProcessed, pg::Params(days)).Single()[0].As<std::int64_t>();
 }
 
 MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,

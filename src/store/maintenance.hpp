@@ -29,8 +29,11 @@ struct MaintenancePolicy {
   int processed_events_days = 730;
 };
 
-/// Deletes the processed_events marks older than `days`; returns how many.
-std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days);
+/// Deletes the processed_events marks older than `days`, `batch` rows per transaction; returns
+/// how many.
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days, int batch = 10000);
+/// How many marks PurgeProcessedEvents would delete now.
+std::int64_t CountOldProcessedEvents(pg::Connection& connection, int days);
 
 /// Runs the database's routine upkeep in the background while a server runs, at start and then
 /// every `period`: event_log partitions made ahead, the API log's old rows and old
