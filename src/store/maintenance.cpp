@@ -5,7 +5,6 @@
 #include <set>
 
 #include "pg/batches.hpp"
-#include "store/pg_api_log.hpp"
 
 namespace nedlia::store {
 
@@ -64,8 +63,11 @@ std::int64_t CountOldProcessedEvents(pg::Connection& connection, int days) {
 }
 
 MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
-                                 MaintenancePolicy policy)
-    : pool_(pool), policy_(policy), thread_(std::chrono::milliseconds(0), [this, period] {
+                                 int event_log_months_ahead, Purges purges)
+    : pool_(pool),
+      event_log_months_ahead_(event_log_months_ahead),
+      purges_(std::move(purges)),
+      thread_(std::chrono::milliseconds(0), [this, period] {
         RunOnce();
         return period;
       }) {}
@@ -73,18 +75,24 @@ MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds perio
 void MaintenanceLoop::RunOnce() {
   try {
     pg::PooledConnection connection = pool_.Acquire();
-    const PartitionUpkeep upkeep =
-        MaintainEventLogPartitions(*connection, policy_.event_log_months_ahead);
+    MaintainPartitions(*connection);
+    // Each purge reports its own failure and lets the others run.
+    purges_(*connection);
+  } catch (const std::exception& error) {
+    spdlog::warn("database upkeep failed: {}", error.what());
+  }
+}
+
+void MaintenanceLoop::MaintainPartitions(pg::Connection& connection) {
+  try {
+    const PartitionUpkeep upkeep = MaintainEventLogPartitions(connection, event_log_months_ahead_);
     if (!upkeep.created.empty()) {
       spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
                    upkeep.created.size(), upkeep.rows_moved);
     }
-    if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
-      spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
-    PurgeProcessedEvents(*connection, policy_.processed_events_days);
   } catch (const std::exception& error) {
     // The next round retries; a missing partition only sends rows to the default one.
-    spdlog::warn("database upkeep failed: {}", error.what());
+    spdlog::warn("event_log partition upkeep failed: {}", error.what());
   }
 }
 
