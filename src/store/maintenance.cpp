@@ -19,11 +19,13 @@ const char* const kStrandedMonths =
     "SELECT (date_trunc('month', created_at AT TIME ZONE 'UTC'))::date::text, count(*) "
     "FROM event_log_default GROUP BY 1 ORDER BY 1";
 
-// Marks are never updated (ON CONFLICT DO NOTHING), so the age needs no second look.
+// The age is checked again on the row as it is when deleted: a mark forgotten by `events
+// replay` and made again meanwhile is a new mark, and stays.
 const pg::Statement kPurgeProcessed{"processed_events_purge", R"sql(
     DELETE FROM processed_events WHERE (consumer, event_id) IN (
         SELECT consumer, event_id FROM processed_events
-        WHERE processed_at < now() - make_interval(days => $1) LIMIT $2))sql"};
+        WHERE processed_at < now() - make_interval(days => $1) LIMIT $2)
+      AND processed_at < now() - make_interval(days => $1))sql"};
 const pg::Statement kCountProcessed{"processed_events_count_old", R"sql(
     SELECT count(*) FROM processed_events
     WHERE processed_at < now() - make_interval(days => $1))sql"};
