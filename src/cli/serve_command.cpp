@@ -247,12 +247,12 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());
-  // Upkeep and the API log work from threads of their own, each on a connection of its own:
-  // on the requests' pool (which the workers are sized to) they would take a connection a
-  // request is waiting for.
   // The placement files the file-generator writes (served at /files/... by the filesystem
   // store), which retention's purges delete once superseded.
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
+  // Upkeep and the API log work from threads of their own, each on a connection of its own:
+  // on the requests' pool (which the workers are sized to) they would take a connection a
+  // request is waiting for.
   pg::Pool upkeep_pool({.url = url, .max_size = 1, .statement_timeout = request_timeout});
   store::MaintenanceLoop maintenance(
       upkeep_pool, std::chrono::hours(6), settings.event_log_months_ahead,

@@ -49,7 +49,8 @@ void RecordVideoFiles(FileObjectRows& rows, app::ObjectStore& store, const domai
   const std::string prefix = "placements/" + video.ToString() + "/";
   std::vector<std::string> current;
   for (const std::string& manifest : rows.ReferencedManifests(video)) {
-    if (!store.Head(manifest))
+    // Another video's manifest (a placement moved here) is that video's to record.
+    if (!manifest.starts_with(prefix) || !store.Head(manifest))
       continue;
     const std::optional<std::string> track = TrackOf(store, manifest, prefix);
     rows.RecordFound(video, manifest, true, track);

@@ -24,8 +24,7 @@ struct Purge {
 };
 
 /// Every purge, in the order they run: deliveries before the deleted webhooks they hold.
-std::vector<Purge> Purges(const PurgePolicy& policy) {
-  const PurgePolicy p = policy;
+std::vector<Purge> Purges(const PurgePolicy& p) {
   const std::chrono::hours grace(p.placement_files_grace_hours);
   return {
       {fmt::format("API log rows older than {} days", p.api_log_days),
