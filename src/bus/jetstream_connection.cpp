@@ -15,6 +15,51 @@ void CountFailure(jsCtx*, jsPubAckErr* failure, void* closure) {
   spdlog::debug("JetStream refused a message: {}", failure->ErrText ? failure->ErrText : "");
 }
 
+std::int64_t MaxAgeNanoseconds(const StreamSettings& settings) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(settings.max_age).count();
+}
+
+natsStatus CreateStream(jsCtx* jetstream, const StreamSettings& settings, jsErrCode& code) {
+  const std::string subjects = settings.subject_prefix + ".>";
+  const char* subject_list[] = {subjects.c_str()};
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = settings.stream.c_str();
+  config.Subjects = subject_list;
+  config.SubjectsLen = 1;
+  config.Storage = js_FileStorage;
+  config.MaxAge = MaxAgeNanoseconds(settings);
+  code = static_cast<jsErrCode>(0);
+  jsStreamInfo* info = nullptr;
+  natsStatus status = js_AddStream(&info, jetstream, &config, nullptr, &code);
+  if (status == NATS_OK)
+    spdlog::info("created the JetStream stream {} ({})", settings.stream, subjects);
+  else if (code == JSStreamNameExistErr)  // another process made it meanwhile
+    status = NATS_OK;
+  if (info != nullptr)
+    jsStreamInfo_Destroy(info);
+  return status;
+}
+
+// A stream made before its age was limited (or with another retention) would otherwise keep
+// every event forever, long after the event log archived it.
+natsStatus KeepMaxAge(jsCtx* jetstream, const StreamSettings& settings,
+                      const jsStreamConfig& current, jsErrCode& code) {
+  if (settings.max_age.count() == 0 || current.MaxAge == MaxAgeNanoseconds(settings))
+    return NATS_OK;
+  jsStreamConfig config = current;
+  config.MaxAge = MaxAgeNanoseconds(settings);
+  code = static_cast<jsErrCode>(0);
+  jsStreamInfo* info = nullptr;
+  const natsStatus status = js_UpdateStream(&info, jetstream, &config, nullptr, &code);
+  if (status == NATS_OK)
+    spdlog::info("the JetStream stream {} now keeps messages {} h", settings.stream,
+                 settings.max_age.count());
+  if (info != nullptr)
+    jsStreamInfo_Destroy(info);
+  return status;
+}
+
 }  // namespace
 
 std::string DescribeNatsError(int status, int jetstream_code) {
@@ -98,20 +143,9 @@ void JetStreamConnection::EnsureStream() {
   jsStreamInfo* info = nullptr;
   natsStatus status = js_GetStreamInfo(&info, jetstream_, settings_.stream.c_str(), nullptr, &code);
   if (status == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
-    const std::string subjects = settings_.subject_prefix + ".>";
-    const char* subject_list[] = {subjects.c_str()};
-    jsStreamConfig config;
-    jsStreamConfig_Init(&config);
-    config.Name = settings_.stream.c_str();
-    config.Subjects = subject_list;
-    config.SubjectsLen = 1;
-    config.Storage = js_FileStorage;
-    code = static_cast<jsErrCode>(0);
-    status = js_AddStream(&info, jetstream_, &config, nullptr, &code);
-    if (status == NATS_OK)
-      spdlog::info("created the JetStream stream {} ({})", settings_.stream, subjects);
-    else if (code == JSStreamNameExistErr)  // another process made it meanwhile
-      status = NATS_OK;
+    status = CreateStream(jetstream_, settings_, code);
+  } else if (status == NATS_OK) {
+    status = KeepMaxAge(jetstream_, settings_, *info->Config, code);
   }
   if (info != nullptr)
     jsStreamInfo_Destroy(info);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <string>
 
 struct __natsConnection;
@@ -13,6 +14,10 @@ struct StreamSettings {
   std::string url;  ///< e.g. nats://127.0.0.1:4222
   std::string stream = "NEDLIA_EVENTS";
   std::string subject_prefix = "nedlia.events";
+  /// How long the stream keeps a message (NATS drops older ones): the event log's retention,
+  /// so that the stream holds no more than the log it copies. Zero: not managed (a stream
+  /// created so keeps messages forever; an existing one is left as it is).
+  std::chrono::hours max_age{0};
 
   /// The subject of a versioned event type: "<prefix>.com.nedlia.placement.created.v2".
   std::string SubjectOf(const std::string& type) const { return subject_prefix + "." + type; }

@@ -35,6 +35,7 @@ void AddWorkerCommand(CLI::App& root, CommandContext& context);
 void AddReadModelCommand(CLI::App& root, CommandContext& context);
 void AddPartitionsCommand(CLI::App& root, CommandContext& context);
 void AddArchiveCommand(CLI::App& root, CommandContext& context);
+void AddRetentionCommand(CLI::App& root, CommandContext& context);
 void AddBackupCommand(CLI::App& root, CommandContext& context);
 
 }  // namespace nedlia::cli

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   nedlia::cli::AddReadModelCommand(app, context);
   nedlia::cli::AddPartitionsCommand(app, context);
   nedlia::cli::AddArchiveCommand(app, context);
+  nedlia::cli::AddRetentionCommand(app, context);
   nedlia::cli::AddBackupCommand(app, context);
 
   try {

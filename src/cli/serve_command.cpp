@@ -34,6 +34,7 @@
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "process/periodic_thread.hpp"
+#include "retention/purges.hpp"
 #include "store/maintenance.hpp"
 #include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
@@ -246,14 +247,18 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());
+  // The placement files the file-generator writes (served at /files/... by the filesystem
+  // store), which retention's purges delete once superseded.
+  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
   // Upkeep and the API log work from threads of their own, each on a connection of its own:
   // on the requests' pool (which the workers are sized to) they would take a connection a
   // request is waiting for.
   pg::Pool upkeep_pool({.url = url, .max_size = 1, .statement_timeout = request_timeout});
-  store::MaintenanceLoop maintenance(upkeep_pool, std::chrono::hours(6),
-                                     {.event_log_months_ahead = settings.event_log_months_ahead,
-                                      .api_log_days = settings.retention_api_log_days,
-                                      .processed_events_days = settings.retention.event_log_days});
+  store::MaintenanceLoop maintenance(
+      upkeep_pool, std::chrono::hours(6), settings.event_log_months_ahead,
+      [&objects, policy = settings.Purges()](pg::Connection& connection) {
+        retention::RunPurges(connection, *objects, policy);
+      });
   pg::Pool api_log_pool({.url = url, .max_size = 1});
   store::PgApiLog api_log(api_log_pool);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
@@ -269,8 +274,6 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   app::WebhookPolicy webhooks{
       .allow_loopback_http = settings.IsDevelopment(),
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
-  // The placement files the file-generator writes, served at /files/... (filesystem store).
-  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
   // Archival runs daily on a connection of its own: its statements outlast a request's timeout.
   pg::Pool archive_pool({.url = url, .max_size = 1});
   archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,

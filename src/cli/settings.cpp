@@ -168,6 +168,11 @@ Settings Settings::FromEnvironment() {
       EnvInt("NEDLIA_EVENT_LOG_MONTHS_AHEAD", s.event_log_months_ahead, 3, 120);
   s.retention_api_log_days =
       EnvInt("NEDLIA_RETENTION_API_LOG_DAYS", s.retention_api_log_days, 1, 3650);
+  s.retention_webhook_deliveries_days = EnvInt("NEDLIA_RETENTION_WEBHOOK_DELIVERIES_DAYS",
+                                               s.retention_webhook_deliveries_days, 1, 3650);
+  s.retention_placement_files_grace_hours =
+      EnvInt("NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS",
+             s.retention_placement_files_grace_hours, 1, 24 * 365);
   s.retention.deleted_placements_days = EnvInt("NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS",
                                                s.retention.deleted_placements_days, 1, 36500);
   s.retention.validation_runs_days =
@@ -209,6 +214,13 @@ Settings Settings::FromEnvironment() {
   s.backup_schedule_hours =
       EnvInt("NEDLIA_BACKUP_SCHEDULE_HOURS", s.backup_schedule_hours, 0, 24 * 365);
   return s;
+}
+
+retention::PurgePolicy Settings::Purges() const {
+  return {.api_log_days = retention_api_log_days,
+          .event_log_days = retention.event_log_days,
+          .webhook_deliveries_days = retention_webhook_deliveries_days,
+          .placement_files_grace_hours = retention_placement_files_grace_hours};
 }
 
 }  // namespace nedlia::cli

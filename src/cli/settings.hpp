@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "archive/retention_policy.hpp"
+#include "retention/purges.hpp"
 
 namespace nedlia::cli {
 
@@ -67,6 +68,12 @@ struct Settings {
   int stream_lifetime_seconds = 3600;
   int event_log_months_ahead = 3;   ///< NEDLIA_EVENT_LOG_MONTHS_AHEAD: partitions made ahead
   int retention_api_log_days = 30;  ///< NEDLIA_RETENTION_API_LOG_DAYS
+  /// NEDLIA_RETENTION_WEBHOOK_DELIVERIES_DAYS: finished webhook deliveries (and deleted
+  /// webhooks, once their deliveries have gone) are deleted this long after.
+  int retention_webhook_deliveries_days = 30;
+  /// NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS: a superseded placement file is deleted this
+  /// long after a newer one replaced it (a reader that got its URL just before can fetch it).
+  int retention_placement_files_grace_hours = 24;
   /// What `archive run` moves to the object store, and when (see archive::RetentionPolicy):
   /// NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS, NEDLIA_RETENTION_VALIDATION_RUNS_DAYS,
   /// NEDLIA_RETENTION_EVENT_LOG_DAYS.
@@ -111,6 +118,8 @@ struct Settings {
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();
+  /// What retention deletes rather than archives, and when (the NEDLIA_RETENTION_* above).
+  retention::PurgePolicy Purges() const;
 };
 
 }  // namespace nedlia::cli

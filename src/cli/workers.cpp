@@ -62,8 +62,9 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
     if (!settings_.nats_url)
       throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");
     if (!publisher_)
-      publisher_ = std::make_unique<bus::JetStreamPublisher>(
-          bus::StreamSettings{.url = *settings_.nats_url});
+      publisher_ = std::make_unique<bus::JetStreamPublisher>(bus::StreamSettings{
+          .url = *settings_.nats_url,
+          .max_age = std::chrono::hours(24 * settings_.retention.event_log_days)});
     return std::make_unique<delivery::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
   }

@@ -4,6 +4,7 @@
 
 #include "events/catalog.hpp"
 #include "pg/transaction.hpp"
+#include "placement_files/file_object_rows.hpp"
 #include "placement_files/placement_file_content.hpp"
 #include "storage/sigv4.hpp"
 
@@ -35,25 +36,38 @@ std::string ContentKey(const domain::Uuid& video_id, const std::string& bytes,
   return "placements/" + video_id.ToString() + "/" + storage::HexSha256(bytes) + "." + extension;
 }
 
-std::string Regenerator::WriteFiles(const VideoPlacements& video) {
-  const std::string vtt = RenderVtt(video);
-  const std::string vtt_key = ContentKey(video.video_id, vtt, "vtt");
-  store_.Put(vtt_key, vtt, {.content_type = "text/vtt", .storage_class = ""});
+Regenerator::Files Regenerator::Render(const VideoPlacements& video) const {
+  Files files;
+  files.track = RenderVtt(video);
+  files.track_key = ContentKey(video.video_id, files.track, "vtt");
+  files.manifest = RenderManifest(video, store_.PublicUrl(files.track_key));
+  files.manifest_key = ContentKey(video.video_id, files.manifest, "json");
+  return files;
+}
+
+void Regenerator::Write(const Files& files) {
+  store_.Put(files.track_key, files.track, {.content_type = "text/vtt", .storage_class = ""});
   // The manifest names the track, so it is written second: whoever can read it can read both.
-  const std::string manifest = RenderManifest(video, store_.PublicUrl(vtt_key));
-  const std::string manifest_key = ContentKey(video.video_id, manifest, "json");
-  store_.Put(manifest_key, manifest, {.content_type = "application/json", .storage_class = ""});
-  return store_.PublicUrl(manifest_key);
+  store_.Put(files.manifest_key, files.manifest,
+             {.content_type = "application/json", .storage_class = ""});
 }
 
 bool Regenerator::Regenerate(const Job& job) {
-  bool completed = false;
+  const Files files = Render(pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
+    return PlacementFileRows(tx.Conn()).Load(job.video_id);
+  }));
+  // Committed before the objects exist: retention never deletes what is being written, and no
+  // object is ever in the store without a row saying whether it is in use.
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
-    PlacementFileRows rows(tx.Conn());
-    const std::string manifest_url = WriteFiles(rows.Load(job.video_id));
-    completed = rows.Complete(job, manifest_url);
+    FileObjectRows(tx.Conn()).RecordCurrent(job.video_id, files.manifest_key, files.track_key);
   });
-  return completed;
+  Write(files);
+  return pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
+    if (!PlacementFileRows(tx.Conn()).Complete(job, store_.PublicUrl(files.manifest_key)))
+      return false;
+    FileObjectRows(tx.Conn()).SupersedeAllBut(job.video_id, {files.manifest_key, files.track_key});
+    return true;
+  });
 }
 
 int Regenerator::RunOnce(int limit) {

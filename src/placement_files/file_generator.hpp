@@ -13,10 +13,12 @@ namespace nedlia::placement_files {
 inline constexpr const char* kFileGeneratorName = "file-generator";
 
 /// Regenerates the placement files of the videos the file-generator's events marked stale:
-/// each from the database's current rows, both files written (content-addressed, so never
-/// overwritten in place) before file_url points at them, in a transaction that also clears
-/// the mark only if no newer event marked the video again. A crash anywhere leaves the mark
-/// (it is redone) and file_url on complete files; at worst an unreferenced file remains.
+/// each from the database's current rows, both files recorded (placement_file_objects) and
+/// then written (content-addressed, so never overwritten in place) before file_url points at
+/// them, in a transaction that also clears the mark only if no newer event marked the video
+/// again, and marks the files it replaces superseded (retention deletes them after a grace
+/// period). A crash anywhere leaves the mark (it is redone) and file_url on complete files; a
+/// file written but never pointed at stays recorded as current until the redo supersedes it.
 class Regenerator {
  public:
   Regenerator(pg::Pool& pool, app::ObjectStore& store) : pool_(pool), store_(store) {}
@@ -28,8 +30,13 @@ class Regenerator {
   std::int64_t Completed() const { return completed_.load(); }
 
  private:
-  /// The manifest's URL, after both files were written.
-  std::string WriteFiles(const VideoPlacements& video);
+  /// A video's two files, rendered, and their keys.
+  struct Files {
+    std::string track_key, track, manifest_key, manifest;
+  };
+
+  Files Render(const VideoPlacements& video) const;
+  void Write(const Files& files);
   bool Regenerate(const Job& job);
 
   pg::Pool& pool_;

@@ -1,17 +1,21 @@
 #include "store/idempotency_rows.hpp"
 
+#include <string>
+
+#include "pg/batches.hpp"
+
 namespace nedlia::store {
 namespace {
 
-// Keys live 24 hours; older rows are ignored here and replaced on reuse (retention purges
-// them).
+// Keys live kIdempotencyKeyLifetime: an older row is never replayed, whether or not the purge
+// has deleted it yet, and a reuse of its key replaces it.
 const pg::Statement kTryLock{
     "idempotency_try_lock",
     "SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ' ' || $2, 7))"};
 
 const pg::Statement kFind{"idempotency_find", R"sql(
     SELECT request_hash, status, body, location FROM idempotency_keys
-    WHERE principal_id = $1 AND key = $2 AND created_at > now() - interval '24 hours')sql"};
+    WHERE principal_id = $1 AND key = $2 AND created_at > now() - make_interval(hours => $3))sql"};
 
 const pg::Statement kSave{"idempotency_save", R"sql(
     INSERT INTO idempotency_keys (principal_id, key, request_hash, status, body, location)
@@ -23,6 +27,21 @@ const pg::Statement kSave{"idempotency_save", R"sql(
 // A scan, but of one day of answers at most (retention), and only when erasing.
 const pg::Statement kForgetNaming{"idempotency_forget_naming",
                                   "DELETE FROM idempotency_keys WHERE strpos(body, $1::text) > 0"};
+
+// The condition is checked again on each row as it is when deleted: a key reused meanwhile
+// has a new created_at and stays.
+const std::string kExpired = "created_at <= now() - make_interval(hours => $1)";
+const std::string kPurgeSql =
+    "DELETE FROM idempotency_keys WHERE (principal_id, key) IN (SELECT principal_id, key FROM "
+    "idempotency_keys WHERE " +
+    kExpired + " LIMIT $2) AND " + kExpired;
+const std::string kCountSql = "SELECT count(*) FROM idempotency_keys WHERE " + kExpired;
+const pg::Statement kPurge{"idempotency_purge", kPurgeSql};
+const pg::Statement kCountExpired{"idempotency_count_expired", kCountSql};
+
+int LifetimeHours() {
+  return static_cast<int>(kIdempotencyKeyLifetime.count());
+}
 
 }  // namespace
 
@@ -36,7 +55,7 @@ bool IdempotencyRows::TryLock(const domain::Uuid& principal, const std::string& 
 
 std::optional<app::StoredResponse> IdempotencyRows::Find(const domain::Uuid& principal,
                                                          const std::string& key) {
-  const pg::Result result = connection_.Execute(kFind, pg::Params(principal, key));
+  const pg::Result result = connection_.Execute(kFind, pg::Params(principal, key, LifetimeHours()));
   if (result.Empty())
     return std::nullopt;
   const pg::Row row = result[0];
@@ -53,6 +72,16 @@ void IdempotencyRows::Save(const domain::Uuid& principal, const std::string& key
     location = response.location;
   connection_.Execute(kSave, pg::Params(principal, key, response.request_hash, response.status,
                                         response.body, location));
+}
+
+std::int64_t PurgeExpiredIdempotencyKeys(pg::Connection& connection, int batch) {
+  return pg::ExecuteInBatches(connection, kPurge, pg::Params(LifetimeHours()), batch);
+}
+
+std::int64_t CountExpiredIdempotencyKeys(pg::Connection& connection) {
+  return connection.Execute(kCountExpired, pg::Params(LifetimeHours()))
+      .Single()[0]
+      .As<std::int64_t>();
 }
 
 }  // namespace nedlia::store

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "store/pg_api_log.hpp"
+#include "pg/batches.hpp"
 
 namespace nedlia::store {
 
@@ -18,6 +18,17 @@ const char* const kPartitions =
 const char* const kStrandedMonths =
     "SELECT (date_trunc('month', created_at AT TIME ZONE 'UTC'))::date::text, count(*) "
     "FROM event_log_default GROUP BY 1 ORDER BY 1";
+
+// The age is checked again on the row as it is when deleted: a mark forgotten by `events
+// replay` and made again meanwhile is a new mark, and stays.
+const pg::Statement kPurgeProcessed{"processed_events_purge", R"sql(
+    DELETE FROM processed_events WHERE (consumer, event_id) IN (
+        SELECT consumer, event_id FROM processed_events
+        WHERE processed_at < now() - make_interval(days => $1) LIMIT $2)
+      AND processed_at < now() - make_interval(days => $1))sql"};
+const pg::Statement kCountProcessed{"processed_events_count_old", R"sql(
+    SELECT count(*) FROM processed_events
+    WHERE processed_at < now() - make_interval(days => $1))sql"};
 
 std::set<std::string> Partitions(pg::Connection& connection) {
   std::set<std::string> names;
@@ -45,17 +56,20 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
   return upkeep;
 }
 
-std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days) {
-  return connection
-      .Execute(
-          "DELETE FROM processed_events WHERE processed_at < now() - make_interval(days => $1)",
-          pg::Params(days))
-      .AffectedRows();
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days, int batch) {
+  return pg::ExecuteInBatches(connection, kPurgeProcessed, pg::Params(days), batch);
+}
+
+std::int64_t CountOldProcessedEvents(pg::Connection& connection, int days) {
+  return connection.Execute(kCountProcessed, pg::Params(days)).Single()[0].As<std::int64_t>();
 }
 
 MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period,
-                                 MaintenancePolicy policy)
-    : pool_(pool), policy_(policy), thread_(std::chrono::milliseconds(0), [this, period] {
+                                 int event_log_months_ahead, Purges purges)
+    : pool_(pool),
+      event_log_months_ahead_(event_log_months_ahead),
+      purges_(std::move(purges)),
+      thread_(std::chrono::milliseconds(0), [this, period] {
         RunOnce();
         return period;
       }) {}
@@ -63,18 +77,24 @@ MaintenanceLoop::MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds perio
 void MaintenanceLoop::RunOnce() {
   try {
     pg::PooledConnection connection = pool_.Acquire();
-    const PartitionUpkeep upkeep =
-        MaintainEventLogPartitions(*connection, policy_.event_log_months_ahead);
+    MaintainPartitions(*connection);
+    // Each purge reports its own failure and lets the others run.
+    purges_(*connection);
+  } catch (const std::exception& error) {
+    spdlog::warn("database upkeep failed: {}", error.what());
+  }
+}
+
+void MaintenanceLoop::MaintainPartitions(pg::Connection& connection) {
+  try {
+    const PartitionUpkeep upkeep = MaintainEventLogPartitions(connection, event_log_months_ahead_);
     if (!upkeep.created.empty()) {
       spdlog::info("created {} event_log partition(s), moved {} row(s) out of the default one",
                    upkeep.created.size(), upkeep.rows_moved);
     }
-    if (const std::int64_t purged = PurgeApiLog(*connection, policy_.api_log_days); purged > 0)
-      spdlog::info("deleted {} API log row(s) older than {} days", purged, policy_.api_log_days);
-    PurgeProcessedEvents(*connection, policy_.processed_events_days);
   } catch (const std::exception& error) {
     // The next round retries; a missing partition only sends rows to the default one.
-    spdlog::warn("database upkeep failed: {}", error.what());
+    spdlog::warn("event_log partition upkeep failed: {}", error.what());
   }
 }
 

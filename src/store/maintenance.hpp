@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,29 +22,29 @@ struct PartitionUpkeep {
 /// upkeep did not run) its own partition, moving those rows into it. Idempotent.
 PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead);
 
-struct MaintenancePolicy {
-  int event_log_months_ahead = 3;
-  int api_log_days = 30;  ///< the API log's retention (it is not archived)
-  /// Consumers' marks of events they handled (processed_events) outlive no event: they go
-  /// with the event log's retention.
-  int processed_events_days = 730;
-};
-
-/// Deletes the processed_events marks older than `days`; returns how many.
-std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days);
+/// Deletes the processed_events marks older than `days`, `batch` rows per transaction; returns
+/// how many.
+std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days, int batch = 10000);
+/// How many marks PurgeProcessedEvents would delete now.
+std::int64_t CountOldProcessedEvents(pg::Connection& connection, int days);
 
 /// Runs the database's routine upkeep in the background while a server runs, at start and then
-/// every `period`: event_log partitions made ahead, the API log's old rows and old
-/// processed_events marks deleted.
+/// every `period`: event_log partitions made ahead, then `purges` (retention's deletions, which
+/// the composition root supplies) on the same connection.
 class MaintenanceLoop {
  public:
-  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, MaintenancePolicy policy);
+  using Purges = std::function<void(pg::Connection&)>;
+
+  MaintenanceLoop(pg::Pool& pool, std::chrono::milliseconds period, int event_log_months_ahead,
+                  Purges purges);
 
  private:
   void RunOnce();
+  void MaintainPartitions(pg::Connection& connection);
 
   pg::Pool& pool_;
-  MaintenancePolicy policy_;
+  int event_log_months_ahead_;
+  Purges purges_;
   process::PeriodicThread thread_;
 };
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "pg/batches.hpp"
+
 namespace nedlia::store {
 namespace {
 
@@ -21,7 +23,9 @@ const pg::Statement kInsert{"api_log_insert", R"sql(
 const pg::Statement kPurge{"api_log_purge", R"sql(
     DELETE FROM api_logs WHERE id IN (
         SELECT id FROM api_logs WHERE created_at < now() - make_interval(days => $1)
-        LIMIT 10000))sql"};
+        LIMIT $2))sql"};
+const pg::Statement kCountOld{"api_log_count_old", R"sql(
+    SELECT count(*) FROM api_logs WHERE created_at < now() - make_interval(days => $1))sql"};
 
 }  // namespace
 
@@ -115,13 +119,11 @@ void PgApiLog::Run() {
 }
 
 std::int64_t PurgeApiLog(pg::Connection& connection, int days) {
-  std::int64_t purged = 0;
-  for (;;) {
-    const std::int64_t batch = connection.Execute(kPurge, pg::Params(days)).AffectedRows();
-    purged += batch;
-    if (batch == 0)
-      return purged;
-  }
+  return pg::ExecuteInBatches(connection, kPurge, pg::Params(days), 10000);
+}
+
+std::int64_t CountOldApiLog(pg::Connection& connection, int days) {
+  return connection.Execute(kCountOld, pg::Params(days)).Single()[0].As<std::int64_t>();
 }
 
 }  // namespace nedlia::store

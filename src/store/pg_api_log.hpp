@@ -46,5 +46,7 @@ class PgApiLog final : public app::ApiLog {
 
 /// Deletes API log rows older than `days` days, in batches; returns how many.
 std::int64_t PurgeApiLog(pg::Connection& connection, int days);
+/// How many rows PurgeApiLog would delete now.
+std::int64_t CountOldApiLog(pg::Connection& connection, int days);
 
 }  // namespace nedlia::store

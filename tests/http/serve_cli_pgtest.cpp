@@ -16,6 +16,8 @@
 #include "http/raw_socket.hpp"
 #include "http/server.hpp"
 #include "process/subprocess.hpp"
+#include "storage/filesystem_object_store.hpp"
+#include "support/retention_data.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::testing {
@@ -217,6 +219,30 @@ TEST_F(ServeCliTest, ServeWorkersChoosesTheConsumersThatRunBesideTheApi) {
   EXPECT_EQ(consumers(), "projector,validator");
   ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
   EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
+}
+
+TEST_F(ServeCliTest, UpkeepDeletesWhatIsPastRetentionAtStart) {
+  const std::filesystem::path objects =
+      std::filesystem::temp_directory_path() / (database_.Name() + "-objects");
+  storage::FilesystemObjectStore files(objects);
+  pg::Connection sql = database_.Connect();
+  SeedPurgeData(sql, files);
+  ASSERT_FALSE(
+      StartServe({{"NEDLIA_SERVE_WORKERS", "none"}, {"NEDLIA_OBJECTS_DIR", objects.string()}})
+          .empty());
+  const std::string expected =
+      "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 event_dead_letters:1 "
+      "processed_events:1 placement_file_objects:2";
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (PurgeableTableCounts(sql) != expected && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(PurgeableTableCounts(sql), expected);
+  EXPECT_EQ(files.List("placements/").size(), 2u);
+  ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
+  EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
+  EXPECT_NE(Log().find("retention: deleted 1 idempotency keys older than 24 h"), std::string::npos)
+      << Log();
+  std::filesystem::remove_all(objects);
 }
 
 TEST_F(ServeCliTest, AnUnknownServeWorkerIsOneLineAndExitStatus1) {

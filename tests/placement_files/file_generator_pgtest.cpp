@@ -8,13 +8,11 @@
 #include <filesystem>
 #include <thread>
 
-#include "placement_files/file_generator.hpp"
 #include "process/subprocess.hpp"
 #include "readmodel/detail_rows.hpp"
-#include "storage/filesystem_object_store.hpp"
 #include "storage/s3_object_store.hpp"
-#include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
+#include "support/file_generator_harness.hpp"
 #include "support/s3_server.hpp"
 
 namespace nedlia::testing {
@@ -22,89 +20,11 @@ namespace {
 
 using nlohmann::json;
 
-// The events file-generator handles (the created.v1 copies are skipped, not handled).
-constexpr const char* kHandledTypes =
-    "('com.nedlia.placement.created.v2', 'com.nedlia.placement.updated.v1', "
-    "'com.nedlia.placement.deleted.v1', 'com.nedlia.product.updated.v1', "
-    "'com.nedlia.product.deleted.v1', 'com.nedlia.advertiser.updated.v1')";
-
-std::filesystem::path FreshDirectory(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("nedlia-files-" + std::to_string(getpid()) + "-" + name);
-  std::filesystem::remove_all(path);
-  return path;
-}
-
-class FileGeneratorTest : public ::testing::Test {
+class FileGeneratorTest : public ::testing::Test, protected FileGeneratorHarness {
  protected:
   explicit FileGeneratorTest(app::ObjectStore* store = nullptr)
-      : root_(FreshDirectory(::testing::UnitTest::GetInstance()->current_test_info()->name())),
-        files_(root_),
-        store_(store ? store : &files_),
-        api_(std::chrono::seconds(15), &files_),
-        pool_({.url = api_.Database().Url(), .max_size = 4}),
-        regenerator_(pool_, *store_),
-        consumer_(placement_files::MakeFileGenerator(pool_, regenerator_)) {
-    consumer_.Subscribe();
-    advertiser_ = api_.NewAdvertiser("Acme");
-    product_ = api_.QueryText("INSERT INTO products (advertiser_id, name) VALUES ('" + advertiser_ +
-                              "', 'Cola') RETURNING id");
-    video_ = api_.QueryText(
-        "INSERT INTO videos (title, duration, status) VALUES ('Trailer', 600, 'ready') "
-        "RETURNING id");
-  }
-  ~FileGeneratorTest() override { std::filesystem::remove_all(root_); }
-
-  std::string CreatePlacement(double start, double end, const std::string& status = "active") {
-    const auto created =
-        api_.Call("POST", "/v1/placements",
-                  json{{"video_id", video_},
-                       {"product_id", product_},
-                       {"status", status},
-                       {"time_range", {{"start_time", start}, {"end_time", end}}}});
-    EXPECT_EQ(created.status, 201) << created.raw;
-    return created.Id();
-  }
-
-  /// Runs the consumer until every handled event was processed and no video is marked.
-  bool Settle(std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    auto settled = [&](int) {
-      return api_.Count(std::string("SELECT count(*) FROM event_log e WHERE event_type IN ") +
-                        kHandledTypes +
-                        " AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE "
-                        "p.consumer = 'file-generator' AND p.event_id = e.id)") == 0 &&
-             api_.Count("SELECT count(*) FROM placement_file_jobs") == 0;
-    };
-    RunUntil(consumer_, settled, timeout);
-    return settled(0);
-  }
-
-  std::string FileUrl(const std::string& placement) {
-    return api_.Sql()
-        .Execute("SELECT coalesce(file_url, '') FROM placements WHERE id = $1",
-                 pg::Params(placement))
-        .Single()[0]
-        .As<std::string>();
-  }
-
-  /// The object behind a URL this store made.
-  std::string Fetch(const std::string& url) {
-    const std::string base = store_->PublicUrl("x");
-    const std::string prefix = base.substr(0, base.size() - 1);
-    EXPECT_TRUE(url.starts_with(prefix)) << url;
-    return store_->Get(url.substr(prefix.size())).bytes;
-  }
-
-  json Manifest(const std::string& placement) { return json::parse(Fetch(FileUrl(placement))); }
-
-  std::filesystem::path root_;
-  storage::FilesystemObjectStore files_;
-  app::ObjectStore* store_;
-  ApiFixture api_;
-  pg::Pool pool_;
-  placement_files::Regenerator regenerator_;
-  delivery::Consumer consumer_;
-  std::string advertiser_, product_, video_;
+      : FileGeneratorHarness(::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                             store) {}
 };
 
 TEST_F(FileGeneratorTest, WritesTheManifestAndTrackAndPointsFileUrlAtTheManifest) {
@@ -262,18 +182,18 @@ TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfter
     patch(i);  // while no worker runs: the events wait
   process::Subprocess worker = start_worker();
   const auto deadline = std::chrono::steady_clock::now() + 60s;
-  auto settled = [&] {
-    return api_.Count(std::string("SELECT count(*) FROM event_log e WHERE event_type IN ") +
-                      kHandledTypes +
-                      " AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE "
-                      "p.consumer = 'file-generator' AND p.event_id = e.id)") == 0 &&
-           api_.Count("SELECT count(*) FROM placement_file_jobs") == 0;
-  };
-  while (!settled() && std::chrono::steady_clock::now() < deadline)
+  while (!Settled() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(50ms);
   kill(worker.Pid(), SIGTERM);
   EXPECT_EQ(worker.Wait(30s).exit_code, 0);
-  ASSERT_TRUE(settled());
+  ASSERT_TRUE(Settled());
+  // Every object written is recorded, whatever the kill interrupted: retention can find it.
+  for (const app::ObjectInfo& object : store_->List("placements/")) {
+    EXPECT_EQ(
+        api_.Count("SELECT count(*) FROM placement_file_objects WHERE key = '" + object.key + "'"),
+        1)
+        << object.key;
+  }
   const json manifest = Manifest(placement);  // the file file_url names exists, whole
   EXPECT_EQ(manifest["placements"][0]["time_range"]["end_time"], 70);
   EXPECT_NE(Fetch(manifest["webvtt_url"].get<std::string>()).find("00:00:00.000 --> 00:01:10.000"),

@@ -94,4 +94,22 @@ std::vector<StreamMessage> ReadStream(const std::string& url, const std::string&
   return messages;
 }
 
+std::chrono::nanoseconds StreamMaxAge(const std::string& url, const std::string& stream) {
+  natsConnection* connection = nullptr;
+  if (natsConnection_ConnectTo(&connection, url.c_str()) != NATS_OK)
+    throw std::runtime_error("cannot connect to " + url);
+  jsCtx* jetstream = nullptr;
+  natsConnection_JetStream(&jetstream, connection, nullptr);
+  jsStreamInfo* info = nullptr;
+  const natsStatus status = js_GetStreamInfo(&info, jetstream, stream.c_str(), nullptr, nullptr);
+  const std::int64_t max_age = status == NATS_OK ? info->Config->MaxAge : -1;
+  if (info != nullptr)
+    jsStreamInfo_Destroy(info);
+  jsCtx_Destroy(jetstream);
+  natsConnection_Destroy(connection);
+  if (max_age < 0)
+    throw std::runtime_error("no stream " + stream + " at " + url);
+  return std::chrono::nanoseconds(max_age);
+}
+
 }  // namespace nedlia::testing

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -39,5 +40,9 @@ struct StreamMessage {
 
 /// Every message of the stream, in order (empty if the stream does not exist).
 std::vector<StreamMessage> ReadStream(const std::string& url, const std::string& stream);
+
+/// The stream's max age (how long it keeps a message; zero: forever); throws when it does not
+/// exist.
+std::chrono::nanoseconds StreamMaxAge(const std::string& url, const std::string& stream);
 
 }  // namespace nedlia::testing

@@ -10,6 +10,83 @@
 
 namespace nedlia::testing {
 
+namespace {
+
+constexpr const char* kVideo = "c0000000-0000-0000-0000-00000000000f";
+
+/// A placement file of kVideo in the store and recorded, superseded `superseded` ago (SQL
+/// interval) or current (empty).
+void PlacementFile(pg::Connection& sql, app::ObjectStore& store, char hash,
+                   const std::string& superseded) {
+  const std::string key =
+      std::string("placements/") + kVideo + "/" + std::string(64, hash) + ".vtt";
+  store.Put(key, "WEBVTT\n", {.content_type = "text/vtt", .storage_class = ""});
+  sql.Execute(
+      "INSERT INTO placement_file_objects (key, video_id, superseded_at) VALUES ($1, $2, "
+      "now() - NULLIF($3, '')::interval)",
+      pg::Params(key, kVideo, superseded));
+}
+
+}  // namespace
+
+void SeedPurgeData(pg::Connection& sql, app::ObjectStore& store) {
+  sql.ExecuteScript(R"sql(
+    INSERT INTO api_logs (created_at, method, path, status, duration_us)
+      VALUES (now() - interval '31 days', 'GET', '/v1/videos', 200, 10),
+             (now() - interval '29 days', 'GET', '/v1/videos', 200, 10);
+    INSERT INTO idempotency_keys (principal_id, key, request_hash, status, body, created_at)
+      VALUES ('d0000000-0000-0000-0000-000000000001', 'old', repeat('0', 64), 201, '{}',
+              now() - interval '25 hours'),
+             ('d0000000-0000-0000-0000-000000000001', 'young', repeat('0', 64), 201, '{}',
+              now() - interval '23 hours');
+    INSERT INTO advertisers (id, name, contact_email)
+      VALUES ('a0000000-0000-0000-0000-00000000000f', 'Hooked', 'ads@hooked.test');
+    INSERT INTO webhooks (id, advertiser_id, url, event_types, secret, deleted_at)
+      VALUES ('e0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-00000000000f',
+              'https://hooks.test/live', '{com.nedlia.campaign.created.v1}', 'whsec_eA==', NULL),
+             ('e0000000-0000-0000-0000-000000000002', 'a0000000-0000-0000-0000-00000000000f',
+              'https://hooks.test/gone', '{com.nedlia.campaign.created.v1}', 'whsec_eA==',
+              now() - interval '40 days');
+    INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status,
+                                    created_at, updated_at)
+      SELECT gen_random_uuid(), w, gen_random_uuid(), 'com.nedlia.campaign.created.v1', '{}', s,
+             now() - age, now() - age
+      FROM (VALUES ('e0000000-0000-0000-0000-000000000002'::uuid, 'abandoned', interval '31 days'),
+                   ('e0000000-0000-0000-0000-000000000001'::uuid, 'succeeded', interval '29 days'),
+                   ('e0000000-0000-0000-0000-000000000001'::uuid, 'pending', interval '400 days'))
+           AS d(w, s, age);
+    INSERT INTO event_log (id, event_type, aggregate_type, aggregate_id, data)
+      VALUES ('f0000000-0000-0000-0000-000000000001', 'com.nedlia.video.deleted.v1', 'video',
+              gen_random_uuid(), '{}');
+    INSERT INTO event_dead_letters (consumer, event_id, event_type, attempts, last_error,
+                                    failed_at)
+      VALUES ('validator', 'f0000000-0000-0000-0000-000000000001', 'com.nedlia.video.deleted.v1',
+              5, 'unresolved, its event in the log', now() - interval '3000 days'),
+             ('notifier', gen_random_uuid(), 'com.nedlia.video.deleted.v1', 5,
+              'its event archived', now() - interval '731 days');
+    INSERT INTO processed_events (consumer, event_id, processed_at)
+      VALUES ('validator', gen_random_uuid(), now() - interval '731 days'),
+             ('validator', gen_random_uuid(), now() - interval '729 days');
+  )sql");
+  PlacementFile(sql, store, 'a', "25 hours");
+  PlacementFile(sql, store, 'b', "23 hours");
+  PlacementFile(sql, store, 'c', "");
+}
+
+std::string PurgeableTableCounts(pg::Connection& sql) {
+  return sql
+      .Execute(
+          "SELECT concat_ws(' ', 'api_logs:' || (SELECT count(*) FROM api_logs), "
+          "'idempotency_keys:' || (SELECT count(*) FROM idempotency_keys), "
+          "'webhooks:' || (SELECT count(*) FROM webhooks), "
+          "'webhook_deliveries:' || (SELECT count(*) FROM webhook_deliveries), "
+          "'event_dead_letters:' || (SELECT count(*) FROM event_dead_letters), "
+          "'processed_events:' || (SELECT count(*) FROM processed_events), "
+          "'placement_file_objects:' || (SELECT count(*) FROM placement_file_objects))")
+      .Single()[0]
+      .As<std::string>();
+}
+
 void SeedRetentionData(pg::Connection& sql) {
   sql.ExecuteScript(R"sql(
     INSERT INTO advertisers (id, name, contact_email)

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "app/ports/object_store.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::testing {
@@ -20,6 +21,16 @@ struct SeededPastRetention {
 /// ago; events 26 months ago (in their own partition) and now. Texts hold quotes, backslashes,
 /// line breaks and non-ASCII, which the archive must carry exactly.
 void SeedRetentionData(pg::Connection& sql);
+
+/// Rows (and placement files, in `store`) on both sides of every purge's limit under the default
+/// retention::PurgePolicy: of each of the seven kinds one past it, and what must stay: a
+/// younger one, a pending delivery and an unresolved dead letter of any age, a live webhook, a
+/// current placement file.
+void SeedPurgeData(pg::Connection& sql, app::ObjectStore& store);
+
+/// The rows (and recorded placement files) of every table the purges delete from, as
+/// "table:count" in one line, for before/after comparisons.
+std::string PurgeableTableCounts(pg::Connection& sql);
 
 /// Every row of `table` as row_to_json text (in UTC), by id.
 std::map<std::string, std::string> RowsById(pg::Connection& sql, const std::string& table);
