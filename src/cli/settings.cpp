@@ -173,6 +173,9 @@ Settings Settings::FromEnvironment() {
   s.retention_placement_files_grace_hours =
       EnvInt("NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS",
              s.retention_placement_files_grace_hours, 1, 24 * 365);
+  s.retention_erase_deleted_advertisers_days =
+      EnvInt("NEDLIA_RETENTION_ERASE_DELETED_ADVERTISERS_DAYS",
+             s.retention_erase_deleted_advertisers_days, 1, 3650);
   s.retention.deleted_placements_days = EnvInt("NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS",
                                                s.retention.deleted_placements_days, 1, 36500);
   s.retention.validation_runs_days =
@@ -220,7 +223,9 @@ retention::PurgePolicy Settings::Purges() const {
   return {.api_log_days = retention_api_log_days,
           .event_log_days = retention.event_log_days,
           .webhook_deliveries_days = retention_webhook_deliveries_days,
-          .placement_files_grace_hours = retention_placement_files_grace_hours};
+          .placement_files_grace_hours = retention_placement_files_grace_hours,
+          .erase_deleted_advertisers_days = retention_erase_deleted_advertisers_days,
+          .envelope = {.environment = environment, .platform_version = NEDLIA_VERSION}};
 }
 
 }  // namespace nedlia::cli

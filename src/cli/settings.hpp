@@ -74,6 +74,9 @@ struct Settings {
   /// NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS: a superseded placement file is deleted this
   /// long after a newer one replaced it (a reader that got its URL just before can fetch it).
   int retention_placement_files_grace_hours = 24;
+  /// NEDLIA_RETENTION_ERASE_DELETED_ADVERTISERS_DAYS: a deleted advertiser's personal data is
+  /// erased this long after its deletion.
+  int retention_erase_deleted_advertisers_days = 30;
   /// What `archive run` moves to the object store, and when (see archive::RetentionPolicy):
   /// NEDLIA_RETENTION_DELETED_PLACEMENTS_DAYS, NEDLIA_RETENTION_VALIDATION_RUNS_DAYS,
   /// NEDLIA_RETENTION_EVENT_LOG_DAYS.

@@ -9,6 +9,7 @@
 #include "delivery/dead_letter_retention.hpp"
 #include "notifier/delivery_retention.hpp"
 #include "placement_files/file_retention.hpp"
+#include "retention/advertiser_erasure.hpp"
 #include "store/idempotency_rows.hpp"
 #include "store/maintenance.hpp"
 #include "store/pg_api_log.hpp"
@@ -54,6 +55,14 @@ std::vector<Purge> Purges(const PurgePolicy& p) {
        },
        [p](pg::Connection& c) {
          return delivery::CountUnreplayableDeadLetters(c, p.event_log_days);
+       }},
+      {fmt::format("personal data of advertisers deleted more than {} days ago",
+                   p.erase_deleted_advertisers_days),
+       [p](pg::Connection& c, app::ObjectStore&) {
+         return EraseLongDeletedAdvertisers(c, p.erase_deleted_advertisers_days, p.envelope);
+       },
+       [p](pg::Connection& c) {
+         return CountLongDeletedAdvertisers(c, p.erase_deleted_advertisers_days);
        }},
       {fmt::format("processed-event marks older than {} days", p.event_log_days),
        [p](pg::Connection& c, app::ObjectStore&) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/ports/object_store.hpp"
+#include "events/envelope.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::retention {
@@ -22,6 +23,11 @@ struct PurgePolicy {
   /// NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS: how long a superseded placement file stays
   /// fetchable for a reader that got its URL just before.
   int placement_files_grace_hours = 24;
+  /// NEDLIA_RETENTION_ERASE_DELETED_ADVERTISERS_DAYS: how long a deleted advertiser keeps its
+  /// personal data (for an undo, or a dispute) before it is erased.
+  int erase_deleted_advertisers_days = 30;
+  /// For the events the erasures emit.
+  events::EnvelopeSettings envelope;
 };
 
 /// What one purge did, or in a dry run would do.

@@ -48,9 +48,10 @@ TEST_F(RetentionCliTest, ADryRunSaysWhatWouldGoAndARunDeletesIt) {
   EXPECT_NE(run.output.find("deleted 1 webhook deliveries finished more than 30 days ago\n"),
             std::string::npos)
       << run.output;
-  EXPECT_EQ(PurgeableTableCounts(sql_),
-            "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
-            "event_dead_letters:1 processed_events:1 placement_file_objects:2");
+  EXPECT_EQ(
+      PurgeableTableCounts(sql_),
+      "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
+      "event_dead_letters:1 processed_events:1 placement_file_objects:2 erased_advertisers:1");
   EXPECT_EQ(files_.List("placements/").size(), 2u);
 }
 

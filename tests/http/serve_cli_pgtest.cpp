@@ -232,7 +232,7 @@ TEST_F(ServeCliTest, UpkeepDeletesWhatIsPastRetentionAtStart) {
           .empty());
   const std::string expected =
       "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 event_dead_letters:1 "
-      "processed_events:1 placement_file_objects:2";
+      "processed_events:1 placement_file_objects:2 erased_advertisers:1";
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (PurgeableTableCounts(sql) != expected && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(50ms);

@@ -41,6 +41,7 @@ constexpr const char* kOneOfEach =
     "1 webhook deliveries finished more than 30 days ago\n"
     "1 webhooks deleted more than 30 days ago, with no delivery left\n"
     "1 dead letters whose event has left the event log\n"
+    "1 personal data of advertisers deleted more than 30 days ago\n"
     "1 processed-event marks older than 730 days\n"
     "1 placement files superseded more than 24 h ago\n";
 
@@ -52,9 +53,10 @@ TEST_F(PurgesTest, OneRunDeletesWhatIsPastEveryRetentionAndKeepsTheRest) {
   for (const retention::PurgeOutcome& outcome : outcomes)
     EXPECT_EQ(outcome.error, "") << outcome.what;
 
-  EXPECT_EQ(PurgeableTableCounts(sql_),
-            "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
-            "event_dead_letters:1 processed_events:1 placement_file_objects:2");
+  EXPECT_EQ(
+      PurgeableTableCounts(sql_),
+      "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
+      "event_dead_letters:1 processed_events:1 placement_file_objects:2 erased_advertisers:1");
   EXPECT_EQ(sql_.Execute("SELECT status FROM webhook_deliveries WHERE updated_at < now() - "
                          "interval '300 days'")
                 .Single()[0]
@@ -90,13 +92,14 @@ TEST_F(PurgesTest, AnObjectStoreThatIsDownFailsOnlyThePlacementFilePurge) {
        .public_base = ""}};
 
   const auto outcomes = retention::RunPurges(sql_, unreachable, {});
-  ASSERT_EQ(outcomes.size(), 7u);
+  ASSERT_EQ(outcomes.size(), 8u);
   for (std::size_t i = 0; i + 1 < outcomes.size(); ++i)
     EXPECT_EQ(outcomes[i].error, "") << outcomes[i].what;
   EXPECT_NE(outcomes.back().error, "");
-  EXPECT_EQ(PurgeableTableCounts(sql_),
-            "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
-            "event_dead_letters:1 processed_events:1 placement_file_objects:3");
+  EXPECT_EQ(
+      PurgeableTableCounts(sql_),
+      "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 "
+      "event_dead_letters:1 processed_events:1 placement_file_objects:3 erased_advertisers:1");
 }
 
 }  // namespace

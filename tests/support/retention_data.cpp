@@ -41,6 +41,9 @@ void SeedPurgeData(pg::Connection& sql, app::ObjectStore& store) {
               now() - interval '23 hours');
     INSERT INTO advertisers (id, name, contact_email)
       VALUES ('a0000000-0000-0000-0000-00000000000f', 'Hooked', 'ads@hooked.test');
+    INSERT INTO advertisers (name, contact_email, billing_info, deleted_at)
+      VALUES ('Long gone', 'jane@long-gone.test', '{"iban": "DE89"}', now() - interval '31 days'),
+             ('Just gone', 'joe@just-gone.test', NULL, now() - interval '29 days');
     INSERT INTO webhooks (id, advertiser_id, url, event_types, secret, deleted_at)
       VALUES ('e0000000-0000-0000-0000-000000000001', 'a0000000-0000-0000-0000-00000000000f',
               'https://hooks.test/live', '{com.nedlia.campaign.created.v1}', 'whsec_eA==', NULL),
@@ -82,7 +85,9 @@ std::string PurgeableTableCounts(pg::Connection& sql) {
           "'webhook_deliveries:' || (SELECT count(*) FROM webhook_deliveries), "
           "'event_dead_letters:' || (SELECT count(*) FROM event_dead_letters), "
           "'processed_events:' || (SELECT count(*) FROM processed_events), "
-          "'placement_file_objects:' || (SELECT count(*) FROM placement_file_objects))")
+          "'placement_file_objects:' || (SELECT count(*) FROM placement_file_objects), "
+          "'erased_advertisers:' || (SELECT count(*) FROM advertisers WHERE erased_at IS NOT NULL "
+          "AND contact_email = 'erased@erased.invalid' AND billing_info IS NULL))")
       .Single()[0]
       .As<std::string>();
 }
