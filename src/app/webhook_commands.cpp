@@ -34,7 +34,7 @@ domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const doma
 }
 
 domain::FieldErrors Validate(const domain::Webhook& webhook, const WebhookPolicy& policy) {
-  domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.allow_loopback_http);
+  domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.url);
   for (auto& error :
        domain::ValidateWebhookEventTypes(webhook.event_types, policy.subscribable_types))
     errors.push_back(std::move(error));

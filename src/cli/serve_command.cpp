@@ -267,7 +267,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // The managed cluster's daily base backup and retention, in a thread of their own.
   const auto daily_backups = StartDailyBackups(settings);
   app::WebhookPolicy webhooks{
-      .allow_loopback_http = settings.IsDevelopment(),
+      .url = {.allow_loopback_http = settings.IsDevelopment(), .egress = settings.WebhookEgress()},
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
   // The placement files the file-generator writes, served at /files/... (filesystem store).
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);

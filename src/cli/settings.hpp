@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "archive/retention_policy.hpp"
+#include "domain/egress_policy.hpp"
 
 namespace nedlia::cli {
 
@@ -85,9 +86,15 @@ struct Settings {
   /// NEDLIA_WEBHOOK_RETRY_SCHEDULE: waits before each retry of a failed delivery (ms, s, m, h);
   /// after the last one fails, the webhook is disabled. Standard Webhooks' schedule.
   std::string webhook_retry_schedule = "5s,5m,30m,2h,5h,10h,10h";
+  /// NEDLIA_WEBHOOK_ALLOWED_NETWORKS: the non-public networks webhooks may connect to, as
+  /// comma-separated CIDR blocks, or "none" (unset: see WebhookEgress).
+  std::optional<std::vector<domain::IpNetwork>> webhook_allowed_networks;
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }
+  /// Where webhooks may connect: public addresses, plus NEDLIA_WEBHOOK_ALLOWED_NETWORKS; unset,
+  /// loopback in development (a receiver on the developer's machine) and nothing elsewhere.
+  domain::EgressPolicy WebhookEgress() const;
   /// NEDLIA_OBJECTS_DIR: the filesystem object store's root (used unless S3 is configured).
   std::filesystem::path objects_dir = "var/objects";
   /// S3-compatible object store; all of endpoint, bucket and both keys, or none.

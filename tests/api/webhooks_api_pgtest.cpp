@@ -1,6 +1,8 @@
 // /v1/webhooks end to end: the real server and middleware over a fresh database.
 #include <gtest/gtest.h>
 
+#include "app/webhook_commands.hpp"
+#include "notifier/notifier.hpp"
 #include "support/api_fixture.hpp"
 
 namespace nedlia::testing {
@@ -9,6 +11,29 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCampaignCreated = "com.nedlia.campaign.created.v1";
+
+/// Webhooks as outside development: https only, no non-public network allowed.
+app::WebhookPolicy ProductionWebhooks() {
+  return {.url = {},
+          .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+}
+
+/// URLs a production deployment refuses at create and update: IP addresses (non-public ones,
+/// IPv4-mapped forms, numbers parsers read as addresses) and names of internal networks.
+const std::vector<std::string> kInternalUrls = {"https://127.0.0.1/h",
+                                                "https://[::1]:8443/h",
+                                                "https://169.254.169.254/latest",
+                                                "https://[fd00:ec2::254]/",
+                                                "https://[::ffff:127.0.0.1]/",
+                                                "https://10.0.0.1/h",
+                                                "https://2130706433/h",
+                                                "https://0x7f.1/h",
+                                                "https://8.8.8.8/h",
+                                                "https://localhost/h",
+                                                "https://hooks.localhost/h",
+                                                "https://metadata.google.internal/",
+                                                "https://printer.local/h",
+                                                "https://intranet/h"};
 
 class WebhooksApiTest : public ::testing::Test {
  protected:
@@ -114,6 +139,44 @@ TEST_F(WebhooksApiTest, LoopbackHttpIsAcceptedInDevelopment) {
   for (const char* url :
        {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://[::1]:8080/hook"}) {
     EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
+  }
+}
+
+TEST(WebhooksProductionApiTest, IpAddressesAndInternalNamesAreRefusedAtCreateAndUpdate) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, ProductionWebhooks());
+  const std::string advertiser = api.NewAdvertiser("acme");
+  const json valid = {{"advertiser_id", advertiser},
+                      {"url", "https://hooks.acme.example/nedlia"},
+                      {"event_types", {kCampaignCreated}}};
+  const auto created = api.Call("POST", "/v1/webhooks", valid);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const auto events = api.Count("SELECT count(*) FROM event_log");
+  for (const std::string& url : kInternalUrls) {
+    json body = valid;
+    body["url"] = url;
+    const auto refused = api.Call("POST", "/v1/webhooks", body);
+    EXPECT_EQ(refused.status, 422) << url << " -> " << refused.raw;
+    EXPECT_EQ(refused.Header("Content-Type"), "application/problem+json") << url;
+    EXPECT_EQ(refused.ErrorPointers(), "/url") << url << " -> " << refused.raw;
+    const auto patched =
+        api.Call("PATCH", "/v1/webhooks/" + created.Id(), json{{"url", url}}, {"If-Match: \"1\""});
+    EXPECT_EQ(patched.status, 422) << url << " -> " << patched.raw;
+    EXPECT_EQ(patched.ErrorPointers(), "/url") << url;
+  }
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks"), 1);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM event_log"), events);
+  EXPECT_EQ(api.Call("GET", "/v1/webhooks/" + created.Id()).body["data"]["url"],
+            "https://hooks.acme.example/nedlia");
+}
+
+TEST_F(WebhooksApiTest, DevelopmentAcceptsLoopbackAddressesButNoOtherInternalOne) {
+  for (const char* url : {"https://127.0.0.2:8443/h", "https://[::1]/h", "https://localhost/h"})
+    EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
+  for (const char* url : {"https://10.0.0.1/h", "https://169.254.169.254/", "https://8.8.8.8/h",
+                          "https://[::ffff:169.254.169.254]/"}) {
+    const auto refused = api_.Call("POST", "/v1/webhooks", Hook(url));
+    EXPECT_EQ(refused.status, 422) << url << " -> " << refused.raw;
+    EXPECT_EQ(refused.ErrorPointers(), "/url") << url;
   }
 }
 
