@@ -85,10 +85,9 @@ const pg::Statement kDisable{"notifier_disable", R"sql(
     WHERE id = $1 AND status = 'active' AND deleted_at IS NULL
     RETURNING advertiser_id, url, consecutive_failures)sql"};
 
+// The status says why; error keeps the last attempt's class, if there was one.
 const pg::Statement kAbandon{"notifier_abandon", R"sql(
-    UPDATE webhook_deliveries
-    SET status = 'abandoned', lease_until = NULL,
-        error = coalesce(error, 'the webhook was disabled after sustained failure')
+    UPDATE webhook_deliveries SET status = 'abandoned', lease_until = NULL
     WHERE webhook_id = $1 AND status = 'pending')sql"};
 
 }  // namespace
@@ -145,12 +144,15 @@ void DeliveryQueue::RecordFailure(pg::Connection& connection, const ClaimedDeliv
   std::optional<std::int32_t> status;
   if (outcome.status != 0)
     status = static_cast<std::int32_t>(outcome.status);
+  // Only the class is stored: tenants read the delivery log (the detail is in the log).
+  const std::string error(
+      domain::DeliveryErrorName(outcome.error.value_or(domain::DeliveryError::kInternal)));
   const pg::Result result = connection.Execute(
-      kFailed, pg::Params(delivery.id, delivery.attempt, status, outcome.Describe(), wait,
+      kFailed, pg::Params(delivery.id, delivery.attempt, status, error, wait,
                           options_.disable_after_failures,
                           static_cast<std::int64_t>(options_.disable_after_period.count())));
   if (!result.Empty() && result[0][0].As<bool>())
-    Disable(connection, delivery.webhook_id, outcome.Describe());
+    Disable(connection, delivery.webhook_id, error);
 }
 
 void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webhook_id,

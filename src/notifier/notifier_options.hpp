@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/egress_policy.hpp"
+
 namespace nedlia::notifier {
 
 /// The worker's name: its durable subscription and the consumer the catalog lists.
@@ -22,6 +24,9 @@ struct SenderOptions {
   std::chrono::milliseconds timeout{15'000};
   /// Response bytes read at most; the rest is not read (the status decides).
   std::size_t max_response_bytes = 64 * 1024;
+  /// The addresses a sender may connect to, checked on every address at connect time (after
+  /// resolution, so that DNS rebinding cannot pass): public ones, and the allowed networks.
+  domain::EgressPolicy egress;
   /// Waits before the 2nd, 3rd, ... attempt (Standard Webhooks' schedule by default); a
   /// delivery still failing after the last is failed, and its webhook disabled.
   std::vector<std::chrono::milliseconds> retry_schedule = {
