@@ -92,6 +92,7 @@ void Workers::StartSenders() {
   notifier::SenderOptions options{
       .senders = settings_.webhook_senders,
       .timeout = std::chrono::milliseconds(settings_.webhook_timeout_ms),
+      .egress = settings_.WebhookEgress(),
       .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),
       .environment = settings_.environment,
       .platform_version = NEDLIA_VERSION};
