@@ -19,6 +19,9 @@ struct WebhookPolicy {
   domain::WebhookUrlRules url;
   /// The versioned event types a webhook may subscribe to (the catalog's notifier events).
   std::vector<std::string> subscribable_types;
+  /// Live webhooks (disabled ones included) one advertiser may have: each costs the notifier
+  /// a delivery per event, so one tenant must not multiply its share without bound.
+  int max_per_advertiser = 25;
 };
 
 /// The fields a client sets when it creates a webhook.

@@ -268,7 +268,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const auto daily_backups = StartDailyBackups(settings);
   app::WebhookPolicy webhooks{
       .url = {.allow_loopback_http = settings.IsDevelopment(), .egress = settings.WebhookEgress()},
-      .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+      .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded()),
+      .max_per_advertiser = settings.webhook_max_per_advertiser};
   // The placement files the file-generator writes, served at /files/... (filesystem store).
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
   // Archival runs daily on a connection of its own: its statements outlast a request's timeout.

@@ -221,6 +221,8 @@ Settings Settings::FromEnvironment() {
   }
   if (auto networks = Env("NEDLIA_WEBHOOK_ALLOWED_NETWORKS"))
     s.webhook_allowed_networks = NetworkList(*networks);
+  s.webhook_max_per_advertiser =
+      EnvInt("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", s.webhook_max_per_advertiser, 1, 10000);
   if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
     s.objects_dir = *dir;
   s.s3_endpoint = Env("NEDLIA_S3_ENDPOINT");

@@ -89,6 +89,8 @@ struct Settings {
   /// NEDLIA_WEBHOOK_ALLOWED_NETWORKS: the non-public networks webhooks may connect to, as
   /// comma-separated CIDR blocks, or "none" (unset: see WebhookEgress).
   std::optional<std::vector<domain::IpNetwork>> webhook_allowed_networks;
+  /// NEDLIA_WEBHOOK_MAX_PER_ADVERTISER: live webhooks one advertiser may have (409 past it).
+  int webhook_max_per_advertiser = 25;
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }

@@ -47,6 +47,14 @@ const std::string kDeliveriesSql = "SELECT " + kDeliveryColumns +
                                    " AND ($2::uuid IS NULL OR d.id < $2) ORDER BY d.id DESC"
                                    " LIMIT $3";
 
+// A transaction-level advisory lock per advertiser, released by COMMIT or ROLLBACK. The count
+// is a statement of its own: a statement's snapshot is taken when it starts, so a count in the
+// statement that waited for the lock would miss the webhook its holder just committed.
+const pg::Statement kLockAdvertiserWebhooks{"webhook_lock_advertiser", R"sql(
+    SELECT pg_advisory_xact_lock(hashtextextended('nedlia.webhooks.' || $1::text, 0)))sql"};
+const pg::Statement kCountLive{"webhook_count_live", R"sql(
+    SELECT count(*) FROM webhooks WHERE advertiser_id = $1 AND deleted_at IS NULL)sql"};
+
 const pg::Statement kFind{"webhook_find", kFindSql};
 const pg::Statement kFindChange{"webhook_find_for_change", kFindChangeSql};
 const pg::Statement kInsert{"webhook_insert", kInsertSql};
@@ -162,6 +170,12 @@ app::Page<domain::Webhook> WebhookRows::List(const app::WebhookFilter& filter,
     result.next_after = result.items.back().id;
   }
   return result;
+}
+
+int WebhookRows::LockAndCountLive(const domain::Uuid& advertiser_id) {
+  connection_.Execute(kLockAdvertiserWebhooks, pg::Params(advertiser_id));
+  return static_cast<int>(
+      connection_.Execute(kCountLive, pg::Params(advertiser_id)).Single()[0].As<std::int64_t>());
 }
 
 domain::Webhook WebhookRows::Insert(const domain::Webhook& webhook, const std::string& secret) {

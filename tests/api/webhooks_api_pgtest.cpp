@@ -1,6 +1,10 @@
 // /v1/webhooks end to end: the real server and middleware over a fresh database.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <latch>
+#include <thread>
+
 #include "app/webhook_commands.hpp"
 #include "notifier/notifier.hpp"
 #include "support/api_fixture.hpp"
@@ -178,6 +182,77 @@ TEST_F(WebhooksApiTest, DevelopmentAcceptsLoopbackAddressesButNoOtherInternalOne
     EXPECT_EQ(refused.status, 422) << url << " -> " << refused.raw;
     EXPECT_EQ(refused.ErrorPointers(), "/url") << url;
   }
+}
+
+/// Development's rules with room for `cap` webhooks per advertiser.
+app::WebhookPolicy WithCap(int cap) {
+  app::WebhookPolicy policy = DevelopmentWebhooks();
+  policy.max_per_advertiser = cap;
+  return policy;
+}
+
+TEST(WebhookCapApiTest, AnAdvertiserPastItsCapIsAConflictOthersAreNot) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, WithCap(3));
+  const std::string acme = api.NewAdvertiser("acme");
+  const std::string bolt = api.NewAdvertiser("bolt");
+  const auto hook = [](const std::string& advertiser) {
+    return json{{"advertiser_id", advertiser},
+                {"url", "https://hooks.example.com/h"},
+                {"event_types", {kCampaignCreated}}};
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto created = api.Call("POST", "/v1/webhooks", hook(acme));
+    ASSERT_EQ(created.status, 201) << created.raw;
+    ids.push_back(created.Id());
+  }
+  const auto events = api.Count("SELECT count(*) FROM event_log");
+  const auto refused = api.Call("POST", "/v1/webhooks", hook(acme));
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_EQ(refused.Header("Content-Type"), "application/problem+json");
+  EXPECT_NE(refused.body.value("detail", "").find("3 webhooks"), std::string::npos) << refused.raw;
+  EXPECT_EQ(api.Count("SELECT count(*) FROM event_log"), events) << "nothing was written";
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(bolt)).status, 201) << "a cap per advertiser";
+  // A disabled webhook still counts (it can be enabled again); a deleted one does not.
+  EXPECT_EQ(
+      api.Call("PATCH", "/v1/webhooks/" + ids[0], json{{"status", "disabled"}}, {"If-Match: \"1\""})
+          .status,
+      200);
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 409);
+  EXPECT_EQ(api.Call("DELETE", "/v1/webhooks/" + ids[1], std::nullopt, {"If-Match: \"1\""}).status,
+            204);
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 201);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks WHERE deleted_at IS NULL AND "
+                      "advertiser_id = '" +
+                      acme + "'"),
+            3);
+}
+
+TEST(WebhookCapApiTest, ConcurrentCreationsNeverPassTheCap) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, WithCap(3));
+  const std::string acme = api.NewAdvertiser("acme");
+  const json hook = {{"advertiser_id", acme},
+                     {"url", "https://hooks.example.com/h"},
+                     {"event_types", {kCampaignCreated}}};
+  constexpr int kClients = 8;
+  std::latch start(kClients);
+  std::atomic<int> created = 0, conflicts = 0;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&] {
+      start.arrive_and_wait();
+      const long status = api.Call("POST", "/v1/webhooks", hook).status;
+      if (status == 201)
+        ++created;
+      else if (status == 409)
+        ++conflicts;
+    });
+  }
+  for (std::thread& client : clients)
+    client.join();
+  EXPECT_EQ(created.load(), 3);
+  EXPECT_EQ(conflicts.load(), kClients - 3);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks"), 3);
 }
 
 TEST_F(WebhooksApiTest, AnAdvertiserKeySeesOnlyItsOwnWebhooks) {
