@@ -223,6 +223,8 @@ Settings Settings::FromEnvironment() {
     s.webhook_allowed_networks = NetworkList(*networks);
   s.webhook_max_per_advertiser =
       EnvInt("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", s.webhook_max_per_advertiser, 1, 10000);
+  s.webhook_senders_per_advertiser =
+      EnvInt("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", s.webhook_senders_per_advertiser, 1, 256);
   if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
     s.objects_dir = *dir;
   s.s3_endpoint = Env("NEDLIA_S3_ENDPOINT");

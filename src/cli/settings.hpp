@@ -91,6 +91,10 @@ struct Settings {
   std::optional<std::vector<domain::IpNetwork>> webhook_allowed_networks;
   /// NEDLIA_WEBHOOK_MAX_PER_ADVERTISER: live webhooks one advertiser may have (409 past it).
   int webhook_max_per_advertiser = 25;
+  /// NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER: one advertiser's deliveries in flight at once, in
+  /// all processes together; below NEDLIA_WEBHOOK_SENDERS, so that one tenant's slow receivers
+  /// never hold every sender.
+  int webhook_senders_per_advertiser = 2;
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }

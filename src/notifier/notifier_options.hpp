@@ -17,6 +17,10 @@ struct SenderOptions {
   /// Deliveries in flight at once (one thread each); a hanging receiver holds one of them for
   /// `timeout` at most, and a webhook has at most one delivery in flight at a time.
   int senders = 4;
+  /// Deliveries of one advertiser in flight at once, across all processes: tarpits (receivers
+  /// that accept and never answer) of one tenant hold this many senders at most, and the rest
+  /// serve the others. Keep it below `senders`.
+  int senders_per_advertiser = 2;
   /// How long an idle sender waits before it looks for due deliveries again.
   std::chrono::milliseconds poll{500};
   std::chrono::milliseconds connect_timeout{5'000};

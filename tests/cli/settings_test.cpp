@@ -79,5 +79,23 @@ TEST(SettingsTest, MalformedAllowedNetworksAreRefusedByName) {
   }
 }
 
+TEST(SettingsTest, WebhookCapsHaveDefaultsAndBounds) {
+  {
+    Environment environment;
+    const Settings defaults = Settings::FromEnvironment();
+    EXPECT_EQ(defaults.webhook_max_per_advertiser, 25);
+    EXPECT_EQ(defaults.webhook_senders_per_advertiser, 2);
+    EXPECT_LT(defaults.webhook_senders_per_advertiser, defaults.webhook_senders);
+  }
+  Environment environment;
+  environment.Set("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", "3");
+  environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "5");
+  const Settings set = Settings::FromEnvironment();
+  EXPECT_EQ(set.webhook_max_per_advertiser, 3);
+  EXPECT_EQ(set.webhook_senders_per_advertiser, 5);
+  environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "0");
+  EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace nedlia::cli
