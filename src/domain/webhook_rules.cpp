@@ -63,7 +63,9 @@ bool EndsInNumber(std::string_view name) {
   };
   if (!last.empty() && digits(last, [](char c) { return c >= '0' && c <= '9'; }))
     return true;
-  return last.starts_with("0x") && digits(last.substr(2), [](char c) { return std::isxdigit(c); });
+  return last.starts_with("0x") && digits(last.substr(2), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+         });
 }
 
 bool IsInternalName(std::string_view name) {
@@ -99,7 +101,7 @@ std::string HostProblem(std::string_view host, const EgressPolicy& egress) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
   });
   if (!ascii)
-    return "must be an ASCII host name (punycode for an international one) or an IP address";
+    return "must be an ASCII host name (punycode for an international one)";
   if (name.empty() || name.starts_with('.') || name.find("..") != std::string::npos)
     return "must name a valid host";
   if (EndsInNumber(name)) {

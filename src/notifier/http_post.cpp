@@ -107,10 +107,9 @@ void Configure(CURL* curl, const std::string& url, const curl_slist* headers,
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &cap);
 }
 
-}  // namespace
-
-/// Sets libcurl's checks and keeps their findings in `guard` and `error_buffer`.
-void Guard(CURL* curl, ConnectGuard& guard, char* error_buffer) {
+/// Has libcurl ask `guard` before it opens any socket, and write its error text to
+/// `error_buffer` (CURL_ERROR_SIZE bytes), which names the host and port, for the log.
+void InstallConnectGuard(CURL* curl, ConnectGuard& guard, char* error_buffer) {
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -135,6 +134,8 @@ PostOutcome OutcomeOf(CURL* curl, CURLcode code, const BodyCap& cap, const Conne
   return outcome;
 }
 
+}  // namespace
+
 PostOutcome Post(const std::string& url, const std::vector<std::string>& headers,
                  const std::string& body, const SenderOptions& options) {
   InitialiseCurlOnce();
@@ -153,7 +154,7 @@ PostOutcome Post(const std::string& url, const std::vector<std::string>& headers
   Configure(curl.get(), url, list.get(), body, options, cap);
   ConnectGuard guard{.egress = &options.egress, .refused = {}, .opened = 0};
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
-  Guard(curl.get(), guard, error_buffer.data());
+  InstallConnectGuard(curl.get(), guard, error_buffer.data());
   const CURLcode code = curl_easy_perform(curl.get());
   return OutcomeOf(curl.get(), code, cap, guard, error_buffer.data());
 }

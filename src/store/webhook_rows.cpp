@@ -97,7 +97,7 @@ domain::Webhook RowToWebhook(const pg::Row& row) {
 /// previous release during a rolling upgrade) hold libcurl's words, "HTTP <status>" or a
 /// sentence about an abandoned delivery: they are classed here, so that no such text ever
 /// reaches a tenant.
-std::optional<domain::DeliveryError> DeliveryErrorOf(const std::optional<std::string>& stored) {
+std::optional<domain::DeliveryError> StoredDeliveryError(const std::optional<std::string>& stored) {
   using domain::DeliveryError;
   if (!stored)
     return std::nullopt;
@@ -130,7 +130,7 @@ domain::WebhookDelivery RowToDelivery(const pg::Row& row) {
       .status = Parsed<domain::WebhookDeliveryStatus>(row[4], domain::ParseDeliveryStatus),
       .attempts = row[5].As<std::int32_t>(),
       .response_status = row[6].As<std::optional<std::int32_t>>(),
-      .error = DeliveryErrorOf(row[7].As<std::optional<std::string>>()),
+      .error = StoredDeliveryError(row[7].As<std::optional<std::string>>()),
       .next_attempt_at = row[8].As<std::optional<std::int64_t>>(),
       .last_attempt_at = row[9].As<std::optional<std::int64_t>>(),
       .delivered_at = row[10].As<std::optional<std::int64_t>>(),
