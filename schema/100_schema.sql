@@ -727,6 +727,12 @@ CREATE INDEX idx_videos_status ON videos USING btree (status) WHERE (deleted_at 
 -- index idx_webhook_deliveries_due
 CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries USING btree (next_attempt_at) WHERE ((status)::text = 'pending'::text);
 
+-- index idx_webhook_deliveries_leased
+CREATE INDEX idx_webhook_deliveries_leased ON webhook_deliveries USING btree (webhook_id) WHERE (lease_until IS NOT NULL);
+
+-- index idx_webhook_deliveries_pending
+CREATE INDEX idx_webhook_deliveries_pending ON webhook_deliveries USING btree (webhook_id, next_attempt_at) WHERE ((status)::text = 'pending'::text);
+
 -- index idx_webhook_deliveries_webhook
 CREATE INDEX idx_webhook_deliveries_webhook ON webhook_deliveries USING btree (webhook_id, id);
 

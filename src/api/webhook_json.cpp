@@ -85,7 +85,8 @@ nlohmann::json WebhookDeliveryJson(const domain::WebhookDelivery& delivery) {
           {"status", std::string(domain::DeliveryStatusName(delivery.status))},
           {"attempts", delivery.attempts},
           {"response_status", OrNull(delivery.response_status)},
-          {"error", OrNull(delivery.error)},
+          {"error", delivery.error ? nlohmann::json(domain::DeliveryErrorName(*delivery.error))
+                                   : nlohmann::json(nullptr)},
           {"next_attempt_at", time(delivery.next_attempt_at)},
           {"last_attempt_at", time(delivery.last_attempt_at)},
           {"delivered_at", time(delivery.delivered_at)},

@@ -19,11 +19,24 @@ domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const doma
 }
 
 domain::FieldErrors Validate(const domain::Webhook& webhook, const WebhookPolicy& policy) {
-  domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.allow_loopback_http);
+  domain::FieldErrors errors = domain::ValidateWebhookUrl(webhook.url, policy.url);
   for (auto& error :
        domain::ValidateWebhookEventTypes(webhook.event_types, policy.subscribable_types))
     errors.push_back(std::move(error));
   return errors;
+}
+
+/// Refuses one more webhook for an advertiser at its cap. Holds other creations for the same
+/// advertiser off until the transaction ends, so that concurrent ones cannot pass it together.
+void CheckRoomForOneMore(Transaction& tx, const domain::Uuid& advertiser_id,
+                         const WebhookPolicy& policy) {
+  const int live = tx.Webhooks().LockAndCountLive(advertiser_id);
+  if (live >= policy.max_per_advertiser) {
+    throw Error(ErrorKind::kConflict,
+                "the advertiser has " + std::to_string(live) +
+                    " webhooks, the most allowed: delete one before adding another (a webhook "
+                    "may subscribe to many event types)");
+  }
 }
 
 /// Applies the patch; returns the changed fields as the event's "changes" object.
@@ -58,6 +71,7 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
   // Locks the advertiser against a concurrent delete until this webhook is committed.
   if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
     ThrowIfInvalid({kNoSuchAdvertiser});
+  CheckRoomForOneMore(tx, *owner, policy);
   webhook.advertiser_id = *owner;
   CreatedWebhook created{.webhook = {}, .secret = NewWebhookSecret()};
   created.webhook = tx.Webhooks().Insert(webhook, created.secret);

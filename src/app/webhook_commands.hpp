@@ -8,15 +8,20 @@
 #include "app/ports/database.hpp"
 #include "app/principal.hpp"
 #include "domain/webhook.hpp"
+#include "domain/webhook_rules.hpp"
 
 namespace nedlia::app {
 
 /// What the deployment allows webhooks to be: set once by the composition root.
 struct WebhookPolicy {
-  /// Plain http to a loopback host (development only: NEDLIA_ENVIRONMENT=development).
-  bool allow_loopback_http = false;
+  /// Which URLs are accepted: plain http to a loopback host (development only), and which
+  /// non-public networks an IP-address host or an internal name may belong to.
+  domain::WebhookUrlRules url;
   /// The versioned event types a webhook may subscribe to (the catalog's notifier events).
   std::vector<std::string> subscribable_types;
+  /// Live webhooks (disabled ones included) one advertiser may have: each costs the notifier
+  /// a delivery per event, so one tenant must not multiply its share without bound.
+  int max_per_advertiser = 25;
 };
 
 /// The fields a client sets when it creates a webhook.

@@ -272,8 +272,9 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // The managed cluster's daily base backup and retention, in a thread of their own.
   const auto daily_backups = StartDailyBackups(settings);
   app::WebhookPolicy webhooks{
-      .allow_loopback_http = settings.IsDevelopment(),
-      .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+      .url = {.allow_loopback_http = settings.IsDevelopment(), .egress = settings.WebhookEgress()},
+      .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded()),
+      .max_per_advertiser = settings.webhook_max_per_advertiser};
   // Archival runs daily on a connection of its own: its statements outlast a request's timeout.
   pg::Pool archive_pool({.url = url, .max_size = 1});
   archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,

@@ -1,5 +1,6 @@
 #include "cli/settings.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <set>
@@ -101,6 +102,29 @@ long EnvLong(const char* name, long fallback, long min, long max) {
   return value;
 }
 
+/// "10.0.0.0/8,fd00::/8" -> the networks; "none" -> none.
+std::vector<domain::IpNetwork> NetworkList(const std::string& text) {
+  std::vector<domain::IpNetwork> networks;
+  if (text == "none")
+    return networks;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, end - start);
+    std::erase(item, ' ');
+    const auto network = domain::ParseIpNetwork(item);
+    if (!network) {
+      throw std::invalid_argument(
+          "NEDLIA_WEBHOOK_ALLOWED_NETWORKS must be CIDR blocks separated by commas (10.0.0.0/8, "
+          "fd00::/8; the bits past the prefix zero), or none, not '" +
+          item + "'");
+    }
+    networks.push_back(*network);
+    start = end + 1;
+  }
+  return networks;
+}
+
 void ReadHttpSettings(Settings& s) {
   constexpr int kHour = 3'600'000;
   s.http_max_connections =
@@ -133,6 +157,12 @@ void ReadHttpSettings(Settings& s) {
 }
 
 }  // namespace
+
+domain::EgressPolicy Settings::WebhookEgress() const {
+  if (webhook_allowed_networks)
+    return {.allowed = *webhook_allowed_networks};
+  return IsDevelopment() ? domain::EgressPolicy::Development() : domain::EgressPolicy{};
+}
 
 Settings Settings::FromEnvironment() {
   Settings s;
@@ -197,6 +227,12 @@ Settings Settings::FromEnvironment() {
     }
     s.webhook_retry_schedule = *schedule;
   }
+  if (auto networks = Env("NEDLIA_WEBHOOK_ALLOWED_NETWORKS"))
+    s.webhook_allowed_networks = NetworkList(*networks);
+  s.webhook_max_per_advertiser =
+      EnvInt("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", s.webhook_max_per_advertiser, 1, 10000);
+  s.webhook_senders_per_advertiser =
+      EnvInt("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", s.webhook_senders_per_advertiser, 1, 256);
   if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
     s.objects_dir = *dir;
   s.s3_endpoint = Env("NEDLIA_S3_ENDPOINT");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "archive/retention_policy.hpp"
+#include "domain/egress_policy.hpp"
 #include "retention/purges.hpp"
 
 namespace nedlia::cli {
@@ -95,9 +96,21 @@ struct Settings {
   /// NEDLIA_WEBHOOK_RETRY_SCHEDULE: waits before each retry of a failed delivery (ms, s, m, h);
   /// after the last one fails, the webhook is disabled. Standard Webhooks' schedule.
   std::string webhook_retry_schedule = "5s,5m,30m,2h,5h,10h,10h";
+  /// NEDLIA_WEBHOOK_ALLOWED_NETWORKS: the non-public networks webhooks may connect to, as
+  /// comma-separated CIDR blocks, or "none" (unset: see WebhookEgress).
+  std::optional<std::vector<domain::IpNetwork>> webhook_allowed_networks;
+  /// NEDLIA_WEBHOOK_MAX_PER_ADVERTISER: live webhooks one advertiser may have (409 past it).
+  int webhook_max_per_advertiser = 25;
+  /// NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER: one advertiser's deliveries in flight at once, in
+  /// all processes together; below NEDLIA_WEBHOOK_SENDERS, so that one tenant's slow receivers
+  /// never hold every sender.
+  int webhook_senders_per_advertiser = 2;
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }
+  /// Where webhooks may connect: public addresses, plus NEDLIA_WEBHOOK_ALLOWED_NETWORKS; unset,
+  /// loopback in development (a receiver on the developer's machine) and nothing elsewhere.
+  domain::EgressPolicy WebhookEgress() const;
   /// NEDLIA_OBJECTS_DIR: the filesystem object store's root (used unless S3 is configured).
   std::filesystem::path objects_dir = "var/objects";
   /// S3-compatible object store; all of endpoint, bucket and both keys, or none.

@@ -92,7 +92,9 @@ void Workers::StartSenders() {
     return;
   notifier::SenderOptions options{
       .senders = settings_.webhook_senders,
+      .senders_per_advertiser = settings_.webhook_senders_per_advertiser,
       .timeout = std::chrono::milliseconds(settings_.webhook_timeout_ms),
+      .egress = settings_.WebhookEgress(),
       .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),
       .environment = settings_.environment,
       .platform_version = NEDLIA_VERSION};

@@ -37,4 +37,35 @@ std::optional<WebhookDeliveryStatus> ParseDeliveryStatus(std::string_view text) 
   return std::nullopt;
 }
 
+std::string_view DeliveryErrorName(DeliveryError error) {
+  switch (error) {
+    case DeliveryError::kAddressRefused:
+      return "address_refused";
+    case DeliveryError::kDns:
+      return "dns";
+    case DeliveryError::kConnectionFailed:
+      return "connection_failed";
+    case DeliveryError::kTimeout:
+      return "timeout";
+    case DeliveryError::kTls:
+      return "tls";
+    case DeliveryError::kHttpStatus:
+      return "http_status";
+    case DeliveryError::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+std::optional<DeliveryError> ParseDeliveryError(std::string_view text) {
+  for (const auto error :
+       {DeliveryError::kAddressRefused, DeliveryError::kDns, DeliveryError::kConnectionFailed,
+        DeliveryError::kTimeout, DeliveryError::kTls, DeliveryError::kHttpStatus,
+        DeliveryError::kInternal}) {
+    if (DeliveryErrorName(error) == text)
+      return error;
+  }
+  return std::nullopt;
+}
+
 }  // namespace nedlia::domain

@@ -27,6 +27,19 @@ struct Webhook {
 
 enum class WebhookDeliveryStatus { kPending, kSucceeded, kFailed, kAbandoned };
 
+/// Why an attempt failed, as the tenant sees it: a class, never the transport's own words or
+/// an address, which would let a tenant map the networks the notifier can reach. The detail
+/// goes to the operator's log.
+enum class DeliveryError {
+  kAddressRefused,    ///< every address of the host is in a network webhooks may not reach
+  kDns,               ///< the host name did not resolve
+  kConnectionFailed,  ///< no connection, or it broke before a complete answer
+  kTimeout,           ///< no complete answer within the timeout
+  kTls,               ///< the TLS handshake or the certificate check failed
+  kHttpStatus,        ///< the receiver answered with a status other than 2xx (redirects too)
+  kInternal,          ///< the notifier could not make the request (its side, not the receiver's)
+};
+
 /// One event sent (or to be sent) to one webhook: a line of its delivery log. Its id is the
 /// webhook-id header of every attempt.
 struct WebhookDelivery {
@@ -37,7 +50,7 @@ struct WebhookDelivery {
   WebhookDeliveryStatus status = WebhookDeliveryStatus::kPending;
   std::int32_t attempts = 0;
   std::optional<std::int32_t> response_status;
-  std::optional<std::string> error;
+  std::optional<DeliveryError> error;          ///< the last failed attempt's
   std::optional<TimestampMs> next_attempt_at;  ///< while pending
   std::optional<TimestampMs> last_attempt_at;
   std::optional<TimestampMs> delivered_at;
@@ -48,5 +61,8 @@ std::string_view WebhookStatusName(WebhookStatus status);
 std::optional<WebhookStatus> ParseWebhookStatus(std::string_view text);
 std::string_view DeliveryStatusName(WebhookDeliveryStatus status);
 std::optional<WebhookDeliveryStatus> ParseDeliveryStatus(std::string_view text);
+/// "address_refused", "dns", "connection_failed", "timeout", "tls", "http_status", "internal".
+std::string_view DeliveryErrorName(DeliveryError error);
+std::optional<DeliveryError> ParseDeliveryError(std::string_view text);
 
 }  // namespace nedlia::domain

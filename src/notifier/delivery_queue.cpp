@@ -27,18 +27,59 @@ const pg::Statement kRecord{"notifier_record", R"sql(
     VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (webhook_id, event_id) DO NOTHING)sql"};
 
-// One delivery in flight per webhook: a hanging endpoint holds one sender, not all of them.
-// The attempt is counted when claimed, since a sender may crash after the receiver got it.
-const pg::Statement kClaim{"notifier_claim", R"sql(
-    WITH due AS (
-        SELECT d.id
+// Claiming is fair between advertisers and never races (see DeliveryQueue::Claim). First the
+// candidates: advertisers with a delivery that may go now (due, its webhook active and with
+// none in flight) and fewer than $1 in flight, those with the fewest in flight first, then the
+// longest waiting. $2: how many.
+const pg::Statement kCandidates{"notifier_claim_candidates", R"sql(
+    WITH in_flight AS (
+        SELECT w.advertiser_id, count(*) AS deliveries
+        FROM webhook_deliveries d
+        JOIN webhooks w ON w.id = d.webhook_id
+        WHERE d.lease_until > now() AND d.status = 'pending'
+        GROUP BY w.advertiser_id),
+    ready AS (
+        SELECT w.advertiser_id, min(d.next_attempt_at) AS oldest
         FROM webhook_deliveries d
         JOIN webhooks w ON w.id = d.webhook_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
           AND w.status = 'active' AND w.deleted_at IS NULL
           AND NOT EXISTS (SELECT FROM webhook_deliveries busy
-                          WHERE busy.webhook_id = d.webhook_id AND busy.status = 'pending'
-                            AND busy.lease_until > now())
+                          WHERE busy.webhook_id = d.webhook_id AND busy.lease_until > now()
+                            AND busy.status = 'pending')
+        GROUP BY w.advertiser_id)
+    SELECT ready.advertiser_id
+    FROM ready LEFT JOIN in_flight USING (advertiser_id)
+    WHERE coalesce(in_flight.deliveries, 0) < $1
+    ORDER BY coalesce(in_flight.deliveries, 0), ready.oldest
+    LIMIT $2)sql"};
+
+// Claims for one advertiser take turns: a transaction-level advisory lock, released by COMMIT.
+// A turn lasts one short statement, so waiting for it costs milliseconds; each transaction takes
+// one advertiser's turn only, so two claims never wait for each other's (no deadlock).
+const pg::Statement kTakeTurn{"notifier_claim_turn", R"sql(
+    SELECT pg_advisory_xact_lock(hashtextextended('nedlia.notifier.' || $1::text, 0)))sql"};
+
+// The claim proper, for advertiser $2, run after kTakeTurn in a statement of its own: its
+// snapshot then shows every claim committed for the advertiser, which one statement that both
+// waited for rows and read them (FOR UPDATE SKIP LOCKED) would not. So one delivery in flight
+// per webhook (a hanging endpoint holds one sender), and at most $3 per advertiser (one
+// tenant's endpoints never hold every sender). The attempt is counted when claimed, since a
+// sender may crash after the receiver got it.
+const pg::Statement kClaim{"notifier_claim", R"sql(
+    WITH busy AS (
+        SELECT d.webhook_id
+        FROM webhook_deliveries d
+        JOIN webhooks w ON w.id = d.webhook_id
+        WHERE w.advertiser_id = $2 AND d.lease_until > now() AND d.status = 'pending'),
+    due AS (
+        SELECT d.id
+        FROM webhook_deliveries d
+        JOIN webhooks w ON w.id = d.webhook_id
+        WHERE w.advertiser_id = $2 AND w.status = 'active' AND w.deleted_at IS NULL
+          AND d.status = 'pending' AND d.next_attempt_at <= now()
+          AND d.webhook_id NOT IN (SELECT webhook_id FROM busy)
+          AND (SELECT count(*) FROM busy) < $3
         ORDER BY d.next_attempt_at, d.id
         LIMIT 1
         FOR UPDATE OF d SKIP LOCKED)
@@ -49,6 +90,10 @@ const pg::Statement kClaim{"notifier_claim", R"sql(
     FROM due, webhooks w
     WHERE d.id = due.id AND w.id = d.webhook_id
     RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret)sql"};
+
+// Advertisers a claim tries before it gives up until the next poll (each may have been served
+// to its share by other senders meanwhile).
+constexpr std::int32_t kCandidatesPerClaim = 8;
 
 // Each outcome applies only while the claim is the current one (same attempt, still pending):
 // a sender whose lease expired while it waited must not overwrite its successor's outcome.
@@ -86,10 +131,9 @@ const pg::Statement kDisable{"notifier_disable", R"sql(
     WHERE id = $1 AND status = 'active' AND deleted_at IS NULL
     RETURNING advertiser_id, url, consecutive_failures)sql"};
 
+// The status says why; error keeps the last attempt's class, if there was one.
 const pg::Statement kAbandon{"notifier_abandon", R"sql(
-    UPDATE webhook_deliveries
-    SET status = 'abandoned', lease_until = NULL,
-        error = coalesce(error, 'the webhook was disabled after sustained failure')
+    UPDATE webhook_deliveries SET status = 'abandoned', lease_until = NULL
     WHERE webhook_id = $1 AND status = 'pending')sql"};
 
 }  // namespace
@@ -112,18 +156,34 @@ DeliveryQueue::DeliveryQueue(pg::Pool& pool, const SenderOptions& options)
       envelope_{.environment = options.environment, .platform_version = options.platform_version} {}
 
 std::optional<ClaimedDelivery> DeliveryQueue::Claim() {
-  pg::PooledConnection connection = pool_.Acquire();
-  const pg::Result result =
-      connection->Execute(kClaim, pg::Params(static_cast<std::int64_t>(options_.Lease().count())));
-  if (result.Empty())
-    return std::nullopt;
-  const pg::Row row = result[0];
-  return ClaimedDelivery{.id = row[0].As<domain::Uuid>(),
-                         .webhook_id = row[1].As<domain::Uuid>(),
-                         .attempt = row[2].As<std::int32_t>(),
-                         .payload = row[3].As<std::string>(),
-                         .url = row[4].As<std::string>(),
-                         .secret = row[5].As<std::string>()};
+  const auto share = static_cast<std::int32_t>(options_.senders_per_advertiser);
+  const pg::Result candidates =
+      pool_.Acquire()->Execute(kCandidates, pg::Params(share, kCandidatesPerClaim));
+  for (const pg::Row& candidate : candidates) {
+    if (auto claimed = ClaimFor(candidate[0].As<domain::Uuid>()))
+      return claimed;
+  }
+  return std::nullopt;
+}
+
+std::optional<ClaimedDelivery> DeliveryQueue::ClaimFor(const domain::Uuid& advertiser) {
+  const auto lease = static_cast<std::int64_t>(options_.Lease().count());
+  const auto share = static_cast<std::int32_t>(options_.senders_per_advertiser);
+  return pg::RunInTransaction(
+      pool_, {}, [&](pg::Transaction& transaction) -> std::optional<ClaimedDelivery> {
+        transaction.Conn().Execute(kTakeTurn, pg::Params(advertiser));
+        const pg::Result result =
+            transaction.Conn().Execute(kClaim, pg::Params(lease, advertiser, share));
+        if (result.Empty())
+          return std::nullopt;
+        const pg::Row row = result[0];
+        return ClaimedDelivery{.id = row[0].As<domain::Uuid>(),
+                               .webhook_id = row[1].As<domain::Uuid>(),
+                               .attempt = row[2].As<std::int32_t>(),
+                               .payload = row[3].As<std::string>(),
+                               .url = row[4].As<std::string>(),
+                               .secret = row[5].As<std::string>()};
+      });
 }
 
 void DeliveryQueue::Record(const ClaimedDelivery& delivery, const PostOutcome& outcome) {
@@ -146,12 +206,15 @@ void DeliveryQueue::RecordFailure(pg::Connection& connection, const ClaimedDeliv
   std::optional<std::int32_t> status;
   if (outcome.status != 0)
     status = static_cast<std::int32_t>(outcome.status);
+  // Only the class is stored: tenants read the delivery log (the detail is in the log).
+  const std::string error(
+      domain::DeliveryErrorName(outcome.error.value_or(domain::DeliveryError::kInternal)));
   const pg::Result result = connection.Execute(
-      kFailed, pg::Params(delivery.id, delivery.attempt, status, outcome.Describe(), wait,
+      kFailed, pg::Params(delivery.id, delivery.attempt, status, error, wait,
                           options_.disable_after_failures,
                           static_cast<std::int64_t>(options_.disable_after_period.count())));
   if (!result.Empty() && result[0][0].As<bool>())
-    Disable(connection, delivery.webhook_id, outcome.Describe());
+    Disable(connection, delivery.webhook_id, error);
 }
 
 void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webhook_id,

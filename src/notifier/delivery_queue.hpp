@@ -35,9 +35,11 @@ class DeliveryQueue {
  public:
   DeliveryQueue(pg::Pool& pool, const SenderOptions& options);
 
-  /// Claims the most overdue delivery whose webhook is active and has none in flight, for
-  /// options.Lease(): a sender that crashes holds it that long at most. nullopt when none is
-  /// due.
+  /// Claims a due delivery for options.Lease() (a sender that crashes holds it that long at
+  /// most): never a second one in flight for a webhook, nor more than
+  /// options.senders_per_advertiser for an advertiser, however many senders claim at once in
+  /// however many processes. Advertisers with the fewest deliveries in flight go first, then
+  /// the longest waiting; within one, the most overdue delivery. nullopt when none may go.
   std::optional<ClaimedDelivery> Claim();
   /// Records the attempt's outcome (unless the claim expired and another sender took the
   /// delivery over): success; or a retry on the schedule; or, after the last attempt or a
@@ -46,6 +48,9 @@ class DeliveryQueue {
   void Record(const ClaimedDelivery& delivery, const PostOutcome& outcome);
 
  private:
+  /// Claims for `advertiser` in a transaction of its own, once the claims for it before this
+  /// one have committed; nullopt when it has nothing it may send now.
+  std::optional<ClaimedDelivery> ClaimFor(const domain::Uuid& advertiser);
   void RecordFailure(pg::Connection& connection, const ClaimedDelivery& delivery,
                      const PostOutcome& outcome);
   void Disable(pg::Connection& connection, const domain::Uuid& webhook_id,

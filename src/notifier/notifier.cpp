@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "notifier/signature.hpp"
+#include "notifier/transport_error.hpp"
 
 namespace nedlia::notifier {
 namespace {
@@ -65,11 +66,13 @@ bool Senders::SendOne() {
   try {
     outcome = Post(delivery->url, HeadersOf(*delivery), delivery->payload, options_);
   } catch (const InvalidSecret& error) {
-    outcome.error = error.what();
+    outcome = {.status = 0, .error = domain::DeliveryError::kInternal, .detail = error.what()};
   }
   if (!outcome.Succeeded()) {
-    spdlog::info("webhook {} delivery {} attempt {} failed: {}", delivery->webhook_id.ToString(),
-                 delivery->id.ToString(), delivery->attempt, outcome.Describe());
+    // The operator's view: the tenant sees only the class.
+    spdlog::info("webhook {} delivery {} attempt {} failed: {}: {}",
+                 delivery->webhook_id.ToString(), delivery->id.ToString(), delivery->attempt,
+                 domain::DeliveryErrorName(*outcome.error), EscapedForLog(outcome.detail));
   }
   queue_.Record(*delivery, outcome);
   return true;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/egress_policy.hpp"
+
 namespace nedlia::notifier {
 
 /// The worker's name: its durable subscription and the consumer the catalog lists.
@@ -15,6 +17,10 @@ struct SenderOptions {
   /// Deliveries in flight at once (one thread each); a hanging receiver holds one of them for
   /// `timeout` at most, and a webhook has at most one delivery in flight at a time.
   int senders = 4;
+  /// Deliveries of one advertiser in flight at once, across all processes: tarpits (receivers
+  /// that accept and never answer) of one tenant hold this many senders at most, and the rest
+  /// serve the others. Keep it below `senders`.
+  int senders_per_advertiser = 2;
   /// How long an idle sender waits before it looks for due deliveries again.
   std::chrono::milliseconds poll{500};
   std::chrono::milliseconds connect_timeout{5'000};
@@ -22,6 +28,9 @@ struct SenderOptions {
   std::chrono::milliseconds timeout{15'000};
   /// Response bytes read at most; the rest is not read (the status decides).
   std::size_t max_response_bytes = 64 * 1024;
+  /// The addresses a sender may connect to, checked on every address at connect time (after
+  /// resolution, so that DNS rebinding cannot pass): public ones, and the allowed networks.
+  domain::EgressPolicy egress;
   /// Waits before the 2nd, 3rd, ... attempt (Standard Webhooks' schedule by default); a
   /// delivery still failing after the last is failed, and its webhook disabled.
   std::vector<std::chrono::milliseconds> retry_schedule = {

@@ -47,6 +47,14 @@ const std::string kDeliveriesSql = "SELECT " + kDeliveryColumns +
                                    " AND ($2::uuid IS NULL OR d.id < $2) ORDER BY d.id DESC"
                                    " LIMIT $3";
 
+// A transaction-level advisory lock per advertiser, released by COMMIT or ROLLBACK. The count
+// is a statement of its own: a statement's snapshot is taken when it starts, so a count in the
+// statement that waited for the lock would miss the webhook its holder just committed.
+const pg::Statement kLockAdvertiserWebhooks{"webhook_lock_advertiser", R"sql(
+    SELECT pg_advisory_xact_lock(hashtextextended('nedlia.webhooks.' || $1::text, 0)))sql"};
+const pg::Statement kCountLive{"webhook_count_live", R"sql(
+    SELECT count(*) FROM webhooks WHERE advertiser_id = $1 AND deleted_at IS NULL)sql"};
+
 const pg::Statement kFind{"webhook_find", kFindSql};
 const pg::Statement kSecret{"webhook_secret",
                             "SELECT secret FROM webhooks WHERE id = $1 AND deleted_at IS NULL"};
@@ -57,8 +65,7 @@ const pg::Statement kDeliveries{"webhook_deliveries_page", kDeliveriesSql};
 const pg::Statement kSoftDelete{"webhook_soft_delete", R"sql(
     WITH deleted AS (
         UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id)
-    UPDATE webhook_deliveries SET status = 'abandoned', lease_until = NULL,
-                                  error = coalesce(error, 'the webhook was deleted')
+    UPDATE webhook_deliveries SET status = 'abandoned', lease_until = NULL
     WHERE webhook_id IN (SELECT id FROM deleted) AND status = 'pending')sql"};
 
 // The secret must keep its shape (chk_webhooks_secret); this one signs nothing, as the
@@ -102,6 +109,34 @@ domain::Webhook RowToWebhook(const pg::Row& row) {
                 .version = row[10].As<std::int32_t>()}};
 }
 
+/// The error class of a stored attempt. Rows written before there were classes (or by the
+/// previous release during a rolling upgrade) hold libcurl's words, "HTTP <status>" or a
+/// sentence about an abandoned delivery: they are classed here, so that no such text ever
+/// reaches a tenant.
+std::optional<domain::DeliveryError> StoredDeliveryError(const std::optional<std::string>& stored) {
+  using domain::DeliveryError;
+  if (!stored)
+    return std::nullopt;
+  if (const auto error = domain::ParseDeliveryError(*stored))
+    return error;
+  const auto says = [&](std::string_view words) {
+    return stored->find(words) != std::string::npos;
+  };
+  if (says("the webhook was"))
+    return std::nullopt;  // abandoned: the status says so
+  if (stored->starts_with("HTTP "))
+    return DeliveryError::kHttpStatus;
+  if (says("imeout") || says("timed out"))
+    return DeliveryError::kTimeout;
+  if (says("resolve"))
+    return DeliveryError::kDns;
+  if (says("SSL") || says("TLS") || says("certificate"))
+    return DeliveryError::kTls;
+  if (says("HTTP client") || says("secret"))
+    return DeliveryError::kInternal;
+  return DeliveryError::kConnectionFailed;
+}
+
 domain::WebhookDelivery RowToDelivery(const pg::Row& row) {
   return domain::WebhookDelivery{
       .id = row[0].As<domain::Uuid>(),
@@ -111,7 +146,7 @@ domain::WebhookDelivery RowToDelivery(const pg::Row& row) {
       .status = Parsed<domain::WebhookDeliveryStatus>(row[4], domain::ParseDeliveryStatus),
       .attempts = row[5].As<std::int32_t>(),
       .response_status = row[6].As<std::optional<std::int32_t>>(),
-      .error = row[7].As<std::optional<std::string>>(),
+      .error = StoredDeliveryError(row[7].As<std::optional<std::string>>()),
       .next_attempt_at = row[8].As<std::optional<std::int64_t>>(),
       .last_attempt_at = row[9].As<std::optional<std::int64_t>>(),
       .delivered_at = row[10].As<std::optional<std::int64_t>>(),
@@ -151,6 +186,12 @@ app::Page<domain::Webhook> WebhookRows::List(const app::WebhookFilter& filter,
     result.next_after = result.items.back().id;
   }
   return result;
+}
+
+int WebhookRows::LockAndCountLive(const domain::Uuid& advertiser_id) {
+  connection_.Execute(kLockAdvertiserWebhooks, pg::Params(advertiser_id));
+  return static_cast<int>(
+      connection_.Execute(kCountLive, pg::Params(advertiser_id)).Single()[0].As<std::int64_t>());
 }
 
 domain::Webhook WebhookRows::Insert(const domain::Webhook& webhook, const std::string& secret) {

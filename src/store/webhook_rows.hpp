@@ -13,6 +13,7 @@ class WebhookRows : public app::WebhookStore {
   std::optional<domain::Webhook> Find(const domain::Uuid& id, bool for_change) override;
   app::Page<domain::Webhook> List(const app::WebhookFilter& filter,
                                   const app::PageRequest& page) override;
+  int LockAndCountLive(const domain::Uuid& advertiser_id) override;
   domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) override;
   std::optional<std::string> SigningSecret(const domain::Uuid& id) override;
   domain::Webhook Update(const domain::Webhook& webhook) override;

@@ -1,6 +1,12 @@
 // /v1/webhooks end to end: the real server and middleware over a fresh database.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <latch>
+#include <thread>
+
+#include "app/webhook_commands.hpp"
+#include "notifier/notifier.hpp"
 #include "support/api_fixture.hpp"
 
 namespace nedlia::testing {
@@ -9,6 +15,29 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCampaignCreated = "com.nedlia.campaign.created.v1";
+
+/// Webhooks as outside development: https only, no non-public network allowed.
+app::WebhookPolicy ProductionWebhooks() {
+  return {.url = {},
+          .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+}
+
+/// URLs a production deployment refuses at create and update: IP addresses (non-public ones,
+/// IPv4-mapped forms, numbers parsers read as addresses) and names of internal networks.
+const std::vector<std::string> kInternalUrls = {"https://127.0.0.1/h",
+                                                "https://[::1]:8443/h",
+                                                "https://169.254.169.254/latest",
+                                                "https://[fd00:ec2::254]/",
+                                                "https://[::ffff:127.0.0.1]/",
+                                                "https://10.0.0.1/h",
+                                                "https://2130706433/h",
+                                                "https://0x7f.1/h",
+                                                "https://8.8.8.8/h",
+                                                "https://localhost/h",
+                                                "https://hooks.localhost/h",
+                                                "https://metadata.google.internal/",
+                                                "https://printer.local/h",
+                                                "https://intranet/h"};
 
 class WebhooksApiTest : public ::testing::Test {
  protected:
@@ -139,6 +168,115 @@ TEST_F(WebhooksApiTest, LoopbackHttpIsAcceptedInDevelopment) {
        {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://[::1]:8080/hook"}) {
     EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
   }
+}
+
+TEST(WebhooksProductionApiTest, IpAddressesAndInternalNamesAreRefusedAtCreateAndUpdate) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, ProductionWebhooks());
+  const std::string advertiser = api.NewAdvertiser("acme");
+  const json valid = {{"advertiser_id", advertiser},
+                      {"url", "https://hooks.acme.example/nedlia"},
+                      {"event_types", {kCampaignCreated}}};
+  const auto created = api.Call("POST", "/v1/webhooks", valid);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const auto events = api.Count("SELECT count(*) FROM event_log");
+  for (const std::string& url : kInternalUrls) {
+    json body = valid;
+    body["url"] = url;
+    const auto refused = api.Call("POST", "/v1/webhooks", body);
+    EXPECT_EQ(refused.status, 422) << url << " -> " << refused.raw;
+    EXPECT_EQ(refused.Header("Content-Type"), "application/problem+json") << url;
+    EXPECT_EQ(refused.ErrorPointers(), "/url") << url << " -> " << refused.raw;
+    const auto patched =
+        api.Call("PATCH", "/v1/webhooks/" + created.Id(), json{{"url", url}}, {"If-Match: \"1\""});
+    EXPECT_EQ(patched.status, 422) << url << " -> " << patched.raw;
+    EXPECT_EQ(patched.ErrorPointers(), "/url") << url;
+  }
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks"), 1);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM event_log"), events);
+  EXPECT_EQ(api.Call("GET", "/v1/webhooks/" + created.Id()).body["data"]["url"],
+            "https://hooks.acme.example/nedlia");
+}
+
+TEST_F(WebhooksApiTest, DevelopmentAcceptsLoopbackAddressesButNoOtherInternalOne) {
+  for (const char* url : {"https://127.0.0.2:8443/h", "https://[::1]/h", "https://localhost/h"})
+    EXPECT_EQ(api_.Call("POST", "/v1/webhooks", Hook(url)).status, 201) << url;
+  for (const char* url : {"https://10.0.0.1/h", "https://169.254.169.254/", "https://8.8.8.8/h",
+                          "https://[::ffff:169.254.169.254]/"}) {
+    const auto refused = api_.Call("POST", "/v1/webhooks", Hook(url));
+    EXPECT_EQ(refused.status, 422) << url << " -> " << refused.raw;
+    EXPECT_EQ(refused.ErrorPointers(), "/url") << url;
+  }
+}
+
+/// Development's rules with room for `cap` webhooks per advertiser.
+app::WebhookPolicy WithCap(int cap) {
+  app::WebhookPolicy policy = DevelopmentWebhooks();
+  policy.max_per_advertiser = cap;
+  return policy;
+}
+
+TEST(WebhookCapApiTest, AnAdvertiserPastItsCapIsAConflictOthersAreNot) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, WithCap(3));
+  const std::string acme = api.NewAdvertiser("acme");
+  const std::string bolt = api.NewAdvertiser("bolt");
+  const auto hook = [](const std::string& advertiser) {
+    return json{{"advertiser_id", advertiser},
+                {"url", "https://hooks.example.com/h"},
+                {"event_types", {kCampaignCreated}}};
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto created = api.Call("POST", "/v1/webhooks", hook(acme));
+    ASSERT_EQ(created.status, 201) << created.raw;
+    ids.push_back(created.Id());
+  }
+  const auto events = api.Count("SELECT count(*) FROM event_log");
+  const auto refused = api.Call("POST", "/v1/webhooks", hook(acme));
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_EQ(refused.Header("Content-Type"), "application/problem+json");
+  EXPECT_NE(refused.body.value("detail", "").find("3 webhooks"), std::string::npos) << refused.raw;
+  EXPECT_EQ(api.Count("SELECT count(*) FROM event_log"), events) << "nothing was written";
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(bolt)).status, 201) << "a cap per advertiser";
+  // A disabled webhook still counts (it can be enabled again); a deleted one does not.
+  EXPECT_EQ(
+      api.Call("PATCH", "/v1/webhooks/" + ids[0], json{{"status", "disabled"}}, {"If-Match: \"1\""})
+          .status,
+      200);
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 409);
+  EXPECT_EQ(api.Call("DELETE", "/v1/webhooks/" + ids[1], std::nullopt, {"If-Match: \"1\""}).status,
+            204);
+  EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 201);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks WHERE deleted_at IS NULL AND "
+                      "advertiser_id = '" +
+                      acme + "'"),
+            3);
+}
+
+TEST(WebhookCapApiTest, ConcurrentCreationsNeverPassTheCap) {
+  ApiFixture api(std::chrono::seconds(15), nullptr, WithCap(3));
+  const std::string acme = api.NewAdvertiser("acme");
+  const json hook = {{"advertiser_id", acme},
+                     {"url", "https://hooks.example.com/h"},
+                     {"event_types", {kCampaignCreated}}};
+  constexpr int kClients = 8;
+  std::latch start(kClients);
+  std::atomic<int> created = 0, conflicts = 0;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&] {
+      start.arrive_and_wait();
+      const long status = api.Call("POST", "/v1/webhooks", hook).status;
+      if (status == 201)
+        ++created;
+      else if (status == 409)
+        ++conflicts;
+    });
+  }
+  for (std::thread& client : clients)
+    client.join();
+  EXPECT_EQ(created.load(), 3);
+  EXPECT_EQ(conflicts.load(), kClients - 3);
+  EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks"), 3);
 }
 
 TEST_F(WebhooksApiTest, AnAdvertiserKeySeesOnlyItsOwnWebhooks) {

@@ -2,8 +2,13 @@
 // notifier's consumer, sent by its senders to a real HTTP receiver on loopback that checks
 // every signature.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "notifier/delivery_queue.hpp"
@@ -22,15 +27,48 @@ using std::chrono::milliseconds;
 constexpr const char* kCreated = "com.nedlia.campaign.created.v1";
 constexpr const char* kUpdated = "com.nedlia.campaign.updated.v1";
 
-/// Short timeouts and a schedule in milliseconds, so that retries happen within a test.
+/// Short timeouts and a schedule in milliseconds, so that retries happen within a test; as in
+/// development, loopback receivers may be reached.
 notifier::SenderOptions FastOptions() {
   return {.senders = 2,
           .poll = milliseconds(20),
           .connect_timeout = milliseconds(1000),
           .timeout = milliseconds(1500),
+          .egress = domain::EgressPolicy::Development(),
           .retry_schedule = {milliseconds(50), milliseconds(50)},
           .environment = "test",
           .lease_margin = milliseconds(200)};
+}
+
+/// The same outside development: no non-public network may be reached, loopback included.
+notifier::SenderOptions ProductionOptions() {
+  notifier::SenderOptions options = FastOptions();
+  options.egress = {};
+  return options;
+}
+
+/// A port on 127.0.0.1 nothing listens on (bound, then closed).
+int ClosedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+  EXPECT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+/// What libcurl or the system say about a failed transfer, and where it went: none of it may
+/// reach a tenant (it would make webhooks a port scanner of our network).
+const std::vector<std::string> kTransportWords = {
+    "127.0.0.1", "localhost",  "::1",     "Couldn't",  "Failed", "failed to", "SSL",
+    "ssl",       "Connection", "Timeout", "timed out", "HTTP 5", "version"};
+
+void ExpectNoTransportText(const std::string& text) {
+  for (const std::string& word : kTransportWords)
+    EXPECT_EQ(text.find(word), std::string::npos) << "\"" << word << "\" in " << text;
 }
 
 class NotifierTest : public ::testing::Test {
@@ -45,14 +83,27 @@ class NotifierTest : public ::testing::Test {
   /// Registers a webhook at the receiver's `path`; the receiver learns its secret.
   std::string Register(const std::string& path, const std::vector<std::string>& types,
                        const std::string& advertiser = "") {
+    return RegisterUrl(receiver_.Url(path), path, types, advertiser);
+  }
+
+  /// Registers a webhook at `url`, which the receiver knows as `path`.
+  std::string RegisterUrl(const std::string& url, const std::string& path,
+                          const std::vector<std::string>& types,
+                          const std::string& advertiser = "") {
     const auto reply =
         api_.Call("POST", "/v1/webhooks",
                   json{{"advertiser_id", advertiser.empty() ? advertiser_ : advertiser},
-                       {"url", receiver_.Url(path)},
+                       {"url", url},
                        {"event_types", types}});
     EXPECT_EQ(reply.status, 201) << reply.raw;
     receiver_.SetSecret(path, reply.body["data"]["secret"].get<std::string>());
     return reply.Id();
+  }
+
+  /// The receiver's URL for `path` with another host (localhost) or scheme (https).
+  std::string ReceiverUrl(const std::string& path, const std::string& scheme_and_host) const {
+    std::string url = receiver_.Url(path);
+    return scheme_and_host + url.substr(url.find(':', 5));
   }
 
   std::string NewCampaign(const std::string& advertiser = "") {
@@ -170,7 +221,7 @@ TEST_F(NotifierTest, SustainedFailureDisablesTheWebhookWithAnEvent) {
   ASSERT_EQ(api_.EventCount("com.nedlia.webhook.disabled.v1"), 1);
   const json disabled = api_.EventData("com.nedlia.webhook.disabled.v1");
   EXPECT_EQ(disabled["webhook_id"], webhook);
-  EXPECT_EQ(disabled["last_error"], "HTTP 500");
+  EXPECT_EQ(disabled["last_error"], "http_status");
   EXPECT_GE(disabled["consecutive_failures"].get<int>(), 3);
   const auto read = api_.Call("GET", "/v1/webhooks/" + webhook);
   EXPECT_EQ(read.body["data"]["status"], "disabled");
@@ -272,7 +323,9 @@ TEST_F(NotifierTest, MisbehavingReceiversNeverStallOtherDeliveries) {
     return Deliveries(condition);
   };
   EXPECT_EQ(recorded("status = 'succeeded' AND webhook_id = '" + healthy + "'"), 1);
-  EXPECT_EQ(recorded("status = 'pending' AND attempts = 1 AND error = 'HTTP 302'"), 1)
+  EXPECT_EQ(recorded("status = 'pending' AND attempts = 1 AND error = 'http_status' AND "
+                     "response_status = 302"),
+            1)
       << "a redirect is a failure, never followed";
   EXPECT_EQ(recorded("status = 'succeeded' AND response_status = 200", 2), 2)
       << "a huge 200 body is cut short and counts as a success";
@@ -295,9 +348,102 @@ TEST_F(NotifierTest, AHangingReceiverTimesOutAsAFailedAttempt) {
   ASSERT_TRUE(senders.SendOne());
   EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(3000));
   EXPECT_EQ(Deliveries("status = 'pending' AND attempts = 1 AND response_status IS NULL AND "
-                       "error LIKE '%imeout%'"),
+                       "error = 'timeout'"),
             1)
       << api_.QueryText("SELECT coalesce(string_agg(error, ','), '') FROM webhook_deliveries");
+}
+
+TEST_F(NotifierTest, OutsideDevelopmentLoopbackIsRefusedAtConnectTime) {
+  // Registered under development's rules; a production notifier must still not connect: a URL
+  // may have been accepted under other rules, or its public name may resolve to loopback
+  // (DNS rebinding). Only the address actually connected to can be trusted.
+  const std::string by_address = Register("/by-address", {kCreated});
+  const std::string by_name =
+      RegisterUrl(ReceiverUrl("/by-name", "http://localhost"), "/by-name", {kCreated});
+  NewCampaign();
+  Record();
+  {
+    notifier::Senders production(pool_, ProductionOptions());
+    SendUntil(production, [&] { return Deliveries("error IS NOT NULL") == 2; });
+  }
+  EXPECT_TRUE(receiver_.Received("/by-address").empty()) << "no request reached the receiver";
+  EXPECT_TRUE(receiver_.Received("/by-name").empty());
+  for (const std::string& webhook : {by_address, by_name}) {
+    const auto reply = api_.Call("GET", "/v1/webhooks/" + webhook + "/deliveries");
+    ASSERT_EQ(reply.body["data"].size(), 1u) << reply.raw;
+    const json& delivery = reply.body["data"][0];
+    EXPECT_EQ(delivery["error"], "address_refused") << reply.raw;
+    EXPECT_EQ(delivery["status"], "pending") << "retried on the schedule like any failure";
+    EXPECT_TRUE(delivery["response_status"].is_null());
+    ExpectNoTransportText(reply.raw);
+  }
+  // The same deliveries from a development notifier, where loopback is allowed, arrive.
+  notifier::Senders development(pool_, FastOptions());
+  SendUntil(development, [&] { return Deliveries("status = 'succeeded'") == 2; });
+  EXPECT_EQ(receiver_.Received("/by-address").size(), 1u);
+  EXPECT_EQ(receiver_.Received("/by-name").size(), 1u);
+}
+
+TEST_F(NotifierTest, TenantsSeeErrorClassesNeverTransportText) {
+  const std::string closed =
+      RegisterUrl("http://127.0.0.1:" + std::to_string(ClosedLoopbackPort()) + "/closed", "/closed",
+                  {kCreated});
+  const std::string slow = Register("/slow", {kCreated});
+  const std::string failing = Register("/fail", {kCreated});
+  const std::string tls = RegisterUrl(ReceiverUrl("/tls", "https://127.0.0.1"), "/tls", {kCreated});
+  receiver_.SetMode("/slow", ReceiverMode::kHang);
+  receiver_.SetMode("/fail", ReceiverMode::kFail);
+  NewCampaign();
+  Record();
+  notifier::SenderOptions options = FastOptions();
+  options.timeout = milliseconds(300);
+  options.retry_schedule = {std::chrono::minutes(10)};
+  notifier::Senders senders(pool_, options);
+  SendUntil(senders, [&] { return Deliveries("error IS NOT NULL") == 4; });
+  const std::map<std::string, std::string> expected = {
+      {closed, "connection_failed"}, {slow, "timeout"}, {failing, "http_status"}, {tls, "tls"}};
+  for (const auto& [webhook, error] : expected) {
+    const auto reply = api_.Call("GET", "/v1/webhooks/" + webhook + "/deliveries");
+    ASSERT_EQ(reply.body["data"].size(), 1u) << reply.raw;
+    EXPECT_EQ(reply.body["data"][0]["error"], error) << reply.raw;
+    ExpectNoTransportText(reply.raw);
+  }
+  EXPECT_EQ(DeliveryLog(failing)[0]["response_status"], 500) << "the status itself is shown";
+}
+
+TEST_F(NotifierTest, DeliveriesLoggedBeforeErrorClassesShowOnlyAClass) {
+  // Written before error classes existed, or by the previous release during a rolling upgrade.
+  const std::map<std::string, json> legacy = {
+      {"Couldn't connect to server", "connection_failed"},
+      {"Failed to connect to 10.0.0.7 port 8080 after 2 ms: Connection refused",
+       "connection_failed"},
+      {"Timeout was reached", "timeout"},
+      {"Couldn't resolve host name", "dns"},
+      {"SSL peer certificate or SSH remote key was not OK", "tls"},
+      {"HTTP 503", "http_status"},
+      {"the webhook was deleted", nullptr}};
+  const std::string webhook = Register("/legacy", {kCreated});
+  for (std::size_t i = 0; i < legacy.size(); ++i)
+    NewCampaign();
+  Record();
+  std::size_t row = 0;
+  for (const auto& [text, expected] : legacy) {
+    api_.Sql().Execute(
+        "UPDATE webhook_deliveries SET error = $1 WHERE id = (SELECT id FROM webhook_deliveries "
+        "ORDER BY id OFFSET $2 LIMIT 1)",
+        pg::Params(text, static_cast<std::int64_t>(row++)));
+  }
+  const auto reply = api_.Call("GET", "/v1/webhooks/" + webhook + "/deliveries");
+  ASSERT_EQ(reply.body["data"].size(), legacy.size()) << reply.raw;
+  std::multiset<std::string> shown;
+  for (const json& delivery : reply.body["data"])
+    shown.insert(delivery["error"].dump());
+  std::multiset<std::string> classes;
+  for (const auto& [text, expected] : legacy)
+    classes.insert(expected.dump());
+  EXPECT_EQ(shown, classes);
+  ExpectNoTransportText(reply.raw);
+  EXPECT_EQ(reply.raw.find("10.0.0.7"), std::string::npos);
 }
 
 }  // namespace

@@ -16,21 +16,22 @@
 
 namespace nedlia::testing {
 
+app::WebhookPolicy DevelopmentWebhooks() {
+  return {.url = {.allow_loopback_http = true, .egress = domain::EgressPolicy::Development()},
+          .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())};
+}
+
 struct ApiFixture::Parts {
   Parts(const std::string& url, std::chrono::milliseconds request_timeout,
-        app::ObjectStore* placement_files)
+        app::ObjectStore* placement_files, app::WebhookPolicy webhooks)
       : pool({.url = url, .max_size = 8}),
         api_log(pool),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         // No TTL: every request sees a revoked key at once.
         keys(database, {.ttl = std::chrono::milliseconds(0)}, metrics::Registry::Process()),
         event_streams({.database_url = url}, keys, api::SseMessage, metrics::Registry::Process()),
-        // Webhooks as in development: a receiver on loopback may be plain http.
         api(
-            database, [] { return std::nullopt; }, keys, event_streams,
-            app::WebhookPolicy{
-                .allow_loopback_http = true,
-                .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded())},
+            database, [] { return std::nullopt; }, keys, event_streams, std::move(webhooks),
             placement_files, &api_log),
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
@@ -94,8 +95,10 @@ nlohmann::json ApiFixture::EventData(const std::string& type) const {
           .As<std::string>());
 }
 
-ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout, app::ObjectStore* placement_files)
-    : parts_(std::make_unique<Parts>(database_.Url(), request_timeout, placement_files)) {
+ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout, app::ObjectStore* placement_files,
+                       std::optional<app::WebhookPolicy> webhooks)
+    : parts_(std::make_unique<Parts>(database_.Url(), request_timeout, placement_files,
+                                     webhooks.value_or(DevelopmentWebhooks()))) {
   parts_->database.Write(app::CallContext{}, [&](app::Transaction& tx) {
     const app::IssuedKey admin =
         app::CreateApiKey(tx, app::Role::kAdmin, std::nullopt, "test admin");

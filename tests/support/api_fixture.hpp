@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/ports/object_store.hpp"
+#include "app/webhook_commands.hpp"
 #include "domain/uuid.hpp"
 #include "pg/connection.hpp"
 #include "support/test_database.hpp"
@@ -31,14 +32,19 @@ struct ApiReply {
   std::string ErrorPointers() const;
 };
 
+/// Webhooks as in development: plain http to a loopback receiver, loopback addresses allowed.
+app::WebhookPolicy DevelopmentWebhooks();
+
 /// The whole API, served on a loopback port over a fresh migrated database: the real server,
 /// the real middleware, the real PostgreSQL. Starts with one admin key.
 class ApiFixture {
  public:
   /// `request_timeout`: the database time each request may take (store::PgDatabase);
-  /// `placement_files`: the object store /files/... serves (none: those routes answer 404).
+  /// `placement_files`: the object store /files/... serves (none: those routes answer 404);
+  /// `webhooks`: what webhooks may be (default: as in development, see DevelopmentWebhooks).
   explicit ApiFixture(std::chrono::milliseconds request_timeout = std::chrono::seconds(15),
-                      app::ObjectStore* placement_files = nullptr);
+                      app::ObjectStore* placement_files = nullptr,
+                      std::optional<app::WebhookPolicy> webhooks = std::nullopt);
   ~ApiFixture();
   ApiFixture(const ApiFixture&) = delete;
   ApiFixture& operator=(const ApiFixture&) = delete;

@@ -20,6 +20,10 @@ class WebhookStore {
   /// A live webhook; `for_change` locks it until the transaction ends.
   virtual std::optional<domain::Webhook> Find(const domain::Uuid& id, bool for_change) = 0;
   virtual Page<domain::Webhook> List(const WebhookFilter& filter, const PageRequest& page) = 0;
+  /// Holds off other callers of this for the same advertiser until the transaction ends, then
+  /// counts the advertiser's live webhooks (disabled ones included): two creations at once
+  /// cannot both see room for one more.
+  virtual int LockAndCountLive(const domain::Uuid& advertiser_id) = 0;
   /// Inserts it with its signing secret; returns the stored row.
   virtual domain::Webhook Insert(const domain::Webhook& webhook, const std::string& secret) = 0;
   /// The signing secret of a live webhook: kept in its row alone, which must sign.

@@ -1,0 +1,101 @@
+// Settings read from the environment: the webhook ones.
+#include "cli/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "domain/ip_address.hpp"
+
+namespace nedlia::cli {
+namespace {
+
+/// Sets environment variables for one test and removes them after it.
+class Environment {
+ public:
+  ~Environment() {
+    for (const std::string& name : names_)
+      unsetenv(name.c_str());
+  }
+  void Set(const std::string& name, const std::string& value) {
+    setenv(name.c_str(), value.c_str(), 1);
+    names_.push_back(name);
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+domain::IpAddress Ip(const char* text) {
+  return *domain::ParseIpAddress(text);
+}
+
+TEST(SettingsTest, DevelopmentWebhooksMayReachLoopbackOnly) {
+  Environment environment;
+  environment.Set("NEDLIA_ENVIRONMENT", "development");
+  const domain::EgressPolicy egress = Settings::FromEnvironment().WebhookEgress();
+  EXPECT_TRUE(egress.Permits(Ip("127.0.0.1")));
+  EXPECT_TRUE(egress.Permits(Ip("::1")));
+  EXPECT_FALSE(egress.Permits(Ip("10.0.0.1")));
+}
+
+TEST(SettingsTest, ProductionWebhooksMayReachNoNonPublicNetwork) {
+  Environment environment;
+  environment.Set("NEDLIA_ENVIRONMENT", "production");
+  const domain::EgressPolicy egress = Settings::FromEnvironment().WebhookEgress();
+  EXPECT_FALSE(egress.AllowsNonPublic());
+  EXPECT_FALSE(egress.Permits(Ip("127.0.0.1")));
+  EXPECT_TRUE(egress.Permits(Ip("8.8.8.8")));
+}
+
+TEST(SettingsTest, AllowedNetworksReplaceTheEnvironmentsDefault) {
+  Environment environment;
+  environment.Set("NEDLIA_ENVIRONMENT", "production");
+  environment.Set("NEDLIA_WEBHOOK_ALLOWED_NETWORKS", "10.20.0.0/16, fd12::/16");
+  const domain::EgressPolicy egress = Settings::FromEnvironment().WebhookEgress();
+  EXPECT_TRUE(egress.Permits(Ip("10.20.1.1")));
+  EXPECT_TRUE(egress.Permits(Ip("fd12::1")));
+  EXPECT_FALSE(egress.Permits(Ip("10.21.1.1")));
+  EXPECT_FALSE(egress.Permits(Ip("127.0.0.1")));
+
+  environment.Set("NEDLIA_ENVIRONMENT", "development");
+  environment.Set("NEDLIA_WEBHOOK_ALLOWED_NETWORKS", "none");
+  EXPECT_FALSE(Settings::FromEnvironment().WebhookEgress().Permits(Ip("127.0.0.1")))
+      << "development can try production's rule";
+}
+
+TEST(SettingsTest, MalformedAllowedNetworksAreRefusedByName) {
+  for (const char* value : {"10.0.0.1/8", "10.0.0.0/8,", "localhost", "10.0.0.0/33"}) {
+    Environment environment;
+    environment.Set("NEDLIA_WEBHOOK_ALLOWED_NETWORKS", value);
+    try {
+      Settings::FromEnvironment();
+      ADD_FAILURE() << value << " was accepted";
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find("NEDLIA_WEBHOOK_ALLOWED_NETWORKS"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+}
+
+TEST(SettingsTest, WebhookCapsHaveDefaultsAndBounds) {
+  {
+    Environment environment;
+    const Settings defaults = Settings::FromEnvironment();
+    EXPECT_EQ(defaults.webhook_max_per_advertiser, 25);
+    EXPECT_EQ(defaults.webhook_senders_per_advertiser, 2);
+    EXPECT_LT(defaults.webhook_senders_per_advertiser, defaults.webhook_senders);
+  }
+  Environment environment;
+  environment.Set("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", "3");
+  environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "5");
+  const Settings set = Settings::FromEnvironment();
+  EXPECT_EQ(set.webhook_max_per_advertiser, 3);
+  EXPECT_EQ(set.webhook_senders_per_advertiser, 5);
+  environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "0");
+  EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace nedlia::cli

@@ -1,0 +1,162 @@
+// How the notifier's senders share out deliveries: one in flight per webhook and a bounded
+// number per advertiser, even with many senders claiming at the same instant, so that one
+// tenant's slow receivers never hold every sender.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <map>
+#include <thread>
+
+#include "notifier/delivery_queue.hpp"
+#include "notifier/notifier.hpp"
+#include "pg/pool.hpp"
+#include "support/api_fixture.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace nedlia::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr int kClaimers = 8;
+
+class FairClaimsTest : public ::testing::Test {
+ protected:
+  FairClaimsTest() : pool_({.url = api_.Database().Url(), .max_size = kClaimers + 2}) {}
+
+  /// A webhook of `advertiser` at `url`.
+  std::string NewWebhook(const std::string& advertiser, const std::string& url) {
+    const auto reply = api_.Call("POST", "/v1/webhooks",
+                                 json{{"advertiser_id", advertiser},
+                                      {"url", url},
+                                      {"event_types", {"com.nedlia.campaign.created.v1"}}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.Id();
+  }
+
+  /// A delivery to `webhook` due since `age` ago (older ones are claimed first).
+  void DueDelivery(const std::string& webhook, milliseconds age) {
+    api_.Sql().Execute(
+        "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, "
+        "created_at, next_attempt_at) SELECT gen_random_uuid(), $1, gen_random_uuid(), "
+        "'com.nedlia.campaign.created.v1', '{}', due, due "
+        "FROM (SELECT now() - $2::int8 * interval '1 millisecond' AS due) d",
+        pg::Params(domain::Uuid::Parse(webhook), static_cast<std::int64_t>(age.count())));
+  }
+
+  /// `kClaimers` threads claim at the same instant, once each; the claims per webhook.
+  std::map<std::string, int> ClaimAtOnce(const notifier::SenderOptions& options) {
+    notifier::DeliveryQueue queue(pool_, options);
+    std::latch start(kClaimers);
+    std::mutex mutex;
+    std::map<std::string, int> claims;
+    std::vector<std::thread> claimers;
+    for (int i = 0; i < kClaimers; ++i) {
+      claimers.emplace_back([&] {
+        start.arrive_and_wait();
+        const auto claimed = queue.Claim();
+        std::lock_guard lock(mutex);
+        if (claimed)
+          ++claims[claimed->webhook_id.ToString()];
+      });
+    }
+    for (std::thread& claimer : claimers)
+      claimer.join();
+    return claims;
+  }
+
+  /// Every claim given back and every delivery due again since it was made, as before a round.
+  void Unclaim() {
+    api_.Sql().Execute(
+        "UPDATE webhook_deliveries SET lease_until = NULL, attempts = 0, "
+        "next_attempt_at = created_at");
+  }
+
+  static int Total(const std::map<std::string, int>& claims) {
+    int total = 0;
+    for (const auto& [webhook, count] : claims)
+      total += count;
+    return total;
+  }
+
+  ApiFixture api_;
+  pg::Pool pool_;
+};
+
+TEST_F(FairClaimsTest, ConcurrentClaimersNeverTakeTwoDeliveriesOfOneWebhook) {
+  const std::string advertiser = api_.NewAdvertiser("acme");
+  const std::string webhook = NewWebhook(advertiser, "https://hooks.acme.example/h");
+  for (int i = 0; i < 20; ++i)
+    DueDelivery(webhook, milliseconds(1000 + i));
+  notifier::SenderOptions options;
+  options.senders_per_advertiser = kClaimers;  // only the per-webhook rule limits here
+  for (int round = 0; round < 25; ++round) {
+    const auto claims = ClaimAtOnce(options);
+    ASSERT_EQ(Total(claims), 1) << "round " << round << ": one delivery in flight per webhook";
+    Unclaim();
+  }
+}
+
+TEST_F(FairClaimsTest, ConcurrentClaimersTakeAtMostTheAdvertisersShare) {
+  const std::string greedy = api_.NewAdvertiser("greedy");
+  const std::string modest = api_.NewAdvertiser("modest");
+  std::vector<std::string> greedy_hooks;
+  for (int i = 0; i < kClaimers; ++i) {
+    greedy_hooks.push_back(NewWebhook(greedy, "https://hooks.greedy.example/" + std::to_string(i)));
+    DueDelivery(greedy_hooks.back(), milliseconds(60'000));  // long overdue: first in line
+  }
+  const std::string modest_hook = NewWebhook(modest, "https://hooks.modest.example/h");
+  DueDelivery(modest_hook, milliseconds(1));
+  notifier::SenderOptions options;
+  options.senders_per_advertiser = 2;
+  for (int round = 0; round < 10; ++round) {
+    auto claims = ClaimAtOnce(options);
+    EXPECT_EQ(claims[modest_hook], 1) << "round " << round << ": the other tenant is served";
+    claims.erase(modest_hook);
+    EXPECT_EQ(Total(claims), 2) << "round " << round << ": the greedy tenant gets its share";
+    Unclaim();
+  }
+}
+
+TEST_F(FairClaimsTest, OneTenantsTarpitsDoNotDelayAnothersDelivery) {
+  WebhookReceiver tarpit;  // accepts and never answers, until the sender's timeout
+  WebhookReceiver prompt;
+  const std::string slow = api_.NewAdvertiser("slow");
+  const std::string quick = api_.NewAdvertiser("quick");
+  for (int i = 0; i < 6; ++i) {
+    const std::string path = "/tarpit-" + std::to_string(i);
+    tarpit.SetMode(path, ReceiverMode::kHang);
+    DueDelivery(NewWebhook(slow, tarpit.Url(path)), milliseconds(60'000 + i));
+  }
+  DueDelivery(NewWebhook(quick, prompt.Url("/quick")), milliseconds(1));
+  notifier::SenderOptions options{.senders = 4,
+                                  .senders_per_advertiser = 2,
+                                  .poll = milliseconds(20),
+                                  .connect_timeout = milliseconds(1000),
+                                  .timeout = milliseconds(8000),
+                                  .egress = domain::EgressPolicy::Development(),
+                                  .retry_schedule = {std::chrono::minutes(10)},
+                                  .environment = "test"};
+  const auto started = std::chrono::steady_clock::now();
+  notifier::Senders senders(pool_, options);
+  senders.Start();
+  EXPECT_TRUE(prompt.WaitFor("/quick", 1, milliseconds(2000)))
+      << "the other tenant's delivery waited for the tarpits' timeout";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(2000));
+  const auto held = [&] {
+    std::size_t requests = 0;
+    for (int i = 0; i < 6; ++i)
+      requests += tarpit.Received("/tarpit-" + std::to_string(i)).size();
+    return requests;
+  };
+  // The tarpits hold the advertiser's share of the senders, and no more, while the others
+  // stay free (they poll every 20 ms).
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_EQ(held(), 2u);
+}
+
+}  // namespace
+}  // namespace nedlia::testing
