@@ -1,5 +1,6 @@
 #include "api/json_document.hpp"
 
+#include <atomic>
 #include <utility>
 #include <vector>
 
@@ -35,7 +36,17 @@ std::string Problem(const nlohmann::json& document) {
   return {};
 }
 
+std::atomic<std::size_t> max_document_bytes{64 * 1024};
+
 }  // namespace
+
+void SetMaxDocumentBytes(std::size_t bytes) {
+  max_document_bytes.store(bytes);
+}
+
+std::size_t MaxDocumentBytes() {
+  return max_document_bytes.load();
+}
 
 TakenDocument TakeDocument(nlohmann::json& object, std::string_view name,
                            nlohmann::json::value_t kind, domain::FieldErrors& errors) {
@@ -56,7 +67,13 @@ TakenDocument TakeDocument(nlohmann::json& object, std::string_view name,
     errors.push_back({pointer, std::move(problem)});
     return {.state = TakenDocument::State::kInvalid, .text = {}};
   }
-  return {.state = TakenDocument::State::kValue, .text = document.dump()};
+  std::string text = document.dump();
+  if (text.size() > MaxDocumentBytes()) {
+    errors.push_back({pointer, "is " + std::to_string(text.size()) + " bytes as JSON; at most " +
+                                   std::to_string(MaxDocumentBytes()) + " are accepted"});
+    return {.state = TakenDocument::State::kInvalid, .text = {}};
+  }
+  return {.state = TakenDocument::State::kValue, .text = std::move(text)};
 }
 
 void TakeReadOnly(nlohmann::json& object, std::span<const std::string_view> names,

@@ -16,6 +16,12 @@ namespace nedlia::api {
 /// stops at its stack depth limit) are safe.
 inline constexpr int kMaxDocumentDepth = 32;
 
+/// The most an opaque document may take as JSON (NEDLIA_MAX_DOCUMENT_BYTES; 64 KiB unless
+/// set): a document goes into rows, events and every answer that shows it. Set once, before
+/// serving; reading it is safe from any thread.
+void SetMaxDocumentBytes(std::size_t bytes);
+std::size_t MaxDocumentBytes();
+
 /// A member that holds an opaque JSON document (billing_info, assets), as the request had it.
 struct TakenDocument {
   enum class State { kAbsent, kNull, kValue, kInvalid };
@@ -24,8 +30,9 @@ struct TakenDocument {
 };
 
 /// Moves member `name` out of `object` (so that an ObjectReader over the rest does not see it)
-/// and checks it: the JSON type `kind`, at most kMaxDocumentDepth levels, and no NUL
-/// character in any string or key (jsonb cannot store one). A failure is recorded in
+/// and checks it: the JSON type `kind`, at most kMaxDocumentDepth levels, at most
+/// MaxDocumentBytes() as JSON, and no NUL character in any string or key (jsonb cannot store
+/// one). A failure is recorded in
 /// `errors` at "/name" and gives kInvalid.
 TakenDocument TakeDocument(nlohmann::json& object, std::string_view name,
                            nlohmann::json::value_t kind, domain::FieldErrors& errors);

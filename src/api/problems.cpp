@@ -34,6 +34,8 @@ ProblemKind KindOf(app::ErrorKind kind) {
       return {503, "Service unavailable", "urn:nedlia:problem:unavailable"};
     case kTooManyRequests:
       return {429, "Too many requests", "urn:nedlia:problem:too-many-requests"};
+    case kTooLarge:
+      return {413, "Content too large", "urn:nedlia:problem:too-large"};
   }
   return {500, "Internal error", "about:blank"};
 }

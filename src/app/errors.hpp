@@ -20,6 +20,7 @@ enum class ErrorKind {
   kForbidden,             ///< valid credentials, but the role may not do this (403)
   kUnavailable,           ///< a dependency (the database) is unreachable; retry later (503)
   kTooManyRequests,       ///< the caller already holds its share of a bounded resource (429)
+  kTooLarge,              ///< what the request would write is larger than allowed (413)
 };
 
 /// An expected failure of an application operation, safe to show to the client.

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "api/api.hpp"
+#include "api/json_document.hpp"
 #include "api/sse.hpp"
 #include "app/api_key_cache.hpp"
 #include "app/api_keys.hpp"
@@ -241,9 +242,8 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool pool(pg::PoolOptions{.url = url,
                                 .max_size = static_cast<std::size_t>(settings.db_pool_size),
                                 .statement_timeout = request_timeout});
-  store::PgDatabase database(
-      pool, {.environment = settings.environment, .platform_version = NEDLIA_VERSION},
-      request_timeout);
+  store::PgDatabase database(pool, settings.Envelope(), request_timeout);
+  api::SetMaxDocumentBytes(static_cast<std::size_t>(settings.max_document_bytes));
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());

@@ -231,6 +231,9 @@ Settings Settings::FromEnvironment() {
     s.webhook_allowed_networks = NetworkList(*networks);
   s.webhook_max_per_advertiser =
       EnvInt("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", s.webhook_max_per_advertiser, 1, 10000);
+  s.max_document_bytes =
+      EnvInt("NEDLIA_MAX_DOCUMENT_BYTES", s.max_document_bytes, 1024, 1024 * 1024);
+  s.max_event_bytes = EnvInt("NEDLIA_MAX_EVENT_BYTES", s.max_event_bytes, 4096, 1024 * 1024);
   s.webhook_senders_per_advertiser =
       EnvInt("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", s.webhook_senders_per_advertiser, 1, 256);
   if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
@@ -261,7 +264,13 @@ retention::PurgePolicy Settings::Purges() const {
           .webhook_deliveries_days = retention_webhook_deliveries_days,
           .placement_files_grace_hours = retention_placement_files_grace_hours,
           .erase_deleted_advertisers_days = retention_erase_deleted_advertisers_days,
-          .envelope = {.environment = environment, .platform_version = NEDLIA_VERSION}};
+          .envelope = Envelope()};
+}
+
+events::EnvelopeSettings Settings::Envelope() const {
+  return {.environment = environment,
+          .platform_version = NEDLIA_VERSION,
+          .max_data_bytes = static_cast<std::size_t>(max_event_bytes)};
 }
 
 }  // namespace nedlia::cli

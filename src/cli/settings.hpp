@@ -101,6 +101,12 @@ struct Settings {
   std::optional<std::vector<domain::IpNetwork>> webhook_allowed_networks;
   /// NEDLIA_WEBHOOK_MAX_PER_ADVERTISER: live webhooks one advertiser may have (409 past it).
   int webhook_max_per_advertiser = 25;
+  /// NEDLIA_MAX_DOCUMENT_BYTES: the most a JSON document field (billing_info, assets, a video's
+  /// metadata) may take as JSON; 422 at its pointer past it.
+  int max_document_bytes = 64 * 1024;
+  /// NEDLIA_MAX_EVENT_BYTES: the most an event's data may take as JSON; a change that would
+  /// publish a larger one is refused whole (413). Below NATS's max_payload (1 MiB by default).
+  int max_event_bytes = 256 * 1024;
   /// NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER: one advertiser's deliveries in flight at once, in
   /// all processes together; below NEDLIA_WEBHOOK_SENDERS, so that one tenant's slow receivers
   /// never hold every sender.
@@ -136,6 +142,8 @@ struct Settings {
   static Settings FromEnvironment();
   /// What retention deletes rather than archives, and when (the NEDLIA_RETENTION_* above).
   retention::PurgePolicy Purges() const;
+  /// What every event this process writes carries (environment, version) and may weigh.
+  events::EnvelopeSettings Envelope() const;
 };
 
 }  // namespace nedlia::cli

@@ -48,10 +48,9 @@ std::vector<std::string> Workers::Available(const Settings& settings) {
 std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
   if (name == validator::kValidatorName) {
     return std::make_unique<delivery::Consumer>(validator::MakeValidator(
-        pool_,
-        {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
-         .envelope = {.environment = settings_.environment, .platform_version = NEDLIA_VERSION},
-         .today = validator::TodayUtc}));
+        pool_, {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
+                .envelope = settings_.Envelope(),
+                .today = validator::TodayUtc}));
   }
   if (name == notifier::kNotifierName) {
     StartSenders();

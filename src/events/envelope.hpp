@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +21,9 @@ struct EnvelopeSettings {
   std::string schema_base_url = "https://schemas.nedlia.com/events/";
   /// Validates and routes events; null means the catalog built into the binary.
   const Catalog* catalog = nullptr;
+  /// The most an event's data may take as JSON (NEDLIA_MAX_EVENT_BYTES): an event is copied to
+  /// the bus, webhooks and feed pages, and the bus refuses messages past its max_payload.
+  std::size_t max_data_bytes = 256 * 1024;
 
   const Catalog& EventCatalog() const {
     return catalog != nullptr ? *catalog : Catalog::Embedded();

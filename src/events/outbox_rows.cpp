@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "app/errors.hpp"
 #include "events/version_copies.hpp"
 
 namespace nedlia::events {
@@ -37,10 +38,18 @@ domain::Uuid OutboxRows::Append(const app::NewEvent& event) {
 
 domain::Uuid OutboxRows::Insert(const app::NewEvent& event, const nlohmann::json& metadata) {
   const domain::Uuid id = domain::Uuid::NewV7();
+  std::string data = event.data.dump();
+  if (data.size() > settings_.max_data_bytes) {
+    // The change and its event commit together or not at all: the request is refused whole.
+    throw app::Error(app::ErrorKind::kTooLarge,
+                     "the change would publish a " + event.type + " event of " +
+                         std::to_string(data.size()) + " bytes; events take at most " +
+                         std::to_string(settings_.max_data_bytes) + " (NEDLIA_MAX_EVENT_BYTES)");
+  }
   // Nothing to read back: the INSERT travels with the transaction's next statement or COMMIT.
-  connection_.Defer(kAppend, pg::Params(id, event.type, event.aggregate_type, event.aggregate_id,
-                                        event.data.dump(), metadata.dump(), context_.principal.id,
-                                        event.advertiser_id));
+  connection_.Defer(
+      kAppend, pg::Params(id, event.type, event.aggregate_type, event.aggregate_id, std::move(data),
+                          metadata.dump(), context_.principal.id, event.advertiser_id));
   return id;
 }
 

@@ -290,6 +290,25 @@ TEST_F(AdvertisersApiTest, BillingInfoIsReplacedComparedByValueAndCleared) {
   ExpectNoPersonalDataInEvents();
 }
 
+TEST_F(AdvertisersApiTest, ADocumentPastItsSizeCapIsRefusedAtItsPointerAndWritesNothing) {
+  const std::string id = Create();
+  const std::int64_t events = api_.Count("SELECT count(*) FROM event_log");
+  // 64 KiB by default: one tenant's megabyte document would otherwise go into every event,
+  // feed page and bus message that carries it.
+  const json huge = {{"billing_info", {{"notes", std::string(70 * 1024, 'x')}}}};
+  const auto refused = Patch(id, huge, 1);
+  EXPECT_EQ(refused.status, 422) << refused.raw;
+  EXPECT_EQ(refused.ErrorPointers(), "/billing_info");
+  EXPECT_NE(refused.raw.find("at most 65536"), std::string::npos) << refused.raw;
+  json created = Acme();
+  created["billing_info"] = huge["billing_info"];
+  EXPECT_EQ(api_.Call("POST", "/v1/advertisers", created).status, 422);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), events);
+  EXPECT_EQ(api_.Count("SELECT count(*) FROM advertisers"), 1);
+  const json fits = {{"billing_info", {{"notes", std::string(60 * 1024, 'x')}}}};
+  EXPECT_EQ(Patch(id, fits, 1).status, 200);
+}
+
 TEST_F(AdvertisersApiTest, SuspensionAndReactivationEmitTheirOwnEvents) {
   const std::string id = Create();
   const auto suspended = Patch(id, {{"status", "suspended"}}, 1);

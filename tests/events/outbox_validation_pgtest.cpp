@@ -2,6 +2,7 @@
 // a bug, and the command that made it fails whole.
 #include <gtest/gtest.h>
 
+#include "app/errors.hpp"
 #include "app/ports/database.hpp"
 #include "events/envelope.hpp"
 #include "pg/pool.hpp"
@@ -79,6 +80,36 @@ TEST_F(OutboxValidationTest, PersonalDataInAnEventFailsTheCommand) {
               std::string::npos)
         << error.what();
   }
+  EXPECT_EQ(Count("event_log"), 0);
+}
+
+TEST_F(OutboxValidationTest, AnEventPastTheSizeCapFailsTheCommandAsTooLarge) {
+  store::PgDatabase small_events(pool_, {.max_data_bytes = 1024});
+  const domain::Uuid id = domain::Uuid::NewV7();
+  try {
+    small_events.Write(app::CallContext{}, [&](app::Transaction& tx) {
+      tx.Advertisers().Insert({.id = id, .name = "Acme", .contact_email = "ads@acme.example"});
+      tx.Outbox().Append({.type = "com.nedlia.advertiser.created.v2",
+                          .aggregate_type = "advertiser",
+                          .aggregate_id = id,
+                          .data = {{"advertiser_id", id.ToString()},
+                                   {"name", std::string(255, 'n')},
+                                   {"status", "active"},
+                                   {"created_by", id.ToString()}}});
+      tx.Outbox().Append({.type = "com.nedlia.product.updated.v1",
+                          .aggregate_type = "product",
+                          .aggregate_id = id,
+                          .data = {{"product_id", id.ToString()},
+                                   {"changes", {{"description", std::string(2000, 'd')}}},
+                                   {"previous_version", 1},
+                                   {"new_version", 2}}});
+    });
+    FAIL() << "the command succeeded";
+  } catch (const app::Error& error) {
+    EXPECT_EQ(error.Kind(), app::ErrorKind::kTooLarge);
+    EXPECT_NE(std::string(error.what()).find("NEDLIA_MAX_EVENT_BYTES"), std::string::npos);
+  }
+  EXPECT_EQ(Count("advertisers"), 0);
   EXPECT_EQ(Count("event_log"), 0);
 }
 
