@@ -1,5 +1,9 @@
 #include "api/validation_routes.hpp"
 
+#include <charconv>
+#include <limits>
+#include <string_view>
+
 #include "api/idempotent_post.hpp"
 #include "api/responses.hpp"
 #include "api/validation_json.hpp"
@@ -37,12 +41,69 @@ http::Response RunReply(app::Database& database, const app::CallContext& context
   return response;
 }
 
+/// A list of runs: each without its issues (a run can hold a hundred thousand, so a page of
+/// runs could weigh gigabytes), with where to page them instead.
 http::Response PageReply(const app::Page<app::OwnedValidationRun>& result,
                          const app::PageRequest& page) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& owned : result.items)
-    items.push_back(ValidationRunJson(owned));
+  for (const auto& owned : result.items) {
+    nlohmann::json item = ValidationRunJson(owned);
+    item.erase("issues");
+    item["issues_url"] = "/v1/validations/" + owned.run.id.ToString() + "/issues";
+    items.push_back(std::move(item));
+  }
   return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+}
+
+constexpr int kDefaultIssues = 100;
+constexpr int kMaxIssues = 1000;
+constexpr std::string_view kIssueCursorPrefix = "i1.";
+
+/// One integer query parameter within [low, high], or `fallback` when absent.
+std::int64_t IntegerQuery(const http::Request& request, std::string_view name,
+                          std::string_view prefix, std::int64_t fallback, std::int64_t low,
+                          std::int64_t high, const std::string& rule, domain::FieldErrors& errors) {
+  const auto text = request.Query(name);
+  if (!text)
+    return fallback;
+  std::int64_t value = 0;
+  const std::string_view digits =
+      text->starts_with(prefix) ? std::string_view(*text).substr(prefix.size()) : "";
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+      value < low || value > high) {
+    errors.push_back({"/query/" + std::string(name), rule});
+  }
+  return value;
+}
+
+/// GET /v1/validations/{id}/issues: a run's issues in pages of up to 1,000.
+http::Response IssuesReply(app::Database& database, const app::CallContext& context,
+                           const http::Request& request) {
+  const domain::Uuid id = PathId(request, "id", "validation");
+  domain::FieldErrors errors;
+  const auto limit =
+      static_cast<int>(IntegerQuery(request, "limit", "", kDefaultIssues, 1, kMaxIssues,
+                                    "must be an integer from 1 to 1000", errors));
+  const std::int64_t after = IntegerQuery(request, "cursor", kIssueCursorPrefix, 0, 0,
+                                          std::numeric_limits<std::int64_t>::max(),
+                                          "is not a cursor this API issued", errors);
+  app::ThrowIfInvalid(std::move(errors));
+  app::IssuePage page;
+  database.Read([&](app::Transaction& tx) {
+    page = app::ValidationRunIssues(tx, context.principal, id, after, limit);
+  });
+  std::string body = "{\"data\":[";
+  for (std::size_t i = 0; i < page.issues.size(); ++i)
+    body += (i == 0 ? "" : ",") + page.issues[i];
+  body += "],\"meta\":{\"next_cursor\":";
+  body += page.next_after
+              ? "\"" + std::string(kIssueCursorPrefix) + std::to_string(*page.next_after) + "\""
+              : std::string("null");
+  body += "}}";
+  http::Response response{.status = 200, .headers = {}, .body = std::move(body)};
+  response.SetHeader("Content-Type", "application/json");
+  return response;
 }
 
 /// GET /v1/validations/{id} and GET /v1/videos/{id}/validations: the issue's names for the
@@ -53,6 +114,11 @@ void AddValidationReads(http::Router& router, Authenticator& authenticator,
       http::Method::kGet, "/v1/validations/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         return RunReply(database, context, PathId(request, "id", "validation"));
+      }));
+  router.Add(
+      http::Method::kGet, "/v1/validations/{id}/issues",
+      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
+        return IssuesReply(database, context, request);
       }));
   router.Add(
       http::Method::kGet, "/v1/videos/{id}/validations",

@@ -36,6 +36,17 @@ OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
   return RequireVisible(std::move(found), caller, owner, "validation run");
 }
 
+IssuePage ValidationRunIssues(Transaction& tx, const Principal& caller, const domain::Uuid& id,
+                              std::int64_t after, int limit) {
+  GetValidationRun(tx, caller, id);  // the tenancy check
+  IssuePage page{.issues = tx.ValidationRuns().Issues(id, after, limit + 1), .next_after = {}};
+  if (static_cast<int>(page.issues.size()) > limit) {
+    page.issues.pop_back();
+    page.next_after = after + limit;
+  }
+  return page;
+}
+
 Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& caller,
                                             ValidationRunFilter filter, const PageRequest& page) {
   if (!NarrowToTenant(caller, filter.advertiser_id))

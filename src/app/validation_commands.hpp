@@ -1,5 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "app/ports/database.hpp"
 #include "app/principal.hpp"
 #include "domain/entities.hpp"
@@ -14,7 +19,15 @@ OwnedValidationRun RequestValidation(Transaction& tx, const CallContext& context
 /// by keys of its own advertiser.
 OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
                                     const domain::Uuid& id);
-/// Live runs the caller may see, filtered.
+/// One page of a run's issues: those after the first `after`, and where the next page starts.
+struct IssuePage {
+  std::vector<std::string> issues;  ///< JSON texts, in the run's order
+  std::optional<std::int64_t> next_after;
+};
+/// A page of the issues of a run the caller may see (see GetValidationRun).
+IssuePage ValidationRunIssues(Transaction& tx, const Principal& caller, const domain::Uuid& id,
+                              std::int64_t after, int limit);
+/// Live runs the caller may see, filtered, without their issues.
 Page<OwnedValidationRun> ListValidationRuns(Transaction& tx, const Principal& caller,
                                             ValidationRunFilter filter, const PageRequest& page);
 /// The runs of one live video the caller may see (filter.video_id), in id order: oldest

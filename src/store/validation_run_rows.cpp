@@ -15,6 +15,11 @@ const std::string kRunColumns =
     "r.id, r.video_id, r.status, " + EpochMs("r.started_at") + ", " + EpochMs("r.completed_at") +
     ", COALESCE(r.issues, '[]')::text, r.summary::text, r.requested_by, " +
     EpochMs("r.created_at") + ", " + EpochMs("r.updated_at");
+// A list never reads the issues: a run may have 100,000 of them (GET .../issues pages them).
+const std::string kListColumns = "r.id, r.video_id, r.status, " + EpochMs("r.started_at") + ", " +
+                                 EpochMs("r.completed_at") +
+                                 ", '[]', r.summary::text, r.requested_by, " +
+                                 EpochMs("r.created_at") + ", " + EpochMs("r.updated_at");
 // Tenancy: a run belongs to the advertiser of the key that requested it (none for admin keys).
 const std::string kOwnedFrom =
     " FROM validation_runs r LEFT JOIN api_keys k ON k.id = r.requested_by";
@@ -28,6 +33,12 @@ const std::string kInsertSql = R"sql(
     RETURNING )sql" + kRunColumns;
 
 const std::string kLockSql = kFindSql + " FOR UPDATE OF r";
+
+// The n-th issue is the n-th element of the run's array, in the rules' deterministic order.
+const pg::Statement kIssues{"validation_run_issues", R"sql(
+    SELECT i.value::text FROM validation_runs r
+    CROSS JOIN LATERAL json_array_elements(r.issues) WITH ORDINALITY AS i(value, n)
+    WHERE r.id = $1 AND i.n > $2 ORDER BY i.n LIMIT $3)sql"};
 const pg::Statement kFind{"validation_run_find", kFindSql};
 const pg::Statement kLock{"validation_run_lock", kLockSql};
 // clock_timestamp(), not now(): now() is when the transaction began, and the delivery
@@ -79,11 +90,19 @@ std::optional<app::OwnedValidationRun> ValidationRunRows::Find(const domain::Uui
   return RowToOwnedRun(result[0]);
 }
 
+std::vector<std::string> ValidationRunRows::Issues(const domain::Uuid& id, std::int64_t after,
+                                                   int limit) {
+  std::vector<std::string> issues;
+  for (const pg::Row row : connection_.Execute(kIssues, pg::Params(id, after, limit)))
+    issues.push_back(row[0].As<std::string>());
+  return issues;
+}
+
 app::Page<app::OwnedValidationRun> ValidationRunRows::List(const app::ValidationRunFilter& filter,
                                                            const app::PageRequest& page) {
   // Fixed fragments chosen by which filters are present; every value is a bound parameter.
   std::string sql =
-      "SELECT " + kRunColumns + ", k.advertiser_id" + kOwnedFrom + " WHERE r.deleted_at IS NULL";
+      "SELECT " + kListColumns + ", k.advertiser_id" + kOwnedFrom + " WHERE r.deleted_at IS NULL";
   pg::Params params;
   auto where = [&](const char* condition, const auto& value) {
     params.Add(value);

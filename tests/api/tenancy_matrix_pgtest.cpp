@@ -200,6 +200,8 @@ std::map<std::string, Probe> MatrixProbes(const TenancyMatrixTest& t) {
       {"DELETE /v1/validation-runs/{id}",
        {"DELETE", "/v1/validation-runs/" + t.run_, std::nullopt, kRefused}},
       {"GET /v1/validations/{id}", {"GET", "/v1/validations/" + t.run_, std::nullopt, kRefused}},
+      {"GET /v1/validations/{id}/issues",
+       {"GET", "/v1/validations/" + t.run_ + "/issues", std::nullopt, kRefused}},
       {"POST /v1/webhooks", {"POST", "/v1/webhooks", intrude_webhook, kRefused}},
       {"GET /v1/webhooks", {"GET", "/v1/webhooks?advertiser_id=" + t.victim_, std::nullopt, kOk}},
       {"GET /v1/webhooks/{id}", {"GET", "/v1/webhooks/" + t.webhook_, std::nullopt, kRefused}},

@@ -286,6 +286,37 @@ TEST_F(ValidatorTest, AnAdvertisersRunReportsItsOwnPlacementsAndNothingOfAnother
   EXPECT_EQ(api_.EventData("com.nedlia.video.validation_completed.v1")["total_placements"], 1);
 }
 
+TEST_F(ValidatorTest, ListsLeaveTheIssuesOutAndTheyArePagedApart) {
+  for (int i = 0; i < 5; ++i)
+    Place(NewProduct(acme_), 50 + i, 62);  // crowded, past the video's end, no campaign
+  const std::string run = RequestValidation();
+  delivery::Consumer validator = Validator();
+  RunUntilEnded(validator, run);
+  const json whole = Get("/v1/validations/" + run)["data"]["issues"];
+  ASSERT_GE(whole.size(), 5u);
+
+  const json listed = Get("/v1/videos/" + video_ + "/validations")["data"][0];
+  EXPECT_FALSE(listed.contains("issues")) << listed.dump();
+  EXPECT_EQ(listed["issues_url"], "/v1/validations/" + run + "/issues");
+  EXPECT_EQ(listed["summary"]["issues_count"], whole.size());
+  EXPECT_FALSE(Get("/v1/validation-runs")["data"][0].contains("issues"));
+
+  json paged = json::array();
+  std::string path = "/v1/validations/" + run + "/issues?limit=2";
+  for (std::size_t pages = 0; pages <= whole.size(); ++pages) {
+    const json page = Get(path);
+    for (const json& issue : page["data"])
+      paged.push_back(issue);
+    if (page["meta"]["next_cursor"].is_null())
+      break;
+    path = "/v1/validations/" + run +
+           "/issues?limit=2&cursor=" + page["meta"]["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(paged, whole);
+  for (const char* bad : {"?limit=0", "?limit=1001", "?cursor=5", "?cursor=i1.x"})
+    EXPECT_EQ(api_.Call("GET", "/v1/validations/" + run + "/issues" + bad).status, 422) << bad;
+}
+
 TEST_F(ValidatorTest, BadReadsAreProblemsThatPointAtTheParameter) {
   const std::string path = "/v1/videos/" + video_ + "/validations";
   for (const auto& [query, pointer] : std::vector<std::pair<std::string, std::string>>{

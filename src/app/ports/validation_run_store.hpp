@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/ports/page.hpp"
 #include "domain/entities.hpp"
@@ -31,8 +32,13 @@ class ValidationRunStore {
 
   /// A live run.
   virtual std::optional<OwnedValidationRun> Find(const domain::Uuid& id) = 0;
+  /// Live runs without their issues (OwnedValidationRun::run.issues is "[]"): a run can hold
+  /// a hundred thousand; Issues pages them.
   virtual Page<OwnedValidationRun> List(const ValidationRunFilter& filter,
                                         const PageRequest& page) = 0;
+  /// A run's issues after the first `after`, at most `limit`, each as its JSON text.
+  virtual std::vector<std::string> Issues(const domain::Uuid& id, std::int64_t after,
+                                          int limit) = 0;
   /// Inserts and returns the stored row (with database defaults).
   virtual domain::ValidationRun Insert(const domain::ValidationRun& run) = 0;
   /// Marks a live run deleted and returns its video; nullopt when there is none (absent or
