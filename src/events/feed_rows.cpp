@@ -62,8 +62,13 @@ app::FeedEvent EventOf(const pg::Row& row) {
 
 std::vector<app::FeedEvent> FeedRows::Read(const app::FeedQuery& query) {
   std::vector<app::FeedEvent> events;
-  for (const pg::Row& row : connection_.Execute(kRead, ParamsOf(query)))
+  std::size_t bytes = 0;
+  for (const pg::Row& row : connection_.Execute(kRead, ParamsOf(query))) {
+    bytes += row[2].View().size() + row[3].View().size();
+    if (!events.empty() && bytes > query.max_bytes)
+      break;  // the next page starts after the last event returned
     events.push_back(EventOf(row));
+  }
   return events;
 }
 

@@ -190,6 +190,31 @@ TEST_F(EventFeedApiTest, RevokingAKeyEndsItsOpenStream) {
   EXPECT_NE(ended.find("0\r\n\r\n"), std::string::npos) << "the body ended";
 }
 
+TEST_F(EventFeedApiTest, APageEndsAtAMegabyteWhateverItsLimit) {
+  // Five events of 400 kB (written before the size cap, or by an operator): one page of 100
+  // would weigh 2 MB; pages stop past 1 MiB, and together still hold every event once.
+  api_.Sql().Execute(R"sql(
+      INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+      SELECT 'com.nedlia.product.updated.v1', 'product', gen_random_uuid(),
+             jsonb_build_object('n', g, 'assets', repeat('x', 400000)),
+             '{"specversion": "1.0", "source": "/products"}'
+      FROM generate_series(1, 5) g)sql");
+  std::vector<json> first;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  ApiReply page;
+  do {
+    page = api_.Call("GET", "/v1/events?limit=100");
+  } while (page.body["data"].empty() && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body["data"].size(), 2u);
+  EXPECT_LT(page.raw.size(), 1100000u);
+  const std::vector<json> all = ReadAll(
+      std::nullopt, "", [](const std::vector<json>& events) { return events.size() >= 5; }, 100);
+  ASSERT_EQ(all.size(), 5u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(all[static_cast<std::size_t>(i)]["data"]["n"], i + 1);
+}
+
 TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {
   const auto after = api_.Call("GET", "/v1/events?after=yesterday");
   EXPECT_EQ(after.status, 422);

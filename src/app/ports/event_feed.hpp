@@ -43,6 +43,9 @@ struct FeedQuery {
   std::vector<std::string> types;          ///< only these types (empty: all)
   std::optional<domain::Uuid> advertiser;  ///< only this advertiser's events
   int limit = 100;
+  /// A page also ends once its events' data and metadata pass this many bytes (it holds one
+  /// event at least): a count alone lets a page of large events weigh hundreds of megabytes.
+  std::size_t max_bytes = 1024 * 1024;
 };
 
 /// The event log read as a feed: committed events only, final ones (a later commit never
