@@ -65,10 +65,10 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
         database.Read([&](app::Transaction& tx) {
           result = app::ListAdvertisers(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& advertiser : result.items)
-          items.push_back(AdvertiserJson(advertiser));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page,
+            [](const domain::Advertiser& advertiser) { return AdvertiserJson(advertiser); },
+            [](const domain::Advertiser& advertiser) { return advertiser.id; });
       }));
   router.Add(
       Method::kPatch, "/v1/advertisers/{id}",

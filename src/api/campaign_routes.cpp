@@ -70,10 +70,9 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
         database.Read([&](app::Transaction& tx) {
           result = app::ListCampaigns(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& campaign : result.items)
-          items.push_back(CampaignJson(campaign));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const domain::Campaign& campaign) { return CampaignJson(campaign); },
+            [](const domain::Campaign& campaign) { return campaign.id; });
       }));
   router.Add(
       Method::kPatch, "/v1/campaigns/{id}",
@@ -123,10 +122,10 @@ void AddProductLinkRoutes(http::Router& router, Authenticator& authenticator,
         database.Read([&](app::Transaction& tx) {
           result = app::ListCampaignProducts(tx, context.principal, id, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& link : result.items)
-          items.push_back(CampaignProductJson(link));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page,
+            [](const app::CampaignProduct& link) { return CampaignProductJson(link); },
+            [](const app::CampaignProduct& link) { return link.product_id; });
       }));
   router.Add(
       Method::kPut, "/v1/campaigns/{id}/products/{product_id}",

@@ -83,10 +83,9 @@ void AddPlacementDetailRoutes(http::Router& router, Authenticator& authenticator
         database.Read([&](app::Transaction& tx) {
           result = app::ListPlacementDetails(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const app::PlacementDetail& detail : result.items)
-          items.push_back(DetailJson(detail));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const app::PlacementDetail& detail) { return DetailJson(detail); },
+            [](const app::PlacementDetail& detail) { return detail.id; });
       }));
 }
 

@@ -66,10 +66,9 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
         database.Read([&](app::Transaction& tx) {
           result = app::ListPlacements(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& owned : result.items)
-          items.push_back(PlacementJson(owned));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const app::OwnedPlacement& owned) { return PlacementJson(owned); },
+            [](const app::OwnedPlacement& owned) { return owned.placement.id; });
       }));
   router.Add(
       Method::kPatch, "/v1/placements/{id}",

@@ -61,10 +61,9 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
         database.Read([&](app::Transaction& tx) {
           result = app::ListProducts(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& product : result.items)
-          items.push_back(ProductJson(product));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const domain::Product& product) { return ProductJson(product); },
+            [](const domain::Product& product) { return product.id; });
       }));
   router.Add(
       Method::kPatch, "/v1/products/{id}",

@@ -45,14 +45,15 @@ http::Response RunReply(app::Database& database, const app::CallContext& context
 /// runs could weigh gigabytes), with where to page them instead.
 http::Response PageReply(const app::Page<app::OwnedValidationRun>& result,
                          const app::PageRequest& page) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& owned : result.items) {
-    nlohmann::json item = ValidationRunJson(owned);
-    item.erase("issues");
-    item["issues_url"] = "/v1/validations/" + owned.run.id.ToString() + "/issues";
-    items.push_back(std::move(item));
-  }
-  return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+  return ListReply(
+      result, page,
+      [](const app::OwnedValidationRun& owned) {
+        nlohmann::json item = ValidationRunJson(owned);
+        item.erase("issues");
+        item["issues_url"] = "/v1/validations/" + owned.run.id.ToString() + "/issues";
+        return item;
+      },
+      [](const app::OwnedValidationRun& owned) { return owned.run.id; });
 }
 
 constexpr int kDefaultIssues = 100;

@@ -61,10 +61,9 @@ void AddVideoRoutes(http::Router& router, Authenticator& authenticator, app::Dat
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Video> result;
         database.Read([&](app::Transaction& tx) { result = app::ListVideos(tx, filter, page); });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& video : result.items)
-          items.push_back(VideoJson(video));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const domain::Video& video) { return VideoJson(video); },
+            [](const domain::Video& video) { return video.id; });
       }));
   router.Add(
       Method::kPatch, "/v1/videos/{id}",

@@ -74,10 +74,9 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
         database.Read([&](app::Transaction& tx) {
           result = app::ListWebhooks(tx, context.principal, filter, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& webhook : result.items)
-          items.push_back(WebhookJson(webhook));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page, [](const domain::Webhook& webhook) { return WebhookJson(webhook); },
+            [](const domain::Webhook& webhook) { return webhook.id; });
       }));
   router.Add(
       http::Method::kGet, "/v1/webhooks/{id}/deliveries",
@@ -88,10 +87,10 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
         database.Read([&](app::Transaction& tx) {
           result = app::ListWebhookDeliveries(tx, context.principal, id, page);
         });
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& delivery : result.items)
-          items.push_back(WebhookDeliveryJson(delivery));
-        return Envelope(200, std::move(items), PageMeta(page, result.next_after));
+        return ListReply(
+            result, page,
+            [](const domain::WebhookDelivery& delivery) { return WebhookDeliveryJson(delivery); },
+            [](const domain::WebhookDelivery& delivery) { return delivery.id; });
       }));
 }
 

@@ -51,7 +51,7 @@ TEST_F(AdvertiserLockingTest, ConcurrentPatchesWithOneIfMatchLetExactlyOneThroug
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(stale, 19);
   EXPECT_EQ(other, 0);
-  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v1"), 1);
+  EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v2"), 1);
 }
 
 TEST_F(AdvertiserLockingTest, DeleteWaitsForAProductBeingCreatedAndThenRefuses) {

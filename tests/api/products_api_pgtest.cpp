@@ -73,6 +73,32 @@ TEST_F(ProductsApiTest, CreateReturnsTheProductWithItsETagAndEmitsItsEvent) {
   EXPECT_EQ(api_.QueryText("SELECT aggregate_type FROM event_log"), "product");
 }
 
+TEST_F(ProductsApiTest, AListPageEndsPastAMegabyteAndTheCursorGoesOnFromThere) {
+  // 20 products of 60 kB of assets each: 1.2 MB in one page of 200 otherwise.
+  std::vector<std::string> created;
+  for (int i = 0; i < 20; ++i) {
+    json body = Cola();
+    body["assets"] = json::array({{{"url", std::string(60 * 1024, 'a')}, {"n", i}}});
+    created.push_back(Create(body));
+  }
+  const auto first = api_.Call("GET", "/v1/products?limit=200");
+  ASSERT_EQ(first.status, 200) << first.raw.substr(0, 200);
+  EXPECT_LT(first.body["data"].size(), 20u);
+  EXPECT_LE(first.raw.size(), 1024u * 1024u + 4096u);
+  std::vector<std::string> seen;
+  std::string path = "/v1/products?limit=200";
+  for (int pages = 0; pages < 20; ++pages) {
+    const auto page = api_.Call("GET", path);
+    ASSERT_EQ(page.status, 200);
+    for (const json& product : page.body["data"])
+      seen.push_back(product["id"]);
+    if (page.body["meta"]["next_cursor"].is_null())
+      break;
+    path = "/v1/products?limit=200&cursor=" + page.body["meta"]["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(seen, created);  // every product once, in id order
+}
+
 TEST_F(ProductsApiTest, OptionalFieldsDefaultToNullAndAnEmptyAssetList) {
   const auto created = api_.Call("POST", "/v1/products", Cola());
   ASSERT_EQ(created.status, 201) << created.raw;

@@ -42,12 +42,12 @@ TEST_F(RequestDeadlineTest, RequestBlockedOnALockAnswers503AtItsDeadlineAndNothi
   const auto retried =
       api_.Call("PATCH", patch_path, json{{"name", "Acme Two"}}, {"If-Match: \"1\""});
   EXPECT_EQ(retried.status, 200) << retried.raw;
-  EXPECT_EQ(
-      api_.Sql()
-          .Execute("SELECT count(*) FROM event_log WHERE event_type LIKE '%advertiser.updated%'")
-          .Single()[0]
-          .As<std::int64_t>(),
-      1);
+  EXPECT_EQ(api_.Sql()
+                .Execute("SELECT count(*) FROM event_log WHERE event_type = "
+                         "'com.nedlia.advertiser.updated.v2'")
+                .Single()[0]
+                .As<std::int64_t>(),
+            1);
 }
 
 }  // namespace

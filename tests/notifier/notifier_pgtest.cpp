@@ -217,11 +217,13 @@ TEST_F(NotifierTest, SustainedFailureDisablesTheWebhookWithAnEvent) {
   NewCampaign();
   Record();
   notifier::Senders senders(pool_, FastOptions());
-  SendUntil(senders, [&] { return api_.EventCount("com.nedlia.webhook.disabled.v1") == 1; });
-  ASSERT_EQ(api_.EventCount("com.nedlia.webhook.disabled.v1"), 1);
-  const json disabled = api_.EventData("com.nedlia.webhook.disabled.v1");
+  SendUntil(senders, [&] { return api_.EventCount("com.nedlia.webhook.disabled.v2") == 1; });
+  ASSERT_EQ(api_.EventCount("com.nedlia.webhook.disabled.v2"), 1);
+  const json disabled = api_.EventData("com.nedlia.webhook.disabled.v2");
   EXPECT_EQ(disabled["webhook_id"], webhook);
   EXPECT_EQ(disabled["last_error"], "http_status");
+  EXPECT_FALSE(disabled.contains("url"));  // its scheme and host only: the path may hold a token
+  EXPECT_EQ(disabled["url_origin"].get<std::string>().rfind("http", 0), 0u);
   EXPECT_GE(disabled["consecutive_failures"].get<int>(), 3);
   const auto read = api_.Call("GET", "/v1/webhooks/" + webhook);
   EXPECT_EQ(read.body["data"]["status"], "disabled");

@@ -10,11 +10,11 @@ namespace {
 
 using nlohmann::json;
 
-// The events file-generator handles (the created.v1 copies are skipped, not handled).
+// The events file-generator handles (the older versions' copies are skipped, not handled).
 constexpr const char* kHandledTypes =
     "('com.nedlia.placement.created.v2', 'com.nedlia.placement.updated.v1', "
     "'com.nedlia.placement.deleted.v1', 'com.nedlia.product.updated.v1', "
-    "'com.nedlia.product.deleted.v1', 'com.nedlia.advertiser.updated.v1')";
+    "'com.nedlia.product.deleted.v1', 'com.nedlia.advertiser.updated.v2')";
 
 std::filesystem::path FreshDirectory(const std::string& name) {
   const auto path = std::filesystem::temp_directory_path() /
