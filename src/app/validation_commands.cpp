@@ -4,6 +4,16 @@
 #include "app/tenancy.hpp"
 
 namespace nedlia::app {
+namespace {
+
+/// `found` if the caller may see it; a run requested by an admin key (no advertiser) is an
+/// admin's alone.
+OwnedValidationRun Visible(std::optional<OwnedValidationRun> found, const Principal& caller) {
+  const std::optional<domain::Uuid> owner = found ? found->advertiser_id : std::nullopt;
+  return RequireVisible(std::move(found), caller, owner, "validation run");
+}
+
+}  // namespace
 
 OwnedValidationRun RequestValidation(Transaction& tx, const CallContext& context,
                                      const domain::Uuid& video_id) {
@@ -30,15 +40,13 @@ OwnedValidationRun RequestValidation(Transaction& tx, const CallContext& context
 
 OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
                                     const domain::Uuid& id) {
-  auto found = tx.ValidationRuns().Find(id);
-  // A run requested by an admin key (no advertiser) is an admin's alone.
-  const std::optional<domain::Uuid> owner = found ? found->advertiser_id : std::nullopt;
-  return RequireVisible(std::move(found), caller, owner, "validation run");
+  return Visible(tx.ValidationRuns().Find(id), caller);
 }
 
 IssuePage ValidationRunIssues(Transaction& tx, const Principal& caller, const domain::Uuid& id,
                               std::int64_t after, int limit) {
-  GetValidationRun(tx, caller, id);  // the tenancy check
+  // The tenancy check, without reading the issues a page is about to read.
+  Visible(tx.ValidationRuns().FindWithoutIssues(id), caller);
   IssuePage page{.issues = tx.ValidationRuns().Issues(id, after, limit + 1), .next_after = {}};
   if (static_cast<int>(page.issues.size()) > limit) {
     page.issues.pop_back();

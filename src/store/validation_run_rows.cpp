@@ -40,6 +40,9 @@ const pg::Statement kIssues{"validation_run_issues", R"sql(
     CROSS JOIN LATERAL json_array_elements(r.issues) WITH ORDINALITY AS i(value, n)
     WHERE r.id = $1 AND i.n > $2 ORDER BY i.n LIMIT $3)sql"};
 const pg::Statement kFind{"validation_run_find", kFindSql};
+const std::string kFindWithoutIssuesSql = "SELECT " + kListColumns + ", k.advertiser_id" +
+                                          kOwnedFrom + " WHERE r.id = $1 AND r.deleted_at IS NULL";
+const pg::Statement kFindWithoutIssues{"validation_run_find_without_issues", kFindWithoutIssuesSql};
 const pg::Statement kLock{"validation_run_lock", kLockSql};
 // clock_timestamp(), not now(): now() is when the transaction began, and the delivery
 // transaction may have handled other events before this one.
@@ -85,6 +88,14 @@ app::OwnedValidationRun RowToOwnedRun(const pg::Row& row) {
 
 std::optional<app::OwnedValidationRun> ValidationRunRows::Find(const domain::Uuid& id) {
   const pg::Result result = connection_.Execute(kFind, pg::Params(id));
+  if (result.Empty())
+    return std::nullopt;
+  return RowToOwnedRun(result[0]);
+}
+
+std::optional<app::OwnedValidationRun> ValidationRunRows::FindWithoutIssues(
+    const domain::Uuid& id) {
+  const pg::Result result = connection_.Execute(kFindWithoutIssues, pg::Params(id));
   if (result.Empty())
     return std::nullopt;
   return RowToOwnedRun(result[0]);

@@ -17,6 +17,7 @@ class ValidationRunRows : public app::ValidationRunStore {
   std::optional<domain::Uuid> SoftDelete(const domain::Uuid& id) override;
   std::optional<app::OwnedValidationRun> Lock(const domain::Uuid& id) override;
   void MarkRunning(const domain::Uuid& id) override;
+  std::optional<app::OwnedValidationRun> FindWithoutIssues(const domain::Uuid& id) override;
   std::vector<std::string> Issues(const domain::Uuid& id, std::int64_t after, int limit) override;
   domain::ValidationSubject LoadSubject(const domain::Uuid& video_id, std::int64_t duration_ms,
                                         const std::optional<domain::Uuid>& advertiser) override;

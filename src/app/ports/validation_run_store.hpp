@@ -36,6 +36,8 @@ class ValidationRunStore {
   /// a hundred thousand; Issues pages them.
   virtual Page<OwnedValidationRun> List(const ValidationRunFilter& filter,
                                         const PageRequest& page) = 0;
+  /// A live run as List shows it (issues "[]"): for checks that need no issues.
+  virtual std::optional<OwnedValidationRun> FindWithoutIssues(const domain::Uuid& id) = 0;
   /// A run's issues after the first `after`, at most `limit`, each as its JSON text.
   virtual std::vector<std::string> Issues(const domain::Uuid& id, std::int64_t after,
                                           int limit) = 0;
