@@ -277,6 +277,26 @@ void Connection::RequestCancel() {
     spdlog::warn("could not cancel a statement: {}", error.data());
 }
 
+CancelRequest Connection::PrepareCancel() {
+  cancelled_->store(true);
+  return CancelRequest(PQgetCancel(conn_.get()));
+}
+
+void Connection::Abandon() {
+  cancelled_->store(true);
+  const int socket = PQsocket(conn_.get());
+  if (socket >= 0)
+    shutdown(socket, SHUT_RDWR);
+}
+
+bool CancelRequest::Send(std::string& error) const {
+  std::array<char, 256> text{};
+  if (cancel_ != nullptr && PQcancel(cancel_.get(), text.data(), text.size()) == 1)
+    return true;
+  error = cancel_ == nullptr ? "no cancel key" : text.data();
+  return false;
+}
+
 bool Connection::IsOpen() const {
   return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK &&
          PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;

@@ -32,6 +32,17 @@ struct Statement {
 
 /// One libpq connection (move-only). Every call either returns a result or throws a typed
 /// pg::Error (see errors.hpp); a broken socket becomes ConnectionLost.
+/// A cancel request for one backend, sendable from any thread (PQcancel).
+class CancelRequest {
+ public:
+  explicit CancelRequest(PGcancel* cancel) : cancel_(cancel, &PQfreeCancel) {}
+  /// Sends it and waits for the server to take it; false (with the reason) when it failed.
+  bool Send(std::string& error) const;
+
+ private:
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_;
+};
+
 class Connection {
  public:
   /// Connects; throws ConnectionLost with the server's message (the URL's password is never
@@ -87,6 +98,14 @@ class Connection {
   /// while another uses the connection. The request may land after that statement has ended,
   /// on a later one, so a connection cancelled this way is never reused (see WasCancelled).
   void RequestCancel();
+  /// What RequestCancel sends, to be sent later by another thread (sending blocks until the
+  /// server answers, which one that no longer answers never does); the connection counts as
+  /// cancelled from now. It owns its copy: it may outlive the connection.
+  CancelRequest PrepareCancel();
+  /// Shuts the socket down under the statement running now, callable from any thread while
+  /// another uses the connection: that call fails at once with ConnectionLost. For a server (or
+  /// a network) so silent that a cancel never arrives; the connection is never reused.
+  void Abandon();
   bool WasCancelled() const { return cancelled_->load(); }
   /// The native handle, for LISTEN/NOTIFY and COPY.
   PGconn* Native() const { return conn_.get(); }

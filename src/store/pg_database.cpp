@@ -18,6 +18,12 @@ void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
   try {
     fn();
   } catch (const pg::ConnectionLost&) {
+    // Past the deadline, the watchdog may have abandoned a connection the server never
+    // answered on.
+    if (pg::DeadlineWatchdog::Clock::now() >= deadline) {
+      throw app::Error(app::ErrorKind::kUnavailable, "the request did not finish within " +
+                                                         std::to_string(timeout.count()) + " ms");
+    }
     throw app::Error(app::ErrorKind::kUnavailable, "the database is unreachable");
   } catch (const pg::PoolExhausted&) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database is busy");
