@@ -53,7 +53,9 @@ Promotion ReplicaCluster::Promote(std::chrono::milliseconds timeout) {
   }
   Connection session = Connection::Open(replica_.Url("postgres"), kConnectTimeout);
   if (!InRecovery(session)) {
-    RefuseWhilePrimaryTakesWrites("it was promoted already, and two primaries split the data");
+    RefuseWhilePrimaryTakesWrites("so does replica '" + options_.name +
+                                  "', promoted already: stop one of them (two primaries split "
+                                  "the data)");
     AwaitWrites(session, deadline);
     FenceOldPrimary();
     return {.already = true, .took = Since(started)};
