@@ -18,6 +18,7 @@
 namespace nedlia::pg {
 
 class Error;
+struct ErrorDetails;
 
 /// Turns a database error into the caller's own exception (it throws), or returns to let the
 /// error through unchanged. A plain function: deferred statements outlive their callers' frames.
@@ -28,6 +29,12 @@ using ErrorTranslator = void (*)(const Error&);
 struct Statement {
   std::string_view name;
   std::string_view sql;
+};
+
+/// Which servers a connection accepts (libpq's target_session_attrs; a URL that sets it wins).
+enum class TargetSession {
+  kAny,        ///< whatever answers first: a replica, or any single-host URL
+  kReadWrite,  ///< the primary: of a multi-host URL's hosts, the one that takes writes
 };
 
 /// One libpq connection (move-only). Every call either returns a result or throws a typed
@@ -46,9 +53,11 @@ class CancelRequest {
 class Connection {
  public:
   /// Connects; throws ConnectionLost with the server's message (the URL's password is never
-  /// part of it) when the server cannot be reached.
+  /// part of it) when the server cannot be reached, or when none of the URL's hosts is one
+  /// `target` accepts. connect_timeout applies to each host in turn.
   static Connection Open(const std::string& url,
-                         std::chrono::seconds connect_timeout = std::chrono::seconds(10));
+                         std::chrono::seconds connect_timeout = std::chrono::seconds(10),
+                         TargetSession target = TargetSession::kAny);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;
@@ -90,6 +99,10 @@ class Connection {
   /// Checks without a round trip whether the server closed the socket meanwhile (for example
   /// when it restarted); an idle healthy connection answers true.
   bool IsAlive();
+  /// True when the server takes no writes, as it last reported (a standby, or
+  /// default_transaction_read_only on; PostgreSQL reports both whenever they change, with the
+  /// answer to the next statement), or refused one of ours with ReadOnlyServer. No round trip.
+  bool ServerIsReadOnly() const;
   /// True when the session is inside a transaction block (or a failed one).
   bool InTransaction() const;
   /// The server's version as an integer (150004 for 15.4).
@@ -128,6 +141,8 @@ class Connection {
 
   explicit Connection(PGconn* conn);
   Result Check(PGresult* result);
+  /// Throws the error `details` describe, noting first whether the server is read-only.
+  [[noreturn]] void Throw(ErrorDetails details, ErrorTranslator translate = nullptr);
   Result SendDeferred();
   void SendOne(const Deferred& statement, std::vector<Sent>& commands);
   Result ReadPipelineResults(const std::vector<Sent>& commands);
@@ -138,6 +153,7 @@ class Connection {
   std::unique_ptr<std::atomic<bool>> cancelled_ = std::make_unique<std::atomic<bool>>(false);
   std::unordered_set<std::string_view> prepared_;
   std::vector<Deferred> deferred_;
+  bool refused_write_ = false;  ///< the server answered ReadOnlyServer
 };
 
 }  // namespace nedlia::pg

@@ -17,6 +17,9 @@ void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
                             std::chrono::milliseconds timeout, Fn&& fn) {
   try {
     fn();
+  } catch (const pg::ReadOnlyServer&) {
+    // A failover under way: the pool has dropped the connection; the next finds the primary.
+    throw app::Error(app::ErrorKind::kUnavailable, "the database takes no writes at the moment");
   } catch (const pg::ConnectionLost&) {
     // Past the deadline, the watchdog may have abandoned a connection the server never
     // answered on.

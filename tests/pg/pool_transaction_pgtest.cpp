@@ -150,10 +150,17 @@ TEST_F(PoolTest, TransactionThatNeverRanAStatementSendsNothing) {
 TEST_F(PoolTest, ReadOnlyTransactionRefusesWritesWithBeginPipelined) {
   Pool pool = MakePool(1);
   const TransactionOptions read_only{.read_only = true};
-  EXPECT_THROW(RunInTransaction(pool, read_only,
-                                [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 11"); }),
-               Error);
+  try {
+    RunInTransaction(pool, read_only,
+                     [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 11"); });
+    FAIL() << "the write went through";
+  } catch (const ConnectionLost& error) {
+    FAIL() << "our own READ ONLY transaction is not a read-only server: " << error.what();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.SqlState(), "25006");
+  }
   EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(pool.IdleCount(), 1U);  // the server takes writes: the connection is kept
 }
 
 TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
