@@ -442,6 +442,24 @@ void CheckAnswers(const std::vector<Ack>& acks) {
     histogram +=
         (histogram.empty() ? "" : ", ") + std::to_string(status) + ": " + std::to_string(count);
   Report("answers by status (0: none)", histogram);
+  std::vector<std::int64_t> latencies;
+  std::int64_t first = 0, last = 0;
+  for (const Ack& ack : acks) {
+    if (!ack.Ok())
+      continue;
+    latencies.push_back(ack.latency_ms);
+    first = first == 0 ? ack.StartMs() : std::min(first, ack.StartMs());
+    last = std::max(last, ack.at_ms);
+  }
+  if (!latencies.empty() && last > first) {
+    std::sort(latencies.begin(), latencies.end());
+    const auto at = [&](double q) {
+      return latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
+    };
+    Report("writes answered 2xx per second, whole run (latency p50 / p99 ms)",
+           std::to_string(static_cast<std::int64_t>(latencies.size()) * 1000 / (last - first)) +
+               " (" + std::to_string(at(0.5)) + " / " + std::to_string(at(0.99)) + ")");
+  }
   Expect("answers 500", 0, by_status[500]);
   Expect("answers 503 without Retry-After", 0, bare_503);
   Expect("requests left hanging 30 s", 0, hangs);

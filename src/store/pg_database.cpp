@@ -28,6 +28,11 @@ void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
                                                          std::to_string(timeout.count()) + " ms");
     }
     throw app::Error(app::ErrorKind::kUnavailable, "the database is unreachable");
+  } catch (const pg::TransactionInDoubt&) {
+    throw app::Error(app::ErrorKind::kUnavailable,
+                     "the database went away while committing: the change may or may not have "
+                     "been made; retry with the same Idempotency-Key or If-Match, which makes the "
+                     "retry safe either way");
   } catch (const pg::PoolExhausted&) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database is busy");
   } catch (const pg::TransactionRollback&) {

@@ -43,6 +43,27 @@ TEST(PgDatabaseTest, AServerThatTakesNoWritesIsUnavailableNotAnInternalError) {
   }
 }
 
+// The connection broke while COMMIT was in flight (the database restarted, or was lost): the
+// change may or may not be there. Not an internal error: the client retries with its
+// Idempotency-Key or If-Match, which makes the retry safe whichever way it went.
+TEST(PgDatabaseTest, ACommitWhoseOutcomeIsUnknownIsUnavailableNotAnInternalError) {
+  TestDatabase database;
+  pg::Pool pool({.url = database.Url(), .max_size = 1});
+  store::PgDatabase store(pool, {});
+  int attempts = 0;
+  try {
+    store.Write(app::CallContext{}, [&](app::Transaction&) {
+      ++attempts;
+      throw pg::TransactionInDoubt({.message = "server closed the connection unexpectedly"});
+    });
+    FAIL() << "no error";
+  } catch (const app::Error& error) {
+    EXPECT_EQ(error.Kind(), app::ErrorKind::kUnavailable);
+    EXPECT_NE(std::string(error.what()).find("may or may not"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(attempts, 1);  // never retried blindly
+}
+
 TEST(PgDatabaseTest, UnreachableDatabaseIsUnavailable) {
   pg::Pool pool({.url = "postgresql://nedlia@127.0.0.1:1/none", .max_size = 1});
   store::PgDatabase store(pool, {});
