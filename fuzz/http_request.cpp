@@ -16,6 +16,7 @@
 
 #include "api/api.hpp"
 #include "api/conditional_get.hpp"
+#include "api/idempotent_post.hpp"
 #include "api/request_context.hpp"
 #include "api/responses.hpp"
 #include "app/api_key_cache.hpp"
@@ -121,6 +122,13 @@ void CheckHeaders(const http::Request& request) {
         "a conditional GET answers 200 or an empty 304");
   if (const auto authorization = request.Header("Authorization"))
     (void)app::LooksLikeApiKey(*authorization);
+  const auto key = ParseOr<app::Error>([&] { return api::IdempotencyKeyOf(request); },
+                                       [](const app::Error& error) {
+                                         Check(error.Kind() == app::ErrorKind::kInvalidInput,
+                                               "a bad Idempotency-Key is invalid input");
+                                       });
+  if (key && *key)
+    Check(!(*key)->empty() && (*key)->size() <= 255, "an idempotency key is 1 to 255 characters");
 }
 
 void CheckReading(const http::RequestReading& reading, const http::ServerOptions& options,
