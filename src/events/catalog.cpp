@@ -311,6 +311,13 @@ EventSchema ReadEntry(const CatalogFile& file) {
 
 }  // namespace
 
+FieldSpec::FieldSpec() = default;
+FieldSpec::FieldSpec(const FieldSpec&) = default;
+FieldSpec::FieldSpec(FieldSpec&&) noexcept = default;
+FieldSpec& FieldSpec::operator=(const FieldSpec&) = default;
+FieldSpec& FieldSpec::operator=(FieldSpec&&) noexcept = default;
+FieldSpec::~FieldSpec() = default;
+
 std::string_view ToString(FieldType type) {
   return kTypeNames[static_cast<std::size_t>(type)];
 }
