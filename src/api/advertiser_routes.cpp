@@ -2,6 +2,7 @@
 
 #include "api/advertiser_json.hpp"
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "app/errors.hpp"
 
@@ -12,19 +13,6 @@ http::Response One(int status, const domain::Advertiser& advertiser) {
   http::Response response = Envelope(status, AdvertiserJson(advertiser));
   response.SetHeader("ETag", ETagOf(advertiser.audit.version));
   return response;
-}
-
-app::AdvertiserFilter FilterOf(const http::Request& request) {
-  app::AdvertiserFilter filter;
-  if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::AdvertiserStatus>(*status);
-    if (!filter.status) {
-      app::ThrowIfInvalid(
-          {{"/query/status",
-            "must be one of: " + std::string(domain::AllowedValues<domain::AdvertiserStatus>())}});
-    }
-  }
-  return filter;
 }
 
 }  // namespace
@@ -59,7 +47,7 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
   router.Add(
       Method::kGet, "/v1/advertisers",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::AdvertiserFilter filter = FilterOf(request);
+        const app::AdvertiserFilter filter = AdvertiserFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Advertiser> result;
         database.Read([&](app::Transaction& tx) {

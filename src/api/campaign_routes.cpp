@@ -2,6 +2,7 @@
 
 #include "api/campaign_json.hpp"
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "app/campaign_commands.hpp"
 #include "app/errors.hpp"
@@ -15,19 +16,6 @@ http::Response One(int status, const domain::Campaign& campaign) {
   http::Response response = Envelope(status, CampaignJson(campaign));
   response.SetHeader("ETag", ETagOf(campaign.audit.version));
   return response;
-}
-
-app::CampaignFilter FilterOf(const http::Request& request) {
-  app::CampaignFilter filter{.advertiser_id = QueryId(request, "advertiser_id")};
-  if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::CampaignStatus>(*status);
-    if (!filter.status) {
-      app::ThrowIfInvalid(
-          {{"/query/status",
-            "must be one of: " + std::string(domain::AllowedValues<domain::CampaignStatus>())}});
-    }
-  }
-  return filter;
 }
 
 /// The product a link names. Linking reads it like a reference in a body (422 when unknown);
@@ -64,7 +52,7 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
   router.Add(
       Method::kGet, "/v1/campaigns",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::CampaignFilter filter = FilterOf(request);
+        const app::CampaignFilter filter = CampaignFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Campaign> result;
         database.Read([&](app::Transaction& tx) {

@@ -32,6 +32,13 @@ http::Response Replay(const app::StoredResponse& stored, std::string body) {
 
 }  // namespace
 
+std::optional<std::string> IdempotencyKeyOf(const http::Request& request) {
+  const auto header = request.Header(kHeader);
+  if (!header)
+    return std::nullopt;
+  return ValidKey(*header);
+}
+
 http::Response IdempotentPost(app::Database& database, const app::CallContext& context,
                               const http::Request& request,
                               const std::function<http::Response(app::Transaction&)>& command) {
@@ -45,13 +52,13 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
                               const http::Request& request,
                               const std::function<http::Response(app::Transaction&)>& command,
                               const SecretInAnswer& secret) {
-  const auto header = request.Header(kHeader);
+  const std::optional<std::string> given = IdempotencyKeyOf(request);
   http::Response response;
-  if (!header) {
+  if (!given) {
     database.Write(context, [&](app::Transaction& tx) { response = command(tx); });
     return response;
   }
-  const std::string key = ValidKey(*header);
+  const std::string& key = *given;
   const std::string request_hash = app::HashSecret(request.path + "\n" + request.body);
   const domain::Uuid& principal = context.principal.id;
   database.Write(context, [&](app::Transaction& tx) {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "app/ports/database.hpp"
 #include "app/principal.hpp"
@@ -8,6 +10,10 @@
 #include "http/response.hpp"
 
 namespace nedlia::api {
+
+/// The request's Idempotency-Key header, when it has one; throws app::Error kInvalidInput
+/// (pointing at the header) unless it is 1 to 255 printable ASCII characters.
+std::optional<std::string> IdempotencyKeyOf(const http::Request& request);
 
 /// Runs a POST's command in one transaction, honouring its Idempotency-Key: the first
 /// successful answer is stored with the change, in the same transaction, and replayed for

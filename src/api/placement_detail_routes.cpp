@@ -1,6 +1,7 @@
 #include "api/placement_detail_routes.hpp"
 
 #include "api/json_writer.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "app/errors.hpp"
 #include "app/event_data.hpp"
@@ -10,48 +11,6 @@
 
 namespace nedlia::api {
 namespace {
-
-constexpr std::size_t kMaxCategory = 100;
-
-/// A query parameter in seconds (up to 3 decimals, not negative) as milliseconds.
-std::optional<std::int64_t> QuerySeconds(const http::Request& request, std::string_view name,
-                                         domain::FieldErrors& errors) {
-  const auto text = request.Query(name);
-  if (!text)
-    return std::nullopt;
-  const auto ms = domain::ParseDecimal(*text, domain::kSecondsDecimals);
-  if (!ms || *ms < 0) {
-    errors.push_back({"/query/" + std::string(name),
-                      "must be a number of seconds, at least 0, with at most 3 decimals"});
-  }
-  return ms;
-}
-
-app::PlacementDetailFilter FilterOf(const http::Request& request) {
-  app::PlacementDetailFilter filter{.video_id = QueryId(request, "video_id"),
-                                    .product_id = QueryId(request, "product_id"),
-                                    .advertiser_id = QueryId(request, "advertiser_id"),
-                                    .category = request.Query("category")};
-  domain::FieldErrors errors;
-  if (filter.category && (filter.category->empty() || filter.category->size() > kMaxCategory))
-    errors.push_back({"/query/category", "must be 1 to 100 characters"});
-  if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::PlacementStatus>(*status);
-    if (!filter.status) {
-      errors.push_back(
-          {"/query/status",
-           "must be one of: " + std::string(domain::AllowedValues<domain::PlacementStatus>())});
-    }
-  }
-  filter.overlaps_from_ms = QuerySeconds(request, "overlaps_from", errors);
-  filter.overlaps_to_ms = QuerySeconds(request, "overlaps_to", errors);
-  if (filter.overlaps_from_ms && filter.overlaps_to_ms &&
-      *filter.overlaps_to_ms <= *filter.overlaps_from_ms) {
-    errors.push_back({"/query/overlaps_to", "must be greater than overlaps_from"});
-  }
-  app::ThrowIfInvalid(std::move(errors));
-  return filter;
-}
 
 nlohmann::json DetailJson(const app::PlacementDetail& detail) {
   return {{"id", detail.id.ToString()},
@@ -77,7 +36,7 @@ void AddPlacementDetailRoutes(http::Router& router, Authenticator& authenticator
   router.Add(
       http::Method::kGet, "/v1/placement-details",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::PlacementDetailFilter filter = FilterOf(request);
+        const app::PlacementDetailFilter filter = PlacementDetailFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<app::PlacementDetail> result;
         database.Read([&](app::Transaction& tx) {

@@ -1,6 +1,7 @@
 #include "api/placement_routes.hpp"
 
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/placement_json.hpp"
 #include "api/responses.hpp"
 #include "app/errors.hpp"
@@ -14,21 +15,6 @@ http::Response One(int status, const app::OwnedPlacement& owned) {
   response.SetHeader("ETag",
                      ETagOf(owned.placement.audit.version, owned.placement.file_url.value_or("")));
   return response;
-}
-
-app::PlacementFilter FilterOf(const http::Request& request) {
-  app::PlacementFilter filter{.video_id = QueryId(request, "video_id"),
-                              .product_id = QueryId(request, "product_id"),
-                              .advertiser_id = QueryId(request, "advertiser_id")};
-  if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::PlacementStatus>(*status);
-    if (!filter.status) {
-      app::ThrowIfInvalid(
-          {{"/query/status",
-            "must be one of: " + std::string(domain::AllowedValues<domain::PlacementStatus>())}});
-    }
-  }
-  return filter;
 }
 
 }  // namespace
@@ -60,7 +46,7 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
   router.Add(
       Method::kGet, "/v1/placements",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::PlacementFilter filter = FilterOf(request);
+        const app::PlacementFilter filter = PlacementFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<app::OwnedPlacement> result;
         database.Read([&](app::Transaction& tx) {

@@ -1,30 +1,18 @@
 #include "api/product_routes.hpp"
 
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/product_json.hpp"
 #include "api/responses.hpp"
 #include "app/errors.hpp"
-#include "domain/text_fields.hpp"
 
 namespace nedlia::api {
 namespace {
-
-constexpr std::size_t kMaxCategory = 100;
 
 http::Response One(int status, const domain::Product& product) {
   http::Response response = Envelope(status, ProductJson(product));
   response.SetHeader("ETag", ETagOf(product.audit.version));
   return response;
-}
-
-app::ProductFilter FilterOf(const http::Request& request) {
-  app::ProductFilter filter{.advertiser_id = QueryId(request, "advertiser_id"),
-                            .category = request.Query("category")};
-  if (filter.category) {
-    // The value is bound as text: malformed UTF-8 must be refused here, not by the database.
-    app::ThrowIfInvalid(domain::ValidateText(*filter.category, kMaxCategory, "/query/category"));
-  }
-  return filter;
 }
 
 }  // namespace
@@ -55,7 +43,7 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
   router.Add(
       Method::kGet, "/v1/products",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::ProductFilter filter = FilterOf(request);
+        const app::ProductFilter filter = ProductFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Product> result;
         database.Read([&](app::Transaction& tx) {

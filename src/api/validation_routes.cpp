@@ -1,10 +1,9 @@
 #include "api/validation_routes.hpp"
 
-#include <charconv>
-#include <limits>
 #include <string_view>
 
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "api/validation_json.hpp"
 #include "app/errors.hpp"
@@ -12,25 +11,6 @@
 
 namespace nedlia::api {
 namespace {
-
-/// ?status=, the one filter both lists share.
-std::optional<domain::ValidationRunStatus> StatusFilterOf(const http::Request& request) {
-  std::optional<domain::ValidationRunStatus> parsed;
-  if (const auto status = request.Query("status")) {
-    parsed = domain::ParseStatus<domain::ValidationRunStatus>(*status);
-    if (!parsed) {
-      app::ThrowIfInvalid(
-          {{"/query/status",
-            "must be one of: " +
-                std::string(domain::AllowedValues<domain::ValidationRunStatus>())}});
-    }
-  }
-  return parsed;
-}
-
-app::ValidationRunFilter FilterOf(const http::Request& request) {
-  return {.video_id = QueryId(request, "video_id"), .status = StatusFilterOf(request)};
-}
 
 http::Response RunReply(app::Database& database, const app::CallContext& context,
                         const domain::Uuid& id) {
@@ -56,51 +36,20 @@ http::Response PageReply(const app::Page<app::OwnedValidationRun>& result,
       [](const app::OwnedValidationRun& owned) { return owned.run.id; });
 }
 
-constexpr int kDefaultIssues = 100;
-constexpr int kMaxIssues = 1000;
-constexpr std::string_view kIssueCursorPrefix = "i1.";
-
-/// One integer query parameter within [low, high], or `fallback` when absent.
-std::int64_t IntegerQuery(const http::Request& request, std::string_view name,
-                          std::string_view prefix, std::int64_t fallback, std::int64_t low,
-                          std::int64_t high, const std::string& rule, domain::FieldErrors& errors) {
-  const auto text = request.Query(name);
-  if (!text)
-    return fallback;
-  std::int64_t value = 0;
-  const std::string_view digits =
-      text->starts_with(prefix) ? std::string_view(*text).substr(prefix.size()) : "";
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
-      value < low || value > high) {
-    errors.push_back({"/query/" + std::string(name), rule});
-  }
-  return value;
-}
-
 /// GET /v1/validations/{id}/issues: a run's issues in pages of up to 1,000.
 http::Response IssuesReply(app::Database& database, const app::CallContext& context,
                            const http::Request& request) {
   const domain::Uuid id = PathId(request, "id", "validation");
-  domain::FieldErrors errors;
-  const auto limit =
-      static_cast<int>(IntegerQuery(request, "limit", "", kDefaultIssues, 1, kMaxIssues,
-                                    "must be an integer from 1 to 1000", errors));
-  const std::int64_t after = IntegerQuery(request, "cursor", kIssueCursorPrefix, 0, 0,
-                                          std::numeric_limits<std::int64_t>::max(),
-                                          "is not a cursor this API issued", errors);
-  app::ThrowIfInvalid(std::move(errors));
+  const IssuePageRequest wanted = IssuePageOf(request);
   app::IssuePage page;
   database.Read([&](app::Transaction& tx) {
-    page = app::ValidationRunIssues(tx, context.principal, id, after, limit);
+    page = app::ValidationRunIssues(tx, context.principal, id, wanted.after, wanted.limit);
   });
   std::string body = "{\"data\":[";
   for (std::size_t i = 0; i < page.issues.size(); ++i)
     body += (i == 0 ? "" : ",") + page.issues[i];
   body += "],\"meta\":{\"next_cursor\":";
-  body += page.next_after
-              ? "\"" + std::string(kIssueCursorPrefix) + std::to_string(*page.next_after) + "\""
-              : std::string("null");
+  body += page.next_after ? "\"" + EncodeIssueCursor(*page.next_after) + "\"" : std::string("null");
   body += "}}";
   http::Response response{.status = 200, .headers = {}, .body = std::move(body)};
   response.SetHeader("Content-Type", "application/json");
@@ -126,7 +75,7 @@ void AddValidationReads(http::Router& router, Authenticator& authenticator,
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid video_id = PathId(request, "id", "video");
         const app::ValidationRunFilter filter{.video_id = video_id,
-                                              .status = StatusFilterOf(request)};
+                                              .status = ValidationRunStatusOf(request)};
         const app::PageRequest page = PageOf(request);
         app::Page<app::OwnedValidationRun> result;
         database.Read([&](app::Transaction& tx) {
@@ -162,7 +111,7 @@ void AddValidationRoutes(http::Router& router, Authenticator& authenticator,
   router.Add(
       Method::kGet, "/v1/validation-runs",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::ValidationRunFilter filter = FilterOf(request);
+        const app::ValidationRunFilter filter = ValidationRunFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<app::OwnedValidationRun> result;
         database.Read([&](app::Transaction& tx) {

@@ -1,6 +1,7 @@
 #include "api/video_routes.hpp"
 
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "api/video_json.hpp"
 #include "app/errors.hpp"
@@ -13,19 +14,6 @@ http::Response One(int status, const domain::Video& video) {
   http::Response response = Envelope(status, VideoJson(video));
   response.SetHeader("ETag", ETagOf(video.audit.version));
   return response;
-}
-
-app::VideoFilter FilterOf(const http::Request& request) {
-  app::VideoFilter filter;
-  if (const auto status = request.Query("status")) {
-    filter.status = domain::ParseStatus<domain::VideoStatus>(*status);
-    if (!filter.status) {
-      app::ThrowIfInvalid(
-          {{"/query/status",
-            "must be one of: " + std::string(domain::AllowedValues<domain::VideoStatus>())}});
-    }
-  }
-  return filter;
 }
 
 }  // namespace
@@ -57,7 +45,7 @@ void AddVideoRoutes(http::Router& router, Authenticator& authenticator, app::Dat
   router.Add(
       Method::kGet, "/v1/videos",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
-        const app::VideoFilter filter = FilterOf(request);
+        const app::VideoFilter filter = VideoFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Video> result;
         database.Read([&](app::Transaction& tx) { result = app::ListVideos(tx, filter, page); });

@@ -1,6 +1,7 @@
 #include "api/webhook_routes.hpp"
 
 #include "api/idempotent_post.hpp"
+#include "api/list_queries.hpp"
 #include "api/responses.hpp"
 #include "api/webhook_json.hpp"
 
@@ -68,7 +69,7 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
   router.Add(
       http::Method::kGet, "/v1/webhooks",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const app::WebhookFilter filter{.advertiser_id = QueryId(request, "advertiser_id")};
+        const app::WebhookFilter filter = WebhookFilterOf(request);
         const app::PageRequest page = PageOf(request);
         app::Page<domain::Webhook> result;
         database.Read([&](app::Transaction& tx) {

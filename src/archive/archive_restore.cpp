@@ -90,9 +90,19 @@ void CheckPartKeys(const ArchiveManifest& manifest, const std::string& prefix) {
   }
 }
 
-// What the store says is checked against what the database recorded when the archive was
-// made; an archive whose schema revision the journal did not record yet (made before it did)
-// is checked on the rest.
+std::string FindInStore(app::ObjectStore& store, const std::string& id) {
+  const std::string suffix = "/" + id + "/manifest.json";
+  for (const app::ObjectInfo& object : store.List("archive/")) {
+    if (object.key.ends_with(suffix))
+      return object.key.substr(0, object.key.size() - std::string("manifest.json").size());
+  }
+  throw ArchiveError("no archive " + id + " (not in the journal, nor in the object store)");
+}
+
+}  // namespace
+
+// An archive whose schema revision the journal did not record yet (made before it did) is
+// checked on the rest.
 void CheckAgainstJournal(const ArchiveManifest& manifest, const JournalEntry& entry) {
   const std::string& prefix = entry.key_prefix;
   CheckComplete(entry);
@@ -104,17 +114,6 @@ void CheckAgainstJournal(const ArchiveManifest& manifest, const JournalEntry& en
   Agree(prefix, "row count", std::to_string(manifest.rows), std::to_string(entry.rows));
   CheckPartKeys(manifest, prefix);
 }
-
-std::string FindInStore(app::ObjectStore& store, const std::string& id) {
-  const std::string suffix = "/" + id + "/manifest.json";
-  for (const app::ObjectInfo& object : store.List("archive/")) {
-    if (object.key.ends_with(suffix))
-      return object.key.substr(0, object.key.size() - std::string("manifest.json").size());
-  }
-  throw ArchiveError("no archive " + id + " (not in the journal, nor in the object store)");
-}
-
-}  // namespace
 
 std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
                           const std::string& reference) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/ports/object_store.hpp"
+#include "archive/archive_journal.hpp"
 #include "archive/archive_manifest.hpp"
 #include "pg/connection.hpp"
 
@@ -19,6 +20,12 @@ struct RestoreReport {
 /// its key prefix (archive/.../ID/). Throws ArchiveError when there is no such archive.
 std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
                           const std::string& reference);
+
+/// Throws ArchiveError (one line) unless a manifest read from the object store, which is not
+/// trusted, agrees with the archive journal's `entry`: the archive is complete, the manifest
+/// has its id, table, partition, schema revision and row count, and names as parts only the
+/// archive's own keys (PartKey of its prefix, in order).
+void CheckAgainstJournal(const ArchiveManifest& manifest, const JournalEntry& entry);
 
 /// The manifest stored at `prefix`, checked against the archive journal, since the object
 /// store is not trusted: the journal must hold the archive as complete, and the manifest must

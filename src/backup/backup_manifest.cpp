@@ -1,11 +1,15 @@
 #include "backup/backup_manifest.hpp"
 
+#include <charconv>
 #include <cstdio>
+#include <limits>
+#include <optional>
 #include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "backup/backup_error.hpp"
+#include "backup/wal_archive.hpp"
 
 namespace nedlia::backup {
 namespace {
@@ -24,6 +28,52 @@ std::string Compact(Timestamp time) {
     }
   }
   return compact + "Z";
+}
+
+// A whole number of `Unsigned`'s range: nlohmann's get<> would wrap -1 or 2^32 silently.
+template <class Unsigned>
+Unsigned WholeField(const json& object, const char* name) {
+  const json& value = object.at(name);
+  if (!value.is_number_unsigned() ||
+      value.get<std::uint64_t>() > std::numeric_limits<Unsigned>::max()) {
+    throw std::invalid_argument(std::string(name) + " is not a whole number in range");
+  }
+  return value.get<Unsigned>();
+}
+
+// "0/3000028": two groups of 1 to 8 hexadecimal digits; nullopt for anything else.
+std::optional<std::uint64_t> ParseLsn(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t position = 0;
+  for (const std::string_view half : {text.substr(0, slash), text.substr(slash + 1)}) {
+    std::uint32_t value = 0;
+    const auto [end, error] = std::from_chars(half.data(), half.data() + half.size(), value, 16);
+    if (half.empty() || half.size() > 8 || error != std::errc() ||
+        end != half.data() + half.size()) {
+      return std::nullopt;
+    }
+    position = (position << 32) | value;
+  }
+  return position;
+}
+
+std::string LsnField(const json& object, const char* name) {
+  std::string text = object.at(name).get<std::string>();
+  if (!ParseLsn(text)) {
+    throw std::invalid_argument(std::string(name) + " is not a WAL position");
+  }
+  return text;
+}
+
+BackupKind KindField(const json& object) {
+  const std::string kind = object.at("kind").get<std::string>();
+  if (kind != "base" && kind != "logical") {
+    throw std::invalid_argument("kind is neither base nor logical");
+  }
+  return kind == "logical" ? BackupKind::kLogical : BackupKind::kBase;
 }
 
 Timestamp TimeField(const json& object, const char* name) {
@@ -103,20 +153,25 @@ BackupManifest ManifestFromJson(std::string_view text, std::string_view key) {
       throw std::invalid_argument("unknown format");
     }
     BackupManifest manifest;
-    manifest.kind = object.at("kind") == "logical" ? BackupKind::kLogical : BackupKind::kBase;
+    manifest.kind = KindField(object);
     manifest.id = object.at("id").get<std::string>();
     manifest.started_at = TimeField(object, "started_at");
     manifest.finished_at = TimeField(object, "finished_at");
     manifest.pg_version = object.at("pg_version").get<std::string>();
     for (const auto& file : object.at("files")) {
-      manifest.files.push_back(
-          {file.at("name"), file.at("key"), file.at("size"), file.at("sha256")});
+      manifest.files.push_back({file.at("name"), file.at("key"),
+                                WholeField<std::uint64_t>(file, "size"), file.at("sha256")});
     }
     if (manifest.kind == BackupKind::kBase) {
-      manifest.timeline = object.at("timeline").get<std::uint32_t>();
-      manifest.start_lsn = object.at("start_lsn").get<std::string>();
-      manifest.stop_lsn = object.at("stop_lsn").get<std::string>();
+      manifest.timeline = WholeField<std::uint32_t>(object, "timeline");
+      manifest.start_lsn = LsnField(object, "start_lsn");
+      manifest.stop_lsn = LsnField(object, "stop_lsn");
       manifest.start_wal = object.at("start_wal").get<std::string>();
+      // Retention keeps the WAL from here on, and a restore replays it: it must name a segment.
+      if (manifest.timeline == 0 || manifest.start_wal.size() != 24 ||
+          !IsWalFileName(manifest.start_wal)) {
+        throw std::invalid_argument("timeline and start_wal do not name a WAL segment");
+      }
     } else {
       manifest.database = object.at("database").get<std::string>();
     }
@@ -127,13 +182,11 @@ BackupManifest ManifestFromJson(std::string_view text, std::string_view key) {
 }
 
 std::string WalFileName(std::uint32_t timeline, std::string_view lsn) {
-  unsigned high = 0;
-  unsigned low = 0;
-  const std::string text(lsn);
-  if (std::sscanf(text.c_str(), "%X/%X", &high, &low) != 2) {
-    throw BackupError("'" + text + "' is not a WAL position");
+  const std::optional<std::uint64_t> parsed = ParseLsn(lsn);
+  if (!parsed) {
+    throw BackupError("'" + std::string(lsn) + "' is not a WAL position");
   }
-  const std::uint64_t position = (static_cast<std::uint64_t>(high) << 32) | low;
+  const std::uint64_t position = *parsed;
   const std::uint64_t segment = position / kWalSegmentSize;
   const std::uint64_t per_id = 0x100000000ULL / kWalSegmentSize;
   char name[25];

@@ -9,16 +9,18 @@ namespace {
 
 using namespace std::chrono;
 
-// Reads exactly `digits` decimal digits at `pos`, advancing it.
+// Reads exactly `digits` decimal digits at `pos`, advancing it (no sign: from_chars would take
+// "-001" for a year and "-1" for an hour).
 std::optional<int> Digits(std::string_view text, std::size_t& pos, std::size_t digits) {
   if (pos + digits > text.size()) {
     return std::nullopt;
   }
   int value = 0;
-  const char* begin = text.data() + pos;
-  auto [end, ec] = std::from_chars(begin, begin + digits, value);
-  if (ec != std::errc() || end != begin + digits) {
-    return std::nullopt;
+  for (const char c : text.substr(pos, digits)) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (c - '0');
   }
   pos += digits;
   return value;
@@ -51,7 +53,8 @@ microseconds Fraction(std::string_view text, std::size_t& pos) {
   return microseconds(value);
 }
 
-// "Z", "+HH", "+HH:MM", "+HHMM"; the offset to subtract to get UTC.
+// "Z", "+HH", "+HH:MM", "+HHMM" up to 15:59, PostgreSQL's limit; the offset to subtract to get
+// UTC.
 std::optional<minutes> ZoneOffset(std::string_view text, std::size_t& pos) {
   if (Expect(text, pos, "Zz")) {
     return minutes(0);
@@ -72,6 +75,9 @@ std::optional<minutes> ZoneOffset(std::string_view text, std::size_t& pos) {
       return std::nullopt;
     }
     minutes_part = *parsed;
+  }
+  if (*hours_part > 15 || minutes_part > 59) {
+    return std::nullopt;
   }
   return minutes(sign * (*hours_part * 60 + minutes_part));
 }
@@ -105,7 +111,15 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
   if (!offset || pos != text.size()) {
     return std::nullopt;
   }
-  return Timestamp(sys_days(date)) + hours(*h) + minutes(*mi) + seconds(*s) + fraction - *offset;
+  const Timestamp time =
+      Timestamp(sys_days(date)) + hours(*h) + minutes(*mi) + seconds(*s) + fraction - *offset;
+  // In UTC, still a year FormatTimestamp writes with four digits ("0000-01-01T00:00:00+01:00"
+  // is in year -1), so that every time read is written back as the same time.
+  const year utc_year = year_month_day(floor<days>(time)).year();
+  if (utc_year < year(1) || utc_year > year(9999)) {
+    return std::nullopt;
+  }
+  return time;
 }
 
 std::string FormatTimestamp(Timestamp time) {

@@ -50,19 +50,22 @@ PrunePlan PlanPrune(const std::vector<BackupManifest>& backups,
             [](const auto& a, const auto& b) { return a.finished_at < b.finished_at; });
   const std::set<std::string> kept = KeptIds(sorted, now - std::chrono::days(days));
   PrunePlan plan;
+  // The WAL from the lowest first segment of the kept base backups on: not the oldest backup's,
+  // since after a point-in-time restore a newer backup, on the new timeline, can start below
+  // an older one.
   for (const auto& backup : sorted) {
-    if (kept.contains(backup.id)) {
-      if (backup.kind == BackupKind::kBase && plan.oldest_needed_wal.empty()) {
-        plan.oldest_needed_wal = backup.start_wal;
-      }
-    } else {
+    if (!kept.contains(backup.id)) {
       plan.expired_backups.push_back(backup);
+    } else if (backup.kind == BackupKind::kBase &&
+               (plan.oldest_needed_wal.empty() ||
+                WalPosition(backup.start_wal) < WalPosition(plan.oldest_needed_wal))) {
+      plan.oldest_needed_wal = backup.start_wal;
     }
   }
-  if (plan.oldest_needed_wal.empty()) {
+  const std::string_view needed = WalPosition(plan.oldest_needed_wal);
+  if (needed.empty()) {
     return plan;
   }
-  const std::string_view needed = WalPosition(plan.oldest_needed_wal);
   for (const auto& object : wal_objects) {
     const std::string_view position = WalPosition(WalName(object.key));
     if (!position.empty() && position < needed) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "delivery/backoff.hpp"
@@ -114,9 +115,9 @@ std::vector<JetStreamConsumer::Received> JetStreamConsumer::Decode(
   for (natsMsg* message : messages) {
     Received received{.message = message, .deliveries = DeliveryCount(message)};
     try {
-      const char* data = natsMsg_GetData(message);
-      const auto json = nlohmann::json::parse(data, data + natsMsg_GetDataLength(message));
-      events::StoredEvent event = events::StoredEvent::FromCloudEvent(events::FromStructured(json));
+      const std::string_view text(natsMsg_GetData(message),
+                                  static_cast<std::size_t>(natsMsg_GetDataLength(message)));
+      events::StoredEvent event = events::StoredEvent::FromCloudEvent(events::ParseStructured(text));
       if (std::binary_search(reading_.types.begin(), reading_.types.end(), event.type))
         received.event = std::move(event);
     } catch (const std::exception& error) {

@@ -6,7 +6,6 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -21,6 +20,35 @@ namespace {
 constexpr std::array<std::string_view, 7> kTypeNames = {"string", "number", "integer", "boolean",
                                                         "object", "array",  "any"};
 constexpr std::array<std::string_view, 5> kFormats = {"uuid", "date", "date-time", "uri", "email"};
+// Bounds on a file's fields. YAML aliases can make a field contain itself, or make a few lines
+// stand for millions of fields; real events nest a few levels and have tens of fields.
+constexpr int kMaxFieldDepth = 16;
+constexpr std::size_t kMaxFields = 10'000;
+
+bool IsLowerOrUnderscore(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/// A field name in lowercase snake_case: [a-z][a-z0-9_]*.
+bool IsFieldName(std::string_view name) {
+  return !name.empty() && name.front() >= 'a' && name.front() <= 'z' &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return IsLowerOrUnderscore(c) || (c >= '0' && c <= '9'); });
+}
+
+/// An unversioned event type: com.nedlia.<aggregate>.<event>, each in [a-z_]+.
+bool IsEventType(std::string_view type) {
+  constexpr std::string_view kPrefix = "com.nedlia.";
+  if (!type.starts_with(kPrefix))
+    return false;
+  type.remove_prefix(kPrefix.size());
+  const std::size_t dot = type.find('.');
+  const auto is_word = [](std::string_view word) {
+    return !word.empty() && std::all_of(word.begin(), word.end(), IsLowerOrUnderscore);
+  };
+  return dot != std::string_view::npos && is_word(type.substr(0, dot)) &&
+         is_word(type.substr(dot + 1));
+}
 
 /// Reads one file; every error names the file and the line of the offending node.
 class FileReader {
@@ -37,10 +65,17 @@ class FileReader {
     if (!map.IsMap())
       Fail(map, where + " must be a mapping");
     for (const auto& entry : map) {
-      const std::string key = entry.first.as<std::string>();
+      const std::string key = Key(entry.first);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         Fail(entry.first, "unknown key \"" + key + "\" in " + where);
     }
+  }
+
+  /// A mapping's key, which must be a plain scalar (YAML allows lists and mappings as keys).
+  std::string Key(const YAML::Node& key) const {
+    if (!key.IsScalar())
+      Fail(key, "a key must be a name, not a list or a mapping");
+    return key.as<std::string>();
   }
 
   std::string Text(const YAML::Node& node, const std::string& what) const {
@@ -59,7 +94,12 @@ class FileReader {
     Fail(node, what + " must be " + expected);
   }
 
-  FieldSpec Field(const YAML::Node& node, const std::string& path, bool allow_required) const {
+  FieldSpec Field(const YAML::Node& node, const std::string& path, bool allow_required, int depth) {
+    if (depth > kMaxFieldDepth)
+      Fail(node,
+           "field " + path + " nests more than " + std::to_string(kMaxFieldDepth) + " levels deep");
+    if (++fields_read_ > kMaxFields)
+      Fail(node, "more than " + std::to_string(kMaxFields) + " fields");
     CheckKeys(node,
               {"type", "format", "required", "nullable", "description", "enum", "minimum",
                "maximum", "minLength", "maxLength", "properties", "additional_properties", "items",
@@ -100,22 +140,21 @@ class FileReader {
         field.enum_values.push_back(Text(value, path + ".enum"));
     }
     ReadBounds(node, path, field);
-    ReadComposite(node, path, field);
+    ReadComposite(node, path, field, depth);
     ReadSensitivity(node, path, field);
     return field;
   }
 
-  Fields FieldsOf(const YAML::Node& node, const std::string& path) const {
+  Fields FieldsOf(const YAML::Node& node, const std::string& path, int depth) {
     if (!node.IsMap())
       Fail(node, path + " must be a mapping of field names to fields");
-    static const std::regex kName("[a-z][a-z0-9_]*");
     Fields fields;
     for (const auto& entry : node) {
-      const std::string name = entry.first.as<std::string>();
-      if (!std::regex_match(name, kName))
+      const std::string name = Key(entry.first);
+      if (!IsFieldName(name))
         Fail(entry.first, "field name \"" + name + "\" is not lowercase snake_case");
       const std::string child = path.empty() ? name : path + "." + name;
-      fields.emplace_back(name, Field(entry.second, child, true));
+      fields.emplace_back(name, Field(entry.second, child, true, depth + 1));
     }
     return fields;
   }
@@ -148,7 +187,7 @@ class FileReader {
     nlohmann::json value = nlohmann::json::object();
     for (const auto& entry : node) {
       const std::string text = Text(entry.second, path + ".redacted");
-      value[entry.first.as<std::string>()] =
+      value[Key(entry.first)] =
           text == "true" || text == "false" ? nlohmann::json(text == "true") : nlohmann::json(text);
     }
     return value;
@@ -176,7 +215,7 @@ class FileReader {
     }
   }
 
-  void ReadComposite(const YAML::Node& node, const std::string& path, FieldSpec& field) const {
+  void ReadComposite(const YAML::Node& node, const std::string& path, FieldSpec& field, int depth) {
     if (field.type != FieldType::kArray && node["items"])
       Fail(node["items"], "field " + path + ": items apply to arrays only");
     if (field.type != FieldType::kObject && (node["properties"] || node["additional_properties"]))
@@ -191,7 +230,7 @@ class FileReader {
                                      ": a free-form object (additional_properties) lists no "
                                      "properties");
       if (node["properties"])
-        field.properties = FieldsOf(node["properties"], path);
+        field.properties = FieldsOf(node["properties"], path, depth);
       else if (!field.additional_properties)
         Fail(node, "field " + path +
                        " is an object without properties: list them, or say "
@@ -200,11 +239,13 @@ class FileReader {
     if (field.type == FieldType::kArray) {
       if (!node["items"])
         Fail(node, "field " + path + " is an array without items");
-      field.items = std::make_shared<FieldSpec>(Field(node["items"], path + "[]", false));
+      field.items =
+          std::make_shared<FieldSpec>(Field(node["items"], path + "[]", false, depth + 1));
     }
   }
 
   std::string file_;
+  std::size_t fields_read_ = 0;
 };
 
 Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
@@ -229,7 +270,7 @@ Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
 }
 
 EventSchema ReadEntry(const CatalogFile& file) {
-  const FileReader reader{std::string(file.name)};
+  FileReader reader{std::string(file.name)};
   YAML::Node root;
   try {
     root = YAML::Load(std::string(file.text));
@@ -246,8 +287,7 @@ EventSchema ReadEntry(const CatalogFile& file) {
   EventSchema entry;
   entry.file = file.name;
   entry.type = reader.Text(root["type"], "type");
-  static const std::regex kType(R"(com\.nedlia\.[a-z_]+\.[a-z_]+)");
-  if (!std::regex_match(entry.type, kType))
+  if (!IsEventType(entry.type))
     reader.Fail(root["type"], "type \"" + entry.type +
                                   "\" is not com.nedlia.<aggregate>.<event> in lowercase (the "
                                   "version goes in \"version\")");
@@ -255,7 +295,7 @@ EventSchema ReadEntry(const CatalogFile& file) {
   if (entry.version < 1)
     reader.Fail(root["version"], "version must be a positive integer");
   entry.description = reader.Text(root["description"], "description");
-  entry.data = reader.FieldsOf(root["data"], "");
+  entry.data = reader.FieldsOf(root["data"], "", 0);
   if (!root["consumers"].IsSequence())
     reader.Fail(root["consumers"], "consumers must be a list (possibly empty: [])");
   for (const auto& consumer : root["consumers"])
@@ -270,6 +310,13 @@ EventSchema ReadEntry(const CatalogFile& file) {
 }
 
 }  // namespace
+
+FieldSpec::FieldSpec() = default;
+FieldSpec::FieldSpec(const FieldSpec&) = default;
+FieldSpec::FieldSpec(FieldSpec&&) noexcept = default;
+FieldSpec& FieldSpec::operator=(const FieldSpec&) = default;
+FieldSpec& FieldSpec::operator=(FieldSpec&&) noexcept = default;
+FieldSpec::~FieldSpec() = default;
 
 std::string_view ToString(FieldType type) {
   return kTypeNames[static_cast<std::size_t>(type)];

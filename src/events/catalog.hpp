@@ -26,6 +26,15 @@ using Fields = std::vector<std::pair<std::string, FieldSpec>>;
 /// ...). Objects are closed: a key the catalog does not list is an error, unless the object is
 /// a free-form document (`additional_properties: true`).
 struct FieldSpec {
+  // Defaulted in catalog.cpp, where FieldSpec is complete: clang with libstdc++ would otherwise
+  // instantiate the members of Fields (a vector of FieldSpec) while FieldSpec is incomplete.
+  FieldSpec();
+  FieldSpec(const FieldSpec&);
+  FieldSpec(FieldSpec&&) noexcept;
+  FieldSpec& operator=(const FieldSpec&);
+  FieldSpec& operator=(FieldSpec&&) noexcept;
+  ~FieldSpec();
+
   FieldType type = FieldType::kString;
   std::string format;  ///< "" or uuid, date, date-time, uri, email
   bool required = false;

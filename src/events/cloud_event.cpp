@@ -142,6 +142,17 @@ CloudEvent FromStructured(const nlohmann::json& json) {
   return event;
 }
 
+CloudEvent ParseStructured(std::string_view text) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, or out_of_range for a number beyond double's range (1e400)
+    throw InvalidCloudEvent(std::string("the event is not JSON: ") + error.what());
+  }
+  return FromStructured(json);
+}
+
 BinaryMessage ToHttpBinary(const CloudEvent& event) {
   Validate(event);
   BinaryMessage message;

@@ -3,6 +3,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,9 @@ class InvalidCloudEvent : public std::runtime_error {
 nlohmann::json ToStructured(const CloudEvent& event);
 /// Throws InvalidCloudEvent naming the first attribute that is missing or malformed.
 CloudEvent FromStructured(const nlohmann::json& json);
+/// The same from the event's JSON text, as a message on the bus carries it; throws
+/// InvalidCloudEvent when the text is not JSON too.
+CloudEvent ParseStructured(std::string_view text);
 
 /// HTTP binary content mode: attributes as ce-* headers, the data as the body.
 struct BinaryMessage {

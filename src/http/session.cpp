@@ -22,14 +22,13 @@
 #include <boost/beast/http.hpp>
 
 #include "http/request_text.hpp"
+#include "http/request_wire.hpp"
 #include "http/session_io.hpp"
 
 namespace nedlia::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using WireRequest = wire::request<wire::string_body>;
-using RequestParser = wire::request_parser<wire::string_body>;
 
 // The first read of a request: most heads fit. Under 1 KiB, so that the allocation stays in
 // malloc's per-thread cache (a larger one consolidates its free lists on every request).
@@ -37,8 +36,6 @@ constexpr std::size_t kFirstRead = 960;
 // Between requests a connection keeps a read buffer up to this size (reused by the next
 // request); a larger one, grown by a large head, is given back.
 constexpr std::size_t kIdleBuffer = 1024;
-// A chunk extension is never needed by this API; a long one is an attack on the parser.
-constexpr std::size_t kMaxChunkExtension = 256;
 
 enum class Next { kKeepAlive, kClose };
 
@@ -65,20 +62,6 @@ class BodyReservation {
   std::size_t bytes_ = 0;
 };
 
-Request ToRequest(WireRequest& message, Method method, const std::string& remote) {
-  Request request;
-  request.method = method;
-  request.SetTarget(View(message.target()));
-  request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
-  for (const auto& field : message) {
-    request.headers.push_back(
-        {std::string(View(field.name_string())), std::string(View(field.value()))});
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote;
-  return request;
-}
-
 // RFC 9110: 1xx and 204 responses carry neither a body nor Content-Length; 304 has no body.
 bool HasNoContent(int status) {
   return status < 200 || status == 204 || status == 304;
@@ -102,34 +85,6 @@ WireResponse ToWire(Response response, unsigned version, bool keep_alive, bool h
     message.body() = std::move(response.body);
   }
   return message;
-}
-
-// The answer to a request we could not read, or nullopt when there is nobody to answer (the
-// peer closed or timed out, or the socket failed).
-std::optional<Response> ProblemFor(const error_code& ec, const ServerOptions& options,
-                                   bool head_done) {
-  if (ec == wire::error::body_limit) {
-    return Response::Problem(413, "Content Too Large",
-                             "the request body exceeds the limit of " +
-                                 std::to_string(options.max_body_bytes) + " bytes");
-  }
-  if (ec == wire::error::header_limit || (ec == wire::error::buffer_overflow && !head_done)) {
-    return Response::Problem(431, "Request Header Fields Too Large",
-                             "the request line and header fields exceed " +
-                                 std::to_string(options.max_header_bytes) + " bytes");
-  }
-  if (ec == wire::error::buffer_overflow || ec == wire::error::bad_chunk_extension) {
-    return Response::Problem(400, "Bad Request",
-                             "a chunk-size line, its extensions or the trailer fields are too "
-                             "long or malformed");
-  }
-  if (ec == wire::error::end_of_stream || ec == wire::error::partial_message) {
-    return std::nullopt;
-  }
-  if (ec.category() == wire::make_error_code(wire::error::bad_method).category()) {
-    return Response::Problem(400, "Bad Request", "malformed HTTP request: " + ec.message());
-  }
-  return std::nullopt;
 }
 
 bool ExpectsContinue(const WireRequest& message) {
@@ -291,15 +246,8 @@ asio::awaitable<Next> Session::ServeOne() {
   if (!request_coming) {
     co_return Next::kClose;
   }
-  // The parser keeps a reference to its callback: declared first, it outlives the parser.
-  auto limit_extensions = [](std::uint64_t, beast::string_view extensions, error_code& ec) {
-    if (extensions.size() > kMaxChunkExtension)
-      ec = wire::error::bad_chunk_extension;
-  };
   RequestParser parser;
-  parser.header_limit(static_cast<std::uint32_t>(context_.options->max_header_bytes));
-  parser.body_limit(context_.options->max_body_bytes);
-  parser.on_chunk_header(limit_extensions);
+  LimitParser(parser, *context_.options);
   error_code ec = co_await ReadHead(parser);
   BodyReservation reservation(*context_.bodies);
   if (!ec && !Enter(ConnectionState::kBusy))

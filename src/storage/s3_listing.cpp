@@ -1,5 +1,7 @@
 #include "storage/s3_listing.hpp"
 
+#include <charconv>
+
 namespace nedlia::storage {
 namespace {
 
@@ -31,9 +33,19 @@ std::string Unescaped(std::string text) {
 
 }  // namespace
 
+std::optional<std::uint64_t> ParseObjectSize(std::string_view text) {
+  std::uint64_t size = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size())
+    return std::nullopt;
+  return size;
+}
+
 S3ListPage ParseListPage(const std::string& xml) {
-  if (xml.find("<ListBucketResult") == std::string::npos)
-    throw app::ObjectStoreError("S3 listing is not a ListBucketResult: " + xml.substr(0, 200));
+  if (xml.find("<ListBucketResult") == std::string::npos ||
+      xml.find("</ListBucketResult>") == std::string::npos)
+    throw app::ObjectStoreError("S3 listing is not a whole ListBucketResult: " +
+                                xml.substr(0, 200));
   S3ListPage page;
   std::size_t at = 0;
   while (true) {
@@ -48,8 +60,10 @@ S3ListPage ParseListPage(const std::string& xml) {
     const auto size = Element(*contents, "Size", inner, contents->size());
     if (!key || !size)
       throw app::ObjectStoreError("S3 listing entry without Key or Size");
-    page.objects.push_back(
-        {.key = Unescaped(*key), .size = std::stoull(*size), .content_type = ""});
+    const std::optional<std::uint64_t> bytes = ParseObjectSize(*size);
+    if (!bytes)
+      throw app::ObjectStoreError("S3 listing entry with a Size that is not a number of bytes");
+    page.objects.push_back({.key = Unescaped(*key), .size = *bytes, .content_type = ""});
   }
   std::size_t from = 0;
   const auto truncated = Element(xml, "IsTruncated", from, xml.size());

@@ -84,9 +84,11 @@ std::optional<app::ObjectInfo> S3ObjectStore::Head(const std::string& key) {
   if (response.status == 404)
     return std::nullopt;
   const std::string length = response.Header("content-length");
-  return app::ObjectInfo{.key = key,
-                         .size = length.empty() ? 0 : std::stoull(length),
-                         .content_type = response.Header("content-type")};
+  const std::optional<std::uint64_t> size = ParseObjectSize(length);
+  if (!length.empty() && !size)
+    throw app::ObjectStoreError("S3 HEAD " + key + " answered a Content-Length that is not a size");
+  return app::ObjectInfo{
+      .key = key, .size = size.value_or(0), .content_type = response.Header("content-type")};
 }
 
 void S3ObjectStore::Delete(const std::string& key) {

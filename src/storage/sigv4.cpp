@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 
 namespace nedlia::storage {
 namespace {
@@ -31,27 +32,38 @@ std::string Hmac(const std::string& key, const std::string& message) {
   return std::string(reinterpret_cast<const char*>(digest.data()), size);
 }
 
+// AWS's Trimall: no white space around the value, and each run of spaces inside made one.
 std::string Trimmed(const std::string& value) {
-  const auto first = value.find_first_not_of(" \t");
-  if (first == std::string::npos)
-    return "";
-  return value.substr(first, value.find_last_not_of(" \t") - first + 1);
+  std::string trimmed;
+  for (const char c : value) {
+    const bool space = c == ' ' || c == '\t';
+    if (space && (trimmed.empty() || trimmed.back() == ' '))
+      continue;
+    trimmed += space ? ' ' : c;
+  }
+  if (!trimmed.empty() && trimmed.back() == ' ')
+    trimmed.pop_back();
+  return trimmed;
 }
 
-std::vector<std::pair<std::string, std::string>> SortedHeaders(const SigV4Request& request) {
-  auto headers = request.headers;
-  for (auto& [name, value] : headers) {
+// Names lowercased and sorted; the values of a name given more than once joined with commas,
+// in the order given, as AWS's canonical headers require.
+std::map<std::string, std::string> CanonicalHeaders(const SigV4Request& request) {
+  std::map<std::string, std::string> headers;
+  for (const auto& [given_name, value] : request.headers) {
+    std::string name = given_name;
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    value = Trimmed(value);
+    const auto [it, added] = headers.emplace(std::move(name), Trimmed(value));
+    if (!added)
+      it->second += "," + Trimmed(value);
   }
-  std::sort(headers.begin(), headers.end());
   return headers;
 }
 
 std::string SignedHeaders(const SigV4Request& request) {
   std::string names;
-  for (const auto& [name, value] : SortedHeaders(request))
+  for (const auto& [name, value] : CanonicalHeaders(request))
     names += (names.empty() ? "" : ";") + name;
   return names;
 }
@@ -99,7 +111,7 @@ std::string CanonicalQuery(const std::vector<std::pair<std::string, std::string>
 std::string CanonicalRequest(const SigV4Request& request) {
   std::string canonical = request.method + "\n" + UriEncode(request.path, true) + "\n" +
                           CanonicalQuery(request.query) + "\n";
-  for (const auto& [name, value] : SortedHeaders(request))
+  for (const auto& [name, value] : CanonicalHeaders(request))
     canonical += name + ":" + value + "\n";
   return canonical + "\n" + SignedHeaders(request) + "\n" + request.payload_sha256;
 }

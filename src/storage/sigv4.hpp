@@ -29,6 +29,8 @@ std::string UriEncode(const std::string& text, bool keep_slash);
 /// The query string as signed and sent: each name and value encoded, sorted by name.
 std::string CanonicalQuery(const std::vector<std::pair<std::string, std::string>>& query);
 /// The canonical request of the SigV4 specification (S3 flavour: the path is encoded once).
+/// Header names are lowercased, values trimmed with inner runs of spaces made one, and the
+/// values of a name given more than once joined with commas.
 std::string CanonicalRequest(const SigV4Request& request);
 /// "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256 of the canonical request>".
 std::string StringToSign(const SigV4Request& request, const SigV4Credentials& credentials,

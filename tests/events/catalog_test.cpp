@@ -193,6 +193,45 @@ TEST(CatalogTest, TheEmbeddedCatalogsPersonalDataIsRedactedInEveryVersion) {
   EXPECT_EQ(redacted, 6);  // two of advertisers' v1s, three of webhooks' v1s
 }
 
+// Found by fuzz/event_catalog: a key that is a list made yaml-cpp throw its own exception.
+TEST(CatalogTest, AKeyThatIsNotANameIsAnError) {
+  const std::string text = Replaced(kCreated, "  placement_id:", "  ? [a, b]\n  :");
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml", text).find("a key must be a name"),
+            std::string::npos);
+}
+
+// Found by fuzz/event_catalog: an alias made a field contain itself, and reading it recursed
+// until the stack overflowed.
+TEST(CatalogTest, AFieldThatContainsItselfIsRefused) {
+  const std::string text = Replaced(kCreated, "  time_range:\n    type: object",
+                                    "  time_range: &range\n    type: object");
+  const std::string looped = Replaced(text, "        required: true\nconsumers:",
+                                      "        required: true\n      again: *range\nconsumers:");
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml", looped).find("nests more than 16 levels deep"),
+            std::string::npos);
+}
+
+// A few lines of aliases can stand for millions of fields (here 3^15).
+TEST(CatalogTest, AFileOfTooManyFieldsIsRefused) {
+  std::string text =
+      "type: com.nedlia.x.created\nversion: 1\ndescription: d\nconsumers: []\ndata:\n"
+      "  a0: &a0 {type: string}\n";
+  for (int level = 1; level <= 15; ++level) {
+    const std::string below = "*a" + std::to_string(level - 1);
+    text += "  a" + std::to_string(level) + ": &a" + std::to_string(level) +
+            " {type: object, properties: {p: " + below + ", q: " + below + ", r: " + below + "}}\n";
+  }
+  EXPECT_NE(ErrorOf("x.created.v1.yaml", text).find("more than 10000 fields"), std::string::npos);
+}
+
+// Found by fuzzing with long inputs: std::regex matched a long type recursively, once per
+// character, and overflowed the stack.
+TEST(CatalogTest, AVeryLongTypeIsRefusedWithoutRecursion) {
+  const std::string text = Replaced(kCreated, "com.nedlia.placement.created",
+                                    "com.nedlia." + std::string(200'000, 'x') + ".created");
+  EXPECT_NE(ErrorOf("placement.created.v1.yaml", text).find("must be named"), std::string::npos);
+}
+
 TEST(CatalogTest, ATypeDefinedTwiceIsRefused) {
   try {
     Catalog::Parse(
