@@ -341,7 +341,8 @@ CREATE TABLE idempotency_keys (
     status integer NOT NULL,
     body text NOT NULL,
     location text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    etag text
 );
 
 -- table placement_details

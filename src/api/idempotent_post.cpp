@@ -24,6 +24,8 @@ http::Response Replay(const app::StoredResponse& stored, std::string body) {
   response.SetHeader("Content-Type", "application/json");
   if (!stored.location.empty())
     response.SetHeader("Location", stored.location);
+  if (!stored.etag.empty())
+    response.SetHeader("ETag", stored.etag);
   response.SetHeader("Idempotent-Replayed", "true");
   return response;
 }
@@ -68,11 +70,13 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
     response = command(tx);
     if (response.status >= 200 && response.status < 300) {
       const auto location = response.Header("Location");
+      const auto etag = response.Header("ETag");
       tx.IdempotencyKeys().Save(principal, key,
                                 {.request_hash = request_hash,
                                  .status = response.status,
                                  .body = secret.forget(response.body),
-                                 .location = std::string(location.value_or(""))});
+                                 .location = std::string(location.value_or("")),
+                                 .etag = std::string(etag.value_or(""))});
     }
   });
   return response;

@@ -3,7 +3,10 @@
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "delivery/consumer_options.hpp"
 
@@ -29,6 +32,7 @@ natsStatus CreateStream(jsCtx* jetstream, const StreamSettings& settings, jsErrC
   config.SubjectsLen = 1;
   config.Storage = js_FileStorage;
   config.MaxAge = MaxAgeNanoseconds(settings);
+  config.Replicas = settings.replicas;
   code = static_cast<jsErrCode>(0);
   jsStreamInfo* info = nullptr;
   natsStatus status = js_AddStream(&info, jetstream, &config, nullptr, &code);
@@ -57,6 +61,36 @@ natsStatus KeepMaxAge(jsCtx* jetstream, const StreamSettings& settings,
                  settings.max_age.count());
   if (info != nullptr)
     jsStreamInfo_Destroy(info);
+  return status;
+}
+
+/// The servers of "nats://a:1,nats://b:2": natsOptions_SetURL takes one URL only.
+std::vector<std::string> ServersOf(const std::string& url) {
+  std::vector<std::string> servers;
+  std::size_t begin = 0;
+  while (begin <= url.size()) {
+    const std::size_t end = std::min(url.find(',', begin), url.size());
+    std::string server = url.substr(begin, end - begin);
+    std::erase(server, ' ');
+    if (!server.empty())
+      servers.push_back(std::move(server));
+    begin = end + 1;
+  }
+  return servers;
+}
+
+natsStatus SetServers(natsOptions* options, const std::string& url) {
+  const std::vector<std::string> servers = ServersOf(url);
+  if (servers.size() <= 1)
+    return natsOptions_SetURL(options, url.c_str());
+  std::vector<const char*> pointers;
+  for (const std::string& server : servers)
+    pointers.push_back(server.c_str());
+  // In the order given: the first is where the relay runs beside, the others its fallbacks.
+  natsStatus status =
+      natsOptions_SetServers(options, pointers.data(), static_cast<int>(pointers.size()));
+  if (status == NATS_OK)
+    status = natsOptions_SetNoRandomize(options, true);
   return status;
 }
 
@@ -102,7 +136,7 @@ void JetStreamConnection::Connect() {
   const std::unique_ptr<natsOptions, decltype(&natsOptions_Destroy)> owned(options,
                                                                            &natsOptions_Destroy);
   if (status == NATS_OK)
-    status = natsOptions_SetURL(options, settings_.url.c_str());
+    status = SetServers(options, settings_.url);
   // Reconnect forever, and start even while the server is down.
   if (status == NATS_OK)
     status = natsOptions_SetMaxReconnect(options, -1);

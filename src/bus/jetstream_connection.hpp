@@ -11,13 +11,17 @@ namespace nedlia::bus {
 
 /// Where events go on NATS: one JetStream stream holding the subjects "<prefix>.<type>".
 struct StreamSettings {
-  std::string url;  ///< e.g. nats://127.0.0.1:4222
+  /// e.g. nats://127.0.0.1:4222, or the servers of a cluster separated by commas (the client
+  /// connects to any and fails over to the others).
+  std::string url;
   std::string stream = "NEDLIA_EVENTS";
   std::string subject_prefix = "nedlia.events";
   /// How long the stream keeps a message (NATS drops older ones): the event log's retention,
   /// so that the stream holds no more than the log it copies. Zero: not managed (a stream
   /// created so keeps messages forever; an existing one is left as it is).
   std::chrono::hours max_age{0};
+  /// Copies of the stream a JetStream cluster keeps (1..5); used when the stream is created.
+  int replicas = 1;
 
   /// The subject of a versioned event type: "<prefix>.com.nedlia.placement.created.v2".
   std::string SubjectOf(const std::string& type) const { return subject_prefix + "." + type; }

@@ -8,7 +8,7 @@ namespace nedlia::cli {
 
 pg::Connection ConnectOrExplain(const std::string& url) {
   try {
-    return pg::Connection::Open(url, std::chrono::seconds(5));
+    return pg::Connection::Open(url, std::chrono::seconds(5), pg::TargetSession::kReadWrite);
   } catch (const pg::ConnectionLost& error) {
     std::string reason = error.what();
     for (char& c : reason) {

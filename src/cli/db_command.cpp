@@ -84,6 +84,9 @@ int Status(const Settings& settings) {
   PrintLine("socket:", status.socket_dir.string());
   PrintLine("data:", status.data_dir.string() + (status.initialized ? "" : " (not created yet)"));
   PrintLine("log:", status.server_log.string());
+  if (const auto fence = cluster.FenceReason()) {
+    PrintLine("fenced:", *fence + "; it starts only as a standby");
+  }
   if (status.running) {
     PrintLine("url:", cluster.Url());
   }

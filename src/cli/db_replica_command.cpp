@@ -21,6 +21,7 @@ struct ReplicaFlags {
   std::string dir;
   int port = 0;  ///< 0: not given
   bool tcp = false;
+  int timeout_seconds = 60;  ///< promote's bound
 };
 
 pg::ReplicaCluster Replica(const Settings& settings, const ReplicaFlags& flags) {
@@ -65,13 +66,33 @@ int Status(const pg::ReplicaCluster& replica) {
                              (cluster.accepting ? ", accepting connections)" : ")"));
   if (status.replication)
     PrintReplication(*status.replication);
-  PrintLine("slot:", status.slot);
+  PrintLine("slot:", status.promoted ? "none (promoted; " + status.slot +
+                                           " stays on the old primary until it is re-cloned)"
+                                     : status.slot);
   PrintLine("port:", "127.0.0.1:" + std::to_string(cluster.port));
   PrintLine("data:", cluster.data_dir.string());
   PrintLine("log:", cluster.server_log.string());
   if (cluster.running)
     PrintLine("url:", replica.Url());
   return cluster.running ? 0 : kExitNotRunning;
+}
+
+// One line a failover script can rely on: exit status 0 means a primary taking writes now.
+void Promote(const Settings& settings, const ReplicaFlags& flags) {
+  // The application's multi-host NEDLIA_DATABASE_URL names this very replica: promoting it is
+  // exactly what a failover script run with the application's environment must be able to do.
+  Settings managed = settings;
+  managed.database_url.reset();
+  pg::ReplicaCluster cluster = Replica(managed, flags);
+  const pg::Promotion promotion = cluster.Promote(std::chrono::seconds(flags.timeout_seconds));
+  std::ostringstream took;
+  took << std::fixed << std::setprecision(3) << promotion.took.count() / 1000.0;
+  if (promotion.already)
+    std::cout << "replica '" << flags.name << "' was promoted already: a primary at "
+              << cluster.Url() << "\n";
+  else
+    std::cout << "replica '" << flags.name << "' promoted in " << took.str()
+              << " s: a primary taking writes at " << cluster.Url() << "\n";
 }
 
 CLI::App* AddSubcommand(CLI::App& parent, const std::shared_ptr<ReplicaFlags>& flags,
@@ -122,6 +143,15 @@ void AddDbReplicaCommand(CLI::App& db, CommandContext& context) {
         make().Drop();
         std::cout << "replica dropped\n";
       });
+  CLI::App* promote =
+      AddSubcommand(replica, flags, "promote",
+                    "Failover: make it a primary taking writes (the managed primary must be "
+                    "down; it is then kept from starting as a primary again)");
+  promote
+      ->add_option("--timeout", flags->timeout_seconds,
+                   "Seconds to wait for it to take writes (default 60)")
+      ->check(CLI::Range(1, 3600));
+  promote->callback([&context, flags] { Promote(context.settings, *flags); });
   CLI::App* url = AddSubcommand(replica, flags, "url", "Print its URL (Unix socket) alone");
   url->add_flag("--tcp", flags->tcp, "The TCP form: postgresql://postgres@127.0.0.1:PORT/nedlia");
   url->callback([make, flags] {

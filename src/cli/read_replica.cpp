@@ -41,7 +41,8 @@ ReadReplica::ReadReplica(const Options& options)
                             .max_size = options.pool_size,
                             .acquire_timeout = kReplicaAcquireTimeout,
                             .connect_timeout = std::chrono::seconds(2),
-                            .statement_timeout = options.statement_timeout}),
+                            .statement_timeout = options.statement_timeout,
+                            .target = pg::TargetSession::kAny}),
       monitor_(options.primary_url, options.replica_url, PollInterval(options.max_lag),
                ExportTo(metrics::Registry::Process())),
       reads_(pool_, monitor_, options.max_lag, metrics::Registry::Process()) {}

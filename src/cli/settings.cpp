@@ -185,6 +185,7 @@ Settings Settings::FromEnvironment() {
   if (auto environment = Env("NEDLIA_ENVIRONMENT"))
     s.environment = *environment;
   s.nats_url = Env("NEDLIA_NATS_URL");
+  s.nats_stream_replicas = EnvInt("NEDLIA_NATS_STREAM_REPLICAS", s.nats_stream_replicas, 1, 5);
   if (auto workers = Env("NEDLIA_SERVE_WORKERS"))
     s.serve_workers = WorkerList(*workers);
   s.event_poll_ms = EnvInt("NEDLIA_EVENT_POLL_MS", s.event_poll_ms, 10, 600000);

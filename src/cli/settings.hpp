@@ -49,6 +49,7 @@ struct Settings {
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
   /// NEDLIA_NATS_URL: NATS with JetStream, the external event bus (unset: no relay).
   std::optional<std::string> nats_url;
+  int nats_stream_replicas = 1;
   /// NEDLIA_SERVE_WORKERS: the workers `nedlia serve` runs beside the API, comma-separated, or
   /// "none" (unset: every available one). Others run in `nedlia worker` processes.
   std::optional<std::vector<std::string>> serve_workers;

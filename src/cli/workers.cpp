@@ -63,7 +63,8 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
     if (!publisher_)
       publisher_ = std::make_unique<bus::JetStreamPublisher>(bus::StreamSettings{
           .url = *settings_.nats_url,
-          .max_age = std::chrono::hours(24 * settings_.retention.event_log_days)});
+          .max_age = std::chrono::hours(24 * settings_.retention.event_log_days),
+          .replicas = settings_.nats_stream_replicas});
     return std::make_unique<delivery::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
   }

@@ -99,6 +99,8 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
       }
     } catch (const Unavailable&) {
       throw;  // the whole batch rolls back, no attempt counted
+    } catch (const pg::ConnectionLost&) {
+      throw;  // the database failed, not the event (a read-only server too): the same
     } catch (const std::exception& error) {
       if (options_.mark_processed)
         RollBackToSavepoint(connection);

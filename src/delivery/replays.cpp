@@ -38,6 +38,8 @@ int RunDeadLetterReplays(pg::Pool& pool, const ConsumerOptions& options,
                      event.type);
       } catch (const Unavailable&) {
         throw;
+      } catch (const pg::ConnectionLost&) {
+        throw;
       } catch (const std::exception& error) {
         RollBackToSavepoint(connection);
         rows.DeadLetterFailedAgain(options.name, event.id, error.what());

@@ -44,7 +44,9 @@ bool Wakeup::Listening() {
   if (connection_ && connection_->IsOpen())
     return true;
   try {
-    connection_.emplace(pg::Connection::Open(url_, std::chrono::seconds(5)));
+    // The primary's: after a failover, the host a multi-host URL lists that takes writes.
+    connection_.emplace(
+        pg::Connection::Open(url_, std::chrono::seconds(5), pg::TargetSession::kReadWrite));
     connection_->ExecuteScript(std::string("LISTEN ") + events::kEventsChannel);
     return true;
   } catch (const std::exception& error) {

@@ -87,14 +87,16 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
 
 ScratchDatabase::ScratchDatabase(const std::string& server_url)
     : server_url_(server_url), name_(ScratchName(server_url)) {
-  pg::Connection admin = pg::Connection::Open(server_url_, std::chrono::seconds(10));
+  pg::Connection admin =
+      pg::Connection::Open(server_url_, std::chrono::seconds(10), pg::TargetSession::kReadWrite);
   admin.ExecuteScript("CREATE DATABASE " + name_ + " TEMPLATE template0");
   url_ = WithDatabase(server_url_, name_);
 }
 
 ScratchDatabase::~ScratchDatabase() {
   try {
-    pg::Connection admin = pg::Connection::Open(server_url_, std::chrono::seconds(10));
+    pg::Connection admin =
+        pg::Connection::Open(server_url_, std::chrono::seconds(10), pg::TargetSession::kReadWrite);
     admin.ExecuteScript("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   } catch (const std::exception& error) {
     spdlog::warn("could not drop the scratch database {}: {}", name_, error.what());
@@ -102,7 +104,7 @@ ScratchDatabase::~ScratchDatabase() {
 }
 
 pg::Connection ScratchDatabase::Connect() const {
-  return pg::Connection::Open(url_, std::chrono::seconds(10));
+  return pg::Connection::Open(url_, std::chrono::seconds(10), pg::TargetSession::kReadWrite);
 }
 
 void BuildDeclaredSchema(pg::Connection& connection, const std::filesystem::path& dir) {

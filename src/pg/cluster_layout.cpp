@@ -149,8 +149,8 @@ std::string PercentEncode(std::string_view text) {
 }  // namespace
 
 bool ClusterLayout::HomeIsOursOrEmpty() const {
-  const std::array<fs::path, 6> ours = {data_dir,   socket_dir, server_log,
-                                        initdb_log, lock_file,  staging_dir};
+  const std::array<fs::path, 7> ours = {data_dir,  socket_dir,  server_log, initdb_log,
+                                        lock_file, staging_dir, fence_file};
   std::error_code error;
   bool empty = true;
   for (const auto& entry : fs::directory_iterator(home, error)) {
@@ -225,6 +225,7 @@ ClusterLayout ResolveClusterLayout(const fs::path& dir, int port) {
   layout.initdb_log = layout.home / "initdb.log";
   layout.lock_file = layout.home / "nedlia.lock";
   layout.staging_dir = layout.home / "data.initdb";
+  layout.fence_file = layout.home / "failed-over";
   return layout;
 }
 

@@ -42,6 +42,9 @@ struct ClusterLayout {
   std::filesystem::path initdb_log;     ///< home/initdb.log
   std::filesystem::path lock_file;      ///< home/nedlia.lock: serialises init, start and stop
   std::filesystem::path staging_dir;    ///< home/data.initdb: initdb's target until it succeeds
+  /// home/failed-over: written when a replica of this cluster was promoted in its place; while
+  /// it is there the cluster starts only as a standby (see ManagedCluster::Start).
+  std::filesystem::path fence_file;
   /// The OS user the server runs as when we are root ("postgres"); empty: ourselves.
   std::optional<process::UserIdentity> server_user;
 

@@ -56,6 +56,19 @@ ErrorDetails DetailsOf(const PGresult* result, PGconn* conn) {
   return details;
 }
 
+// What the server last reported of itself (PostgreSQL 14+ reports both at connection and
+// whenever they change): read-only when a standby or set read-only; nullopt when it never said.
+std::optional<bool> ReportedReadOnly(const PGconn* conn) {
+  const char* standby = PQparameterStatus(conn, "in_hot_standby");
+  const char* read_only = PQparameterStatus(conn, "default_transaction_read_only");
+  if (standby == nullptr && read_only == nullptr)
+    return std::nullopt;
+  const auto on = [](const char* value) {
+    return value != nullptr && std::string_view(value) == "on";
+  };
+  return on(standby) || on(read_only);
+}
+
 [[noreturn]] void ThrowTranslated(const ErrorDetails& details, ErrorTranslator translate) {
   try {
     ThrowError(details);
@@ -70,12 +83,21 @@ ErrorDetails DetailsOf(const PGresult* result, PGconn* conn) {
 
 Connection::Connection(PGconn* conn) : conn_(conn, &PQfinish) {}
 
-Connection Connection::Open(const std::string& url, std::chrono::seconds connect_timeout) {
+Connection Connection::Open(const std::string& url, std::chrono::seconds connect_timeout,
+                            TargetSession target) {
   const std::string timeout = std::to_string(connect_timeout.count());
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
-  const char* values[] = {url.c_str(), timeout.c_str(), "nedlia", nullptr};
-  // expand_dbname=1: the URL (or key=value string) fills the other fields; ours are defaults.
-  Connection connection(PQconnectdbParams(keys, values, 1));
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  if (target == TargetSession::kReadWrite) {
+    // Free with PostgreSQL 14+: libpq reads what the server reports, no extra round trip.
+    keys.push_back("target_session_attrs");
+    values.push_back("read-write");
+  }
+  keys.insert(keys.end(), {"dbname", "connect_timeout", "application_name", nullptr});
+  values.insert(values.end(), {url.c_str(), timeout.c_str(), "nedlia", nullptr});
+  // expand_dbname=1: the URL (or key=value string) is expanded in dbname's place; entries
+  // before it are defaults the URL may override, entries after it override the URL.
+  Connection connection(PQconnectdbParams(keys.data(), values.data(), 1));
   if (connection.conn_ == nullptr)
     throw ConnectionLost(ClientError("out of memory"));
   if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
@@ -97,8 +119,17 @@ Result Connection::Check(PGresult* raw) {
     case PGRES_COPY_OUT:
       return result;
     default:
-      ThrowError(DetailsOf(raw, conn_.get()));
+      Throw(DetailsOf(raw, conn_.get()));
   }
+}
+
+void Connection::Throw(ErrorDetails details, ErrorTranslator translate) {
+  // Read now, not when the error arrived: the server reports a change of either setting just
+  // before it is ready again, after the error.
+  details.server_read_only = ReportedReadOnly(conn_.get()).value_or(true);
+  if (details.sqlstate == "25006" && details.server_read_only)
+    refused_write_ = true;
+  ThrowTranslated(details, translate);
 }
 
 std::int64_t Connection::CopyOut(std::string_view copy_sql,
@@ -266,7 +297,7 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
   if (PQresultStatus(sync.Native()) != PGRES_PIPELINE_SYNC)
     ThrowError(DetailsOf(nullptr, conn));
   if (failure)
-    ThrowTranslated(*failure, translate);
+    Throw(*failure, translate);
   return last;
 }
 
@@ -275,6 +306,26 @@ void Connection::RequestCancel() {
   std::array<char, 256> error{};
   if (cancel_ == nullptr || PQcancel(cancel_.get(), error.data(), error.size()) == 0)
     spdlog::warn("could not cancel a statement: {}", error.data());
+}
+
+CancelRequest Connection::PrepareCancel() {
+  cancelled_->store(true);
+  return CancelRequest(PQgetCancel(conn_.get()));
+}
+
+void Connection::Abandon() {
+  cancelled_->store(true);
+  const int socket = PQsocket(conn_.get());
+  if (socket >= 0)
+    shutdown(socket, SHUT_RDWR);
+}
+
+bool CancelRequest::Send(std::string& error) const {
+  std::array<char, 256> text{};
+  if (cancel_ != nullptr && PQcancel(cancel_.get(), text.data(), text.size()) == 1)
+    return true;
+  error = cancel_ == nullptr ? "no cancel key" : text.data();
+  return false;
 }
 
 bool Connection::IsOpen() const {
@@ -294,6 +345,10 @@ bool Connection::IsAlive() {
     return false;
   char next = 0;
   return recv(descriptor.fd, &next, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+}
+
+bool Connection::ServerIsReadOnly() const {
+  return refused_write_ || ReportedReadOnly(conn_.get()).value_or(false);
 }
 
 bool Connection::InTransaction() const {

@@ -18,6 +18,7 @@
 namespace nedlia::pg {
 
 class Error;
+struct ErrorDetails;
 
 /// Turns a database error into the caller's own exception (it throws), or returns to let the
 /// error through unchanged. A plain function: deferred statements outlive their callers' frames.
@@ -30,14 +31,33 @@ struct Statement {
   std::string_view sql;
 };
 
+/// Which servers a connection accepts (libpq's target_session_attrs; a URL that sets it wins).
+enum class TargetSession {
+  kAny,        ///< whatever answers first: a replica, or any single-host URL
+  kReadWrite,  ///< the primary: of a multi-host URL's hosts, the one that takes writes
+};
+
 /// One libpq connection (move-only). Every call either returns a result or throws a typed
 /// pg::Error (see errors.hpp); a broken socket becomes ConnectionLost.
+/// A cancel request for one backend, sendable from any thread (PQcancel).
+class CancelRequest {
+ public:
+  explicit CancelRequest(PGcancel* cancel) : cancel_(cancel, &PQfreeCancel) {}
+  /// Sends it and waits for the server to take it; false (with the reason) when it failed.
+  bool Send(std::string& error) const;
+
+ private:
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_;
+};
+
 class Connection {
  public:
   /// Connects; throws ConnectionLost with the server's message (the URL's password is never
-  /// part of it) when the server cannot be reached.
+  /// part of it) when the server cannot be reached, or when none of the URL's hosts is one
+  /// `target` accepts. connect_timeout applies to each host in turn.
   static Connection Open(const std::string& url,
-                         std::chrono::seconds connect_timeout = std::chrono::seconds(10));
+                         std::chrono::seconds connect_timeout = std::chrono::seconds(10),
+                         TargetSession target = TargetSession::kAny);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;
@@ -79,6 +99,10 @@ class Connection {
   /// Checks without a round trip whether the server closed the socket meanwhile (for example
   /// when it restarted); an idle healthy connection answers true.
   bool IsAlive();
+  /// True when the server takes no writes, as it last reported (a standby, or
+  /// default_transaction_read_only on; PostgreSQL reports both whenever they change, with the
+  /// answer to the next statement), or refused one of ours with ReadOnlyServer. No round trip.
+  bool ServerIsReadOnly() const;
   /// True when the session is inside a transaction block (or a failed one).
   bool InTransaction() const;
   /// The server's version as an integer (150004 for 15.4).
@@ -87,6 +111,14 @@ class Connection {
   /// while another uses the connection. The request may land after that statement has ended,
   /// on a later one, so a connection cancelled this way is never reused (see WasCancelled).
   void RequestCancel();
+  /// What RequestCancel sends, to be sent later by another thread (sending blocks until the
+  /// server answers, which one that no longer answers never does); the connection counts as
+  /// cancelled from now. It owns its copy: it may outlive the connection.
+  CancelRequest PrepareCancel();
+  /// Shuts the socket down under the statement running now, callable from any thread while
+  /// another uses the connection: that call fails at once with ConnectionLost. For a server (or
+  /// a network) so silent that a cancel never arrives; the connection is never reused.
+  void Abandon();
   bool WasCancelled() const { return cancelled_->load(); }
   /// The native handle, for LISTEN/NOTIFY and COPY.
   PGconn* Native() const { return conn_.get(); }
@@ -109,6 +141,8 @@ class Connection {
 
   explicit Connection(PGconn* conn);
   Result Check(PGresult* result);
+  /// Throws the error `details` describe, noting first whether the server is read-only.
+  [[noreturn]] void Throw(ErrorDetails details, ErrorTranslator translate = nullptr);
   Result SendDeferred();
   void SendOne(const Deferred& statement, std::vector<Sent>& commands);
   Result ReadPipelineResults(const std::vector<Sent>& commands);
@@ -119,6 +153,7 @@ class Connection {
   std::unique_ptr<std::atomic<bool>> cancelled_ = std::make_unique<std::atomic<bool>>(false);
   std::unordered_set<std::string_view> prepared_;
   std::vector<Deferred> deferred_;
+  bool refused_write_ = false;  ///< the server answered ReadOnlyServer
 };
 
 }  // namespace nedlia::pg

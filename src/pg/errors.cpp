@@ -32,6 +32,9 @@ void ThrowError(ErrorDetails details) {
   if (link_broken || state == "57P01" || state == "57P02" || state == "57P03") {
     throw ConnectionLost(std::move(details));
   }
+  // In a transaction we began READ ONLY, a write is our bug (the generic Error below).
+  if (state == "25006" && details.server_read_only)
+    throw ReadOnlyServer(std::move(details));
   if (state == "23505")
     throw UniqueViolation(std::move(details));
   if (state == "23503")

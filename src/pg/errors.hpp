@@ -15,6 +15,10 @@ struct ErrorDetails {
   std::string table;
   std::string column;
   int position = 0;  ///< 1-based character offset of the error in the statement text, 0 if none
+  /// The server said, when the error came, that it takes no writes at all (a standby, or
+  /// default_transaction_read_only on): tells a 25006 of a read-only *server* from a write in
+  /// a transaction we began READ ONLY ourselves.
+  bool server_read_only = false;
 };
 
 /// Base of every database error; says whether running the transaction again may succeed.
@@ -35,6 +39,16 @@ class ConnectionLost : public Error {
  public:
   using Error::Error;
   bool IsRetryable() const override { return true; }
+};
+
+/// 25006 from a server that takes no writes: a standby, or a primary set read-only. After a
+/// failover this is the old primary turned standby, or a host a multi-host URL reached without
+/// target_session_attrs=read-write. Nothing was written. The connection is useless for writing,
+/// so it counts as lost: the pool drops it (Connection::ServerIsReadOnly), and the retry, on a
+/// new connection, finds the primary when the URL lists it (or fails as unavailable).
+class ReadOnlyServer : public ConnectionLost {
+ public:
+  using ConnectionLost::ConnectionLost;
 };
 
 /// The connection broke while COMMIT was in flight: the transaction may or may not have

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <utility>
@@ -106,6 +107,13 @@ bool ManagedCluster::Start() {
     EnsureDatabase();
     return false;
   }
+  if (const auto fence = FenceReason(); fence && !IsStandby()) {
+    throw ClusterError("the managed PostgreSQL in " + layout_.home.string() +
+                       " must not take writes again: " + *fence +
+                       "; re-clone it as a standby of the new primary (README \"Failover\"), or "
+                       "delete " +
+                       layout_.fence_file.string() + " if it really is to be a primary again");
+  }
   CheckPortIsFree();
   if (!HasUsableCluster(binaries)) {
     InitDb(binaries);
@@ -199,6 +207,33 @@ ManagedCluster::Endpoint ManagedCluster::CurrentEndpoint() const {
             running->socket_dir.empty() ? layout_.socket_dir : fs::path(running->socket_dir)};
   }
   return {options_.port, layout_.socket_dir};
+}
+
+std::optional<std::string> ManagedCluster::FenceReason() const {
+  std::ifstream in(layout_.fence_file);
+  std::string reason;
+  if (!in || !std::getline(in, reason)) {
+    return std::nullopt;
+  }
+  return reason;
+}
+
+void ManagedCluster::Fence(const std::string& reason) const {
+  std::ofstream out(layout_.fence_file, std::ios::trunc);
+  out << reason << "\n";
+  if (!out.flush()) {
+    throw ClusterError("cannot write " + layout_.fence_file.string() + ": " + std::strerror(errno));
+  }
+}
+
+void ManagedCluster::LiftFence() const {
+  std::error_code ignored;
+  fs::remove(layout_.fence_file, ignored);
+}
+
+bool ManagedCluster::IsStandby() const {
+  std::error_code ignored;
+  return fs::exists(layout_.data_dir / "standby.signal", ignored);
 }
 
 std::optional<int> ManagedCluster::DataMajorVersion() const {

@@ -62,6 +62,16 @@ class ManagedCluster {
 
   const ClusterLayout& Layout() const { return layout_; }
 
+  /// Why it must not start as a primary (a replica was promoted in its place: the reason
+  /// Fence was given); nullopt when nothing stops it. Start refuses a fenced cluster unless its
+  /// data directory is a standby's, so that a failed-over primary never takes writes again
+  /// beside the promoted one, however it is started (any nedlia command starts it on demand).
+  std::optional<std::string> FenceReason() const;
+  void Fence(const std::string& reason) const;
+  void LiftFence() const;
+  /// True when its data directory starts as a standby (standby.signal).
+  bool IsStandby() const;
+
   /// Continuous WAL archiving from the next Start on: archive_mode on, this archive_command
   /// (PostgreSQL's %p and %f placeholders) and an archive_timeout that bounds how much
   /// committed work only the live cluster holds. Changing it takes a restart.

@@ -35,9 +35,9 @@ PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) 
     if (!idle)
       return Connect();
     // Outside the lock: the check is a system call, and every worker goes through this lock.
-    if (idle->IsAlive())
+    if (idle->IsAlive() && Fits(*idle))
       return PooledConnection(*this, std::move(*idle));
-    Forget();  // the server dropped it while idle; try the next one or open a fresh one
+    Forget();  // the server dropped it while idle, or is no longer the primary: a fresh one
   }
 }
 
@@ -69,7 +69,15 @@ std::optional<Connection> Pool::TakeIdleOrReserve(std::chrono::steady_clock::tim
 // In a slot already reserved, without holding the lock.
 PooledConnection Pool::Connect() {
   try {
-    Connection connection = Connection::Open(options_.url, options_.connect_timeout);
+    Connection connection =
+        Connection::Open(options_.url, options_.connect_timeout, options_.target);
+    // Only when the URL itself asks for any server (target_session_attrs=any): libpq refuses
+    // the others.
+    if (!Fits(connection)) {
+      throw ReadOnlyServer(
+          ClientError("connected to a server that takes no writes (a standby, or set read-only) "
+                      "where the primary was wanted"));
+    }
     if (options_.statement_timeout.count() > 0) {
       connection.Execute("SELECT set_config('statement_timeout', $1, false)",
                          Params(std::to_string(options_.statement_timeout.count())));
@@ -79,6 +87,10 @@ PooledConnection Pool::Connect() {
     Forget();
     throw;
   }
+}
+
+bool Pool::Fits(const Connection& connection) const {
+  return options_.target == TargetSession::kAny || !connection.ServerIsReadOnly();
 }
 
 void Pool::Forget() {
@@ -91,7 +103,7 @@ void Pool::Forget() {
 
 void Pool::Release(Connection connection) {
   const bool reusable = connection.IsOpen() && !connection.InTransaction() &&
-                        !connection.HasDeferred() && !connection.WasCancelled();
+                        !connection.HasDeferred() && !connection.WasCancelled() && Fits(connection);
   {
     const std::lock_guard lock(mutex_);
     if (reusable && !closed_) {

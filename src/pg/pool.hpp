@@ -20,6 +20,10 @@ struct PoolOptions {
   /// Set on every connection (0: the server's default): bounds the time a request can hold
   /// the database; an overrun raises QueryCanceled.
   std::chrono::milliseconds statement_timeout{0};
+  /// kReadWrite (a pool of the primary): connects to the URL's host that takes writes, and
+  /// drops a connection whose server became read-only (a standby after a failover, or
+  /// default_transaction_read_only) on its return or before lending it. kAny: a replica's.
+  TargetSession target = TargetSession::kReadWrite;
 };
 
 /// Thrown when no connection became free within PoolOptions::acquire_timeout.
@@ -53,7 +57,8 @@ class PooledConnection {
 
 /// A bounded, thread-safe pool. Connections are opened lazily up to max_size; on acquire an
 /// idle connection that the server closed (a restart, an idle timeout) is replaced by a new
-/// one, so the pool heals by itself after a server restart.
+/// one, so the pool heals by itself after a server restart, and, with a multi-host URL, after a
+/// failover: every new connection goes to whichever listed host takes writes then.
 class Pool {
  public:
   explicit Pool(PoolOptions options);
@@ -77,6 +82,8 @@ class Pool {
   std::optional<Connection> TakeIdleOrReserve(std::chrono::steady_clock::time_point started,
                                               std::chrono::steady_clock::time_point deadline);
   PooledConnection Connect();
+  /// False for a connection to a server that became read-only when the pool wants writes.
+  bool Fits(const Connection& connection) const;
   /// Gives back the slot of a connection that is gone.
   void Forget();
   void Release(Connection connection);

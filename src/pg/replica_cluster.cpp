@@ -197,6 +197,11 @@ void ReplicaCluster::Drop() {
   if (!fs::exists(layout.home)) {
     throw ClusterError("there is no replica '" + options_.name + "' in " + layout.home.string());
   }
+  if (Exists() && !replica_.IsStandby()) {
+    throw ClusterError("replica '" + options_.name + "' was promoted: it is a primary now, " +
+                       "perhaps the one in use; delete " + layout.home.string() +
+                       " by hand if it really is no longer wanted");
+  }
   if (!primary_.Status().accepting) {
     throw ClusterError("the managed PostgreSQL in " + primary_.Layout().home.string() +
                        " is not running; start it first (`nedlia db start`): the replica's "
@@ -251,7 +256,10 @@ bool ReplicaCluster::Stop() {
 }
 
 ReplicaStatus ReplicaCluster::Status() const {
-  ReplicaStatus status{.cluster = replica_.Status(), .slot = slot_, .replication = std::nullopt};
+  ReplicaStatus status{.cluster = replica_.Status(),
+                       .slot = slot_,
+                       .promoted = Exists() && !replica_.IsStandby(),
+                       .replication = std::nullopt};
   if (status.cluster.accepting) {
     status.replication = Replication();
   }

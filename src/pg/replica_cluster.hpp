@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -9,6 +10,8 @@
 #include "pg/managed_cluster.hpp"
 
 namespace nedlia::pg {
+
+class Connection;
 
 /// Where one named replica lives.
 struct ReplicaOptions {
@@ -32,7 +35,14 @@ struct ReplicationState {
 struct ReplicaStatus {
   ClusterStatus cluster;
   std::string slot;
+  bool promoted = false;  ///< no longer a standby (its data directory says so, running or not)
   std::optional<ReplicationState> replication;  ///< while it answers
+};
+
+/// What ReplicaCluster::Promote did.
+struct Promotion {
+  bool already = false;               ///< it was a primary already: nothing was done
+  std::chrono::milliseconds took{0};  ///< from the request until it took writes
 };
 
 /// A streaming standby of the managed cluster: a base backup (pg_basebackup -R -X stream) in a
@@ -54,8 +64,17 @@ class ReplicaCluster {
   bool Stop();
   ReplicaStatus Status() const;
   /// Stops it, drops its slot (the primary then stops keeping WAL for it) and deletes its
-  /// directory. Needs the primary running; throws ClusterError, changing nothing, when not.
+  /// directory. Needs the primary running; throws ClusterError, changing nothing, when not, or
+  /// when it was promoted (it is a primary now, perhaps the one in use).
   void Drop();
+  /// Makes it a primary (failover): asks it to leave recovery (pg_promote) and waits, at most
+  /// `timeout`, until it has and a read-write session opens on it. Refuses while the managed
+  /// primary still takes writes (two primaries would split the data: stop it first), and then
+  /// fences that primary (ManagedCluster::FenceReason) so that it never starts as a primary
+  /// again. Its slot stays on the old primary, which is down; re-cloning that one as a standby
+  /// removes it. Idempotent: an already promoted replica answers `already`. Throws ClusterError
+  /// (one line) when it does not exist, is not running, or has not finished in time.
+  Promotion Promote(std::chrono::milliseconds timeout);
 
   std::string Url(std::string_view dbname = ManagedCluster::kDatabase) const {
     return replica_.Url(dbname);
@@ -77,6 +96,12 @@ class ReplicaCluster {
   void DropSlotWhenReleased() const;
   bool SlotExists() const;
   std::optional<ReplicationState> Replication() const;
+  // Promotion (replica_promotion.cpp).
+  void RefuseWhilePrimaryTakesWrites(std::string_view then) const;
+  void AwaitWrites(Connection& session, std::chrono::steady_clock::time_point deadline) const;
+  void ClearSynchronousStandbys(Connection& session) const;
+  void FenceOldPrimary() const;
+  void ForgetOldPrimary(Connection& session) const;
 
   ClusterOptions primary_options_;
   ManagedCluster primary_;

@@ -21,9 +21,10 @@ constexpr const char* kPrimarySql = "SELECT (pg_current_wal_insert_lsn() - '0/0'
 constexpr const char* kReplicaSql =
     "SELECT pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0')::bigint";
 
-Connection& Connected(std::optional<Connection>& connection, const std::string& url) {
+Connection& Connected(std::optional<Connection>& connection, const std::string& url,
+                      TargetSession target) {
   if (!connection || !connection->IsOpen()) {
-    connection.emplace(Connection::Open(url, kConnectTimeout));
+    connection.emplace(Connection::Open(url, kConnectTimeout, target));
   }
   return *connection;
 }
@@ -91,9 +92,12 @@ double ReplicaMonitor::SecondsBehind() const {
 ReplicaLag ReplicaMonitor::Measure() {
   const Clock::time_point asked_at = Clock::now();
   // The primary first: whatever it had committed before asked_at is at or below its answer.
-  const auto primary_lsn =
-      Connected(primary_, primary_url_).Execute(kPrimarySql).Single()[0].As<std::int64_t>();
-  const auto row = Connected(replica_, replica_url_).Execute(kReplicaSql).Single();
+  const auto primary_lsn = Connected(primary_, primary_url_, TargetSession::kReadWrite)
+                               .Execute(kPrimarySql)
+                               .Single()[0]
+                               .As<std::int64_t>();
+  const auto row =
+      Connected(replica_, replica_url_, TargetSession::kAny).Execute(kReplicaSql).Single();
   const auto [in_recovery, replay_lsn] = row.As<bool, std::optional<std::int64_t>>();
   if (!in_recovery || !replay_lsn) {  // promoted, or not a standby at all
     return Unusable();

@@ -50,6 +50,8 @@ void Transaction::Commit() {
     // that fails aborts the pipeline, so COMMIT is skipped and its error thrown here.
     connection_.Execute(std::string_view("COMMIT"));
     finished_ = true;
+  } catch (const ReadOnlyServer&) {
+    throw;  // the server answered: a queued write was refused and nothing committed
   } catch (const ConnectionLost& error) {
     finished_ = true;
     throw TransactionInDoubt(error.Details());

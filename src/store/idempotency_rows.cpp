@@ -14,15 +14,15 @@ const pg::Statement kTryLock{
     "SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ' ' || $2, 7))"};
 
 const pg::Statement kFind{"idempotency_find", R"sql(
-    SELECT request_hash, status, body, location FROM idempotency_keys
+    SELECT request_hash, status, body, location, etag FROM idempotency_keys
     WHERE principal_id = $1 AND key = $2 AND created_at > now() - make_interval(hours => $3))sql"};
 
 const pg::Statement kSave{"idempotency_save", R"sql(
-    INSERT INTO idempotency_keys (principal_id, key, request_hash, status, body, location)
-    VALUES ($1, $2, $3, $4, $5, $6)
+    INSERT INTO idempotency_keys (principal_id, key, request_hash, status, body, location, etag)
+    VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''))
     ON CONFLICT (principal_id, key) DO UPDATE
     SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body,
-        location = excluded.location, created_at = now())sql"};
+        location = excluded.location, etag = excluded.etag, created_at = now())sql"};
 
 // A scan, but of one day of answers at most (retention), and only when erasing.
 const pg::Statement kForgetNaming{"idempotency_forget_naming",
@@ -62,16 +62,14 @@ std::optional<app::StoredResponse> IdempotencyRows::Find(const domain::Uuid& pri
   return app::StoredResponse{.request_hash = row[0].As<std::string>(),
                              .status = row[1].As<std::int32_t>(),
                              .body = row[2].As<std::string>(),
-                             .location = row[3].As<std::optional<std::string>>().value_or("")};
+                             .location = row[3].As<std::optional<std::string>>().value_or(""),
+                             .etag = row[4].As<std::optional<std::string>>().value_or("")};
 }
 
 void IdempotencyRows::Save(const domain::Uuid& principal, const std::string& key,
                            const app::StoredResponse& response) {
-  std::optional<std::string> location;
-  if (!response.location.empty())
-    location = response.location;
   connection_.Execute(kSave, pg::Params(principal, key, response.request_hash, response.status,
-                                        response.body, location));
+                                        response.body, response.location, response.etag));
 }
 
 std::int64_t PurgeExpiredIdempotencyKeys(pg::Connection& connection, int batch) {

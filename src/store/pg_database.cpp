@@ -17,7 +17,16 @@ void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
                             std::chrono::milliseconds timeout, Fn&& fn) {
   try {
     fn();
+  } catch (const pg::ReadOnlyServer&) {
+    // A failover under way: the pool has dropped the connection; the next finds the primary.
+    throw app::Error(app::ErrorKind::kUnavailable, "the database takes no writes at the moment");
   } catch (const pg::ConnectionLost&) {
+    // Past the deadline, the watchdog may have abandoned a connection the server never
+    // answered on.
+    if (pg::DeadlineWatchdog::Clock::now() >= deadline) {
+      throw app::Error(app::ErrorKind::kUnavailable, "the request did not finish within " +
+                                                         std::to_string(timeout.count()) + " ms");
+    }
     throw app::Error(app::ErrorKind::kUnavailable, "the database is unreachable");
   } catch (const pg::PoolExhausted&) {
     throw app::Error(app::ErrorKind::kUnavailable, "the database is busy");

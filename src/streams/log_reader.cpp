@@ -47,7 +47,8 @@ pg::Connection& LogReader::Connected() {
   }
   // Opened outside the lock, so that Cancel never waits for a connection attempt. Only this
   // reader's thread replaces the connection, so the reference stays valid after the lock.
-  pg::Connection fresh = pg::Connection::Open(url_, kConnectTimeout);
+  // The primary's log: a standby may lag behind the commits that woke us.
+  pg::Connection fresh = pg::Connection::Open(url_, kConnectTimeout, pg::TargetSession::kReadWrite);
   fresh.Execute("SELECT set_config('statement_timeout', $1, false)",
                 pg::Params(std::to_string(statement_timeout_.count())));
   const std::lock_guard lock(mutex_);

@@ -261,6 +261,10 @@ TEST_F(PlacementsApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(replay.status, 201);
   EXPECT_EQ(replay.raw, first.raw);
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
+  // A client whose first answer was lost needs the version to change what it created.
+  ASSERT_TRUE(first.Header("ETag").has_value());
+  EXPECT_EQ(replay.Header("ETag"), first.Header("ETag"));
+  EXPECT_EQ(replay.Header("Location"), first.Header("Location"));
   const auto other = api_.Call("POST", "/v1/placements", Placement(20, 25), key);
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(api_.EventCount("com.nedlia.placement.created.v2"), 1);

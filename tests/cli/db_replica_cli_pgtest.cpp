@@ -16,6 +16,7 @@
 #include "http/curl_client.hpp"
 #include "pg/connection.hpp"
 #include "process/subprocess.hpp"
+#include "support/managed_pair.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
 
@@ -28,21 +29,9 @@ using namespace std::chrono_literals;
 // What a request and a poll may take on a loaded machine, beyond the bound under test.
 constexpr auto kSlack = 700ms;
 
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-    text.pop_back();
-  return text;
-}
-
 class DbReplicaTest : public ::testing::Test {
  protected:
-  DbReplicaTest() {
-    while (replica_port_ == primary_port_)
-      replica_port_ = FreeLoopbackPort();
-    // Under /tmp: the postgres OS user must reach it when we run as root.
-    fs::create_directories(dir_);
-    fs::permissions(dir_, fs::perms::all);
-  }
+  DbReplicaTest() = default;
   DbReplicaTest(const DbReplicaTest&) = delete;
   DbReplicaTest& operator=(const DbReplicaTest&) = delete;
   DbReplicaTest(DbReplicaTest&&) = delete;
@@ -52,45 +41,13 @@ class DbReplicaTest : public ::testing::Test {
       ::kill(serve_->Pid(), SIGTERM);
       serve_->Wait(15s);
     }
-    Nedlia("db replica stop");
-    Nedlia("db stop");
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
   }
 
-  CommandResult Nedlia(const std::string& arguments) {
-    return RunCommand(Environment() + ShellQuote(NedliaBinary()) + " " + arguments + " 2>&1");
-  }
-
-  std::string Environment() const {
-    return "NEDLIA_PG_DIR=" + ShellQuote((dir_ / "pg").string()) +
-           " NEDLIA_PG_PORT=" + std::to_string(primary_port_) +
-           " NEDLIA_MIGRATIONS_DIR=" + ShellQuote(SourceDir() + "/migrations") +
-           " NEDLIA_LOG_LEVEL=warn NEDLIA_DATABASE_URL= NEDLIA_READ_DATABASE_URL= ";
-  }
-
-  void StartPrimaryAndReplica() {
-    const auto started = Nedlia("db start");
-    ASSERT_EQ(started.exit_code, 0) << started.output;
-    const auto migrated = Nedlia("migrate upgrade head");
-    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-    const auto created = Nedlia("db replica create --port " + std::to_string(replica_port_));
-    ASSERT_EQ(created.exit_code, 0) << created.output;
-    EXPECT_NE(created.output.find("replica created and streaming: "), std::string::npos)
-        << created.output;
-  }
-
-  // The URLs are asked once: each nedlia run costs a moment under the sanitizers.
-  pg::Connection Primary() {
-    if (primary_url_.empty())
-      primary_url_ = Trimmed(Nedlia("db url").output);
-    return pg::Connection::Open(primary_url_);
-  }
-  pg::Connection Replica() {
-    if (replica_url_.empty())
-      replica_url_ = Trimmed(Nedlia("db replica url").output);
-    return pg::Connection::Open(replica_url_);
-  }
+  CommandResult Nedlia(const std::string& arguments) { return pair_.Nedlia(arguments); }
+  std::string Environment() const { return pair_.Environment(); }
+  void StartPrimaryAndReplica() { pair_.StartPrimaryAndReplica(); }
+  pg::Connection Primary() { return pair_.Primary(); }
+  pg::Connection Replica() { return pair_.Replica(); }
 
   // `nedlia serve --read-replica replica` with the bound given; returns its base URL once it
   // listens, and keeps the admin key it printed.
@@ -169,17 +126,13 @@ class DbReplicaTest : public ::testing::Test {
         .As<std::string>();
   }
 
-  fs::path dir_ =
-      fs::temp_directory_path() / ("nedlia-replica-test-" + std::to_string(::getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  int primary_port_ = FreeLoopbackPort();
-  int replica_port_ = FreeLoopbackPort();
+  ManagedPair pair_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  const fs::path& dir_ = pair_.Dir();
+  int replica_port_ = pair_.ReplicaPort();
   fs::path log_ = dir_ / "serve.log";
   std::optional<process::Subprocess> serve_;
   std::string base_;
   std::string key_;
-  std::string primary_url_;
-  std::string replica_url_;
   http::testing::CurlClient client_;
 };
 

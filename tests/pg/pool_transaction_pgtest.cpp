@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <future>
@@ -154,10 +155,17 @@ TEST_F(PoolTest, TransactionThatNeverRanAStatementSendsNothing) {
 TEST_F(PoolTest, ReadOnlyTransactionRefusesWritesWithBeginPipelined) {
   Pool pool = MakePool(1);
   const TransactionOptions read_only{.read_only = true};
-  EXPECT_THROW(RunInTransaction(pool, read_only,
-                                [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 11"); }),
-               Error);
+  try {
+    RunInTransaction(pool, read_only,
+                     [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 11"); });
+    FAIL() << "the write went through";
+  } catch (const ConnectionLost& error) {
+    FAIL() << "our own READ ONLY transaction is not a read-only server: " << error.what();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.SqlState(), "25006");
+  }
   EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(pool.IdleCount(), 1U);  // the server takes writes: the connection is kept
 }
 
 TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
@@ -222,6 +230,30 @@ TEST_F(PoolTest, WatchdogCancelsTheStatementRunningAtTheDeadlineAndThePoolDropsI
   EXPECT_LT(DeadlineWatchdog::Clock::now() - started, std::chrono::seconds(2));
   EXPECT_EQ(Count(), 0);
   EXPECT_EQ(pool.OpenCount(), 0u);  // a cancel may land late: never reused
+}
+
+// A server that no longer answers (frozen, or across a network that drops everything) takes
+// no cancel either: the statement's caller must still get its answer soon after the deadline.
+TEST_F(PoolTest, AStatementOnAServerThatStoppedAnsweringFailsSoonAfterItsDeadline) {
+  Pool pool = MakePool(1);
+  PooledConnection connection = pool.Acquire();
+  const int backend = connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
+  ASSERT_EQ(kill(backend, SIGSTOP), 0);
+  const struct Resume {
+    int pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{backend};
+  DeadlineWatchdog watchdog;
+  const auto started = DeadlineWatchdog::Clock::now();
+  {
+    const DeadlineWatchdog::Watch watch(&watchdog, *connection,
+                                        started + std::chrono::milliseconds(200));
+    EXPECT_THROW(connection->Execute("SELECT 1"), ConnectionLost);
+  }
+  const auto took = DeadlineWatchdog::Clock::now() - started;
+  EXPECT_GE(took, DeadlineWatchdog::kAbandonAfter);
+  EXPECT_LT(took, DeadlineWatchdog::kAbandonAfter + std::chrono::seconds(3));
+  EXPECT_TRUE(connection->WasCancelled());  // never handed out again
 }
 
 TEST_F(PoolTest, WatchThatEndsBeforeItsDeadlineCancelsNothing) {

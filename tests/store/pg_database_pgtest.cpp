@@ -27,6 +27,22 @@ TEST(PgDatabaseTest, ContentionThatOutlastsEveryRetryIsUnavailableNotAnInternalE
   EXPECT_GT(attempts, 1);  // it was retried first
 }
 
+TEST(PgDatabaseTest, AServerThatTakesNoWritesIsUnavailableNotAnInternalError) {
+  TestDatabase database;
+  pg::Pool pool({.url = database.Url(), .max_size = 1});
+  store::PgDatabase store(pool, {});
+  try {
+    store.Write(app::CallContext{}, [&](app::Transaction&) {
+      throw pg::ReadOnlyServer({.sqlstate = "25006",
+                                .message = "cannot execute INSERT in a read-only transaction",
+                                .server_read_only = true});
+    });
+    FAIL() << "no error";
+  } catch (const app::Error& error) {
+    EXPECT_EQ(error.Kind(), app::ErrorKind::kUnavailable);
+  }
+}
+
 TEST(PgDatabaseTest, UnreachableDatabaseIsUnavailable) {
   pg::Pool pool({.url = "postgresql://nedlia@127.0.0.1:1/none", .max_size = 1});
   store::PgDatabase store(pool, {});

@@ -13,6 +13,7 @@ struct StoredResponse {
   int status = 0;
   std::string body;
   std::string location;  ///< the Location header, when there was one
+  std::string etag;      ///< the ETag header, when there was one
 };
 
 /// Idempotency keys, scoped to the principal that sent them, within the caller's transaction.
