@@ -6,10 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <thread>
 
 #include "support/api_fixture.hpp"
 #include "support/stream_client.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -31,12 +31,11 @@ class EventFeedApiTest : public ::testing::Test {
   std::vector<json> ReadAll(const std::optional<std::string>& key, const std::string& query,
                             const std::function<bool(const std::vector<json>&)>& ready,
                             int limit = 2) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::vector<json> events = ReadPages(key, query, limit);
-    while (!ready(events) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::vector<json> events;
+    WaitFor([&] {
       events = ReadPages(key, query, limit);
-    }
+      return ready(events);
+    });
     return events;
   }
 

@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "bus/jetstream_consumer.hpp"
 #include "bus/relay.hpp"
@@ -13,6 +12,7 @@
 #include "support/delivery_helpers.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -55,14 +55,16 @@ class JetStreamConsumerTest : public ::testing::Test {
                     int* settled_count = nullptr) {
     int ignored = 0;
     int& settled = settled_count != nullptr ? *settled_count : ignored;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
+    WaitFor([&] {
+      if (done())
+        return true;
       try {
         settled += consumer.RunOnce(std::chrono::milliseconds(100));
       } catch (const delivery::Unavailable&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return false;  // NATS is down: try again after WaitFor's pause
       }
-    }
+      return done();
+    });
   }
 
   std::int64_t Count(const std::string& query) {

@@ -2,14 +2,13 @@
 // JetStream once, as a CloudEvent, and an outage delays events without losing any.
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "bus/relay.hpp"
 #include "delivery/subscription_admin.hpp"
 #include "events/cloud_event.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -128,11 +127,10 @@ TEST_F(RelayTest, WhileNatsIsDownEventsWaitAndFlowWhenItIsBack) {
 
   nats_.Start();
   int moved = 0;
-  for (int i = 0; i < 100 && moved < 2; ++i) {
+  WaitFor([&] {
     moved += relay_.RunOnce();
-    if (moved < 2)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+    return moved >= 2;
+  });
   EXPECT_EQ(moved, 2);
   EXPECT_EQ(ReadStream(nats_.Url(), "NEDLIA_EVENTS").size(), 3U);
   EXPECT_EQ(Count("SELECT count(*) FROM event_dead_letters"), 0);

@@ -5,11 +5,11 @@
 #include <signal.h>
 
 #include <chrono>
-#include <thread>
 
 #include "process/subprocess.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -72,9 +72,7 @@ TEST_F(WorkerCrashTest, KilledMidBatchThenRestartedLosesAndDuplicatesNothing) {
 
   {
     process::Subprocess worker = StartWorker();
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (Processed() == 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(5ms);
+    WaitFor([&] { return Processed() > 0; }, 60s);
     kill(worker.Pid(), SIGKILL);  // in the middle: some batches committed, one in flight
     worker.Wait(10s);
   }
@@ -83,9 +81,7 @@ TEST_F(WorkerCrashTest, KilledMidBatchThenRestartedLosesAndDuplicatesNothing) {
   ASSERT_LT(before_restart, kEvents) << "the worker finished before it could be killed";
 
   process::Subprocess worker = StartWorker();
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (Processed() < kEvents && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  WaitFor([&] { return Processed() >= kEvents; }, 120s);
   kill(worker.Pid(), SIGTERM);
   const auto stopped = worker.Wait(30s);
   EXPECT_EQ(stopped.exit_code, 0);

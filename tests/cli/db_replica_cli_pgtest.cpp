@@ -8,10 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +18,7 @@
 #include "process/subprocess.hpp"
 #include "support/managed_pair.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -29,16 +28,6 @@ using namespace std::chrono_literals;
 
 // What a request and a poll may take on a loaded machine, beyond the bound under test.
 constexpr auto kSlack = 700ms;
-
-bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 class DbReplicaTest : public ::testing::Test {
  protected:
@@ -72,7 +61,7 @@ class DbReplicaTest : public ::testing::Test {
     serve_.emplace(process::Subprocess::Start(
         {"/bin/sh", "-c", command, NedliaBinary(), log_.string()}, options));
     std::string url;
-    const bool listening = Eventually(
+    const bool listening = WaitFor(
         [&] {
           const std::string log = Log();
           const std::size_t at = log.find("listening on ");
@@ -120,7 +109,7 @@ class DbReplicaTest : public ::testing::Test {
 
   // Reads until one is answered by the replica: it is caught up and in use.
   bool ReplicaServesReads() {
-    return Eventually([&] {
+    return WaitFor([&] {
       const double before = ReplicaReads();
       Call("GET", "/v1/advertisers");
       return ReplicaReads() > before;
@@ -191,7 +180,7 @@ TEST_F(DbReplicaTest, CreatedReplicaStreamsCommittedDataAndStatusSaysSo) {
             1);
 
   const std::string id = CreateAdvertiserOnThePrimary("Streamed");
-  EXPECT_TRUE(Eventually([&] {
+  EXPECT_TRUE(WaitFor([&] {
     return Replica()
                .Execute("SELECT count(*) FROM advertisers WHERE id = $1", pg::Params(id))
                .Single()[0]
@@ -246,7 +235,7 @@ TEST_F(DbReplicaTest, ReadsThroughTheReplicaSeeCommittedDataWithinTheBound) {
   // Another writer's change shows within the bound, and the replica keeps serving reads.
   const std::string theirs = CreateAdvertiserOnThePrimary("Theirs");
   const auto written = std::chrono::steady_clock::now();
-  ASSERT_TRUE(Eventually([&] { return Call("GET", "/v1/advertisers/" + theirs).status == 200; }));
+  ASSERT_TRUE(WaitFor([&] { return Call("GET", "/v1/advertisers/" + theirs).status == 200; }));
   EXPECT_LT(std::chrono::steady_clock::now() - written, 500ms + kSlack);
   EXPECT_TRUE(ReplicaServesReads());
 }
@@ -267,13 +256,13 @@ TEST_F(DbReplicaTest, PausedReplayFallsBackToThePrimaryBeyondTheBound) {
 
   const std::string theirs = CreateAdvertiserOnThePrimary("Behind a paused replica");
   const auto written = std::chrono::steady_clock::now();
-  ASSERT_TRUE(Eventually([&] { return Call("GET", "/v1/advertisers/" + theirs).status == 200; }));
+  ASSERT_TRUE(WaitFor([&] { return Call("GET", "/v1/advertisers/" + theirs).status == 200; }));
   EXPECT_LT(std::chrono::steady_clock::now() - written, 300ms + kSlack);
   // From now on the primary answers, and says how far behind the replica is.
   const double primary_reads = PrimaryReads();
   EXPECT_EQ(Call("GET", "/v1/advertisers/" + theirs).status, 200);
   EXPECT_GT(PrimaryReads(), primary_reads);
-  EXPECT_TRUE(Eventually([&] { return Metric("nedlia_replica_lag_seconds") > 0.3; }));
+  EXPECT_TRUE(WaitFor([&] { return Metric("nedlia_replica_lag_seconds") > 0.3; }));
   EXPECT_GT(Metric("nedlia_replica_lag_bytes"), 0);
   EXPECT_EQ(Replica()
                 .Execute("SELECT count(*) FROM advertisers WHERE id = $1", pg::Params(theirs))
@@ -283,7 +272,7 @@ TEST_F(DbReplicaTest, PausedReplayFallsBackToThePrimaryBeyondTheBound) {
 
   Replica().Execute("SELECT pg_wal_replay_resume()");
   EXPECT_TRUE(ReplicaServesReads());
-  EXPECT_TRUE(Eventually([&] { return Metric("nedlia_replica_lag_seconds") < 0.3; }));
+  EXPECT_TRUE(WaitFor([&] { return Metric("nedlia_replica_lag_seconds") < 0.3; }));
 }
 
 TEST_F(DbReplicaTest, StoppedReplicaFallsBackToThePrimaryAndIsUsedAgainOnceBack) {
@@ -300,7 +289,7 @@ TEST_F(DbReplicaTest, StoppedReplicaFallsBackToThePrimaryAndIsUsedAgainOnceBack)
   EXPECT_EQ(Call("GET", "/v1/advertisers/" + id).status, 200);
   const std::string theirs = CreateAdvertiserOnThePrimary("Also while down");
   EXPECT_EQ(Call("GET", "/v1/advertisers/" + theirs).status, 200);
-  EXPECT_TRUE(Eventually([&] { return Metric("nedlia_replica_up") == 0; }));
+  EXPECT_TRUE(WaitFor([&] { return Metric("nedlia_replica_up") == 0; }));
 
   ASSERT_EQ(Nedlia("db replica start").exit_code, 0);
   EXPECT_TRUE(ReplicaServesReads()) << Log();

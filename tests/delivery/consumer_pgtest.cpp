@@ -6,12 +6,14 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <stop_token>
 #include <thread>
 
 #include "delivery/consumer.hpp"
 #include "pg/errors.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -182,10 +184,12 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
 
   // Backoff: 500-1000 ms before the second attempt, 1000-2000 ms before the third.
   const auto start = std::chrono::steady_clock::now();
-  while (attempts < 3 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
-    consumer.RunOnce();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  WaitFor(
+      [&] {
+        consumer.RunOnce();
+        return attempts >= 3;
+      },
+      std::chrono::seconds(10));
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(attempts, 3);
   EXPECT_GE(waited, std::chrono::milliseconds(500 + 1000 - 100));
@@ -238,6 +242,7 @@ TEST_F(ConsumerTest, CompetingProcessesNeverHandleOneEventTwiceOrAtOnceAndDropNo
       if (!in_flight.insert(id).second)
         ++overlaps;
     }
+    // Not synchronisation: a handling that takes a while, so that two at once would overlap.
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     // A second handling of one event would break this primary key.
     connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
@@ -251,24 +256,22 @@ TEST_F(ConsumerTest, CompetingProcessesNeverHandleOneEventTwiceOrAtOnceAndDropNo
   for (int i = 0; i < kEvents; ++i)
     Append("e" + std::to_string(i), aggregates[static_cast<std::size_t>(i) % aggregates.size()]);
 
-  std::atomic<bool> running = true;
-  auto work = [&] {
+  // Each thread runs the consumer as a worker process does (cli/workers.cpp).
+  auto work = [&](std::stop_token stop) {
     pg::Pool pool({.url = database_.Url(), .max_size = 2});
     auto options = Options(4);
     options.batch_size = 10;
     delivery::Consumer consumer(pool, options, handler);
     consumer.Subscribe();
-    while (running) {
-      if (consumer.RunOnce() == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    delivery::Wakeup wakeup(database_.Url());
+    const std::stop_callback interrupt(stop, [&wakeup] { wakeup.Interrupt(); });
+    consumer.Run(stop, wakeup, std::chrono::milliseconds(50));
   };
-  std::thread first(work), second(work);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (Count("SELECT count(*) FROM effects") < kEvents &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  running = false;
+  std::jthread first(work), second(work);
+  WaitFor([&] { return Count("SELECT count(*) FROM effects") >= kEvents; },
+          std::chrono::seconds(60));
+  first.request_stop();
+  second.request_stop();
   first.join();
   second.join();
   EXPECT_EQ(overlaps.load(), 0);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <stop_token>
 #include <thread>
 
 #include "delivery/consumer.hpp"
@@ -12,6 +13,7 @@
 #include "pg/managed_cluster.hpp"
 #include "pg/transaction.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -42,6 +44,7 @@ TEST_F(DeliveryRestartTest, DeliveryResumesAfterARestartUnderLoadAndHandlesEvery
   pg::Connection::Open(url).ExecuteScript("CREATE TABLE effects (event_id uuid PRIMARY KEY)");
 
   std::atomic<bool> writing = true;
+  std::atomic<int> written = 0;  // commits the writer saw succeed
   std::thread writer([&] {
     pg::Pool pool({.url = url, .max_size = 1, .acquire_timeout = 2000ms});
     while (writing) {
@@ -51,43 +54,45 @@ TEST_F(DeliveryRestartTest, DeliveryResumesAfterARestartUnderLoadAndHandlesEvery
               "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
               "VALUES ('com.nedlia.test.happened.v1', 'test', gen_random_uuid(), '{}')");
         });
+        ++written;
       } catch (const std::exception&) {
-        std::this_thread::sleep_for(50ms);  // down: the writer waits too
+        std::this_thread::sleep_for(50ms);  // not synchronisation: down, the writer retries
       }
-      std::this_thread::sleep_for(2ms);
+      std::this_thread::sleep_for(2ms);  // not synchronisation: the load's pace
     }
   });
-  std::atomic<bool> consuming = true;
-  std::thread consumer_thread([&] {
+  std::atomic<int> handled = 0;  // handler calls, rolled back or not
+  // The consumer runs as in a worker process (cli/workers.cpp).
+  std::jthread consumer_thread([&](std::stop_token stop) {
     pg::Pool pool({.url = url, .max_size = 2, .acquire_timeout = 2000ms});
     delivery::Consumer consumer(
         pool, {.name = "test-consumer", .types = {"com.nedlia.test.happened.v1"}},
-        [](const events::StoredEvent& event, pg::Connection& connection) {
+        [&handled](const events::StoredEvent& event, pg::Connection& connection) {
+          ++handled;
           connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
         });
     consumer.Subscribe();
-    while (consuming) {
-      if (consumer.RunOnce() == 0)
-        std::this_thread::sleep_for(10ms);
-    }
+    delivery::Wakeup wakeup(url);
+    const std::stop_callback interrupt(stop, [&wakeup] { wakeup.Interrupt(); });
+    consumer.Run(stop, wakeup, 50ms);
   });
 
-  std::this_thread::sleep_for(1s);
+  // Under load: events are being written and handled when the server goes.
+  EXPECT_TRUE(WaitFor([&] { return written >= 100 && handled >= 10; }, 30s));
   cluster_.Stop();  // fast shutdown: every connection is cut, batches in flight roll back
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(500ms);  // not synchronisation: the outage lasts this long
   cluster_.Start();
-  std::this_thread::sleep_for(1s);
+  const int before_restart = written;
+  EXPECT_TRUE(WaitFor([&] { return written >= before_restart + 100; }, 30s))
+      << "the writer did not resume";
   writing = false;
   writer.join();
 
   pg::Connection sql = pg::Connection::Open(url);
   auto count = [&](const char* query) { return sql.Execute(query).Single()[0].As<std::int64_t>(); };
   const std::int64_t events = count("SELECT count(*) FROM event_log");
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (count("SELECT count(*) FROM effects") < events &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
-  consuming = false;
+  WaitFor([&] { return count("SELECT count(*) FROM effects") >= events; }, 30s);
+  consumer_thread.request_stop();
   consumer_thread.join();
 
   EXPECT_GT(events, 100);

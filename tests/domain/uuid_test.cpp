@@ -35,7 +35,7 @@ TEST(UuidTest, NewV7IsUniqueAndTimeOrderedAcrossMilliseconds) {
     seen.insert(Uuid::NewV7());
   EXPECT_EQ(seen.size(), 10000u);
   const Uuid earlier = Uuid::NewV7();
-  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // not synchronisation: a new ms
   EXPECT_LT(earlier, Uuid::NewV7());
 }
 

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "delivery/consumer.hpp"
 #include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -109,13 +109,11 @@ TEST_F(VersionMigrationTest, DuringTheWindowACreateWritesV2AndItsV1CopyInOneTran
   // The feed shows the copy as a CloudEvent carrying its attributes (once it is final: below
   // the oldest transaction running anywhere in the cluster, other tests' included).
   ApiReply feed;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  do {
+  WaitFor([&] {
     feed = api_.Call("GET", "/v1/events?type=" + std::string(kV1));
-    ASSERT_EQ(feed.status, 200) << feed.raw;
-    if (feed.body["data"].empty())
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (feed.body["data"].empty() && std::chrono::steady_clock::now() < deadline);
+    return feed.status != 200 || !feed.body["data"].empty();
+  });
+  ASSERT_EQ(feed.status, 200) << feed.raw;
   ASSERT_EQ(feed.body["data"].size(), 1U);
   EXPECT_EQ(feed.body["data"][0]["deprecated"], true);
   EXPECT_EQ(feed.body["data"][0]["nedliacopyof"], rows[0][0].As<std::string>());

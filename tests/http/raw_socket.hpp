@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -119,5 +121,23 @@ class RawSocket {
   int fd_;
   bool connected_ = false;
 };
+
+/// How many TCP connections from local port `port` have more than `bytes` waiting in their send
+/// queue (/proc/net/tcp): a server writing to clients that do not read.
+inline int ConnectionsWithSendQueueOver(std::uint16_t port, unsigned long bytes) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  int count = 0;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    const unsigned long local_port = std::stoul(local.substr(local.find(':') + 1), nullptr, 16);
+    const unsigned long send_queue = std::stoul(queues.substr(0, queues.find(':')), nullptr, 16);
+    count += local_port == port && send_queue > bytes ? 1 : 0;
+  }
+  return count;
+}
 
 }  // namespace nedlia::http::testing

@@ -1,7 +1,6 @@
 #pragma once
 // A real server on a loopback port, run on a thread of its own, for the HTTP tests.
 
-#include <chrono>
 #include <string>
 #include <thread>
 #include <utility>
@@ -49,17 +48,5 @@ class RunningServer {
   Server server_;
   std::thread runner_;
 };
-
-/// Waits up to `timeout` for `condition`, checking every few milliseconds.
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 }  // namespace nedlia::http::testing

@@ -19,29 +19,12 @@
 #include "storage/filesystem_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-/// How many TCP connections from local port `port` have more than `bytes` waiting in their send
-/// queue (/proc/net/tcp): a server writing to clients that do not read.
-int ConnectionsWithSendQueueOver(std::uint16_t port, unsigned long bytes) {
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);  // the header
-  int count = 0;
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state, queues;
-    fields >> slot >> local >> remote >> state >> queues;
-    const unsigned long local_port = std::stoul(local.substr(local.find(':') + 1), nullptr, 16);
-    const unsigned long send_queue = std::stoul(queues.substr(0, queues.find(':')), nullptr, 16);
-    count += local_port == port && send_queue > bytes ? 1 : 0;
-  }
-  return count;
-}
 
 class ServeCliTest : public ::testing::Test {
  protected:
@@ -67,18 +50,20 @@ class ServeCliTest : public ::testing::Test {
     serve_.emplace(process::Subprocess::Start(
         {"/bin/sh", "-c", "exec \"$0\" serve >\"$1\" 2>&1", NedliaBinary(), log_.string()},
         options));
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      const std::string output = Log();
-      const std::size_t at = output.find("listening on ");
-      const std::size_t end = output.find('\n', at);
-      if (at != std::string::npos && end != std::string::npos) {
-        return output.substr(at + 13, end - at - 13);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "nedlia serve did not start listening:\n" << Log();
-    return "";
+    std::string url;
+    const bool listening = WaitFor(
+        [&] {
+          const std::string output = Log();
+          const std::size_t at = output.find("listening on ");
+          const std::size_t end = output.find('\n', at);
+          if (at == std::string::npos || end == std::string::npos)
+            return false;
+          url = output.substr(at + 13, end - at - 13);
+          return true;
+        },
+        30s);
+    EXPECT_TRUE(listening) << "nedlia serve did not start listening:\n" << Log();
+    return url;
   }
 
   std::string Log() const {
@@ -150,12 +135,12 @@ TEST_F(ServeCliTest, SigtermEndsStuckEventStreamsAndTheProcessWithinFiveSeconds)
   http::testing::CurlClient client;
   ASSERT_EQ(client.Get(url + "/healthz").status, 200);  // and stays connected, idle
   // Stuck for real: the server's send queues toward the stream clients are full.
-  const auto stuck_streams = [port] { return ConnectionsWithSendQueueOver(port, 512 * 1024); };
-  const auto filled_by = std::chrono::steady_clock::now() + 60s;
-  while (stuck_streams() < 5 && std::chrono::steady_clock::now() < filled_by)
-    std::this_thread::sleep_for(100ms);
-  ASSERT_EQ(stuck_streams(), 5);
-  // Meanwhile the hub hands the streams more, which the server is now blocked writing.
+  const auto stuck_streams = [port] {
+    return http::testing::ConnectionsWithSendQueueOver(port, 512 * 1024);
+  };
+  ASSERT_TRUE(WaitFor([&] { return stuck_streams() == 5; }, 60s)) << stuck_streams();
+  // Not synchronisation: time for the hub to hand the streams more, which the server is now
+  // blocked writing (nothing outside the process shows that it is).
   std::this_thread::sleep_for(2s);
 
   const auto start = std::chrono::steady_clock::now();
@@ -207,16 +192,14 @@ TEST_F(ServeCliTest, ServeWorkersChoosesTheConsumersThatRunBesideTheApi) {
         .As<std::string>();
   };
   ASSERT_FALSE(StartServe({{"NEDLIA_SERVE_WORKERS", "none"}}).empty());
+  // Not synchronisation: a window in which a consumer, had one started, would have subscribed.
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(consumers(), "");  // a consumer subscribes as it starts
   ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
   EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
 
   ASSERT_FALSE(StartServe({{"NEDLIA_SERVE_WORKERS", "projector, validator"}}).empty());
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (consumers() != "projector,validator" && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(consumers(), "projector,validator");
+  EXPECT_TRUE(WaitFor([&] { return consumers() == "projector,validator"; })) << consumers();
   ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);
   EXPECT_EQ(serve_->Wait(15s).exit_code, 0) << Log();
 }
@@ -233,9 +216,7 @@ TEST_F(ServeCliTest, UpkeepDeletesWhatIsPastRetentionAtStart) {
   const std::string expected =
       "api_logs:1 idempotency_keys:1 webhooks:1 webhook_deliveries:2 event_dead_letters:1 "
       "processed_events:1 placement_file_objects:2 erased_advertisers:1";
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (PurgeableTableCounts(sql) != expected && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  WaitFor([&] { return PurgeableTableCounts(sql) == expected; });
   EXPECT_EQ(PurgeableTableCounts(sql), expected);
   EXPECT_EQ(files.List("placements/").size(), 2u);
   ASSERT_EQ(::kill(serve_->Pid(), SIGTERM), 0);

@@ -20,13 +20,14 @@
 #include "http/router.hpp"
 #include "http/running_server.hpp"
 #include "http/server.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::http {
 namespace {
 
 using namespace std::chrono_literals;
+using nedlia::testing::WaitFor;
 using testing::CurlClient;
-using testing::Eventually;
 using testing::RawSocket;
 using testing::RunningServer;
 using testing::TestOptions;
@@ -59,6 +60,7 @@ class ServerLimitsTest : public ::testing::Test {
       while (now > seen && !max_running_.compare_exchange_weak(seen, now)) {
       }
       ++slow_started_;
+      // A handler that takes this long (a slow query): time passing is what is under test.
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request.PathParam("ms"))));
       --running_;
       return Response::Text(200, "slept");
@@ -87,7 +89,7 @@ TEST_F(ServerLimitsTest, SilentConnectionsPastTheCapDoNotLockOutNewClients) {
     silent.emplace_back(server.Port());
     std::this_thread::sleep_for(5ms);  // an attacker's pace; the evictions need 100 ms of idle
   }
-  ASSERT_TRUE(Eventually([&] { return server.Get().Stats().connections <= 20; }));
+  ASSERT_TRUE(WaitFor([&] { return server.Get().Stats().connections <= 20; }));
   std::this_thread::sleep_for(150ms);  // every silent connection is now evictable
   CurlClient client;
   EXPECT_EQ(client.Get(server.Url("/healthz")).status, 200);
@@ -100,7 +102,7 @@ TEST_F(ServerLimitsTest, ANewConnectionIsNotEvictedBeforeItHadTimeToSendItsReque
   options.max_connections = 1;  // min_idle_to_evict: the default second
   auto& server = Serve(options);
   RawSocket fresh(server.Port());
-  ASSERT_TRUE(Eventually([&] { return server.Get().Stats().connections == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return server.Get().Stats().connections == 1; }));
   CurlClient late;
   EXPECT_EQ(late.Get(server.Url("/healthz")).status, 503);
   ASSERT_TRUE(fresh.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
@@ -112,14 +114,24 @@ TEST_F(ServerLimitsTest, ABurstOfConnectionsIsCountedAtAcceptAndNeverExceedsTheC
   options.max_connections = 8;
   options.workers = 32;
   auto& server = Serve(options);
+  // A burst for real: every connection is made before the first request starts its 300 ms
+  // (starting 24 threads can take longer than that on a loaded machine).
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
   std::vector<std::future<std::string>> replies;
   for (int i = 0; i < 24; ++i) {
-    replies.push_back(std::async(std::launch::async, [&server] {
+    replies.push_back(std::async(std::launch::async, [&server, released] {
       RawSocket socket(server.Port());
+      released.wait();
       socket.Send("GET /slow/300 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       return StatusLine(socket.ReadUntilClosed());
     }));
   }
+  EXPECT_TRUE(WaitFor([&] {
+    const ServerStats stats = server.Get().Stats();
+    return stats.connections_accepted + stats.connections_refused == 24;
+  }));
+  release.set_value();
   int served = 0;
   int refused = 0;
   for (auto& reply : replies) {
@@ -147,7 +159,7 @@ TEST_F(ServerLimitsTest, SlowlorisIsCutOffAtTheHeaderDeadlineHoweverSteadilyItSe
   EXPECT_TRUE(closed);
   EXPECT_LT(Since(start), 1500ms);
   // Counted as the timed-out read completes, which the client's close may precede.
-  EXPECT_TRUE(Eventually([&] { return server.Get().Stats().requests_timed_out >= 1U; }));
+  EXPECT_TRUE(WaitFor([&] { return server.Get().Stats().requests_timed_out >= 1U; }));
 }
 
 TEST_F(ServerLimitsTest, ABodyTricklingBelowTheMinimumRateIsCutOff) {
@@ -221,7 +233,7 @@ TEST_F(ServerLimitsTest, AFullWorkerQueueIsAnswered503AtOnce) {
     CurlClient client;
     return client.Get(server.Url("/slow/800")).status;
   });
-  ASSERT_TRUE(Eventually([&] { return slow_started_ == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return slow_started_ == 1; }));
   CurlClient shed;
   const auto start = Clock::now();
   const auto result = shed.Get(server.Url("/healthz"));
@@ -229,6 +241,8 @@ TEST_F(ServerLimitsTest, AFullWorkerQueueIsAnswered503AtOnce) {
   EXPECT_EQ(result.status, 503);
   EXPECT_EQ(result.Header("Retry-After"), "1");
   EXPECT_EQ(busy.get(), 200);
+  // The answer reaches its client a moment before its worker counts itself free.
+  ASSERT_TRUE(WaitFor([&] { return server.Get().Stats().requests_running == 0; }));
   EXPECT_EQ(shed.Get(server.Url("/healthz")).status, 200) << "served again once a worker is free";
   EXPECT_EQ(server.Get().Stats().requests_shed, 1U);
 }
@@ -239,7 +253,7 @@ TEST_F(ServerLimitsTest, ConnectionsPastThePerAddressCapAreAnswered429) {
   auto& server = Serve(options);
   RawSocket first(server.Port());
   RawSocket second(server.Port());
-  ASSERT_TRUE(Eventually([&] { return server.Get().Stats().connections == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return server.Get().Stats().connections == 2; }));
   CurlClient third;
   const auto result = third.Get(server.Url("/healthz"));
   EXPECT_EQ(result.status, 429);

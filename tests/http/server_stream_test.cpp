@@ -11,20 +11,20 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "http/curl_client.hpp"
 #include "http/raw_socket.hpp"
 #include "http/router.hpp"
 #include "http/running_server.hpp"
 #include "http/server.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::http {
 namespace {
 
 using namespace std::chrono_literals;
+using nedlia::testing::WaitFor;
 using testing::CurlClient;
-using testing::Eventually;
 using testing::RawSocket;
 using testing::RunningServer;
 using testing::TestOptions;
@@ -119,7 +119,7 @@ class ServerStreamTest : public ::testing::Test {
 TEST_F(ServerStreamTest, PiecesArriveChunkedAsTheSourceProducesThem) {
   Serve();
   RawSocket client = OpenStream();
-  ASSERT_TRUE(Eventually([&] { return source_->Started(); }));
+  ASSERT_TRUE(WaitFor([&] { return source_->Started(); }));
   source_->Push("data: one\n\n");
   const std::string first = client.ReadUntil("data: one");
   EXPECT_NE(first.find("Transfer-Encoding: chunked"), std::string::npos) << first;
@@ -134,10 +134,10 @@ TEST_F(ServerStreamTest, TheStreamEndsAtOnceWhenTheClientLeaves) {
   Serve();
   {
     RawSocket client = OpenStream();
-    ASSERT_TRUE(Eventually([&] { return source_->Started(); }));
+    ASSERT_TRUE(WaitFor([&] { return source_->Started(); }));
   }
   EXPECT_EQ(source_->EndedWithin(1s), StreamEnd::kClientGone);
-  EXPECT_TRUE(Eventually([&] { return server_->Get().Stats().connections == 0; }));
+  EXPECT_TRUE(WaitFor([&] { return server_->Get().Stats().connections == 0; }));
 }
 
 TEST_F(ServerStreamTest, AClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
@@ -153,8 +153,10 @@ TEST_F(ServerStreamTest, StopEndsEveryStreamPromptlyEvenWhenItsClientDoesNotRead
   source_ = std::make_shared<TestSource>(true);
   Serve();  // write timeout 30 s, grace 10 s: neither may hold the stop
   RawSocket stuck = OpenStream();
-  ASSERT_TRUE(Eventually([&] { return source_->Started(); }));
-  std::this_thread::sleep_for(200ms);  // the socket buffers fill up
+  ASSERT_TRUE(WaitFor([&] { return source_->Started(); }));
+  // Stuck for real: the server's send queue toward the client is full.
+  ASSERT_TRUE(WaitFor(
+      [&] { return testing::ConnectionsWithSendQueueOver(server_->Port(), 64 * 1024) == 1; }));
   const auto start = Clock::now();
   server_->Get().Stop();
   server_->Join();
@@ -165,7 +167,7 @@ TEST_F(ServerStreamTest, StopEndsEveryStreamPromptlyEvenWhenItsClientDoesNotRead
 TEST_F(ServerStreamTest, StopTellsAListeningClientWhyTheStreamEnds) {
   Serve();
   RawSocket client = OpenStream();
-  ASSERT_TRUE(Eventually([&] { return source_->Started(); }));
+  ASSERT_TRUE(WaitFor([&] { return source_->Started(); }));
   server_->Get().Stop();
   const std::string received = client.ReadUntilClosed();
   EXPECT_NE(received.find(": bye"), std::string::npos) << received;

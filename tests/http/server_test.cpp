@@ -16,11 +16,13 @@
 #include "http/health.hpp"
 #include "http/router.hpp"
 #include "http/running_server.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::http {
 namespace {
 
 using namespace std::chrono_literals;
+using nedlia::testing::WaitFor;
 using testing::CurlClient;
 using testing::RunningServer;
 using testing::TestOptions;
@@ -46,6 +48,7 @@ class ServerTest : public ::testing::Test {
                 [](Request&) -> Response { throw std::runtime_error("secret connection string"); });
     router_.Add(Method::kGet, "/slow/{ms}", [this](Request& request) {
       ++slow_started_;
+      // A handler that takes this long (a slow query): time passing is what is under test.
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request.PathParam("ms"))));
       return Response::Text(200, "slept");
     });
@@ -57,11 +60,7 @@ class ServerTest : public ::testing::Test {
   }
 
   void WaitForSlowRequests(int count) {
-    const auto deadline = Clock::now() + 5s;
-    while (slow_started_ < count && Clock::now() < deadline) {
-      std::this_thread::sleep_for(5ms);
-    }
-    ASSERT_GE(slow_started_, count);
+    ASSERT_TRUE(WaitFor([&] { return slow_started_ >= count; })) << slow_started_;
   }
 
   Router router_;
@@ -242,11 +241,11 @@ TEST_F(ServerTest, AtTheCapTheIdleConnectionIsClosedToAdmitANewOne) {
   EXPECT_EQ(holder.Get(server.Url("/healthz")).status, 200);
   // An answer can reach its client before the connection is idle again.
   const auto one_idle = [&] { return server.Get().Stats().connections_idle == 1; };
-  ASSERT_TRUE(testing::Eventually(one_idle));
+  ASSERT_TRUE(WaitFor(one_idle));
 
   CurlClient other;
   EXPECT_EQ(other.Get(server.Url("/healthz")).status, 200);
-  ASSERT_TRUE(testing::Eventually(one_idle));
+  ASSERT_TRUE(WaitFor(one_idle));
   const auto again = holder.Get(server.Url("/healthz"));
   EXPECT_EQ(again.status, 200) << "curl reconnects, evicting the other idle connection";
   EXPECT_EQ(again.new_connections, 1) << "the holder's idle connection was closed";

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/wait_for.hpp"
+
 namespace nedlia::http {
 namespace {
 
@@ -39,8 +41,7 @@ void OccupyUntilReleased(WorkerPool& pool, int count, const std::shared_future<v
     });
     ASSERT_TRUE(pool.TryPost(job));
   }
-  while (*started < count)
-    std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(nedlia::testing::WaitFor([&] { return *started == count; })) << *started;
 }
 
 TEST(WorkerPoolTest, EveryJobRunsOnceEvenWhenQueuedAtDestruction) {
@@ -86,7 +87,7 @@ TEST(WorkerPoolTest, LongJobsGetEveryThread) {
     auto finished = std::make_shared<std::promise<void>>();
     done.push_back(finished->get_future());
     auto job = MakeJob([finished] {
-      std::this_thread::sleep_for(200ms);
+      std::this_thread::sleep_for(200ms);  // a long job (a slow query): time is the point
       finished->set_value();
     });
     ASSERT_TRUE(pool.TryPost(job)) << i;
@@ -101,7 +102,8 @@ TEST(WorkerPoolTest, AJobQueuedBehindLongRunningOnesHasASleepingWorkerWoken) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   OccupyUntilReleased(pool, 6, released);
-  std::this_thread::sleep_for(5ms);  // the six are no longer short jobs
+  // Not synchronisation: the six run long enough to be no longer short jobs (1 ms).
+  std::this_thread::sleep_for(5ms);
   std::promise<void> ran;
   auto late = MakeJob([&ran] { ran.set_value(); });
   ASSERT_TRUE(pool.TryPost(late));

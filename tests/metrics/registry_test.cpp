@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace nedlia::metrics {
 namespace {
 
@@ -45,6 +50,45 @@ TEST(RegistryTest, GaugesAndLabelledCountersRenderWithTheirTypes) {
             "# HELP lag_seconds Lag.\n# TYPE lag_seconds gauge\nlag_seconds 0.25\n"
             "# HELP reads_total Reads.\n# TYPE reads_total counter\n"
             "reads_total{served_by=\"primary\"} 2\nreads_total{served_by=\"replica\"} 1\n");
+}
+
+// Every thread of a server writes metrics while /metrics renders them and components come and
+// go with their collectors: under ThreadSanitizer this shows any access that is not guarded.
+TEST(RegistryTest, ThreadsWriteRenderAndRegisterCollectorsAtOnce) {
+  Registry registry;
+  constexpr int kWriters = 3;
+  constexpr int kRounds = 2000;
+  std::atomic<int> writing{kWriters};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&registry, &writing, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        registry.GetCounter("requests_total", "Requests.", "thread=\"" + std::to_string(t) + "\"")
+            .Increment();
+        registry.GetHistogram("latency_seconds", "Latency.", {0.01, 0.1}).Observe(0.05);
+        registry.GetGauge("lag_seconds", "Lag.").Set(i);
+      }
+      --writing;
+    });
+  }
+  threads.emplace_back([&registry, &writing] {
+    while (writing > 0) {
+      const Registry::Collector collector =
+          registry.AddCollector([] { return std::string("collected 1\n"); });
+    }
+  });
+  std::string rendered;
+  while (writing > 0)
+    rendered = registry.Render();
+  for (std::thread& thread : threads)
+    thread.join();
+  rendered = registry.Render();
+  EXPECT_NE(rendered.find("latency_seconds_count 6000\n"), std::string::npos) << rendered;
+  for (int t = 0; t < kWriters; ++t) {
+    EXPECT_NE(rendered.find("requests_total{thread=\"" + std::to_string(t) + "\"} 2000\n"),
+              std::string::npos)
+        << rendered;
+  }
 }
 
 }  // namespace

@@ -9,13 +9,13 @@
 #include <chrono>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "notifier/delivery_queue.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
+#include "support/wait_for.hpp"
 #include "support/webhook_receiver.hpp"
 
 namespace nedlia::testing {
@@ -143,11 +143,14 @@ class NotifierTest : public ::testing::Test {
   template <class Done>
   void SendUntil(notifier::Senders& senders, Done done,
                  milliseconds timeout = milliseconds(10000)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      if (!senders.SendOne())
-        std::this_thread::sleep_for(milliseconds(10));
-    }
+    WaitFor(
+        [&] {
+          bool sent = true;
+          while (sent && !done())
+            sent = senders.SendOne();  // until nothing is due; then WaitFor pauses
+          return done();
+        },
+        timeout);
   }
 
   ApiFixture api_;
@@ -319,9 +322,7 @@ TEST_F(NotifierTest, MisbehavingReceiversNeverStallOtherDeliveries) {
   EXPECT_TRUE(receiver_.WaitFor("/huge", 1, milliseconds(5000)));
   // Each outcome is recorded while the hanging receiver still holds its sender.
   const auto recorded = [&](const std::string& condition, std::int64_t expected = 1) {
-    const auto deadline = std::chrono::steady_clock::now() + milliseconds(4000);
-    while (Deliveries(condition) < expected && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(milliseconds(20));
+    WaitFor([&] { return Deliveries(condition) >= expected; }, milliseconds(4000));
     return Deliveries(condition);
   };
   EXPECT_EQ(recorded("status = 'succeeded' AND webhook_id = '" + healthy + "'"), 1);

@@ -284,8 +284,7 @@ TEST_F(ConnectionTest, DeadlockIsTypedAndRetryable) {
 TEST_F(ConnectionTest, TerminatedBackendIsConnectionLost) {
   const int pid = connection_.Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
   Connection other = database_.Connect();
-  other.Execute("SELECT pg_terminate_backend($1)", Params(pid));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  testing::TerminateBackend(other, pid);
   try {
     connection_.Execute("SELECT 1");
     FAIL() << "expected the connection to be lost";
@@ -298,8 +297,8 @@ TEST_F(ConnectionTest, TerminatedBackendIsConnectionLost) {
 TEST_F(ConnectionTest, IsAliveNoticesAServerSideCloseWithoutARoundTrip) {
   EXPECT_TRUE(connection_.IsAlive());
   const int pid = connection_.Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
-  database_.Connect().Execute("SELECT pg_terminate_backend($1)", Params(pid));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Connection admin = database_.Connect();
+  testing::TerminateBackend(admin, pid);
   EXPECT_FALSE(connection_.IsAlive());
 }
 

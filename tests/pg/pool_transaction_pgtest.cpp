@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -57,12 +58,16 @@ TEST_F(PoolTest, ReturnedConnectionIsReused) {
 
 TEST_F(PoolTest, WaiterGetsTheConnectionAnotherThreadReturns) {
   Pool pool = MakePool(1);
+  std::promise<void> held;
   std::thread holder([&] {
     auto connection = pool.Acquire();
+    held.set_value();
+    // Not synchronisation: the holder keeps the connection a while, so that the other thread
+    // has to wait for it (well within its 300 ms budget).
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  auto connection = pool.Acquire();  // waits for the holder, within the 300 ms budget
+  held.get_future().wait();
+  auto connection = pool.Acquire();  // waits for the holder
   EXPECT_TRUE(connection->IsOpen());
   holder.join();
 }
@@ -74,8 +79,8 @@ TEST_F(PoolTest, ConnectionKilledWhileIdleIsReplacedOnAcquire) {
     auto connection = pool.Acquire();
     pid = connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>();
   }
-  database_.Connect().Execute("SELECT pg_terminate_backend($1)", Params(pid));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Connection admin = database_.Connect();
+  testing::TerminateBackend(admin, pid);
   auto connection = pool.Acquire();
   EXPECT_NE(connection->Execute("SELECT pg_backend_pid()").Single()[0].As<int>(), pid);
 }
@@ -177,7 +182,8 @@ TEST_F(PoolTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
         RunInTransaction(pool, options, [&](Transaction& tx) {
           ++attempts;
           const int n = tx.Execute("SELECT n FROM counter WHERE id = 1").Single()[0].As<int>();
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));  // widen the race
+          // Not synchronisation: widens the window in which two transactions overlap.
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
           tx.Execute("UPDATE counter SET n = $1 WHERE id = 1", Params(n + 1));
         });
       }
@@ -256,6 +262,8 @@ TEST_F(PoolTest, WatchThatEndsBeforeItsDeadlineCancelsNothing) {
   const auto deadline = DeadlineWatchdog::Clock::now() + std::chrono::milliseconds(100);
   RunInTransaction(pool, {.deadline = deadline, .watchdog = &watchdog},
                    [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 13"); });
+  // Not synchronisation: the deadline passes, and a watchdog still holding the connection
+  // would cancel it now.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto connection = pool.Acquire();
   EXPECT_FALSE(connection->WasCancelled());

@@ -62,6 +62,7 @@ TEST_F(ReconnectTest, TransactionWaitsOutABriefOutage) {
                         .connect_timeout = std::chrono::seconds(2)});
   cluster_.Stop();
   std::thread restart([this] {
+    // Not synchronisation: the outage lasts this long, and the transaction waits it out.
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     cluster_.Start();
   });

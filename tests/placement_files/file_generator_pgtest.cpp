@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <thread>
 
 #include "process/subprocess.hpp"
 #include "readmodel/detail_rows.hpp"
@@ -14,6 +13,7 @@
 #include "support/delivery_helpers.hpp"
 #include "support/file_generator_harness.hpp"
 #include "support/s3_server.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -181,9 +181,7 @@ TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfter
   for (int i = 41; i <= 60; ++i)
     patch(i);  // while no worker runs: the events wait
   process::Subprocess worker = start_worker();
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!Settled() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  WaitFor([&] { return Settled(); }, 60s);
   kill(worker.Pid(), SIGTERM);
   EXPECT_EQ(worker.Wait(30s).exit_code, 0);
   ASSERT_TRUE(Settled());

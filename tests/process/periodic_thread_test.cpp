@@ -8,6 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include "support/wait_for.hpp"
+
 namespace nedlia::testing {
 namespace {
 
@@ -19,9 +21,8 @@ TEST(PeriodicThreadTest, RoundsRunAfterTheWaitEachReturns) {
     process::PeriodicThread thread(milliseconds(0), [&rounds] {
       return ++rounds < 3 ? milliseconds(1) : milliseconds(3'600'000);
     });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (rounds < 3 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(milliseconds(1));
+    ASSERT_TRUE(WaitFor([&rounds] { return rounds >= 3; })) << rounds;
+    // Not synchronisation: a window in which a fourth round, were one due, would have run.
     std::this_thread::sleep_for(milliseconds(50));
   }
   EXPECT_EQ(rounds, 3) << "the third round asked for an hour";

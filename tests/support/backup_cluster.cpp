@@ -5,9 +5,9 @@
 
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include "pg/connection.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -59,16 +59,11 @@ std::string BackupCluster::Query(int port, const std::string& sql) const {
 void BackupCluster::SwitchAndArchiveWal(int port) const {
   // The segment holding the switch record's last byte: the one the switch completed.
   const std::string segment = Query(port, "SELECT pg_walfile_name(pg_switch_wal() - 1)");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const std::string archived =
-        Query(port, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
-    if (archived >= segment) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "WAL segment " << segment << " was not archived within 60 s";
+  const auto archived = [&] {
+    return Query(port, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") >= segment;
+  };
+  ASSERT_TRUE(WaitFor(archived, std::chrono::seconds(60)))
+      << "WAL segment " << segment << " was not archived within 60 s";
 }
 
 }  // namespace nedlia::testing

@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <functional>
-#include <thread>
 
 #include "delivery/consumer.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 
@@ -13,14 +13,18 @@ namespace nedlia::testing {
 /// below the oldest transaction running anywhere in the cluster (other tests' included).
 inline int RunUntil(delivery::Consumer& consumer, const std::function<bool(int)>& done,
                     std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   int moved = 0;
-  while (!done(moved) && std::chrono::steady_clock::now() < deadline) {
-    const int pass = consumer.RunOnce();
-    moved += pass;
-    if (pass == 0)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitFor(
+      [&] {
+        while (!done(moved)) {
+          const int pass = consumer.RunOnce();
+          moved += pass;
+          if (pass == 0)
+            return false;  // WaitFor pauses before the next pass
+        }
+        return true;
+      },
+      timeout);
   return moved;
 }
 

@@ -9,9 +9,9 @@
 
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -45,11 +45,8 @@ void NatsServer::Start() {
   server_.emplace(process::Subprocess::Start({"nats-server", "-js", "-a", "127.0.0.1", "-p",
                                               std::to_string(port_), "-sd", store_.string()},
                                              {.output = process::Output::kDiscard}));
-  for (int i = 0; i < 200; ++i) {
-    if (Accepts(port_))
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
+  if (WaitFor([this] { return Accepts(port_); }, std::chrono::seconds(30)))
+    return;
   throw std::runtime_error("nats-server did not start on port " + std::to_string(port_));
 }
 

@@ -8,9 +8,9 @@
 
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -53,11 +53,8 @@ void S3Server::Start() {
       {"node", Script().string(), "-d", data_.string(), "-a", "127.0.0.1", "-p",
        std::to_string(port_), "--configure-bucket", kBucket, "--silent"},
       {.output = process::Output::kDiscard}));
-  for (int i = 0; i < 400; ++i) {
-    if (Accepts(port_))
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
+  if (WaitFor([this] { return Accepts(port_); }, std::chrono::seconds(30)))
+    return;
   throw std::runtime_error("s3rver did not start on port " + std::to_string(port_));
 }
 

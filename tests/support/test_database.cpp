@@ -9,10 +9,12 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "domain/uuid.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -86,6 +88,15 @@ std::string ShellQuote(std::string_view text) {
     }
   }
   return quoted + "'";
+}
+
+void TerminateBackend(pg::Connection& admin, int pid) {
+  // With a timeout the server waits until the backend left its process table, which happens
+  // a little before the process closes its socket and exits: wait for the exit too.
+  admin.Execute("SELECT pg_terminate_backend($1, 10000)", pg::Params(pid));
+  const std::filesystem::path process = "/proc/" + std::to_string(pid);
+  if (!WaitFor([&] { return !std::filesystem::exists(process); }))
+    throw std::runtime_error("backend " + std::to_string(pid) + " did not exit");
 }
 
 CommandResult RunCommand(const std::string& command_line) {

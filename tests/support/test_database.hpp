@@ -38,6 +38,10 @@ class TestDatabase {
   std::string url_;
 };
 
+/// Ends the server process `pid` (pg_terminate_backend, through `admin`) and returns once it
+/// has exited: its socket is closed then, so its client finds the connection gone.
+void TerminateBackend(pg::Connection& admin, int pid);
+
 /// Runs a command line through /bin/sh, returning its exit status and what it printed
 /// (stdout and stderr together).
 struct CommandResult {
