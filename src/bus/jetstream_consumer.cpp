@@ -117,7 +117,8 @@ std::vector<JetStreamConsumer::Received> JetStreamConsumer::Decode(
     try {
       const std::string_view text(natsMsg_GetData(message),
                                   static_cast<std::size_t>(natsMsg_GetDataLength(message)));
-      events::StoredEvent event = events::StoredEvent::FromCloudEvent(events::ParseStructured(text));
+      events::StoredEvent event =
+          events::StoredEvent::FromCloudEvent(events::ParseStructured(text));
       if (std::binary_search(reading_.types.begin(), reading_.types.end(), event.type))
         received.event = std::move(event);
     } catch (const std::exception& error) {

@@ -32,8 +32,7 @@ TEST(S3ListingTest, ReadsKeysSizesAndTheContinuationToken) {
 TEST(S3ListingTest, ASizeThatIsNotANumberOfBytesIsAStoreError) {
   for (const char* size : {"", "ten", "-1", " 1", "1x", "18446744073709551616"})
     EXPECT_THROW(ParseListPage(WithSize(size)), app::ObjectStoreError) << size;
-  EXPECT_EQ(ParseListPage(WithSize("18446744073709551615")).objects[0].size,
-            18446744073709551615U);
+  EXPECT_EQ(ParseListPage(WithSize("18446744073709551615")).objects[0].size, 18446744073709551615U);
 }
 
 // A listing cut short would hide objects from retention and restore, which act on it.
