@@ -1,8 +1,10 @@
 #include "pg/connection.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -104,7 +106,8 @@ Connection Connection::Open(const std::string& url, std::chrono::seconds connect
     throw ConnectionLost(ClientError(TrimmedMessage(PQerrorMessage(connection.conn_.get()))));
   }
   PQsetNoticeReceiver(connection.conn_.get(), &LogNotice, nullptr);
-  connection.cancel_.reset(PQgetCancel(connection.conn_.get()));
+  connection.handles_->cancel.reset(PQgetCancel(connection.conn_.get()), &PQfreeCancel);
+  connection.handles_->socket = fcntl(PQsocket(connection.conn_.get()), F_DUPFD_CLOEXEC, 0);
   return connection;
 }
 
@@ -301,23 +304,29 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
   return last;
 }
 
+Connection::CancelHandles::~CancelHandles() {
+  if (socket >= 0)
+    close(socket);
+}
+
 void Connection::RequestCancel() {
-  cancelled_->store(true);
-  std::array<char, 256> error{};
-  if (cancel_ == nullptr || PQcancel(cancel_.get(), error.data(), error.size()) == 0)
-    spdlog::warn("could not cancel a statement: {}", error.data());
+  handles_->cancelled.store(true);
+  std::string error;
+  if (!PrepareCancel().Send(error))
+    spdlog::warn("could not cancel a statement: {}", error);
 }
 
 CancelRequest Connection::PrepareCancel() {
-  cancelled_->store(true);
-  return CancelRequest(PQgetCancel(conn_.get()));
+  handles_->cancelled.store(true);
+  return CancelRequest(handles_->cancel);
 }
 
+// Shutting the socket down (not closing it) makes libpq's wait on it fail at once, and leaves
+// the descriptors to their owners.
 void Connection::Abandon() {
-  cancelled_->store(true);
-  const int socket = PQsocket(conn_.get());
-  if (socket >= 0)
-    shutdown(socket, SHUT_RDWR);
+  handles_->cancelled.store(true);
+  if (handles_->socket >= 0)
+    shutdown(handles_->socket, SHUT_RDWR);
 }
 
 bool CancelRequest::Send(std::string& error) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "pg/params.hpp"
@@ -37,19 +38,19 @@ enum class TargetSession {
   kReadWrite,  ///< the primary: of a multi-host URL's hosts, the one that takes writes
 };
 
-/// One libpq connection (move-only). Every call either returns a result or throws a typed
-/// pg::Error (see errors.hpp); a broken socket becomes ConnectionLost.
 /// A cancel request for one backend, sendable from any thread (PQcancel).
 class CancelRequest {
  public:
-  explicit CancelRequest(PGcancel* cancel) : cancel_(cancel, &PQfreeCancel) {}
+  explicit CancelRequest(std::shared_ptr<PGcancel> cancel) : cancel_(std::move(cancel)) {}
   /// Sends it and waits for the server to take it; false (with the reason) when it failed.
   bool Send(std::string& error) const;
 
  private:
-  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_;
+  std::shared_ptr<PGcancel> cancel_;
 };
 
+/// One libpq connection (move-only). Every call either returns a result or throws a typed
+/// pg::Error (see errors.hpp); a broken socket becomes ConnectionLost.
 class Connection {
  public:
   /// Connects; throws ConnectionLost with the server's message (the URL's password is never
@@ -113,13 +114,13 @@ class Connection {
   void RequestCancel();
   /// What RequestCancel sends, to be sent later by another thread (sending blocks until the
   /// server answers, which one that no longer answers never does); the connection counts as
-  /// cancelled from now. It owns its copy: it may outlive the connection.
+  /// cancelled from now. It shares what it sends: it may outlive the connection.
   CancelRequest PrepareCancel();
   /// Shuts the socket down under the statement running now, callable from any thread while
   /// another uses the connection: that call fails at once with ConnectionLost. For a server (or
   /// a network) so silent that a cancel never arrives; the connection is never reused.
   void Abandon();
-  bool WasCancelled() const { return cancelled_->load(); }
+  bool WasCancelled() const { return handles_->cancelled.load(); }
   /// The native handle, for LISTEN/NOTIFY and COPY.
   PGconn* Native() const { return conn_.get(); }
 
@@ -139,6 +140,23 @@ class Connection {
     ErrorTranslator translate = nullptr;
   };
 
+  /// What other threads use to end the statement running now (RequestCancel, PrepareCancel,
+  /// Abandon), all made by Open: libpq allows a PGconn one thread at a time, so they never
+  /// touch it. On the heap, so that the connection stays movable.
+  struct CancelHandles {
+    CancelHandles() = default;
+    CancelHandles(const CancelHandles&) = delete;
+    CancelHandles& operator=(const CancelHandles&) = delete;
+    ~CancelHandles();
+
+    std::atomic<bool> cancelled{false};
+    std::shared_ptr<PGcancel> cancel;  ///< shared with the CancelRequests made of it
+    /// A duplicate of libpq's socket, not libpq's own descriptor: libpq closes that when the
+    /// connection fails, after which its number may be another socket's (a client's, another
+    /// connection's) by the time a watchdog shuts it down. This one stays ours until the end.
+    int socket = -1;
+  };
+
   explicit Connection(PGconn* conn);
   Result Check(PGresult* result);
   /// Throws the error `details` describe, noting first whether the server is read-only.
@@ -148,9 +166,7 @@ class Connection {
   Result ReadPipelineResults(const std::vector<Sent>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
-  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_{nullptr, &PQfreeCancel};
-  // On the heap, so that the connection stays movable.
-  std::unique_ptr<std::atomic<bool>> cancelled_ = std::make_unique<std::atomic<bool>>(false);
+  std::unique_ptr<CancelHandles> handles_ = std::make_unique<CancelHandles>();
   std::unordered_set<std::string_view> prepared_;
   std::vector<Deferred> deferred_;
   bool refused_write_ = false;  ///< the server answered ReadOnlyServer
