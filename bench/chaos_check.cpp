@@ -119,18 +119,19 @@ struct Event {
   std::string type;  ///< without the "com.nedlia." prefix
   std::string aggregate;
   std::string data;
+  std::int64_t position = 0;
 };
 
 std::vector<Event> ReadEvents(Connection& db) {
   std::vector<Event> events;
   for (const auto& row :
-       db.Execute("SELECT id::text, event_type, aggregate_id::text, data::text FROM event_log "
-                  "ORDER BY position")) {
+       db.Execute("SELECT id::text, event_type, aggregate_id::text, data::text, position "
+                  "FROM event_log ORDER BY position")) {
     std::string type = row[1].As<std::string>();
     if (type.starts_with("com.nedlia."))
       type = type.substr(11);
-    events.push_back(
-        {row[0].As<std::string>(), type, row[2].As<std::string>(), row[3].As<std::string>()});
+    events.push_back({row[0].As<std::string>(), type, row[2].As<std::string>(),
+                      row[3].As<std::string>(), row[4].As<std::int64_t>()});
   }
   return events;
 }
@@ -168,9 +169,8 @@ std::string TokenOf(const Event& event) {
   return find(data.value("placement", nlohmann::json::object()));
 }
 
-void CheckPlacements(Connection& db, const std::vector<Ack>& acks,
+void CheckPlacements(const std::map<std::string, PlacementRow>& rows, const std::vector<Ack>& acks,
                      const std::vector<Event>& events) {
-  const std::map<std::string, PlacementRow> rows = ReadPlacements(db);
   std::map<std::string, std::map<std::string, int>> counts;  // aggregate -> type -> events
   std::map<std::string, std::vector<std::string>> tokens;    // aggregate -> tokens in order
   std::map<std::string, int> token_events;
@@ -279,20 +279,18 @@ void CheckValidations(Connection& db, const std::vector<Ack>& acks,
   Expect("runs without exactly one requested and one finished event", 0, not_once);
 }
 
-void CheckWebhooks(Connection& db, const Options& options, const std::vector<Event>& events) {
-  std::int64_t since_position = 0;
-  for (const auto& row : db.Execute("SELECT coalesce(min(e.position), 0) FROM event_log e "
-                                    "WHERE e.event_type LIKE 'com.nedlia.webhook.created%'"))
-    since_position = row[0].As<std::int64_t>();
+void CheckWebhooks(const Options& options, const std::vector<Event>& events) {
+  // The webhook hears of what was written after it (the events are in log order).
+  const auto created = std::find_if(events.begin(), events.end(), [](const Event& event) {
+    return event.type.starts_with("webhook.created");
+  });
+  const std::int64_t since_position = created == events.end() ? 0 : created->position;
   std::set<std::string> expected;
   std::set<std::string> all_ids;
-  std::map<std::string, std::int64_t> positions;
-  for (const auto& row : db.Execute("SELECT id::text, position FROM event_log"))
-    positions[row[0].As<std::string>()] = row[1].As<std::int64_t>();
   for (const Event& event : events) {
     all_ids.insert(event.id);
     if (options.webhook_types.contains("com.nedlia." + event.type) &&
-        positions[event.id] > since_position)
+        event.position > since_position)
       expected.insert(event.id);
   }
   std::map<std::string, std::set<std::string>> webhook_ids;  // event -> webhook-ids
@@ -353,12 +351,12 @@ std::optional<std::set<std::string>> ManifestIds(const std::string& url) {
   return ids;
 }
 
-void CheckPlacementFiles(Connection& db) {
+void CheckPlacementFiles(Connection& db, const std::map<std::string, PlacementRow>& rows) {
   Expect("videos still marked for a new placement file", 0,
          db.Execute("SELECT count(*) FROM placement_file_jobs").Single()[0].As<std::int64_t>());
   std::map<std::string, std::set<std::string>> live;  // video -> live placements
   std::map<std::string, std::set<std::string>> urls;  // video -> the file_urls they name
-  for (const auto& [id, row] : ReadPlacements(db)) {
+  for (const auto& [id, row] : rows) {
     if (row.deleted)
       continue;
     live[row.video].insert(id);
@@ -535,10 +533,11 @@ int main(int argc, char** argv) {
     const std::vector<Ack> acks = ReadAcks(options.acks);
     Connection db = Connection::Open(options.database);
     const std::vector<Event> events = ReadEvents(db);
-    CheckPlacements(db, acks, events);
+    const std::map<std::string, PlacementRow> placements = ReadPlacements(db);
+    CheckPlacements(placements, acks, events);
     CheckValidations(db, acks, events);
-    CheckWebhooks(db, options, events);
-    CheckPlacementFiles(db);
+    CheckWebhooks(options, events);
+    CheckPlacementFiles(db, placements);
     CheckStream(options, events);
     CheckAnswers(acks);
     bool ok = true;
