@@ -1,4 +1,4 @@
-// Settings read from the environment: the webhook ones.
+// Settings read from the environment: the webhook ones and the NATS stream's.
 #include "cli/settings.hpp"
 
 #include <gtest/gtest.h>
@@ -95,6 +95,22 @@ TEST(SettingsTest, WebhookCapsHaveDefaultsAndBounds) {
   EXPECT_EQ(set.webhook_senders_per_advertiser, 5);
   environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "0");
   EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument);
+}
+
+// A three-node JetStream cluster keeps the stream through the loss of a node only with
+// three copies; more than five is no setting NATS takes.
+TEST(SettingsTest, StreamReplicasDefaultToOneAndAreBounded) {
+  {
+    Environment environment;
+    EXPECT_EQ(Settings::FromEnvironment().nats_stream_replicas, 1);
+  }
+  Environment environment;
+  environment.Set("NEDLIA_NATS_STREAM_REPLICAS", "3");
+  EXPECT_EQ(Settings::FromEnvironment().nats_stream_replicas, 3);
+  for (const char* bad : {"0", "6", "three"}) {
+    environment.Set("NEDLIA_NATS_STREAM_REPLICAS", bad);
+    EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument) << bad;
+  }
 }
 
 }  // namespace
