@@ -61,6 +61,8 @@ int Consumer::RunPartition(int partition) {
       const ReadBatch chunk =
           rows.ReadAfter(options_, state.last, reading_.types, partition, limit);
       read_any = read_any || !chunk.deliveries.empty();
+      if (!chunk.deliveries.empty() && options_.await_synchronous_standbys)
+        standbys_.AwaitFlush(tx.Conn());
       for (const Delivery& delivery : chunk.deliveries) {
         retry_delay_ms = Deliver(delivery, state, rows, tx.Conn());
         if (retry_delay_ms)

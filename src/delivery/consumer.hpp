@@ -11,6 +11,7 @@
 #include "delivery/reading.hpp"
 #include "delivery/replays.hpp"
 #include "delivery/subscription_rows.hpp"
+#include "delivery/synchronous_standbys.hpp"
 #include "delivery/wakeup.hpp"
 #include "pg/pool.hpp"
 
@@ -47,6 +48,7 @@ class Consumer {
   ConsumerOptions options_;
   Reading reading_;
   ReplayCheck replays_;
+  SynchronousStandbys standbys_;
   int next_partition_ = 0;
 };
 

@@ -47,6 +47,11 @@ struct ConsumerOptions {
   /// at a time, so up to this many processes share the work. Fixed for a consumer's lifetime.
   int partitions = 4;
   int batch_size = 100;
+  /// With synchronous replication, hand over only events every synchronous standby has
+  /// flushed (SynchronousStandbys): what a consumer does outside the database (a message
+  /// published, a webhook called, a file written) must not rest on a commit that a failover
+  /// would take away. Costs nothing without synchronous replication.
+  bool await_synchronous_standbys = true;
   /// Attempts at one event before it goes to the dead letters (and the partition moves on).
   int max_attempts = 5;
   std::chrono::milliseconds first_retry{500};  ///< doubled at each failure, with jitter
