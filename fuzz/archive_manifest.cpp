@@ -79,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rows += part.rows;
   }
   Check(rows == manifest->rows, "the parts' rows add up");
+  Check(manifest->Bytes() >= 0, "the parts' sizes add up");
   const auto again = ParseOr<ArchiveError>(
       [&] { return nedlia::archive::ParseManifest(nedlia::archive::ManifestToJson(*manifest)); },
       [](const ArchiveError& error) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "archive/archive_codec.hpp"
@@ -53,11 +55,25 @@ T Required(const nlohmann::json& json, const char* name) {
   }
 }
 
+// A whole number of int64's range: get<std::int64_t>() would truncate 1.5, wrap 2^63 and
+// overflow on 1e20.
+std::int64_t RequiredWhole(const nlohmann::json& json, const char* name) {
+  const auto found = json.find(name);
+  if (found == json.end())
+    throw ArchiveError(fmt::format("the manifest has no \"{}\"", name));
+  if (!found->is_number_integer() ||
+      (found->is_number_unsigned() &&
+       found->get<std::uint64_t>() >
+           static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())))
+    throw ArchiveError(fmt::format("the manifest's \"{}\" is not a whole number in range", name));
+  return found->get<std::int64_t>();
+}
+
 ArchivePart ParsePart(const nlohmann::json& json) {
   ArchivePart part;
   part.key = Required<std::string>(json, "key");
-  part.rows = Required<std::int64_t>(json, "rows");
-  part.bytes = Required<std::int64_t>(json, "bytes");
+  part.rows = RequiredWhole(json, "rows");
+  part.bytes = RequiredWhole(json, "bytes");
   part.sha256 = Required<std::string>(json, "sha256");
   if (part.rows < 0 || part.bytes < 0 || part.sha256.size() != 64)
     throw ArchiveError("the manifest describes part " + part.key + " impossibly");
@@ -82,11 +98,17 @@ ArchiveManifest ParseManifest(std::string_view text) {
   manifest.last_at = Required<std::string>(json, "last_at");
   manifest.cutoff = Required<std::string>(json, "cutoff");
   manifest.created_at = Required<std::string>(json, "created_at");
-  manifest.rows = Required<std::int64_t>(json, "rows");
+  manifest.rows = RequiredWhole(json, "rows");
   std::int64_t counted = 0;
+  std::int64_t bytes = 0;
+  constexpr std::int64_t kMost = std::numeric_limits<std::int64_t>::max();
   for (const nlohmann::json& part : Required<nlohmann::json>(json, "parts")) {
-    manifest.parts.push_back(ParsePart(part));
-    counted += manifest.parts.back().rows;
+    const ArchivePart& parsed = manifest.parts.emplace_back(ParsePart(part));
+    // Never negative (ParsePart); their sums must stay countable (Bytes() adds them too).
+    if (parsed.rows > kMost - counted || parsed.bytes > kMost - bytes)
+      throw ArchiveError("the manifest's parts add up to more than can be counted");
+    counted += parsed.rows;
+    bytes += parsed.bytes;
   }
   if (counted != manifest.rows) {
     throw ArchiveError(

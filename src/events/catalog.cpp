@@ -269,14 +269,25 @@ Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
   return deprecation;
 }
 
+// A file's name as messages show it: control characters (a NUL would end the message early)
+// become '?'.
+std::string DisplayName(std::string_view name) {
+  std::string shown(name);
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      c = '?';
+  }
+  return shown;
+}
+
 EventSchema ReadEntry(const CatalogFile& file) {
-  FileReader reader{std::string(file.name)};
+  const std::string name = DisplayName(file.name);
+  FileReader reader{name};
   YAML::Node root;
   try {
     root = YAML::Load(std::string(file.text));
   } catch (const YAML::ParserException& error) {
-    throw CatalogError(std::string(file.name) + ":" + std::to_string(error.mark.line + 1) + ": " +
-                       error.msg);
+    throw CatalogError(name + ":" + std::to_string(error.mark.line + 1) + ": " + error.msg);
   }
   reader.CheckKeys(root, {"type", "version", "description", "data", "consumers", "deprecation"},
                    "the event");
@@ -285,7 +296,7 @@ EventSchema ReadEntry(const CatalogFile& file) {
       reader.Fail(root, std::string("missing \"") + key + "\"");
   }
   EventSchema entry;
-  entry.file = file.name;
+  entry.file = name;
   entry.type = reader.Text(root["type"], "type");
   if (!IsEventType(entry.type))
     reader.Fail(root["type"], "type \"" + entry.type +

@@ -190,6 +190,8 @@ CloudEvent FromHttpBinary(const std::vector<std::pair<std::string, std::string>>
     if (!name.starts_with("ce-"))
       continue;
     const std::string attribute = name.substr(3);
+    // An attribute is present with a value or absent (ToHttpBinary writes no empty header).
+    Require(!value.empty(), name + " is empty");
     if (attribute == "specversion") {
       Require(value == "1.0", "ce-specversion must be 1.0");
       has_version = true;

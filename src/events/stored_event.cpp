@@ -32,8 +32,10 @@ StoredEvent StoredEvent::FromCloudEvent(const CloudEvent& event) {
   const std::optional<domain::Uuid> id = domain::Uuid::Parse(event.id);
   const std::optional<domain::Uuid> aggregate = domain::Uuid::Parse(event.subject);
   const std::optional<std::int64_t> time = domain::ParseRfc3339Utc(event.time);
-  if (!id)
-    throw InvalidCloudEvent("id must be a UUID, not \"" + event.id + "\"");
+  // In lowercase, as every event is written: ids are compared as text downstream (the bus
+  // deduplicates by message id), so "…A…" and "…a…" would be two events of one row.
+  if (!id || id->ToString() != event.id)
+    throw InvalidCloudEvent("id must be a UUID in lowercase, not \"" + event.id + "\"");
   if (!aggregate)
     throw InvalidCloudEvent("subject must be the aggregate's UUID, not \"" + event.subject + "\"");
   if (!time)
