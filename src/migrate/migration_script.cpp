@@ -64,6 +64,8 @@ class Parser {
   }
 
   MigrationScript Finish(int last_line) {
+    if (last_line == 0)
+      Fail(path_, 1, "not a migration: the file is empty");
     if (script_.revision.empty())
       Fail(path_, last_line, "missing '-- revision:' header");
     if (!saw_down_revision_)

@@ -68,6 +68,10 @@ TEST(MigrationScriptTest, MissingMagicLineIsRejectedWithFileAndLine) {
   ExpectError("CREATE TABLE x ();\n", "dir/m.sql:1:");
 }
 
+TEST(MigrationScriptTest, AnEmptyFileIsRejectedAtItsFirstLine) {
+  ExpectError("", "dir/m.sql:1: not a migration: the file is empty");
+}
+
 TEST(MigrationScriptTest, BadRevisionIdIsRejected) {
   std::string text(kGood);
   text.replace(text.find("0123456789ab"), 12, "not-a-rev");
