@@ -212,6 +212,10 @@ CloudEvent FromHttpBinary(const std::vector<std::pair<std::string, std::string>>
     }
   }
   Require(has_version, "ce-specversion is required");
+  // Without a body there is no data for Content-Type to describe (ToHttpBinary sends none):
+  // the event keeps the default, as in structured mode.
+  if (body.empty())
+    event.datacontenttype = CloudEvent{}.datacontenttype;
   if (!body.empty()) {
     Require(event.datacontenttype == "application/json" ||
                 event.datacontenttype.starts_with("application/json;"),
