@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/date.hpp"
+#include "domain/utf8.hpp"
 #include "events/catalog_files.hpp"
 
 namespace nedlia::events {
@@ -282,6 +283,10 @@ std::string DisplayName(std::string_view name) {
 
 EventSchema ReadEntry(const CatalogFile& file) {
   const std::string name = DisplayName(file.name);
+  // Its text ends up in JSON (schemas, messages), which holds only UTF-8.
+  if (const auto invalid = domain::InvalidUtf8At(file.text))
+    throw CatalogError(name + ":" + std::to_string(domain::LineAt(file.text, *invalid)) +
+                       ": not UTF-8");
   FileReader reader{name};
   YAML::Node root;
   try {

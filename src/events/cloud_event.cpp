@@ -222,7 +222,8 @@ CloudEvent FromHttpBinary(const std::vector<std::pair<std::string, std::string>>
             "Content-Type must be application/json");
     try {
       event.data = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
+      // parse_error, or out_of_range for a number beyond double's range (1e400)
       throw InvalidCloudEvent(std::string("the body is not JSON: ") + error.what());
     }
   }

@@ -2,36 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/utf8.hpp"
 #include "http/percent_encoding.hpp"
 
 namespace nedlia::http {
 namespace {
-
-// The length of the UTF-8 sequence that `lead` starts, and the smallest and largest second
-// byte it allows (RFC 3629, table 3-7 of the Unicode standard); 0 for an invalid lead.
-struct Sequence {
-  std::size_t length;
-  unsigned char second_min;
-  unsigned char second_max;
-};
-
-Sequence SequenceOf(unsigned char lead) {
-  if (lead >= 0xC2 && lead <= 0xDF)
-    return {2, 0x80, 0xBF};
-  if (lead == 0xE0)
-    return {3, 0xA0, 0xBF};  // no overlong forms
-  if (lead == 0xED)
-    return {3, 0x80, 0x9F};  // no surrogates
-  if (lead >= 0xE1 && lead <= 0xEF)
-    return {3, 0x80, 0xBF};
-  if (lead == 0xF0)
-    return {4, 0x90, 0xBF};
-  if (lead >= 0xF1 && lead <= 0xF3)
-    return {4, 0x80, 0xBF};
-  if (lead == 0xF4)
-    return {4, 0x80, 0x8F};  // nothing past U+10FFFF
-  return {0, 0, 0};
-}
 
 bool IsPrintableAscii(unsigned char c) {
   return c >= 0x21 && c <= 0x7E;
@@ -86,26 +61,7 @@ std::optional<Response> CheckDecoded(const Request& request) {
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    const Sequence sequence = SequenceOf(lead);
-    if (sequence.length == 0 || i + sequence.length > text.size())
-      return false;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < sequence.second_min || second > sequence.second_max)
-      return false;
-    for (std::size_t k = 2; k < sequence.length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < 0x80 || next > 0xBF)
-        return false;
-    }
-    i += sequence.length;
-  }
-  return true;
+  return !domain::InvalidUtf8At(text).has_value();
 }
 
 std::string EscapeForLog(std::string_view text, std::size_t max_bytes) {

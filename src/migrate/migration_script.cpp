@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/utf8.hpp"
 #include "migrate/sql_statements.hpp"
 
 namespace nedlia::migrate {
@@ -174,6 +175,9 @@ void CheckSqlSyntax(const MigrationScript& script) {
 }
 
 MigrationScript ParseMigrationScript(const std::filesystem::path& path, std::string_view text) {
+  // PostgreSQL reads a migration in the database's encoding, UTF-8, and so does the lint.
+  if (const auto invalid = domain::InvalidUtf8At(text))
+    Fail(path, domain::LineAt(text, *invalid), "not UTF-8");
   Parser parser(path);
   int number = 0;
   while (!text.empty()) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <string>
@@ -73,6 +74,19 @@ TEST(CatalogTest, AnUnknownKeyIsAnErrorWithItsFileAndLine) {
       Replaced(kCreated, "    required: true\n  time_range", "    requird: true\n  time_range");
   EXPECT_EQ(ErrorOf("events/placement.created.v1.yaml", text),
             "events/placement.created.v1.yaml:10: unknown key \"requird\" in field placement_id");
+}
+
+TEST(CatalogTest, TextThatIsNotUtf8IsAnErrorAtItsLine) {
+  const std::string text = Replaced(kCreated, "consumers:", "consumers: # caf\xe9");
+  const auto line =
+      std::count(text.begin(), text.begin() + static_cast<long>(text.find("caf")), '\n') + 1;
+  EXPECT_EQ(ErrorOf("events/placement.created.v1.yaml", text),
+            "events/placement.created.v1.yaml:" + std::to_string(line) + ": not UTF-8");
+}
+
+TEST(CatalogTest, AFileNameWithControlCharactersIsShownWithoutThem) {
+  const std::string name("events/x\0y\n.yaml", 16);
+  EXPECT_EQ(ErrorOf(name, "type: [").substr(0, 19), "events/x?y?.yaml:1:");
 }
 
 TEST(CatalogTest, BadValuesAreNamed) {

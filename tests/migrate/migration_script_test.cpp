@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace nedlia::migrate {
 namespace {
 
@@ -70,6 +72,18 @@ TEST(MigrationScriptTest, MissingMagicLineIsRejectedWithFileAndLine) {
 
 TEST(MigrationScriptTest, AnEmptyFileIsRejectedAtItsFirstLine) {
   ExpectError("", "dir/m.sql:1: not a migration: the file is empty");
+}
+
+TEST(MigrationScriptTest, TextThatIsNotUtf8IsRejectedAtItsLine) {
+  std::string text(kGood);
+  text.replace(text.find("things"), 6, "th\xe9");
+  ExpectError(
+      text,
+      "dir/m.sql:" +
+          std::to_string(std::count(text.begin(),
+                                    text.begin() + static_cast<long>(text.find("th\xe9")), '\n') +
+                         1) +
+          ": not UTF-8");
 }
 
 TEST(MigrationScriptTest, BadRevisionIdIsRejected) {
