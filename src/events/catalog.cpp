@@ -65,11 +65,21 @@ class FileReader {
                  const std::string& where) const {
     if (!map.IsMap())
       Fail(map, where + " must be a mapping");
+    std::set<std::string, std::less<>> seen;
     for (const auto& entry : map) {
       const std::string key = Key(entry.first);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         Fail(entry.first, "unknown key \"" + key + "\" in " + where);
+      FailIfSeen(seen, entry.first, key, where);
     }
+  }
+
+  /// YAML forbids a key twice in one mapping, but the parser keeps both: a lookup would see the
+  /// first and an iteration both.
+  void FailIfSeen(std::set<std::string, std::less<>>& seen, const YAML::Node& node,
+                  const std::string& key, const std::string& where) const {
+    if (!seen.insert(key).second)
+      Fail(node, "key \"" + key + "\" appears twice in " + where);
   }
 
   /// A mapping's key, which must be a plain scalar (YAML allows lists and mappings as keys).
@@ -150,10 +160,12 @@ class FileReader {
     if (!node.IsMap())
       Fail(node, path + " must be a mapping of field names to fields");
     Fields fields;
+    std::set<std::string, std::less<>> seen;
     for (const auto& entry : node) {
       const std::string name = Key(entry.first);
       if (!IsFieldName(name))
         Fail(entry.first, "field name \"" + name + "\" is not lowercase snake_case");
+      FailIfSeen(seen, entry.first, name, path.empty() ? std::string("data") : path);
       const std::string child = path.empty() ? name : path + "." + name;
       fields.emplace_back(name, Field(entry.second, child, true, depth + 1));
     }

@@ -192,6 +192,10 @@ CloudEvent FromHttpBinary(const std::vector<std::pair<std::string, std::string>>
     const std::string attribute = name.substr(3);
     // An attribute is present with a value or absent (ToHttpBinary writes no empty header).
     Require(!value.empty(), name + " is empty");
+    // The data and its type travel as the body and Content-Type, never as ce-* headers; as
+    // extensions they would turn into the data itself in structured mode.
+    Require(attribute != "data" && attribute != "data_base64" && attribute != "datacontenttype",
+            name + " is not an attribute: the data is the body, its type Content-Type");
     if (attribute == "specversion") {
       Require(value == "1.0", "ce-specversion must be 1.0");
       has_version = true;

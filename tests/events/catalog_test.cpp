@@ -89,6 +89,20 @@ TEST(CatalogTest, AFileNameWithControlCharactersIsShownWithoutThem) {
   EXPECT_EQ(ErrorOf(name, "type: [").substr(0, 19), "events/x?y?.yaml:1:");
 }
 
+TEST(CatalogTest, AKeyTwiceInOneMappingIsAnError) {
+  const std::string field_twice =
+      Replaced(kCreated, "consumers:", "  placement_id:\n    type: string\nconsumers:");
+  EXPECT_NE(ErrorOf("events/placement.created.v1.yaml", field_twice)
+                .find("key \"placement_id\" appears twice in data"),
+            std::string::npos)
+      << ErrorOf("events/placement.created.v1.yaml", field_twice);
+  const std::string key_twice = Replaced(kCreated, "consumers:", "version: 1\nconsumers:");
+  EXPECT_NE(ErrorOf("events/placement.created.v1.yaml", key_twice)
+                .find("key \"version\" appears twice in the event"),
+            std::string::npos)
+      << ErrorOf("events/placement.created.v1.yaml", key_twice);
+}
+
 TEST(CatalogTest, BadValuesAreNamed) {
   const std::string_view file = "placement.created.v1.yaml";
   EXPECT_NE(ErrorOf(file, Replaced(kCreated, "format: uuid", "format: guid"))
