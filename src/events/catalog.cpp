@@ -86,13 +86,21 @@ class FileReader {
   std::string Key(const YAML::Node& key) const {
     if (!key.IsScalar())
       Fail(key, "a key must be a name, not a list or a mapping");
-    return key.as<std::string>();
+    return Utf8(key, key.as<std::string>(), "a key");
   }
 
   std::string Text(const YAML::Node& node, const std::string& what) const {
     if (!node.IsScalar())
       Fail(node, what + " must be a string");
-    return node.as<std::string>();
+    return Utf8(node, node.as<std::string>(), what);
+  }
+
+  /// A scalar's text as yaml-cpp decoded it: it turns the escape \_ (U+00A0) into the lone byte
+  /// 0xA0, which is not UTF-8, from a file that is.
+  std::string Utf8(const YAML::Node& node, std::string text, const std::string& what) const {
+    if (domain::InvalidUtf8At(text))
+      Fail(node, what + " is not UTF-8 once its escapes are decoded");
+    return text;
   }
 
   template <class T>

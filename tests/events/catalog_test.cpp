@@ -84,6 +84,15 @@ TEST(CatalogTest, TextThatIsNotUtf8IsAnErrorAtItsLine) {
             "events/placement.created.v1.yaml:" + std::to_string(line) + ": not UTF-8");
 }
 
+TEST(CatalogTest, AnEscapeThatDecodesToABytePastUtf8IsAnError) {
+  const std::string text =
+      Replaced(kCreated, "description: Emitted when a new placement is created",
+               "description: \"a \\_ b\"");  // YAML's escape for U+00A0
+  EXPECT_NE(ErrorOf("events/placement.created.v1.yaml", text).find("is not UTF-8"),
+            std::string::npos)
+      << ErrorOf("events/placement.created.v1.yaml", text);
+}
+
 TEST(CatalogTest, AFileNameWithControlCharactersIsShownWithoutThem) {
   const std::string name("events/x\0y\n.yaml", 16);
   EXPECT_EQ(ErrorOf(name, "type: [").substr(0, 19), "events/x?y?.yaml:1:");
