@@ -31,6 +31,10 @@ const pg::Statement kRecord{"notifier_record", R"sql(
 // candidates: advertisers with a delivery that may go now (due, its webhook active and with
 // none in flight) and fewer than $1 in flight, those with the fewest in flight first, then the
 // longest waiting. $2: how many.
+// Each active webhook is probed for its most overdue delivery (one row of
+// idx_webhook_deliveries_pending), so that a claim costs the same whatever the backlog: reading
+// every due delivery to find each advertiser's oldest made a claim cost 70 ms at 100,000
+// pending, and the senders fell further behind the more they were behind.
 const pg::Statement kCandidates{"notifier_claim_candidates", R"sql(
     WITH in_flight AS (
         SELECT w.advertiser_id, count(*) AS deliveries
@@ -39,13 +43,16 @@ const pg::Statement kCandidates{"notifier_claim_candidates", R"sql(
         WHERE d.lease_until > now() AND d.status = 'pending'
         GROUP BY w.advertiser_id),
     ready AS (
-        SELECT w.advertiser_id, min(d.next_attempt_at) AS oldest
-        FROM webhook_deliveries d
-        JOIN webhooks w ON w.id = d.webhook_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-          AND w.status = 'active' AND w.deleted_at IS NULL
+        SELECT w.advertiser_id, min(first.next_attempt_at) AS oldest
+        FROM webhooks w
+        CROSS JOIN LATERAL (
+            SELECT d.next_attempt_at FROM webhook_deliveries d
+            WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+            ORDER BY d.next_attempt_at
+            LIMIT 1) first
+        WHERE w.status = 'active' AND w.deleted_at IS NULL
           AND NOT EXISTS (SELECT FROM webhook_deliveries busy
-                          WHERE busy.webhook_id = d.webhook_id AND busy.lease_until > now()
+                          WHERE busy.webhook_id = w.id AND busy.lease_until > now()
                             AND busy.status = 'pending')
         GROUP BY w.advertiser_id)
     SELECT ready.advertiser_id
@@ -65,7 +72,10 @@ const pg::Statement kTakeTurn{"notifier_claim_turn", R"sql(
 // waited for rows and read them (FOR UPDATE SKIP LOCKED) would not. So one delivery in flight
 // per webhook (a hanging endpoint holds one sender), and at most $3 per advertiser (one
 // tenant's endpoints never hold every sender). The attempt is counted when claimed, since a
-// sender may crash after the receiver got it.
+// sender may crash after the receiver got it. Each of the advertiser's webhooks is probed for
+// its most overdue delivery (locking that one row of each, for the claim's short transaction):
+// scanning the due deliveries in time order instead read every other advertiser's backlog
+// ahead of this one's.
 const pg::Statement kClaim{"notifier_claim", R"sql(
     WITH busy AS (
         SELECT d.webhook_id
@@ -73,16 +83,19 @@ const pg::Statement kClaim{"notifier_claim", R"sql(
         JOIN webhooks w ON w.id = d.webhook_id
         WHERE w.advertiser_id = $2 AND d.lease_until > now() AND d.status = 'pending'),
     due AS (
-        SELECT d.id
-        FROM webhook_deliveries d
-        JOIN webhooks w ON w.id = d.webhook_id
+        SELECT first.id
+        FROM webhooks w
+        CROSS JOIN LATERAL (
+            SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+            WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+            ORDER BY d.next_attempt_at, d.id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED) first
         WHERE w.advertiser_id = $2 AND w.status = 'active' AND w.deleted_at IS NULL
-          AND d.status = 'pending' AND d.next_attempt_at <= now()
-          AND d.webhook_id NOT IN (SELECT webhook_id FROM busy)
+          AND w.id NOT IN (SELECT webhook_id FROM busy)
           AND (SELECT count(*) FROM busy) < $3
-        ORDER BY d.next_attempt_at, d.id
-        LIMIT 1
-        FOR UPDATE OF d SKIP LOCKED)
+        ORDER BY first.next_attempt_at, first.id
+        LIMIT 1)
     UPDATE webhook_deliveries d
     SET attempts = d.attempts + 1, last_attempt_at = now(),
         lease_until = now() + $1::int8 * interval '1 millisecond',
@@ -148,6 +161,10 @@ void RecordDeliveries(pg::Connection& connection, const events::StoredEvent& eve
     connection.Execute(kRecord, pg::Params(domain::Uuid::NewV7(), row[0].As<domain::Uuid>(),
                                            event.id, event.type, payload));
   }
+}
+
+std::pair<std::string, std::string> ClaimSqlForTests() {
+  return {std::string(kCandidates.sql), std::string(kClaim.sql)};
 }
 
 DeliveryQueue::DeliveryQueue(pg::Pool& pool, const SenderOptions& options)

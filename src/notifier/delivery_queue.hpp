@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "domain/uuid.hpp"
 #include "events/envelope.hpp"
@@ -29,6 +30,11 @@ struct ClaimedDelivery {
 /// subscribed to its type, inside the connection's open transaction. A delivery recorded
 /// before is left alone, so the event keeps its one webhook-id however often it is handled.
 void RecordDeliveries(pg::Connection& connection, const events::StoredEvent& event);
+
+/// The SQL of a claim's two statements: the advertisers to try ($1 share, $2 how many), then
+/// the claim for one ($1 lease ms, $2 advertiser, $3 share). For tests that check that their
+/// cost does not grow with the backlog.
+std::pair<std::string, std::string> ClaimSqlForTests();
 
 /// The webhook_deliveries queue as the senders see it.
 class DeliveryQueue {

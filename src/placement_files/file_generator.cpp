@@ -19,8 +19,9 @@ const std::vector<std::string> kTypes = {
     "com.nedlia.placement.deleted.v1", "com.nedlia.product.updated.v1",
     "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v2"};
 
-void Mark(const events::StoredEvent& event, pg::Connection& connection) {
-  PlacementFileRows rows(connection);
+void Mark(const events::StoredEvent& event, pg::Connection& connection,
+          std::chrono::milliseconds coalesce) {
+  PlacementFileRows rows(connection, coalesce);
   if (event.type.starts_with("com.nedlia.placement."))
     rows.MarkVideoOfPlacement(event.aggregate_id);
   else if (event.type.starts_with("com.nedlia.product."))
@@ -96,10 +97,19 @@ int Regenerator::RunOnce(int limit) {
   return done;
 }
 
-delivery::Consumer MakeFileGenerator(pg::Pool& pool, Regenerator& regenerator) {
+delivery::Consumer MakeFileGenerator(pg::Pool& pool, Regenerator& regenerator,
+                                     std::chrono::milliseconds coalesce) {
   delivery::ConsumerOptions options{.name = kFileGeneratorName, .types = kTypes, .upcast = true};
+  // A mark is idempotent (an event handled twice marks its videos twice, and the files come
+  // out the same): no processed-event rows, and large batches, since marking is cheap.
+  options.mark_processed = false;
+  options.batch_size = 1000;
   options.after_pass = [&regenerator] { return regenerator.RunOnce(); };
-  return delivery::Consumer(pool, std::move(options), Mark);
+  return delivery::Consumer(
+      pool, std::move(options),
+      [coalesce](const events::StoredEvent& event, pg::Connection& connection) {
+        Mark(event, connection, coalesce);
+      });
 }
 
 }  // namespace nedlia::placement_files

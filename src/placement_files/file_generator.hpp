@@ -46,8 +46,13 @@ class Regenerator {
 
 /// The file-generator consumer: its handler marks the videos an event concerns (placement
 /// created, updated, deleted; product and advertiser changes that rename what the files show)
-/// in the delivery transaction, and after each pass `regenerator` regenerates them.
-delivery::Consumer MakeFileGenerator(pg::Pool& pool, Regenerator& regenerator);
+/// in the delivery transaction, and after each pass `regenerator` regenerates them. A video
+/// is regenerated `coalesce` after the first of the changes that marked it (the files of a video
+/// with thousands of placements changing many times a second are rendered about once per
+/// `coalesce`, not once per pass).
+delivery::Consumer MakeFileGenerator(
+    pg::Pool& pool, Regenerator& regenerator,
+    std::chrono::milliseconds coalesce = std::chrono::milliseconds(0));
 
 /// "placements/<video>/<sha256 of bytes>.<extension>".
 std::string ContentKey(const domain::Uuid& video_id, const std::string& bytes,

@@ -6,8 +6,9 @@ namespace {
 // Every mark takes a fresh generation from the sequence; the subquery makes each video appear
 // once, as ON CONFLICT DO UPDATE may touch a row only once per statement.
 std::string MarkVideosWhere(const std::string& condition) {
-  return "INSERT INTO placement_file_jobs (video_id, generation) "
-         "SELECT video_id, nextval('placement_file_generation') FROM "
+  return "INSERT INTO placement_file_jobs (video_id, generation, not_before) "
+         "SELECT video_id, nextval('placement_file_generation'), "
+         "now() + $2::int8 * interval '1 millisecond' FROM "
          "(SELECT DISTINCT p.video_id FROM placements p WHERE " +
          condition +
          ") AS stale "
@@ -17,19 +18,23 @@ std::string MarkVideosWhere(const std::string& condition) {
 
 }  // namespace
 
+std::int64_t PlacementFileRows::CoalesceMs() const {
+  return static_cast<std::int64_t>(coalesce_.count());
+}
+
 void PlacementFileRows::MarkVideoOfPlacement(const domain::Uuid& placement_id) {
-  connection_.Execute(MarkVideosWhere("p.id = $1"), pg::Params(placement_id));
+  connection_.Execute(MarkVideosWhere("p.id = $1"), pg::Params(placement_id, CoalesceMs()));
 }
 
 void PlacementFileRows::MarkVideosOfProduct(const domain::Uuid& product_id) {
   connection_.Execute(MarkVideosWhere("p.product_id = $1 AND p.deleted_at IS NULL"),
-                      pg::Params(product_id));
+                      pg::Params(product_id, CoalesceMs()));
 }
 
 void PlacementFileRows::MarkVideosOfAdvertiser(const domain::Uuid& advertiser_id) {
   connection_.Execute(MarkVideosWhere("p.deleted_at IS NULL AND p.product_id IN "
                                       "(SELECT id FROM products WHERE advertiser_id = $1)"),
-                      pg::Params(advertiser_id));
+                      pg::Params(advertiser_id, CoalesceMs()));
 }
 
 std::vector<Job> PlacementFileRows::Due(int limit) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,11 @@ struct Job {
 /// The generator's SQL over placement_file_jobs and the placement tables.
 class PlacementFileRows {
  public:
-  explicit PlacementFileRows(pg::Connection& connection) : connection_(connection) {}
+  /// A video marked now is due `coalesce` later (a mark while it waits keeps that time), so
+  /// that a burst of changes to one video costs one regeneration, not one per change.
+  explicit PlacementFileRows(pg::Connection& connection,
+                             std::chrono::milliseconds coalesce = std::chrono::milliseconds(0))
+      : connection_(connection), coalesce_(coalesce) {}
 
   /// Marks the video of the placement (deleted or not) stale.
   void MarkVideoOfPlacement(const domain::Uuid& placement_id);
@@ -42,7 +47,10 @@ class PlacementFileRows {
   void Fail(const Job& job, const std::string& error);
 
  private:
+  std::int64_t CoalesceMs() const;
+
   pg::Connection& connection_;
+  std::chrono::milliseconds coalesce_;
 };
 
 }  // namespace nedlia::placement_files

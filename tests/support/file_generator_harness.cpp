@@ -3,18 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "delivery/backlog.hpp"
 #include "support/delivery_helpers.hpp"
 
 namespace nedlia::testing {
 namespace {
 
 using nlohmann::json;
-
-// The events file-generator handles (the older versions' copies are skipped, not handled).
-constexpr const char* kHandledTypes =
-    "('com.nedlia.placement.created.v2', 'com.nedlia.placement.updated.v1', "
-    "'com.nedlia.placement.deleted.v1', 'com.nedlia.product.updated.v1', "
-    "'com.nedlia.product.deleted.v1', 'com.nedlia.advertiser.updated.v2')";
 
 std::filesystem::path FreshDirectory(const std::string& name) {
   const auto path = std::filesystem::temp_directory_path() /
@@ -66,10 +61,9 @@ void FileGeneratorHarness::MovePlacement(const std::string& placement, double st
 }
 
 bool FileGeneratorHarness::Settled() const {
-  return api_.Count(std::string("SELECT count(*) FROM event_log e WHERE event_type IN ") +
-                    kHandledTypes +
-                    " AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE "
-                    "p.consumer = 'file-generator' AND p.event_id = e.id)") == 0 &&
+  pg::Connection sql = api_.Sql();
+  return delivery::MeasureBacklog(sql, consumer_.Options().name, consumer_.ReadTypes()).events ==
+             0 &&
          api_.Count("SELECT count(*) FROM placement_file_jobs") == 0;
 }
 
