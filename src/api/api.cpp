@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "api/advertiser_routes.hpp"
 #include "api/campaign_routes.hpp"
@@ -17,7 +20,9 @@
 #include "api/validation_routes.hpp"
 #include "api/video_routes.hpp"
 #include "api/webhook_routes.hpp"
+#include "http/request_text.hpp"
 #include "metrics/registry.hpp"
+#include "process/log_context.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -37,8 +42,20 @@ http::Handler LoggingAccess(http::Handler next, app::ApiLog* api_log) {
     http::Response response = next(request);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
-    spdlog::debug("{} {} {} {}us", http::MethodName(request.method), request.target,
-                  response.status, elapsed.count());
+    if (spdlog::should_log(spdlog::level::debug)) {
+      // The JSON format has them as fields; the text format reads them in the message.
+      const std::string route = request.route.empty() ? "unmatched" : std::string(request.route);
+      std::vector<std::pair<std::string, std::string>> line{
+          {"method", std::string(http::MethodName(request.method))},
+          {"route", route},
+          {"status", std::to_string(response.status)},
+          {"duration_ms", fmt::format("{:.3f}", static_cast<double>(elapsed.count()) / 1000.0)}};
+      if (std::string trace = TraceIdOf(response); !trace.empty())
+        line.emplace_back("trace_id", std::move(trace));
+      const process::LogFields fields(std::move(line));
+      spdlog::debug("{} {} ({}) {} {}us", http::MethodName(request.method),
+                    http::EscapeForLog(request.target), route, response.status, elapsed.count());
+    }
     if (api_log != nullptr) {
       api_log->Record({.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     arrived.time_since_epoch())

@@ -36,6 +36,8 @@ class Api {
   /// The handler to serve: safe to call from many threads at once.
   http::Handler Handler();
   const http::Router& Routes() const { return router_; }
+  /// Counts every request by its route in `metrics` (see http::Router::Instrument).
+  void Instrument(http::RequestMetrics& metrics) { router_.Instrument(metrics); }
 
  private:
   app::WebhookPolicy webhooks_;

@@ -8,6 +8,7 @@
 #include "api/conditional_get.hpp"
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
+#include "process/log_context.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -114,6 +115,8 @@ http::Handler Secured(Authenticator& authenticator, ApiHandler handler) {
                                    .traceparent = TraceparentOf(request),
                                    .key_hash = std::move(caller.key_hash)};
     request.authenticated_as = context.principal.id.ToString();
+    // What the handler logs carries the request's trace (the JSON log format shows it).
+    const process::LogTrace trace(context.traceparent.substr(3, 32));
     http::Response response = ConditionalGet(request, handler(request, context));
     response.SetHeader("traceparent", context.traceparent);
     return response;

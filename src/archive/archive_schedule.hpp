@@ -1,6 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
 
 #include "app/ports/object_store.hpp"
 #include "archive/archiver.hpp"
@@ -15,6 +18,9 @@ struct ArchiveScheduleOptions {
   /// After a failed run (the object store or the database was down): nothing was deleted, so
   /// try again sooner than the next day.
   std::chrono::milliseconds retry{std::chrono::hours(1)};
+  /// Told of each run's outcome on the run's connection (null when none could be had): the
+  /// rows archived, or the error (null when it succeeded).
+  std::function<void(pg::Connection* connection, std::int64_t rows, const char* error)> on_run;
 };
 
 /// Runs the archival in the background of `nedlia serve`: a first run shortly after start,

@@ -19,6 +19,7 @@
 #include "cli/database_connect.hpp"
 #include "cli/object_store_factory.hpp"
 #include "cli/progress_bar.hpp"
+#include "store/job_runs.hpp"
 #include "store/maintenance.hpp"
 
 namespace nedlia::cli {
@@ -98,7 +99,16 @@ void Run(const Settings& settings, bool dry_run) {
   // Rows backdated into the default partition belong to their month's partition first.
   store::MaintainEventLogPartitions(connection, settings.event_log_months_ahead);
   archive::ArchiveRunReport report;
-  Explained([&] { report = archiver.Run(); });
+  try {
+    Explained([&] { report = archiver.Run(); });
+  } catch (const std::exception& error) {
+    store::RecordJobFailure(connection, store::kArchiveJob, error.what());
+    throw;
+  }
+  std::int64_t rows = 0;
+  for (const archive::ArchiveManifest& manifest : report.archived)
+    rows += manifest.rows;
+  store::RecordJobSuccess(connection, store::kArchiveJob, rows);
   observer.Finish();
   if (report.pending_cleaned > 0)
     std::cout << "removed " << report.pending_cleaned

@@ -8,9 +8,11 @@
 #include "backup/retention.hpp"
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/job_records.hpp"
 #include "cli/object_store_factory.hpp"
 #include "cli/wal_archiving.hpp"
 #include "pg/managed_cluster.hpp"
+#include "store/job_runs.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -53,12 +55,16 @@ backup::BackupManifest CreateBaseBackupOf(const Settings& settings, app::ObjectS
   }
   pg::ManagedCluster cluster(ManagedClusterOptions(settings));
   StartManagedCluster(settings, cluster);
-  return backup::CreateBaseBackup(store, {cluster.Url("postgres"), ClientBinaries()});
+  return RecordingJob(settings, store::kBackupJob, [&] {
+    return backup::CreateBaseBackup(store, {cluster.Url("postgres"), ClientBinaries()});
+  });
 }
 
 backup::BackupManifest CreateLogicalBackupOf(const Settings& settings, app::ObjectStore& store) {
   const std::string url = ResolveDatabaseUrl(settings);
-  return backup::CreateLogicalBackup(store, {url, RedactUrl(url), ClientBinaries()});
+  return RecordingJob(settings, store::kBackupJob, [&] {
+    return backup::CreateLogicalBackup(store, {url, RedactUrl(url), ClientBinaries()});
+  });
 }
 
 pg::PostgresBinaries ClientBinaries() {

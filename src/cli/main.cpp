@@ -1,23 +1,12 @@
 // The composition root: parses the command line and hands each subcommand its settings.
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
-
-namespace {
-
-void ConfigureLogging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("nedlia");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
-}
-
-}  // namespace
+#include "cli/logging.hpp"
+#include "metrics/process_metrics.hpp"
+#include "metrics/registry.hpp"
 
 int main(int argc, char** argv) {
   using nedlia::cli::CommandContext;
@@ -26,9 +15,17 @@ int main(int argc, char** argv) {
     context.settings = nedlia::cli::Settings::FromEnvironment();
   } catch (const std::exception& error) {
     std::cerr << "nedlia: " << error.what() << "\n";
-    return 2;
+    return 1;
   }
-  ConfigureLogging(context.settings.log_level);
+  nedlia::cli::ConfigureLogging(context.settings.log_level, context.settings.log_format);
+  // Every command's process: served by `serve` and `worker` at /metrics.
+  const nedlia::metrics::Registry::Collector process_metrics =
+      nedlia::metrics::Registry::Process().AddCollector(nedlia::metrics::ProcessMetricsText);
+  nedlia::metrics::Registry::Process()
+      .GetGauge("nedlia_build_info", "The running build: its version and revision (always 1).",
+                nedlia::metrics::Label("version", NEDLIA_VERSION_STRING) + "," +
+                    nedlia::metrics::Label("revision", NEDLIA_REVISION))
+      .Set(1);
 
   CLI::App app{"nedlia: the Nedlia data platform (system of record, events, lifecycle)", "nedlia"};
   app.require_subcommand(1);

@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "cli/job_records.hpp"
 #include "cli/object_store_factory.hpp"
 #include "retention/purges.hpp"
 
@@ -46,7 +47,10 @@ void Run(const Settings& settings, bool dry_run) {
     return;
   }
   const std::unique_ptr<app::ObjectStore> store = MakeObjectStore(settings);
-  PrintRun(retention::RunPurges(connection, *store, settings.Purges()));
+  const std::vector<retention::PurgeOutcome> outcomes =
+      retention::RunPurges(connection, *store, settings.Purges());
+  RecordPurges(connection, outcomes);
+  PrintRun(outcomes);
 }
 
 }  // namespace

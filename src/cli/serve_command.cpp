@@ -22,6 +22,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
+#include "cli/job_records.hpp"
 #include "cli/object_store_factory.hpp"
 #include "cli/read_replica.hpp"
 #include "cli/workers.hpp"
@@ -34,8 +35,10 @@
 #include "migrate/script_directory.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
+#include "pg/pool_metrics.hpp"
 #include "process/periodic_thread.hpp"
 #include "retention/purges.hpp"
+#include "store/job_runs.hpp"
 #include "store/maintenance.hpp"
 #include "store/pg_api_log.hpp"
 #include "store/pg_database.hpp"
@@ -50,6 +53,7 @@ struct ServeFlags {
   std::optional<int> port;
   std::optional<std::string> read_database_url;
   std::optional<std::string> read_replica;  ///< a managed replica's name
+  bool no_workers = false;                  ///< the API alone (NEDLIA_SERVE_WORKERS=none)
 };
 
 // libpq's messages span lines and indent with tabs; a problem detail reads better flat.
@@ -207,7 +211,9 @@ std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings,
 }
 
 /// The workers to run beside the API, checked before anything starts.
-std::vector<std::string> ServeWorkers(const Settings& settings) {
+std::vector<std::string> ServeWorkers(const Settings& settings, const ServeFlags& flags) {
+  if (flags.no_workers)
+    return {};
   if (!settings.serve_workers)
     return Workers::Available(settings);
   const std::vector<std::string> known = Workers::Known();
@@ -221,7 +227,7 @@ std::vector<std::string> ServeWorkers(const Settings& settings) {
 }
 
 void Serve(const Settings& settings, const ServeFlags& flags) {
-  const std::vector<std::string> worker_names = ServeWorkers(settings);
+  const std::vector<std::string> worker_names = ServeWorkers(settings, flags);
   // Before the primary: a bad replica name must not start (or create) the managed cluster.
   const std::optional<std::string> read_url = ReadReplicaUrl(settings, flags);
   const std::string url = ResolveDatabaseUrl(settings);
@@ -257,7 +263,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   store::MaintenanceLoop maintenance(
       upkeep_pool, std::chrono::hours(6), settings.event_log_months_ahead,
       [&objects, policy = settings.Purges()](pg::Connection& connection) {
-        retention::RunPurges(connection, *objects, policy);
+        RecordPurges(connection, retention::RunPurges(connection, *objects, policy));
       });
   pg::Pool api_log_pool({.url = url, .max_size = 1});
   store::PgApiLog api_log(api_log_pool);
@@ -269,6 +275,13 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});
   Workers workers(settings, worker_pool);
   workers.Start(worker_names);
+  // What the database says of the platform (every process reports it), and the backlog of the
+  // consumers running here.
+  const PlatformMetrics platform(url, workers.Reads());
+  const metrics::Registry::Collector pool_metrics =
+      metrics::Registry::Process().AddCollector([&pool, &worker_pool] {
+        return pg::PoolMetricsText({{&pool, "api"}, {&worker_pool, "workers"}});
+      });
   // The managed cluster's daily base backup and retention, in a thread of their own.
   const auto daily_backups = StartDailyBackups(settings);
   app::WebhookPolicy webhooks{
@@ -277,8 +290,20 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       .max_per_advertiser = settings.webhook_max_per_advertiser};
   // Archival runs daily on a connection of its own: its statements outlast a request's timeout.
   pg::Pool archive_pool({.url = url, .max_size = 1});
-  archive::ArchiveSchedule archival(archive_pool, *objects, settings.retention,
-                                    {.storage_class = settings.archive_storage_class});
+  archive::ArchiveSchedule archival(
+      archive_pool, *objects, settings.retention, {.storage_class = settings.archive_storage_class},
+      {.on_run = [](pg::Connection* connection, std::int64_t rows, const char* error) {
+        if (connection == nullptr)
+          return;  // the database is away: nothing can be recorded
+        try {
+          if (error == nullptr)
+            store::RecordJobSuccess(*connection, store::kArchiveJob, rows);
+          else
+            store::RecordJobFailure(*connection, store::kArchiveJob, error);
+        } catch (const std::exception& failure) {
+          spdlog::warn("could not record the archive run in job_runs: {}", failure.what());
+        }
+      }});
   // API keys are trusted for 5 s: a revoked key stops working (its streams too) within that.
   constexpr std::chrono::seconds kKeyTtl(5);
   app::ApiKeyCache keys(database, {.ttl = kKeyTtl}, metrics::Registry::Process());
@@ -300,11 +325,16 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       database, [&pool] { return ProbeDatabase(pool); }, keys, *event_streams, std::move(webhooks),
       objects.get(), &api_log);
 
+  http::RequestMetrics request_metrics;
+  api.Instrument(request_metrics);
   http::ServerOptions options = ServerOptionsFor(settings, flags);
+  options.request_metrics = &request_metrics;
   FitConnectionsToFileLimit(options);
   http::Server server(options, api.Handler());
-  const metrics::Registry::Collector server_metrics = metrics::Registry::Process().AddCollector(
-      [&server] { return http::ServerMetricsText(server.Stats()); });
+  const metrics::Registry::Collector server_metrics =
+      metrics::Registry::Process().AddCollector([&server, &request_metrics] {
+        return http::ServerMetricsText(server.Stats()) + request_metrics.Render();
+      });
   StartOrExplain(server);
   // After the port is ours: a start that fails must not spend the one-time key.
   IssueFirstAdminKey(database);
@@ -337,6 +367,8 @@ void AddServeCommand(CLI::App& root, CommandContext& context) {
                    "The managed replica NAME (`nedlia db replica create NAME`) for read-only "
                    "queries")
       ->excludes(read_url);
+  serve->add_flag("--no-workers", flags->no_workers,
+                  "Serve the API only: run the workers apart (`nedlia worker all`)");
   serve->callback([&context, flags] { Serve(context.settings, *flags); });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <initializer_list>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,22 @@ int EnvInt(const char* name, int fallback, int min, int max) {
                                 *text + "'");
   }
   return value;
+}
+
+// One of `choices`, or `fallback` when unset; anything else is an error naming them.
+std::string EnvChoice(const char* name, const std::string& fallback,
+                      std::initializer_list<const char*> choices) {
+  const auto text = Env(name);
+  if (!text)
+    return fallback;
+  std::string listed;
+  for (const char* choice : choices) {
+    if (*text == choice)
+      return *text;
+    listed += (listed.empty() ? "" : ", ") + std::string(choice);
+  }
+  throw std::invalid_argument(std::string(name) + " must be one of " + listed + ", not '" + *text +
+                              "'");
 }
 
 // "a,b" -> {a, b}; "none" -> {}. The names are checked where the workers are known.
@@ -180,8 +197,12 @@ Settings Settings::FromEnvironment() {
   s.request_timeout_ms = EnvInt("NEDLIA_REQUEST_TIMEOUT_MS", s.request_timeout_ms, 100, 600000);
   s.migrations_dir = Env("NEDLIA_MIGRATIONS_DIR").value_or(DefaultSourceDir("migrations").string());
   s.schema_dir = Env("NEDLIA_SCHEMA_DIR").value_or(DefaultSourceDir("schema").string());
-  if (auto level = Env("NEDLIA_LOG_LEVEL"))
-    s.log_level = *level;
+  s.log_level = EnvChoice("NEDLIA_LOG_LEVEL", s.log_level,
+                          {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  s.log_format = EnvChoice("NEDLIA_LOG_FORMAT", s.log_format, {"text", "json"});
+  if (auto host = Env("NEDLIA_METRICS_HOST"))
+    s.metrics_host = *host;
+  s.metrics_port = EnvInt("NEDLIA_METRICS_PORT", s.metrics_port, 0, 65535);
   if (auto environment = Env("NEDLIA_ENVIRONMENT"))
     s.environment = *environment;
   s.nats_url = Env("NEDLIA_NATS_URL");

@@ -45,7 +45,12 @@ struct Settings {
   int request_timeout_ms = 15000;        ///< NEDLIA_REQUEST_TIMEOUT_MS: database time per request
   std::filesystem::path migrations_dir;  ///< NEDLIA_MIGRATIONS_DIR (default: ./migrations)
   std::filesystem::path schema_dir;      ///< NEDLIA_SCHEMA_DIR (default: ./schema)
-  std::string log_level = "info";        ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error
+  std::string log_level = "info";   ///< NEDLIA_LOG_LEVEL: trace|debug|info|warn|error|critical|off
+  std::string log_format = "text";  ///< NEDLIA_LOG_FORMAT: text|json (one object per line)
+  /// NEDLIA_METRICS_HOST/PORT: where `nedlia worker` serves /metrics, /healthz and /readyz
+  /// (port 0: any free one, printed at start). `serve` has them on its API port.
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = 9464;
   std::string environment = "development";  ///< NEDLIA_ENVIRONMENT: stamped on every event
   /// NEDLIA_NATS_URL: NATS with JetStream, the external event bus (unset: no relay).
   std::optional<std::string> nats_url;

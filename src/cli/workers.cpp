@@ -9,10 +9,18 @@
 #include "cli/object_store_factory.hpp"
 #include "events/catalog.hpp"
 #include "metrics/registry.hpp"
+#include "process/log_context.hpp"
 #include "readmodel/projector.hpp"
 #include "validator/validator.hpp"
 
 namespace nedlia::cli {
+
+namespace {
+
+// A video's placement files are rendered at most about once a second however often it changes.
+constexpr std::chrono::milliseconds kFileCoalesce{1000};
+
+}  // namespace
 
 Workers::Workers(const Settings& settings, pg::Pool& pool) : settings_(settings), pool_(pool) {}
 
@@ -82,7 +90,7 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
       regenerator_ = std::make_unique<placement_files::Regenerator>(pool_, *objects_);
     }
     return std::make_unique<delivery::Consumer>(
-        placement_files::MakeFileGenerator(pool_, *regenerator_));
+        placement_files::MakeFileGenerator(pool_, *regenerator_, kFileCoalesce));
   }
   throw UserError("no worker named " + name + " (known: " + KnownList() + ")");
 }
@@ -104,6 +112,13 @@ void Workers::StartSenders() {
   senders_->Start();
 }
 
+std::vector<ConsumerReads> Workers::Reads() const {
+  std::vector<ConsumerReads> reads;
+  for (const Running& worker : running_)
+    reads.push_back({worker.consumer->Options().name, worker.consumer->ReadTypes()});
+  return reads;
+}
+
 void Workers::Start(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     Running worker{.consumer = Make(name),
@@ -111,9 +126,11 @@ void Workers::Start(const std::vector<std::string>& names) {
                    .thread = {}};
     worker.consumer->Subscribe();
     const auto poll = std::chrono::milliseconds(settings_.event_poll_ms);
-    worker.thread =
-        std::jthread([consumer = worker.consumer.get(), wakeup = worker.wakeup.get(),
-                      poll](std::stop_token stop) { consumer->Run(stop, *wakeup, poll); });
+    worker.thread = std::jthread([consumer = worker.consumer.get(), wakeup = worker.wakeup.get(),
+                                  poll, name](std::stop_token stop) {
+      const process::LogComponent component(name);
+      consumer->Run(stop, *wakeup, poll);
+    });
     spdlog::info("worker {} started", name);
     running_.push_back(std::move(worker));
   }

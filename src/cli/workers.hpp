@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bus/jetstream_publisher.hpp"
+#include "cli/platform_metrics.hpp"
 #include "cli/settings.hpp"
 #include "delivery/consumer.hpp"
 #include "delivery/wakeup.hpp"
@@ -34,6 +35,8 @@ class Workers {
   static std::string KnownList();
   /// Subscribes and starts them; throws UserError for an unknown or unconfigured name.
   void Start(const std::vector<std::string>& names);
+  /// What each started consumer reads, for the backlog metrics.
+  std::vector<ConsumerReads> Reads() const;
 
  private:
   struct Running {

@@ -12,9 +12,24 @@
 
 namespace nedlia::delivery {
 
+Consumer::Counters::Counters(const std::string& consumer)
+    : handled(metrics::Registry::Process().GetCounter(
+          "nedlia_consumer_events_handled_total",
+          "Events a consumer's handler took (committed), by consumer.",
+          metrics::Label("consumer", consumer))),
+      retried(metrics::Registry::Process().GetCounter(
+          "nedlia_consumer_events_retried_total",
+          "Failed attempts at an event that will be tried again, by consumer.",
+          metrics::Label("consumer", consumer))),
+      dead_lettered(metrics::Registry::Process().GetCounter(
+          "nedlia_consumer_events_dead_lettered_total",
+          "Events that failed for good and became dead letters, by consumer.",
+          metrics::Label("consumer", consumer))) {}
+
 Consumer::Consumer(pg::Pool& pool, ConsumerOptions options, EventHandler handler)
     : pool_(pool),
       options_(std::move(options)),
+      counters_(options_.name),
       reading_(PrepareReading(options_, std::move(handler))) {}
 
 void Consumer::Subscribe() {
@@ -47,6 +62,7 @@ int Consumer::RunPartition(int partition) {
   int moved = 0;
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
     moved = 0;
+    tally_ = {};
     SubscriptionRows rows(tx.Conn());
     if (!rows.TryLock(options_.name, partition))
       return;  // another process is on it
@@ -83,6 +99,11 @@ int Consumer::RunPartition(int partition) {
       options_.before_commit(tx.Conn());
     rows.Save(options_.name, partition, state, moved, retry_delay_ms.value_or(0));
   });
+  // Committed (a transaction that failed threw past here): count what it did.
+  counters_.handled.Increment(tally_.handled);
+  counters_.retried.Increment(tally_.retried);
+  counters_.dead_lettered.Increment(tally_.dead_lettered);
+  tally_ = {};
   return moved;
 }
 
@@ -99,6 +120,7 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
       } else {
         reading_.handle(event, connection);
       }
+      ++tally_.handled;
     } catch (const Unavailable&) {
       throw;  // the whole batch rolls back, no attempt counted
     } catch (const pg::ConnectionLost&) {
@@ -112,6 +134,7 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
         state.retry_event_id = event.id;
         state.retry_attempts = attempts;
         state.last_error = error.what();
+        ++tally_.retried;
         spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
                      event.id.ToString(), event.type, attempts, options_.max_attempts,
                      error.what());
@@ -120,6 +143,7 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
       spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
                     options_.name, event.id.ToString(), event.type, attempts, error.what());
       rows.DeadLetter(options_.name, event, attempts, error.what());
+      ++tally_.dead_lettered;
       if (options_.on_dead_letter)
         options_.on_dead_letter(event, error.what(), connection);
     }

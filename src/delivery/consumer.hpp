@@ -13,6 +13,7 @@
 #include "delivery/subscription_rows.hpp"
 #include "delivery/synchronous_standbys.hpp"
 #include "delivery/wakeup.hpp"
+#include "metrics/registry.hpp"
 #include "pg/pool.hpp"
 
 namespace nedlia::delivery {
@@ -27,6 +28,8 @@ class Consumer {
   Consumer(pg::Pool& pool, ConsumerOptions options, EventHandler handler);
 
   const ConsumerOptions& Options() const { return options_; }
+  /// The versioned types it reads: its own, and the older versions it upcasts.
+  const std::vector<std::string>& ReadTypes() const { return reading_.types; }
   /// Creates the subscription (at the log's beginning) if missing.
   void Subscribe();
   /// One pass over the partitions this process can take; returns how many events it moved
@@ -44,8 +47,24 @@ class Consumer {
   std::optional<std::int64_t> Deliver(const Delivery& delivery, PartitionState& state,
                                       SubscriptionRows& rows, pg::Connection& connection);
 
+  /// What one partition's transaction did, counted once it commits.
+  struct Tally {
+    std::uint64_t handled = 0;
+    std::uint64_t retried = 0;
+    std::uint64_t dead_lettered = 0;
+  };
+  /// nedlia_consumer_events_{handled,retried,dead_lettered}_total{consumer=name}.
+  struct Counters {
+    explicit Counters(const std::string& consumer);
+    metrics::Counter& handled;
+    metrics::Counter& retried;
+    metrics::Counter& dead_lettered;
+  };
+
   pg::Pool& pool_;
   ConsumerOptions options_;
+  Counters counters_;
+  Tally tally_;
   Reading reading_;
   ReplayCheck replays_;
   SynchronousStandbys standbys_;

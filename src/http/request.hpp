@@ -10,6 +10,8 @@
 
 namespace nedlia::http {
 
+class RouteSeries;
+
 /// The request methods the API serves; any other method is answered 501 by the server.
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
 
@@ -31,6 +33,11 @@ struct Request {
   std::string authenticated_as;
   /// Filled by the Router from the matched template's {name} segments, percent-decoded.
   std::vector<std::pair<std::string, std::string>> path_params;
+  /// Where the server counts this request once answered: set by an instrumented Router to its
+  /// route's series (or its unmatched one); null until then.
+  RouteSeries* series = nullptr;
+  /// The matched route's template (`/v1/placements/{id}`), for logs; empty until routed.
+  std::string_view route;
 
   /// A request for `target` (path and query split as the server does); for tests and tools.
   static Request For(Method method, std::string_view target);

@@ -106,10 +106,14 @@ void Router::Add(Method method, std::string_view path_template, Handler handler)
     throw std::invalid_argument("duplicate route " + std::string(MethodName(method)) + " " +
                                 std::string(path_template));
   }
+  if (metrics_ != nullptr)
+    entry.series = &metrics_->Route(entry.route.path_template);
   entries_.push_back(std::move(entry));
 }
 
 Response Router::Handle(Request& request) const {
+  if (metrics_ != nullptr)
+    request.series = &metrics_->Unmatched();  // until a route takes it
   if (request.path.empty() || request.path.front() != '/') {
     return NotFound(request.path);
   }
@@ -123,10 +127,18 @@ Response Router::Handle(Request& request) const {
   }
   if (entry != nullptr) {
     BindParams(*entry, *path, request);
+    request.series = entry->series;
+    request.route = entry->route.path_template;
     return entry->handler(request);
   }
   const std::vector<Method> allowed = AllowedMethods(*path);
   return allowed.empty() ? NotFound(request.path) : MethodNotAllowed(request, allowed);
+}
+
+void Router::Instrument(RequestMetrics& metrics) {
+  metrics_ = &metrics;
+  for (Entry& entry : entries_)
+    entry.series = &metrics.Route(entry.route.path_template);
 }
 
 std::vector<Router::Route> Router::Routes() const {

@@ -6,6 +6,7 @@
 
 #include "http/handler.hpp"
 #include "http/request.hpp"
+#include "http/request_metrics.hpp"
 #include "http/response.hpp"
 
 namespace nedlia::http {
@@ -40,6 +41,9 @@ class Router {
   Response Handle(Request& request) const;
   /// Every registered route in registration order.
   std::vector<Route> Routes() const;
+  /// From now on, Handle points each request at its route's series in `metrics` (which must
+  /// outlive this), for the server to count once answered. Routes added before and after alike.
+  void Instrument(RequestMetrics& metrics);
 
  private:
   struct Segment {
@@ -50,6 +54,7 @@ class Router {
     Route route;
     std::vector<Segment> segments;
     Handler handler;
+    RouteSeries* series = nullptr;
   };
 
   static void BindParams(const Entry& entry, const std::vector<std::string>& path,
@@ -60,6 +65,7 @@ class Router {
   std::vector<Method> AllowedMethods(const std::vector<std::string>& path) const;
 
   std::vector<Entry> entries_;
+  RequestMetrics* metrics_ = nullptr;
 };
 
 }  // namespace nedlia::http

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "http/handler.hpp"
+#include "http/request_metrics.hpp"
 
 namespace nedlia::http {
 
@@ -61,6 +62,9 @@ struct ServerOptions {
   std::size_t linger_bytes = std::size_t{64} * 1024 * 1024;
   /// How long Stop waits for requests in flight before abandoning them.
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
+  /// Where every answer is counted (by the route an instrumented Router set on the request);
+  /// null: nowhere. Must outlive the server.
+  RequestMetrics* request_metrics = nullptr;
 };
 
 /// What the server has done so far, for metrics. Counters only grow.

@@ -164,7 +164,8 @@ class Session {
   asio::awaitable<bool> AwaitRequest();
   asio::awaitable<error_code> ReadHead(RequestParser& parser);
   asio::awaitable<error_code> ReadBody(RequestParser& parser, BodyReservation& reservation);
-  asio::awaitable<Next> Reject(Response problem);
+  asio::awaitable<Next> Reject(Response problem, Clock::time_point started);
+  void Count(const Request* request, int status, Clock::time_point started) const;
   asio::awaitable<Next> Respond(WireRequest& message);
   asio::awaitable<std::optional<Response>> RunHandler(Request& request);
   asio::awaitable<bool> Write(WireResponse message);
@@ -246,6 +247,7 @@ asio::awaitable<Next> Session::ServeOne() {
   if (!request_coming) {
     co_return Next::kClose;
   }
+  const Clock::time_point started = Clock::now();
   RequestParser parser;
   LimitParser(parser, *context_.options);
   error_code ec = co_await ReadHead(parser);
@@ -254,7 +256,7 @@ asio::awaitable<Next> Session::ServeOne() {
     co_return Next::kClose;
   if (!ec && parser.content_length() && !reservation.GrowTo(*parser.content_length())) {
     Response busy = Busy("too many request bodies are in memory; retry later");
-    const Next next = co_await Reject(std::move(busy));
+    const Next next = co_await Reject(std::move(busy), started);
     co_return next;
   }
   if (!ec) {
@@ -268,7 +270,7 @@ asio::awaitable<Next> Session::ServeOne() {
     std::optional<Response> problem = ProblemFor(ec, *context_.options, parser.is_header_done());
     if (!problem)
       co_return Next::kClose;
-    const Next next = co_await Reject(std::move(*problem));
+    const Next next = co_await Reject(std::move(*problem), started);
     co_return next;
   }
   WireRequest message = parser.release();
@@ -338,8 +340,9 @@ asio::awaitable<error_code> Session::ReadBody(RequestParser& parser, BodyReserva
 }
 
 // Answers a request we refuse before its handler, then lingers (see ServerOptions).
-asio::awaitable<Next> Session::Reject(Response problem) {
+asio::awaitable<Next> Session::Reject(Response problem, Clock::time_point started) {
   ++context_.counters->rejected;
+  Count(nullptr, problem.status, started);
   spdlog::debug("refused a request from {}: {}", remote_, problem.status);
   WireResponse message = ToWire(std::move(problem), 11, false, false);
   const bool written = co_await Write(std::move(message));
@@ -356,7 +359,7 @@ asio::awaitable<Next> Session::Respond(WireRequest& message) {
   if (!method) {
     response = Response::Problem(501, "Not Implemented", "this server does not support the method");
   } else if (std::optional<Response> problem = CheckRequestText(request)) {
-    const Next next = co_await Reject(std::move(*problem));
+    const Next next = co_await Reject(std::move(*problem), started);
     co_return next;
   } else {
     response = co_await RunHandler(request);
@@ -368,6 +371,7 @@ asio::awaitable<Next> Session::Respond(WireRequest& message) {
   // Once stopping, every answer closes its connection so that shutdown can complete.
   const bool keep_alive = message.keep_alive() && !context_.registry->Stopping();
   LogRequest(View(message.method_string()), request, response->status, started);
+  Count(method ? &request : nullptr, response->status, started);
   if (response->source && method != Method::kHead) {
     stream_signal_ = std::make_shared<StreamSignal>(stream_.get_executor());
     Enter(ConnectionState::kStreaming);  // also when stopping: the stream then ends at once
@@ -383,6 +387,21 @@ asio::awaitable<Next> Session::Respond(WireRequest& message) {
     co_return Next::kClose;
   }
   co_return Next::kKeepAlive;
+}
+
+// In the route's series when the request was routed, else in the series of requests answered
+// before routing.
+void Session::Count(const Request* request, int status, Clock::time_point started) const {
+  RequestMetrics* metrics = context_.options->request_metrics;
+  if (metrics == nullptr)
+    return;
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (request == nullptr) {
+    metrics->Unrouted().RecordOther(status, seconds);
+    return;
+  }
+  RouteSeries& series = request->series != nullptr ? *request->series : metrics->Unrouted();
+  series.Record(request->method, status, seconds);
 }
 
 // The only hand-off of a request: to a worker and back. nullopt when the pool is full.

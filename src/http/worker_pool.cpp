@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "process/log_context.hpp"
+
 namespace nedlia::http {
 
 WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_limit, LazyWake lazy)
@@ -94,6 +96,7 @@ bool WorkerPool::Takes(const Worker& self, Clock::time_point now) const {
 
 void WorkerPool::Work(std::size_t index) {
   pthread_setname_np(pthread_self(), "nedlia-worker");  // for top -H, perf and gdb
+  const process::LogComponent component("http");
   Worker& self = *workers_[index];
   std::unique_lock lock(mutex_);
   for (;;) {

@@ -20,7 +20,9 @@ void Histogram::Observe(double value) {
   sum_.fetch_add(value);
 }
 
-std::string Histogram::Render(const std::string& name) const {
+std::string Histogram::Render(const std::string& name, const std::string& labels) const {
+  const std::string before_le = labels.empty() ? "" : labels + ",";
+  const std::string suffix = labels.empty() ? "" : "{" + labels + "}";
   // Read the count first: a concurrent Observe may then show in a bucket but not yet in the
   // count, never the other way (+Inf is the count).
   const std::uint64_t count = count_.load();
@@ -28,12 +30,12 @@ std::string Histogram::Render(const std::string& name) const {
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < bounds_.size(); ++i) {
     cumulative += buckets_[i].load();
-    out +=
-        fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], std::min(cumulative, count));
+    out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, before_le, bounds_[i],
+                       std::min(cumulative, count));
   }
-  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, count);
-  out += fmt::format("{}_sum {}\n", name, sum_.load());
-  out += fmt::format("{}_count {}\n", name, count);
+  out += fmt::format("{}_bucket{{{}le=\"+Inf\"}} {}\n", name, before_le, count);
+  out += fmt::format("{}_sum{} {}\n", name, suffix, sum_.load());
+  out += fmt::format("{}_count{} {}\n", name, suffix, count);
   return out;
 }
 
@@ -43,31 +45,36 @@ Registry& Registry::Process() {
 }
 
 Histogram& Registry::GetHistogram(const std::string& name, const std::string& help,
-                                  const std::vector<double>& upper_bounds) {
+                                  const std::vector<double>& upper_bounds,
+                                  const std::string& labels) {
   const std::lock_guard lock(mutex_);
   Entry& entry = entries_[name];
-  if (!entry.histogram) {
+  if (entry.help.empty())
     entry.help = help;
-    entry.histogram = std::make_unique<Histogram>(upper_bounds);
-  }
-  return *entry.histogram;
+  std::unique_ptr<Histogram>& histogram = entry.histograms[labels];
+  if (!histogram)
+    histogram = std::make_unique<Histogram>(upper_bounds);
+  return *histogram;
 }
 
-Gauge& Registry::GetGauge(const std::string& name, const std::string& help) {
+Gauge& Registry::GetGauge(const std::string& name, const std::string& help,
+                          const std::string& labels) {
   const std::lock_guard lock(mutex_);
   Entry& entry = entries_[name];
-  if (!entry.gauge) {
+  if (entry.help.empty())
     entry.help = help;
-    entry.gauge = std::make_unique<Gauge>();
-  }
-  return *entry.gauge;
+  std::unique_ptr<Gauge>& gauge = entry.gauges[labels];
+  if (!gauge)
+    gauge = std::make_unique<Gauge>();
+  return *gauge;
 }
 
 Counter& Registry::GetCounter(const std::string& name, const std::string& help,
                               const std::string& labels) {
   const std::lock_guard lock(mutex_);
   Entry& entry = entries_[name];
-  entry.help = help;
+  if (entry.help.empty())
+    entry.help = help;
   std::unique_ptr<Counter>& counter = entry.counters[labels];
   if (!counter)
     counter = std::make_unique<Counter>();
@@ -76,15 +83,24 @@ Counter& Registry::GetCounter(const std::string& name, const std::string& help,
 
 std::string Registry::RenderEntry(const std::string& name, const Entry& entry) {
   std::string out = "# HELP " + name + " " + entry.help + "\n";
-  if (entry.histogram)
-    return out + "# TYPE " + name + " histogram\n" + entry.histogram->Render(name);
-  if (entry.gauge)
-    return out + "# TYPE " + name + " gauge\n" + fmt::format("{} {}\n", name, entry.gauge->Value());
-  out += "# TYPE " + name + " counter\n";
-  for (const auto& [labels, counter] : entry.counters) {
-    const std::string suffix = labels.empty() ? "" : "{" + labels + "}";
-    out += fmt::format("{}{} {}\n", name, suffix, counter->Value());
+  const auto suffix = [](const std::string& labels) {
+    return labels.empty() ? std::string() : "{" + labels + "}";
+  };
+  if (!entry.histograms.empty()) {
+    out += "# TYPE " + name + " histogram\n";
+    for (const auto& [labels, histogram] : entry.histograms)
+      out += histogram->Render(name, labels);
+    return out;
   }
+  if (!entry.gauges.empty()) {
+    out += "# TYPE " + name + " gauge\n";
+    for (const auto& [labels, gauge] : entry.gauges)
+      out += fmt::format("{}{} {}\n", name, suffix(labels), gauge->Value());
+    return out;
+  }
+  out += "# TYPE " + name + " counter\n";
+  for (const auto& [labels, counter] : entry.counters)
+    out += fmt::format("{}{} {}\n", name, suffix(labels), counter->Value());
   return out;
 }
 
@@ -109,6 +125,22 @@ std::string Registry::Render() const {
     out += RenderEntry(name, entry);
   for (const auto& [id, collect] : collectors_)
     out += collect();
+  return out;
+}
+
+std::string Label(std::string_view name, std::string_view value) {
+  std::string out(name);
+  out += "=\"";
+  for (const char c : value) {
+    if (c == '\\' || c == '"')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  out += '"';
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,8 +20,9 @@ class Histogram {
   explicit Histogram(std::vector<double> upper_bounds);
 
   void Observe(double value);
-  /// The exposition-format lines of `name` (the _bucket, _sum and _count series).
-  std::string Render(const std::string& name) const;
+  /// The exposition-format lines of `name` (the _bucket, _sum and _count series), each with
+  /// `labels` (e.g. `route="/v1/videos"`; empty: none) before `le`.
+  std::string Render(const std::string& name, const std::string& labels = "") const;
 
  private:
   std::vector<double> bounds_;
@@ -74,11 +76,11 @@ class Registry {
   /// The process's registry.
   static Registry& Process();
 
-  /// The histogram named `name`, made with `upper_bounds` on first use.
+  /// The histogram `name` with `labels`, made with `upper_bounds` on first use.
   Histogram& GetHistogram(const std::string& name, const std::string& help,
-                          const std::vector<double>& upper_bounds);
-  /// The gauge named `name`, made on first use.
-  Gauge& GetGauge(const std::string& name, const std::string& help);
+                          const std::vector<double>& upper_bounds, const std::string& labels = "");
+  /// The gauge `name` with `labels`, made on first use.
+  Gauge& GetGauge(const std::string& name, const std::string& help, const std::string& labels = "");
   /// The counter `name` with `labels` (e.g. `served_by="replica"`; empty: none), made on first
   /// use. One name holds any number of label sets.
   Counter& GetCounter(const std::string& name, const std::string& help,
@@ -89,12 +91,12 @@ class Registry {
   std::string Render() const;
 
  private:
-  // One kind per name: the first Get decides which.
+  // One kind per name (the first Get decides which), any number of label sets.
   struct Entry {
     std::string help;
-    std::unique_ptr<Histogram> histogram;
-    std::unique_ptr<Gauge> gauge;
-    std::map<std::string, std::unique_ptr<Counter>> counters;  ///< by label set
+    std::map<std::string, std::unique_ptr<Histogram>> histograms;  ///< by label set
+    std::map<std::string, std::unique_ptr<Gauge>> gauges;
+    std::map<std::string, std::unique_ptr<Counter>> counters;
   };
   static std::string RenderEntry(const std::string& name, const Entry& entry);
   mutable std::mutex mutex_;
@@ -105,5 +107,9 @@ class Registry {
 
 /// Bounds in seconds from 1 ms to 10 s, for latencies and lags.
 std::vector<double> LatencyBounds();
+
+/// `name="value"` with the value escaped as the text format requires (backslash, double quote
+/// and line feed), for label sets built from data such as a consumer's name.
+std::string Label(std::string_view name, std::string_view value);
 
 }  // namespace nedlia::metrics

@@ -4,7 +4,9 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 
+#include "metrics/registry.hpp"
 #include "notifier/signature.hpp"
 #include "notifier/transport_error.hpp"
 
@@ -43,8 +45,22 @@ delivery::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog) 
                             });
 }
 
+namespace {
+
+metrics::Counter& DeliveryOutcomes(std::string_view outcome) {
+  return metrics::Registry::Process().GetCounter("nedlia_webhook_deliveries_total",
+                                                 "Webhook delivery attempts recorded, by outcome.",
+                                                 metrics::Label("outcome", outcome));
+}
+
+}  // namespace
+
 Senders::Senders(pg::Pool& pool, SenderOptions options)
-    : options_(std::move(options)), queue_(pool, options_) {}
+    : options_(std::move(options)),
+      queue_(pool, options_),
+      delivered_(DeliveryOutcomes("delivered")),
+      failed_(DeliveryOutcomes("failed")),
+      gave_up_(DeliveryOutcomes("gave_up")) {}
 
 Senders::~Senders() {
   for (std::jthread& thread : threads_)
@@ -75,6 +91,9 @@ bool Senders::SendOne() {
                  domain::DeliveryErrorName(*outcome.error), EscapedForLog(outcome.detail));
   }
   queue_.Record(*delivery, outcome);
+  const bool last_attempt =
+      static_cast<std::size_t>(delivery->attempt) > options_.retry_schedule.size();
+  (outcome.Succeeded() ? delivered_ : last_attempt ? gave_up_ : failed_).Increment();
   return true;
 }
 

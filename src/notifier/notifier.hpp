@@ -7,6 +7,7 @@
 
 #include "delivery/consumer.hpp"
 #include "events/catalog.hpp"
+#include "metrics/registry.hpp"
 #include "notifier/delivery_queue.hpp"
 #include "notifier/notifier_options.hpp"
 #include "pg/pool.hpp"
@@ -42,6 +43,11 @@ class Senders {
 
   SenderOptions options_;
   DeliveryQueue queue_;
+  /// nedlia_webhook_deliveries_total{outcome}: delivered; failed (to be tried again); gave_up
+  /// (the last attempt of the retry schedule failed).
+  metrics::Counter& delivered_;
+  metrics::Counter& failed_;
+  metrics::Counter& gave_up_;
   std::vector<std::jthread> threads_;
 };
 

@@ -3,6 +3,8 @@
 #include <string_view>
 #include <utility>
 
+#include "metrics/registry.hpp"
+
 namespace nedlia::pg {
 namespace {
 
@@ -14,6 +16,14 @@ std::string WhatOf(const ErrorDetails& details) {
 }
 
 }  // namespace
+
+metrics::Counter& StatementTimeouts() {
+  static metrics::Counter& timeouts = metrics::Registry::Process().GetCounter(
+      "nedlia_db_statement_timeouts_total",
+      "Statements cancelled at a deadline (statement_timeout, lock_timeout or a request's "
+      "deadline).");
+  return timeouts;
+}
 
 Error::Error(ErrorDetails details)
     : std::runtime_error(WhatOf(details)), details_(std::move(details)) {}
@@ -55,8 +65,11 @@ void ThrowError(ErrorDetails details) {
     throw TransactionRollback(std::move(details));
   if (state.starts_with("22"))
     throw DataException(std::move(details));
-  if (state == "57014" || state == "55P03")
+  if (state == "57014" || state == "55P03") {
+    // A statement_timeout, lock_timeout or the deadline watchdog's cancel: every one a deadline.
+    StatementTimeouts().Increment();
     throw QueryCanceled(std::move(details));
+  }
   throw Error(std::move(details));
 }
 

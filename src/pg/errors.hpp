@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "metrics/registry.hpp"
+
 namespace nedlia::pg {
 
 /// What the server (or libpq) said about a failed statement. SQLSTATE stays inside src/pg and
@@ -128,5 +130,8 @@ class ConversionError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };
+
+/// nedlia_db_statement_timeouts_total: statements cancelled at a deadline, in this process.
+metrics::Counter& StatementTimeouts();
 
 }  // namespace nedlia::pg

@@ -17,7 +17,9 @@ PooledConnection::~PooledConnection() {
     pool_->Release(std::move(*connection_));
 }
 
-Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {
+  StatementTimeouts();  // listed at zero from the start, before the first timeout
+}
 
 Pool::~Pool() {
   Close();
@@ -30,13 +32,18 @@ PooledConnection Pool::Acquire() {
 PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) {
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = std::min(started + options_.acquire_timeout, not_after);
+  const auto lent = [this, started](PooledConnection connection) {
+    wait_seconds_.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return connection;
+  };
   for (;;) {
     std::optional<Connection> idle = TakeIdleOrReserve(started, deadline);
     if (!idle)
-      return Connect();
+      return lent(Connect());
     // Outside the lock: the check is a system call, and every worker goes through this lock.
     if (idle->IsAlive() && Fits(*idle))
-      return PooledConnection(*this, std::move(*idle));
+      return lent(PooledConnection(*this, std::move(*idle)));
     Forget();  // the server dropped it while idle, or is no longer the primary: a fresh one
   }
 }
@@ -57,8 +64,10 @@ std::optional<Connection> Pool::TakeIdleOrReserve(std::chrono::steady_clock::tim
       ++open_;
       return std::nullopt;
     }
-    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.max_size) {
+    ++waiting_;
+    const std::cv_status waited_out = available_.wait_until(lock, deadline);
+    --waiting_;
+    if (waited_out == std::cv_status::timeout && idle_.empty() && open_ >= options_.max_size) {
       const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started);
       throw PoolExhausted("no database connection became free within " +
                           std::to_string(waited.count()) + " ms");
@@ -135,6 +144,14 @@ std::size_t Pool::OpenCount() const {
 std::size_t Pool::IdleCount() const {
   std::lock_guard lock(mutex_);
   return idle_.size();
+}
+
+PoolStats Pool::Stats() const {
+  std::lock_guard lock(mutex_);
+  return {.max_size = options_.max_size,
+          .open = open_,
+          .in_use = open_ - idle_.size(),
+          .waiting = waiting_};
 }
 
 }  // namespace nedlia::pg

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::pg {
@@ -33,6 +34,14 @@ class PoolExhausted : public std::runtime_error {
 };
 
 class Pool;
+
+/// A pool's state now, for metrics.
+struct PoolStats {
+  std::size_t max_size = 0;
+  std::size_t open = 0;     ///< lent out or idle
+  std::size_t in_use = 0;   ///< lent out (or being opened for a borrower)
+  std::size_t waiting = 0;  ///< callers of Acquire waiting for a connection
+};
 
 /// A connection borrowed from a Pool; returned when destroyed. A connection left broken or
 /// inside a transaction, or whose statement was cancelled, is discarded rather than handed to
@@ -76,6 +85,9 @@ class Pool {
   const std::string& Url() const { return options_.url; }
   std::size_t OpenCount() const;
   std::size_t IdleCount() const;
+  PoolStats Stats() const;
+  /// How long each Acquire waited for a connection (opening a new one included), in seconds.
+  const metrics::Histogram& WaitSeconds() const { return wait_seconds_; }
 
  private:
   friend class PooledConnection;
@@ -93,7 +105,9 @@ class Pool {
   std::condition_variable available_;
   std::vector<Connection> idle_;
   std::size_t open_ = 0;
+  std::size_t waiting_ = 0;
   bool closed_ = false;
+  metrics::Histogram wait_seconds_{metrics::LatencyBounds()};
 };
 
 }  // namespace nedlia::pg

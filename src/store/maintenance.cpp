@@ -5,6 +5,7 @@
 #include <set>
 
 #include "pg/batches.hpp"
+#include "store/job_runs.hpp"
 
 namespace nedlia::store {
 
@@ -39,7 +40,9 @@ std::set<std::string> Partitions(pg::Connection& connection) {
 
 }  // namespace
 
-PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead) {
+namespace {
+
+PartitionUpkeep MaintainPartitionsOnce(pg::Connection& connection, int months_ahead) {
   const std::set<std::string> before = Partitions(connection);
   PartitionUpkeep upkeep;
   // Each call is a transaction of its own (autocommit): a month's move is all or nothing.
@@ -54,6 +57,19 @@ PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int month
       upkeep.created.push_back(name);
   }
   return upkeep;
+}
+
+}  // namespace
+
+PartitionUpkeep MaintainEventLogPartitions(pg::Connection& connection, int months_ahead) {
+  try {
+    const PartitionUpkeep upkeep = MaintainPartitionsOnce(connection, months_ahead);
+    RecordJobSuccess(connection, kPartitionUpkeepJob, upkeep.rows_moved);
+    return upkeep;
+  } catch (const std::exception& error) {
+    RecordJobFailure(connection, kPartitionUpkeepJob, error.what());
+    throw;
+  }
 }
 
 std::int64_t PurgeProcessedEvents(pg::Connection& connection, int days, int batch) {

@@ -74,14 +74,14 @@ TEST_F(RetentionCliTest, TheSettingsChooseTheLimits) {
 
 TEST_F(RetentionCliTest, SettingsOutOfRangeAreRefusedWithTheirRange) {
   const CommandResult days = Nedlia("retention run", "NEDLIA_RETENTION_WEBHOOK_DELIVERIES_DAYS=0");
-  EXPECT_EQ(days.exit_code, 2) << days.output;
+  EXPECT_EQ(days.exit_code, 1) << days.output;
   EXPECT_NE(days.output.find("NEDLIA_RETENTION_WEBHOOK_DELIVERIES_DAYS must be an integer from 1 "
                              "to 3650, not '0'"),
             std::string::npos)
       << days.output;
   const CommandResult hours =
       Nedlia("retention run", "NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS=24h");
-  EXPECT_EQ(hours.exit_code, 2) << hours.output;
+  EXPECT_EQ(hours.exit_code, 1) << hours.output;
   EXPECT_NE(hours.output.find("NEDLIA_RETENTION_PLACEMENT_FILES_GRACE_HOURS must be an integer "
                               "from 1 to 8760"),
             std::string::npos)

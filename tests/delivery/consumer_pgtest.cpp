@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "delivery/consumer.hpp"
+#include "metrics/registry.hpp"
 #include "pg/errors.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/test_database.hpp"
@@ -203,6 +204,43 @@ TEST_F(ConsumerTest, AFailingEventBlocksItsPartitionUntilItsRetryThenBecomesADea
   EXPECT_EQ(letter[1].As<std::int32_t>(), 3);
   EXPECT_EQ(letter[2].As<std::string>(), "the handler refused");
   EXPECT_EQ(letter[3].As<std::string>(), kType);
+}
+
+// nedlia_consumer_events_*_total{consumer}: what committed, per consumer, for alerts on dead
+// letters rising and consumers stalled.
+TEST_F(ConsumerTest, CountsHandledRetriedAndDeadLetteredEventsOnceCommitted) {
+  const auto counter = [](const char* name) -> metrics::Counter& {
+    return metrics::Registry::Process().GetCounter(name, "",
+                                                   metrics::Label("consumer", "counted-consumer"));
+  };
+  metrics::Counter& handled = counter("nedlia_consumer_events_handled_total");
+  metrics::Counter& retried = counter("nedlia_consumer_events_retried_total");
+  metrics::Counter& dead = counter("nedlia_consumer_events_dead_lettered_total");
+  const std::uint64_t handled_before = handled.Value();
+  const std::uint64_t retried_before = retried.Value();
+  const std::uint64_t dead_before = dead.Value();
+  const std::string bad = Append("bad");
+  Append("good 1");
+  Append("good 2");
+  auto options = Options();
+  options.name = "counted-consumer";
+  options.max_attempts = 2;
+  options.first_retry = std::chrono::milliseconds(1);
+  delivery::Consumer consumer(pool_, options,
+                              [&](const events::StoredEvent& event, pg::Connection&) {
+                                if (event.id.ToString() == bad)
+                                  throw std::runtime_error("refused");
+                              });
+  consumer.Subscribe();
+  ASSERT_TRUE(WaitFor([&] {
+    consumer.RunOnce();
+    return handled.Value() - handled_before == 2;
+  }));
+  EXPECT_EQ(retried.Value() - retried_before, 1);  // the first attempt; the second is final
+  EXPECT_EQ(dead.Value() - dead_before, 1);
+  EXPECT_NE(metrics::Registry::Process().Render().find(
+                "nedlia_consumer_events_dead_lettered_total{consumer=\"counted-consumer\"}"),
+            std::string::npos);
 }
 
 TEST_F(ConsumerTest, HandlerEffectsCommitWithThePositionAndRedeliveriesAreSkipped) {

@@ -52,6 +52,26 @@ TEST(RegistryTest, GaugesAndLabelledCountersRenderWithTheirTypes) {
             "reads_total{served_by=\"primary\"} 2\nreads_total{served_by=\"replica\"} 1\n");
 }
 
+TEST(RegistryTest, GaugesAndHistogramsTakeLabelSetsToo) {
+  Registry registry;
+  registry.GetGauge("backlog", "Backlog.", Label("consumer", "validator")).Set(3);
+  registry.GetGauge("backlog", "Backlog.", Label("consumer", "notifier")).Set(1);
+  registry.GetHistogram("wait_seconds", "Wait.", {1}, Label("pool", "api")).Observe(0.5);
+  EXPECT_EQ(registry.Render(),
+            "# HELP backlog Backlog.\n# TYPE backlog gauge\n"
+            "backlog{consumer=\"notifier\"} 1\nbacklog{consumer=\"validator\"} 3\n"
+            "# HELP wait_seconds Wait.\n# TYPE wait_seconds histogram\n"
+            "wait_seconds_bucket{pool=\"api\",le=\"1\"} 1\n"
+            "wait_seconds_bucket{pool=\"api\",le=\"+Inf\"} 1\n"
+            "wait_seconds_sum{pool=\"api\"} 0.5\nwait_seconds_count{pool=\"api\"} 1\n");
+}
+
+// A label value comes from data (a consumer's name): what would end the value or the line is
+// escaped, so that no value can forge another series.
+TEST(RegistryTest, LabelValuesAreEscaped) {
+  EXPECT_EQ(Label("consumer", "a\"b\\c\nd"), "consumer=\"a\\\"b\\\\c\\nd\"");
+}
+
 // Every thread of a server writes metrics while /metrics renders them and components come and
 // go with their collectors: under ThreadSanitizer this shows any access that is not guarded.
 TEST(RegistryTest, ThreadsWriteRenderAndRegisterCollectorsAtOnce) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "metrics/registry.hpp"
 #include "notifier/delivery_queue.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
@@ -196,7 +197,16 @@ TEST_F(NotifierTest, RetriesOnTheScheduleWithTheSameWebhookIdThenSucceeds) {
   NewCampaign();
   Record();
   notifier::Senders senders(pool_, FastOptions());
+  const auto outcome = [](const char* name) {
+    return metrics::Registry::Process()
+        .GetCounter("nedlia_webhook_deliveries_total", "", metrics::Label("outcome", name))
+        .Value();
+  };
+  const std::uint64_t failed_before = outcome("failed");
+  const std::uint64_t delivered_before = outcome("delivered");
   SendUntil(senders, [&] { return Deliveries("status = 'succeeded'") == 1; });
+  EXPECT_EQ(outcome("failed") - failed_before, 2);
+  EXPECT_EQ(outcome("delivered") - delivered_before, 1);
   const auto got = receiver_.Received("/flaky");
   ASSERT_EQ(got.size(), 3u);
   for (const auto& request : got) {
@@ -220,8 +230,18 @@ TEST_F(NotifierTest, SustainedFailureDisablesTheWebhookWithAnEvent) {
   NewCampaign();
   Record();
   notifier::Senders senders(pool_, FastOptions());
+  const std::uint64_t gave_up_before =
+      metrics::Registry::Process()
+          .GetCounter("nedlia_webhook_deliveries_total", "", metrics::Label("outcome", "gave_up"))
+          .Value();
   SendUntil(senders, [&] { return api_.EventCount("com.nedlia.webhook.disabled.v2") == 1; });
   ASSERT_EQ(api_.EventCount("com.nedlia.webhook.disabled.v2"), 1);
+  EXPECT_EQ(metrics::Registry::Process()
+                    .GetCounter("nedlia_webhook_deliveries_total", "",
+                                metrics::Label("outcome", "gave_up"))
+                    .Value() -
+                gave_up_before,
+            1);
   const json disabled = api_.EventData("com.nedlia.webhook.disabled.v2");
   EXPECT_EQ(disabled["webhook_id"], webhook);
   EXPECT_EQ(disabled["last_error"], "http_status");

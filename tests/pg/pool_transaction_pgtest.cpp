@@ -3,18 +3,24 @@
 
 #include <atomic>
 #include <future>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "metrics/registry.hpp"
+#include "pg/errors.hpp"
 #include "pg/pool.hpp"
+#include "pg/pool_metrics.hpp"
 #include "pg/transaction.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::pg {
 namespace {
 
 using testing::Template;
 using testing::TestDatabase;
+using testing::WaitFor;
 
 class PoolTest : public ::testing::Test {
  protected:
@@ -70,6 +76,36 @@ TEST_F(PoolTest, WaiterGetsTheConnectionAnotherThreadReturns) {
   auto connection = pool.Acquire();  // waits for the holder
   EXPECT_TRUE(connection->IsOpen());
   holder.join();
+}
+
+// What /metrics shows of a pool: its size, what is lent out, who waits and how long.
+TEST_F(PoolTest, StatsShowConnectionsInUseWaitersAndWaitTimes) {
+  Pool pool = MakePool(1);
+  EXPECT_EQ(pool.Stats().max_size, 1u);
+  std::optional<PooledConnection> held(pool.Acquire());
+  EXPECT_EQ(pool.Stats().in_use, 1u);
+  std::thread waiter([&] { auto connection = pool.Acquire(); });
+  ASSERT_TRUE(WaitFor([&] { return pool.Stats().waiting == 1; }));
+  held.reset();
+  waiter.join();
+  const PoolStats after = pool.Stats();
+  EXPECT_EQ(after.waiting, 0u);
+  EXPECT_EQ(after.in_use, 0u);
+  EXPECT_EQ(after.open, 1u);
+  const std::string text = PoolMetricsText(pool, "api");
+  EXPECT_NE(text.find("nedlia_db_pool_size{pool=\"api\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("nedlia_db_pool_wait_seconds_count{pool=\"api\"} 2\n"), std::string::npos)
+      << text;
+}
+
+TEST_F(PoolTest, AStatementTimeoutIsCounted) {
+  metrics::Counter& timeouts =
+      metrics::Registry::Process().GetCounter("nedlia_db_statement_timeouts_total", "");
+  const std::uint64_t before = timeouts.Value();
+  pg::Connection connection = database_.Connect();
+  connection.Execute("SET statement_timeout = '50ms'");
+  EXPECT_THROW(connection.Execute("SELECT pg_sleep(5)"), QueryCanceled);
+  EXPECT_EQ(timeouts.Value() - before, 1);
 }
 
 TEST_F(PoolTest, ConnectionKilledWhileIdleIsReplacedOnAcquire) {
