@@ -56,33 +56,6 @@ struct ServeFlags {
   bool no_workers = false;                  ///< the API alone (NEDLIA_SERVE_WORKERS=none)
 };
 
-// libpq's messages span lines and indent with tabs; a problem detail reads better flat.
-std::string OneLine(const std::string& text) {
-  std::string line;
-  for (const char c : text) {
-    const bool space = c == '\n' || c == '\t' || c == '\r' || c == ' ';
-    if (!space || (!line.empty() && line.back() != ' ')) {
-      line.push_back(space ? ' ' : c);
-    }
-  }
-  while (!line.empty() && line.back() == ' ') {
-    line.pop_back();
-  }
-  return line;
-}
-
-// Readiness means "a pooled connection answers a query now": it catches a database that went
-// away after start-up as well as an exhausted pool.
-std::optional<std::string> ProbeDatabase(pg::Pool& pool) {
-  try {
-    pg::PooledConnection connection = pool.Acquire();
-    connection->Execute("SELECT 1");
-    return std::nullopt;
-  } catch (const std::exception& error) {
-    return "database unavailable: " + OneLine(error.what());
-  }
-}
-
 http::ServerOptions ServerOptionsFor(const Settings& settings, const ServeFlags& flags) {
   using std::chrono::milliseconds;
   const auto size = [](auto value) { return static_cast<std::size_t>(value); };

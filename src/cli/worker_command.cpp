@@ -61,14 +61,7 @@ std::unique_ptr<BackgroundServer> ServeMetrics(const Settings& settings, http::R
     response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return response;
   });
-  http::AddHealthRoutes(router, [&pool]() -> std::optional<std::string> {
-    try {
-      pool.Acquire()->Execute("SELECT 1");
-      return std::nullopt;
-    } catch (const std::exception& error) {
-      return std::string("database unavailable: ") + error.what();
-    }
-  });
+  http::AddHealthRoutes(router, [&pool] { return ProbeDatabase(pool); });
   auto server = std::make_unique<http::Server>(
       http::ServerOptions{.host = settings.metrics_host,
                           .port = static_cast<std::uint16_t>(settings.metrics_port),
