@@ -101,6 +101,7 @@ void Workers::StartSenders() {
   notifier::SenderOptions options{
       .senders = settings_.webhook_senders,
       .senders_per_advertiser = settings_.webhook_senders_per_advertiser,
+      .in_flight_per_webhook = settings_.webhook_in_flight_per_webhook,
       .timeout = std::chrono::milliseconds(settings_.webhook_timeout_ms),
       .egress = settings_.WebhookEgress(),
       .retry_schedule = notifier::ParseRetrySchedule(settings_.webhook_retry_schedule),

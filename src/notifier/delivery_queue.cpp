@@ -29,8 +29,8 @@ const pg::Statement kRecord{"notifier_record", R"sql(
 
 // Claiming is fair between advertisers and never races (see DeliveryQueue::Claim). First the
 // candidates: advertisers with a delivery that may go now (due, its webhook active and with
-// none in flight) and fewer than $1 in flight, those with the fewest in flight first, then the
-// longest waiting. $2: how many.
+// fewer than $3 in flight) and fewer than $1 in flight, those with the fewest in flight first,
+// then the longest waiting. $2: how many.
 // Each active webhook is probed for its most overdue delivery (one row of
 // idx_webhook_deliveries_pending), so that a claim costs the same whatever the backlog: reading
 // every due delivery to find each advertiser's oldest made a claim cost 70 ms at 100,000
@@ -51,9 +51,9 @@ const pg::Statement kCandidates{"notifier_claim_candidates", R"sql(
             ORDER BY d.next_attempt_at
             LIMIT 1) first
         WHERE w.status = 'active' AND w.deleted_at IS NULL
-          AND NOT EXISTS (SELECT FROM webhook_deliveries busy
-                          WHERE busy.webhook_id = w.id AND busy.lease_until > now()
-                            AND busy.status = 'pending')
+          AND (SELECT count(*) FROM webhook_deliveries busy
+               WHERE busy.webhook_id = w.id AND busy.lease_until > now()
+                 AND busy.status = 'pending') < $3
         GROUP BY w.advertiser_id)
     SELECT ready.advertiser_id
     FROM ready LEFT JOIN in_flight USING (advertiser_id)
@@ -69,13 +69,13 @@ const pg::Statement kTakeTurn{"notifier_claim_turn", R"sql(
 
 // The claim proper, for advertiser $2, run after kTakeTurn in a statement of its own: its
 // snapshot then shows every claim committed for the advertiser, which one statement that both
-// waited for rows and read them (FOR UPDATE SKIP LOCKED) would not. So one delivery in flight
-// per webhook (a hanging endpoint holds one sender), and at most $3 per advertiser (one
-// tenant's endpoints never hold every sender). The attempt is counted when claimed, since a
-// sender may crash after the receiver got it. Each of the advertiser's webhooks is probed for
-// its most overdue delivery (locking that one row of each, for the claim's short transaction):
-// scanning the due deliveries in time order instead read every other advertiser's backlog
-// ahead of this one's.
+// waited for rows and read them (FOR UPDATE SKIP LOCKED) would not. So at most $4 deliveries
+// in flight per webhook (a hanging endpoint holds that many senders) and at most $3 per
+// advertiser (one tenant's endpoints never hold every sender). The attempt is counted when
+// claimed, since a sender may crash after the receiver got it. Each of the advertiser's
+// webhooks is probed for its most overdue delivery (locking that one row of each, for the
+// claim's short transaction): scanning the due deliveries in time order instead read every
+// other advertiser's backlog ahead of this one's.
 const pg::Statement kClaim{"notifier_claim", R"sql(
     WITH busy AS (
         SELECT d.webhook_id
@@ -92,7 +92,7 @@ const pg::Statement kClaim{"notifier_claim", R"sql(
             LIMIT 1
             FOR UPDATE SKIP LOCKED) first
         WHERE w.advertiser_id = $2 AND w.status = 'active' AND w.deleted_at IS NULL
-          AND w.id NOT IN (SELECT webhook_id FROM busy)
+          AND (SELECT count(*) FROM busy WHERE busy.webhook_id = w.id) < $4
           AND (SELECT count(*) FROM busy) < $3
         ORDER BY first.next_attempt_at, first.id
         LIMIT 1)
@@ -103,6 +103,12 @@ const pg::Statement kClaim{"notifier_claim", R"sql(
     FROM due, webhooks w
     WHERE d.id = due.id AND w.id = d.webhook_id
     RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret)sql"};
+
+// Claims and outcomes commit without waiting for the disk (or a synchronous standby): two
+// such waits per delivery held one webhook to about 60 deliveries a second. A crash may lose
+// the last of them, which only sends a delivery again, with its same webhook-id (receivers
+// deduplicate by it: delivery is at least once anyway), or counts a failure less.
+const pg::TransactionOptions kBookkeeping{.durable_commit = false};
 
 // Advertisers a claim tries before it gives up until the next poll (each may have been served
 // to its share by other senders meanwhile).
@@ -139,6 +145,10 @@ const pg::Statement kFailed{"notifier_failed", R"sql(
               OR (w.consecutive_failures >= $6
                   AND now() - w.failing_since >= $7::int8 * interval '1 millisecond'))sql"};
 
+// A disabling writes an event (and a tenant-visible state), so its commit waits for the disk
+// like any change of data, unlike the claims' and outcomes' bookkeeping.
+const pg::Statement kDurableCommit{"notifier_durable_commit", "SET LOCAL synchronous_commit = on"};
+
 const pg::Statement kDisable{"notifier_disable", R"sql(
     UPDATE webhooks SET status = 'disabled', disabled_at = now()
     WHERE id = $1 AND status = 'active' AND deleted_at IS NULL
@@ -174,8 +184,9 @@ DeliveryQueue::DeliveryQueue(pg::Pool& pool, const SenderOptions& options)
 
 std::optional<ClaimedDelivery> DeliveryQueue::Claim() {
   const auto share = static_cast<std::int32_t>(options_.senders_per_advertiser);
+  const auto per_webhook = static_cast<std::int32_t>(options_.in_flight_per_webhook);
   const pg::Result candidates =
-      pool_.Acquire()->Execute(kCandidates, pg::Params(share, kCandidatesPerClaim));
+      pool_.Acquire()->Execute(kCandidates, pg::Params(share, kCandidatesPerClaim, per_webhook));
   for (const pg::Row& candidate : candidates) {
     if (auto claimed = ClaimFor(candidate[0].As<domain::Uuid>()))
       return claimed;
@@ -186,11 +197,12 @@ std::optional<ClaimedDelivery> DeliveryQueue::Claim() {
 std::optional<ClaimedDelivery> DeliveryQueue::ClaimFor(const domain::Uuid& advertiser) {
   const auto lease = static_cast<std::int64_t>(options_.Lease().count());
   const auto share = static_cast<std::int32_t>(options_.senders_per_advertiser);
+  const auto per_webhook = static_cast<std::int32_t>(options_.in_flight_per_webhook);
   return pg::RunInTransaction(
-      pool_, {}, [&](pg::Transaction& transaction) -> std::optional<ClaimedDelivery> {
+      pool_, kBookkeeping, [&](pg::Transaction& transaction) -> std::optional<ClaimedDelivery> {
         transaction.Conn().Execute(kTakeTurn, pg::Params(advertiser));
         const pg::Result result =
-            transaction.Conn().Execute(kClaim, pg::Params(lease, advertiser, share));
+            transaction.Conn().Execute(kClaim, pg::Params(lease, advertiser, share, per_webhook));
         if (result.Empty())
           return std::nullopt;
         const pg::Row row = result[0];
@@ -204,7 +216,7 @@ std::optional<ClaimedDelivery> DeliveryQueue::ClaimFor(const domain::Uuid& adver
 }
 
 void DeliveryQueue::Record(const ClaimedDelivery& delivery, const PostOutcome& outcome) {
-  pg::RunInTransaction(pool_, {}, [&](pg::Transaction& transaction) {
+  pg::RunInTransaction(pool_, kBookkeeping, [&](pg::Transaction& transaction) {
     if (outcome.Succeeded()) {
       transaction.Conn().Execute(kSucceeded, pg::Params(delivery.id, delivery.attempt,
                                                         static_cast<std::int32_t>(outcome.status)));
@@ -239,6 +251,7 @@ void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webh
   const pg::Result disabled = connection.Execute(kDisable, pg::Params(webhook_id));
   if (disabled.Empty())
     return;  // disabled or deleted meanwhile
+  connection.Execute(kDurableCommit);
   connection.Execute(kAbandon, pg::Params(webhook_id));
   const pg::Row row = disabled[0];
   const domain::Uuid advertiser = row[0].As<domain::Uuid>();

@@ -31,8 +31,9 @@ struct ClaimedDelivery {
 /// before is left alone, so the event keeps its one webhook-id however often it is handled.
 void RecordDeliveries(pg::Connection& connection, const events::StoredEvent& event);
 
-/// The SQL of a claim's two statements: the advertisers to try ($1 share, $2 how many), then
-/// the claim for one ($1 lease ms, $2 advertiser, $3 share). For tests that check that their
+/// The SQL of a claim's two statements: the advertisers to try ($1 share, $2 how many, $3 in
+/// flight per webhook), then the claim for one ($1 lease ms, $2 advertiser, $3 share, $4 in
+/// flight per webhook). For tests that check that their
 /// cost does not grow with the backlog.
 std::pair<std::string, std::string> ClaimSqlForTests();
 
@@ -42,8 +43,8 @@ class DeliveryQueue {
   DeliveryQueue(pg::Pool& pool, const SenderOptions& options);
 
   /// Claims a due delivery for options.Lease() (a sender that crashes holds it that long at
-  /// most): never a second one in flight for a webhook, nor more than
-  /// options.senders_per_advertiser for an advertiser, however many senders claim at once in
+  /// most): never more than options.in_flight_per_webhook in flight for a webhook, nor more
+  /// than options.senders_per_advertiser for an advertiser, however many senders claim at once in
   /// however many processes. Advertisers with the fewest deliveries in flight go first, then
   /// the longest waiting; within one, the most overdue delivery. nullopt when none may go.
   std::optional<ClaimedDelivery> Claim();

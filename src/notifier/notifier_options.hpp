@@ -14,13 +14,17 @@ inline constexpr const char* kNotifierName = "notifier";
 
 /// How the notifier's senders deliver to webhooks.
 struct SenderOptions {
-  /// Deliveries in flight at once (one thread each); a hanging receiver holds one of them for
-  /// `timeout` at most, and a webhook has at most one delivery in flight at a time.
+  /// Deliveries in flight at once (one thread each); a hanging receiver holds
+  /// `in_flight_per_webhook` of them for `timeout` at most.
   int senders = 4;
   /// Deliveries of one advertiser in flight at once, across all processes: tarpits (receivers
   /// that accept and never answer) of one tenant hold this many senders at most, and the rest
   /// serve the others. Keep it below `senders`.
   int senders_per_advertiser = 2;
+  /// Deliveries of one webhook in flight at once, across all processes (within the
+  /// advertiser's share). 1 keeps a receiver's requests one at a time, in about the order of
+  /// the events; more lets a busy webhook receive faster than one round trip at a time.
+  int in_flight_per_webhook = 1;
   /// How long an idle sender waits before it looks for due deliveries again.
   std::chrono::milliseconds poll{500};
   std::chrono::milliseconds connect_timeout{5'000};

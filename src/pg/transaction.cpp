@@ -29,6 +29,8 @@ Transaction::Transaction(Connection& connection, const TransactionOptions& optio
     : connection_(connection) {
   // BEGIN travels with the first statement, saving a round trip.
   connection_.Defer(BeginStatement(options));
+  if (!options.durable_commit)
+    connection_.Defer("SET LOCAL synchronous_commit = off");
 }
 
 Transaction::~Transaction() {

@@ -17,6 +17,11 @@ struct TransactionOptions {
   IsolationLevel isolation = IsolationLevel::kReadCommitted;
   bool read_only = false;
   int max_attempts = 5;  ///< RunInTransaction gives up after this many retryable failures
+  /// false: COMMIT answers before the commit is on disk (and on a synchronous standby), so a
+  /// crash may lose it, while other sessions already saw it. Only for transactions whose loss
+  /// merely repeats work (bookkeeping of at-least-once deliveries), never for one that writes
+  /// an event or a tenant's data.
+  bool durable_commit = true;
   /// RunInTransaction waits for a connection until then at most and starts no attempt after
   /// it; with `watchdog`, the statement running when it passes is cancelled (QueryCanceled).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();

@@ -116,6 +116,24 @@ TEST_F(FairClaimsTest, ConcurrentClaimersNeverTakeTwoDeliveriesOfOneWebhook) {
   }
 }
 
+TEST_F(FairClaimsTest, AWebhookHasAtMostItsInFlightSettingClaimed) {
+  const std::string advertiser = api_.NewAdvertiser("acme");
+  const std::string busy = NewWebhook(advertiser, "https://hooks.acme.example/busy");
+  const std::string quiet = NewWebhook(advertiser, "https://hooks.acme.example/quiet");
+  for (int i = 0; i < 20; ++i)
+    DueDelivery(busy, milliseconds(1000 + i));
+  DueDelivery(quiet, milliseconds(1));
+  notifier::SenderOptions options;
+  options.senders_per_advertiser = 5;
+  options.in_flight_per_webhook = 3;
+  for (int round = 0; round < 15; ++round) {
+    auto claims = ClaimAtOnce(options);
+    EXPECT_EQ(claims[busy], 3) << "round " << round << ": the busy webhook's setting";
+    EXPECT_EQ(claims[quiet], 1) << "round " << round << ": the other webhook is served";
+    Unclaim();
+  }
+}
+
 // A claim probes each webhook for its most overdue delivery. Reading the due deliveries in time
 // order made a claim's cost grow with the backlog (70 ms at 100,000 pending, in the chaos run),
 // so that the senders fell further behind the more they were behind, and another tenant's
@@ -138,10 +156,13 @@ TEST_F(FairClaimsTest, AClaimsWorkDoesNotGrowWithTheBacklog) {
   const auto [candidates, claim] = notifier::ClaimSqlForTests();
 
   pg::Connection sql = api_.Sql();
-  EXPECT_LT(RowsProcessed(sql, candidates, pg::Params(std::int32_t{2}, std::int32_t{8})), 100);
+  EXPECT_LT(
+      RowsProcessed(sql, candidates, pg::Params(std::int32_t{2}, std::int32_t{8}, std::int32_t{1})),
+      100);
   sql.Execute("BEGIN");  // the claim is an UPDATE: EXPLAIN ANALYZE runs it
-  const double claimed = RowsProcessed(
-      sql, claim, pg::Params(std::int64_t{60'000}, domain::Uuid::Parse(other), std::int32_t{2}));
+  const double claimed = RowsProcessed(sql, claim,
+                                       pg::Params(std::int64_t{60'000}, domain::Uuid::Parse(other),
+                                                  std::int32_t{2}, std::int32_t{1}));
   sql.Execute("ROLLBACK");
   EXPECT_LT(claimed, 100) << "the other tenant's claim read the flooded one's backlog";
 }

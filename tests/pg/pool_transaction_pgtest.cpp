@@ -188,6 +188,18 @@ TEST_F(PoolTest, TransactionThatNeverRanAStatementSendsNothing) {
   EXPECT_EQ(Count(), 0);
 }
 
+TEST_F(PoolTest, OnlyATransactionAskedSoCommitsWithoutWaitingForTheDisk) {
+  Pool pool = MakePool(1);
+  const auto setting = [](Transaction& tx) {
+    return tx.Execute("SHOW synchronous_commit").Single()[0].As<std::string>();
+  };
+  EXPECT_EQ(RunInTransaction(pool, {.durable_commit = false}, setting), "off");
+  EXPECT_EQ(RunInTransaction(pool, {}, setting), "on") << "the setting outlived its transaction";
+  RunInTransaction(pool, {.durable_commit = false},
+                   [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 12"); });
+  EXPECT_EQ(Count(), 12);
+}
+
 TEST_F(PoolTest, ReadOnlyTransactionRefusesWritesWithBeginPipelined) {
   Pool pool = MakePool(1);
   const TransactionOptions read_only{.read_only = true};
