@@ -3,6 +3,7 @@
 -- down_revision: 5ad5cfbb1b22
 -- message: contract: placements.start_time dropped, its constraints, index and view on time_start
 -- created: 2026-12-04T09:10:00Z
+-- breaks: releases before this one
 
 -- +up
 -- Renaming placements.start_time to time_start, phase 3 of 3 (contract; see README.md beside this

@@ -1,8 +1,10 @@
 #include "cli/backup_jobs.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include "backup/backup_catalog.hpp"
+#include "backup/backup_window.hpp"
 #include "backup/base_backup.hpp"
 #include "backup/logical_backup.hpp"
 #include "backup/retention.hpp"
@@ -21,7 +23,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kScheduleFirstCheck = 1min;  // let the server settle first
-constexpr auto kScheduleCheckEvery = 1h;
+// Often enough that a window of an hour always sees several checks.
+constexpr auto kScheduleCheckEvery = 10min;
 
 void RunScheduledBackup(const Settings& settings) {
   const auto store = MakeObjectStore(settings);
@@ -32,8 +35,7 @@ void RunScheduledBackup(const Settings& settings) {
       newest = made.finished_at;
     }
   }
-  // A few minutes' slack so that the hourly check does not drift a day's backup by an hour.
-  if (!newest || backup::Now() - *newest >= period - 5min) {
+  if (backup::ScheduledBackupDue(newest, backup::Now(), period, settings.backup_window)) {
     const auto made = CreateBaseBackupOf(settings, *store);
     spdlog::info("scheduled base backup {} taken", made.id);
   }
@@ -44,7 +46,30 @@ void RunScheduledBackup(const Settings& settings) {
   }
 }
 
+// The device of `path`, or of its nearest ancestor that exists (a directory not made yet will
+// be made there).
+std::optional<dev_t> DeviceOf(fs::path path) {
+  path = fs::absolute(path);
+  while (true) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) == 0)
+      return status.st_dev;
+    if (!path.has_relative_path())
+      return std::nullopt;
+    path = path.parent_path();
+  }
+}
+
 }  // namespace
+
+bool BackupsShareTheDatabaseDisk(const Settings& settings) {
+  if (settings.database_url || settings.s3_endpoint)
+    return false;
+  if (!settings.backup_archive_wal && settings.backup_schedule_hours == 0)
+    return false;
+  const auto store = DeviceOf(settings.objects_dir);
+  return store && store == DeviceOf(settings.pg_dir);
+}
 
 backup::BackupManifest CreateBaseBackupOf(const Settings& settings, app::ObjectStore& store) {
   if (settings.database_url) {

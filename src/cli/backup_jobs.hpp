@@ -31,8 +31,14 @@ std::optional<process::UserIdentity> ServerUserFor(const Settings& settings);
 backup::RecoverySetup RecoverySetupFor(const Settings& settings,
                                        const std::optional<process::UserIdentity>& server_user);
 
-/// The daily schedule for `nedlia serve` on the managed cluster: hourly it checks whether the
-/// newest base backup is NEDLIA_BACKUP_SCHEDULE_HOURS old, takes one if so, then prunes past
+/// True when the managed cluster's backups and archived WAL go to a filesystem object store
+/// on the same device as the cluster's data: one disk failure then takes the database and
+/// every copy of it. `serve` warns at start.
+bool BackupsShareTheDatabaseDisk(const Settings& settings);
+
+/// The daily schedule for `nedlia serve` on the managed cluster: every 10 minutes it checks
+/// whether a base backup is due (backup::ScheduledBackupDue: NEDLIA_BACKUP_SCHEDULE_HOURS,
+/// inside NEDLIA_BACKUP_WINDOW), takes one if so, then prunes past
 /// NEDLIA_BACKUP_RETENTION_DAYS. Null (no schedule) for an external database, with WAL
 /// archiving off, or NEDLIA_BACKUP_SCHEDULE_HOURS=0.
 std::unique_ptr<backup::BackupSchedule> StartDailyBackups(const Settings& settings);

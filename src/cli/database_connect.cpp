@@ -1,7 +1,11 @@
 #include "cli/database_connect.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "migrate/migrator.hpp"
+#include "migrate/release_fit.hpp"
 #include "pg/errors.hpp"
 
 namespace nedlia::cli {
@@ -27,6 +31,17 @@ std::optional<std::string> ProbeDatabase(pg::Pool& pool) {
     return std::nullopt;
   } catch (const std::exception& error) {
     return "database unavailable: " + OneLine(error.what());
+  }
+}
+
+void CheckSchemaFitsRelease(const Settings& settings, pg::Connection& connection) {
+  const auto scripts = migrate::ScriptDirectory::Load(settings.migrations_dir);
+  const migrate::ReleaseFit fit = migrate::CheckReleaseFits(connection, scripts);
+  if (!fit.newer.empty()) {
+    spdlog::info(
+        "the database schema is {} migration(s) ahead of this release ({}), none of which "
+        "breaks it: running on it",
+        fit.newer.size(), migrate::JoinRevisions(fit.newer));
   }
 }
 

@@ -216,7 +216,7 @@ void Stamp(const Settings& settings, const std::string& target, bool sql, bool p
   const ScriptDirectory scripts = LoadScripts(settings);
   if (sql) {
     std::cout << migrate::RenderOfflineStamp(
-        scripts.HeadsOf(migrate::ResolveTarget(scripts, target)));
+        scripts, scripts.HeadsOf(migrate::ResolveTarget(scripts, target)));
     return;
   }
   pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));

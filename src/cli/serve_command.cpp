@@ -36,6 +36,7 @@
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "pg/pool_metrics.hpp"
+#include "placement_files/store_visibility.hpp"
 #include "process/periodic_thread.hpp"
 #include "retention/purges.hpp"
 #include "store/job_runs.hpp"
@@ -129,14 +130,21 @@ std::string UrlHost(const std::string& host) {
 }
 
 /// Serving an older schema would fail request by request; refuse at once and say what to do.
-void CheckSchemaIsAtHead(const Settings& settings, pg::Connection& connection) {
-  const auto scripts = migrate::ScriptDirectory::Load(settings.migrations_dir);
-  migrate::Migrator migrator(connection, scripts);
-  if (migrator.Current() != scripts.Heads()) {
-    throw UserError(
-        "the database schema is not at the latest migration: run `nedlia migrate "
-        "upgrade head` first");
-  }
+/// GET /files/... on a node whose object store is not the one the placement files were written
+/// to (a directory store on another machine) would answer 404 for files that exist: such a
+/// node answers 503 instead, with a warning now. Null when the store is the right one.
+std::unique_ptr<app::ObjectStore> RefuseFilesUnlessVisible(const std::string& url,
+                                                           app::ObjectStore& objects) {
+  pg::Connection connection = ConnectOrExplain(url);
+  const auto why = placement_files::WhyFilesAreNotVisible(connection, objects);
+  if (!why)
+    return nullptr;
+  spdlog::warn(
+      "GET /files/... answers 503 on this node: {}; serve the files from the node that holds "
+      "NEDLIA_OBJECTS_DIR (and run the file-generator there), or use S3 (NEDLIA_S3_ENDPOINT)",
+      *why);
+  return std::make_unique<placement_files::UnreachableObjectStore>(
+      "this node cannot serve placement files: " + *why);
 }
 
 /// On a database that never had a key, issues the first admin key and prints it, once.
@@ -207,7 +215,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   {
     // Fail now with one clear line, rather than serve a /readyz that never turns ready.
     pg::Connection connection = ConnectOrExplain(url);
-    CheckSchemaIsAtHead(settings, connection);
+    CheckSchemaFitsRelease(settings, connection);
   }
   try {
     events::Catalog::Embedded();  // parsed now, so that a bad catalog stops the start
@@ -229,6 +237,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // The placement files the file-generator writes (served at /files/... by the filesystem
   // store), which retention's purges delete once superseded.
   const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
+  const std::unique_ptr<app::ObjectStore> files_refused = RefuseFilesUnlessVisible(url, *objects);
   // Upkeep and the API log work from threads of their own, each on a connection of its own:
   // on the requests' pool (which the workers are sized to) they would take a connection a
   // request is waiting for.
@@ -257,6 +266,13 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       });
   // The managed cluster's daily base backup and retention, in a thread of their own.
   const auto daily_backups = StartDailyBackups(settings);
+  if (BackupsShareTheDatabaseDisk(settings)) {
+    spdlog::warn(
+        "backups and archived WAL go to NEDLIA_OBJECTS_DIR ({}), on the same disk as the "
+        "database ({}): losing that disk loses the database and every backup; set "
+        "NEDLIA_S3_ENDPOINT, or NEDLIA_OBJECTS_DIR to another disk",
+        settings.objects_dir.string(), settings.pg_dir.string());
+  }
   app::WebhookPolicy webhooks{
       .url = {.allow_loopback_http = settings.IsDevelopment(), .egress = settings.WebhookEgress()},
       .subscribable_types = notifier::SubscribableTypes(events::Catalog::Embedded()),
@@ -296,7 +312,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
       StreamOptionsFor(settings, url), keys, api::SseMessage, metrics::Registry::Process());
   api::Api api(
       database, [&pool] { return ProbeDatabase(pool); }, keys, *event_streams, std::move(webhooks),
-      objects.get(), &api_log);
+      files_refused ? files_refused.get() : objects.get(), &api_log);
 
   http::RequestMetrics request_metrics;
   api.Instrument(request_metrics);

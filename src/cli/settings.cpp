@@ -258,6 +258,8 @@ Settings Settings::FromEnvironment() {
   s.max_event_bytes = EnvInt("NEDLIA_MAX_EVENT_BYTES", s.max_event_bytes, 4096, 1024 * 1024);
   s.webhook_senders_per_advertiser =
       EnvInt("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", s.webhook_senders_per_advertiser, 1, 256);
+  s.webhook_in_flight_per_webhook =
+      EnvInt("NEDLIA_WEBHOOK_IN_FLIGHT_PER_WEBHOOK", s.webhook_in_flight_per_webhook, 1, 256);
   if (auto dir = Env("NEDLIA_OBJECTS_DIR"))
     s.objects_dir = *dir;
   s.s3_endpoint = Env("NEDLIA_S3_ENDPOINT");
@@ -277,6 +279,8 @@ Settings Settings::FromEnvironment() {
   }
   s.backup_schedule_hours =
       EnvInt("NEDLIA_BACKUP_SCHEDULE_HOURS", s.backup_schedule_hours, 0, 24 * 365);
+  if (auto window = Env("NEDLIA_BACKUP_WINDOW"))
+    s.backup_window = backup::BackupWindow::Parse(*window);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "archive/retention_policy.hpp"
+#include "backup/backup_window.hpp"
 #include "domain/egress_policy.hpp"
 #include "retention/purges.hpp"
 
@@ -117,6 +118,9 @@ struct Settings {
   /// all processes together; below NEDLIA_WEBHOOK_SENDERS, so that one tenant's slow receivers
   /// never hold every sender.
   int webhook_senders_per_advertiser = 2;
+  /// NEDLIA_WEBHOOK_IN_FLIGHT_PER_WEBHOOK: one webhook's deliveries in flight at once, in all
+  /// processes together (within the advertiser's share).
+  int webhook_in_flight_per_webhook = 1;
 
   /// Plain http webhook URLs to loopback hosts are accepted only in development.
   bool IsDevelopment() const { return environment == "development"; }
@@ -143,6 +147,8 @@ struct Settings {
   /// NEDLIA_BACKUP_SCHEDULE_HOURS: `nedlia serve` on the managed cluster takes a base backup
   /// when the newest is this old, then prunes; 0: no schedule.
   int backup_schedule_hours = 24;
+  /// NEDLIA_BACKUP_WINDOW: when (UTC) a scheduled base backup may start, "HH:MM-HH:MM" or "any".
+  backup::BackupWindow backup_window = backup::BackupWindow::Parse("03:00-04:00");
 
   /// Reads the environment; throws std::invalid_argument naming a malformed variable.
   static Settings FromEnvironment();

@@ -84,7 +84,10 @@ std::unique_ptr<BackgroundServer> ServeMetrics(const Settings& settings, http::R
 void RunWorkers(const Settings& settings, const std::vector<std::string>& requested) {
   const std::vector<std::string> names = Expand(settings, requested);
   const std::string url = ResolveDatabaseUrl(settings);
-  ConnectOrExplain(url);
+  {
+    pg::Connection connection = ConnectOrExplain(url);
+    CheckSchemaFitsRelease(settings, connection);
+  }
   // Block the stop signals before any thread starts, so that only sigwait below sees them.
   sigset_t signals;
   sigemptyset(&signals);

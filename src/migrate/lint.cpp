@@ -19,6 +19,7 @@ constexpr const char* kNotNullWithoutDefault = "not-null-without-default";
 constexpr const char* kTableRewrite = "table-rewrite";
 constexpr const char* kConstraintNotValid = "constraint-not-valid";
 constexpr const char* kDropAndReplace = "drop-and-replace";
+constexpr const char* kUndeclaredBreak = "undeclared-break";
 constexpr const char* kLockTimeout = "lock-timeout";
 constexpr const char* kAllowWithoutReason = "allow-without-reason";
 
@@ -169,8 +170,14 @@ class Linter {
       else if (subtype == "AT_AddConstraint")
         VisitAddConstraint(statement, table, Field(definition, "Constraint"));
       else if (subtype == "AT_DropColumn")
-        dropped_columns_[table].push_back({&statement, command.value("name", "")});
+        VisitDropColumn(statement, table, command.value("name", ""));
     }
+  }
+
+  void VisitDropColumn(const SqlStatement& statement, const std::string& table,
+                       const std::string& column) {
+    dropped_columns_[table].push_back({&statement, column});
+    ReportUndeclaredBreak(statement, "column " + column + " of " + table + " is dropped");
   }
 
   void VisitAddColumn(const SqlStatement& statement, const std::string& table, const json& column) {
@@ -207,8 +214,12 @@ class Linter {
       return;
     for (const json& object : Field(*statement.node, "objects")) {
       const json& items = Field(Field(object, "List"), "items");
-      if (!items.empty())
-        dropped_tables_.push_back({&statement, items.back().at("String").value("sval", "")});
+      if (items.empty())
+        continue;
+      const std::string table = items.back().at("String").value("sval", "");
+      dropped_tables_.push_back({&statement, table});
+      if (IsLive(table))
+        ReportUndeclaredBreak(statement, "table " + table + " is dropped");
     }
   }
 
@@ -216,6 +227,8 @@ class Linter {
     const std::string type = statement.node->value("renameType", "");
     if (type != "OBJECT_COLUMN" && type != "OBJECT_TABLE")
       return;
+    ReportUndeclaredBreak(
+        statement, std::string(type == "OBJECT_TABLE" ? "a table" : "a column") + " is renamed");
     Report(statement, kDropAndReplace,
            "renaming " + std::string(type == "OBJECT_TABLE" ? "table " : "column ") +
                (type == "OBJECT_TABLE" ? Relation(*statement.node)
@@ -223,6 +236,19 @@ class Linter {
                " drops the name the running application uses and adds its replacement at once; "
                "expand-contract instead: add the new one, copy the data in batches, switch the "
                "application, and drop the old one in a later release");
+  }
+
+  // A contract step: the release before this migration still uses what it removes, so it must
+  // say so in its header, which the version table records and that release reads at start.
+  void ReportUndeclaredBreak(const SqlStatement& statement, const std::string& what) {
+    if (script_.breaks_earlier_releases)
+      return;
+    Report(statement, kUndeclaredBreak,
+           what +
+               ", which the release before this migration may still use (a rolling deploy runs "
+               "it on this schema): declare '-- breaks: " +
+               std::string(kBreaksEarlierReleases) +
+               "' in the header, so that releases before it refuse to start on it");
   }
 
   void ReportRewrite(const SqlStatement& statement, const std::string& table,
@@ -329,6 +355,8 @@ const std::vector<LintRule>& LintRules() {
       {kDropAndReplace,
        "a column or table dropped (or renamed) in the migration that adds its replacement"},
       {kLockTimeout, "a live table locked with no lock_timeout set"},
+      {kUndeclaredBreak,
+       "a live table or column dropped or renamed by a migration without '-- breaks:'"},
   };
   return rules;
 }

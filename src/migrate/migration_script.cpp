@@ -123,6 +123,12 @@ class Parser {
       if (value != "true" && value != "false")
         Fail(path_, number, "transactional must be true or false");
       script_.transactional = value == "true";
+    } else if (key == "breaks") {
+      if (value != kBreaksEarlierReleases)
+        Fail(path_, number,
+             "breaks must say '" + std::string(kBreaksEarlierReleases) +
+                 "' (a migration that no earlier release can run on, such as a contract step)");
+      script_.breaks_earlier_releases = true;
     }
   }
 
@@ -199,7 +205,11 @@ std::string RenderMigrationScript(const MigrationScript& script) {
     out << (i == 0 ? "" : ", ") << script.down_revisions[i];
   }
   out << "\n-- message: " << script.message << "\n-- created: " << script.created << "\n"
-      << (script.transactional ? "" : "-- transactional: false\n") << "\n"
+      << (script.transactional ? "" : "-- transactional: false\n")
+      << (script.breaks_earlier_releases
+              ? "-- breaks: " + std::string(kBreaksEarlierReleases) + "\n"
+              : std::string())
+      << "\n"
       << kUpMarker << "\n"
       << script.up_sql << "\n"
       << kDownMarker << "\n"

@@ -23,6 +23,7 @@ class ScriptError : public std::runtime_error {
 ///   -- message: initial schema
 ///   -- created: 2026-11-24T23:45:00Z
 ///   -- transactional: false           (optional: see `transactional`)
+///   -- breaks: releases before this one (optional: see `breaks_earlier_releases`)
 ///
 ///   -- +up
 ///   CREATE TABLE ...;
@@ -41,11 +42,19 @@ struct MigrationScript {
   /// must be re-runnable (IF NOT EXISTS, and DROP INDEX CONCURRENTLY IF EXISTS before a CREATE
   /// INDEX CONCURRENTLY, which leaves an invalid index when it fails).
   bool transactional = true;
+  /// True for a migration that releases older than it cannot run on (a contract step: it drops
+  /// or renames what they use). Until one is applied, a release keeps running on a schema ahead
+  /// of its own head, so that a rolling deploy and a rollback need no downtime; the version
+  /// table records it, so that a release that has never seen the file still refuses to start.
+  bool breaks_earlier_releases = false;
   std::string up_sql;
   std::string down_sql;
   int up_first_line = 0;    ///< the file line where up_sql starts, to place server errors
   int down_first_line = 0;  ///< likewise for down_sql
 };
+
+/// The only value of the `-- breaks:` header.
+inline constexpr std::string_view kBreaksEarlierReleases = "releases before this one";
 
 /// A SQL file's whole text; throws ScriptError when it cannot be read.
 std::string ReadSqlFile(const std::filesystem::path& path);

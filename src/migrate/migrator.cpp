@@ -83,13 +83,6 @@ int LineOf(std::string_view sql, int first_line, int position) {
   return line;
 }
 
-std::string ArrayLiteral(const RevisionSet& revisions) {
-  std::string text = "{";
-  for (const auto& revision : revisions)
-    text += (text.size() == 1 ? "" : ",") + revision;
-  return text + "}";
-}
-
 }  // namespace
 
 std::string JoinRevisions(const RevisionSet& revisions) {
@@ -118,20 +111,8 @@ RevisionSet ResolveTarget(const ScriptDirectory& scripts, std::string_view targe
   return {scripts.Resolve(target).revision};
 }
 
-RevisionSet Migrator::ReadVersionTable() {
-  const auto exists =
-      connection_.Execute("SELECT to_regclass('nedlia_schema_version') IS NOT NULL");
-  if (!exists.Single()[0].As<bool>())
-    return {};
-  RevisionSet current;
-  for (pg::Row row : connection_.Execute("SELECT revision FROM nedlia_schema_version")) {
-    current.insert(row[0].As<std::string>());
-  }
-  return current;
-}
-
 RevisionSet Migrator::Current() {
-  RevisionSet current = ReadVersionTable();
+  RevisionSet current = ReadVersionTable(connection_).heads;
   for (const auto& revision : current) {
     if (!scripts_.Contains(revision)) {
       throw MigrationError("the database is at revision " + revision + ", which no file in " +
@@ -241,6 +222,7 @@ std::vector<MigrationStep> Migrator::Run(Direction direction, std::string_view t
   connection_.ExecuteScript(kCreateVersionTableSql);
   // Read the position only under the lock: another migrator may just have moved it.
   RevisionSet applied = scripts_.Ancestors(Current());
+  CompleteVersionTable(applied);
   const RevisionSet heads = scripts_.HeadsOf(applied);
   const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_, heads, target)
                                                  : PlanDowngrade(scripts_, heads, target);
@@ -298,15 +280,17 @@ void Migrator::Apply(const MigrationStep& step, RevisionSet& applied) {
     }
     connection_.ExecuteScript("BEGIN");
   }
-  WriteVersionTable(scripts_.HeadsOf(after));
+  WriteVersionTable(connection_, RecordOf(scripts_, after));
   connection_.ExecuteScript("COMMIT");
   applied = std::move(after);
 }
 
-void Migrator::WriteVersionTable(const RevisionSet& heads) {
-  connection_.Execute("DELETE FROM nedlia_schema_version");
-  connection_.Execute("INSERT INTO nedlia_schema_version (revision) SELECT unnest($1::text[])",
-                      pg::Params(ArrayLiteral(heads)));
+void Migrator::CompleteVersionTable(const RevisionSet& applied) {
+  if (ReadVersionTable(connection_).complete)
+    return;
+  connection_.ExecuteScript("BEGIN");
+  WriteVersionTable(connection_, RecordOf(scripts_, applied));
+  connection_.ExecuteScript("COMMIT");
 }
 
 RevisionSet Migrator::Stamp(std::string_view target, bool purge) {
@@ -316,7 +300,7 @@ RevisionSet Migrator::Stamp(std::string_view target, bool purge) {
   if (!purge)
     Current();  // refuses a database ahead of the files
   connection_.ExecuteScript("BEGIN");
-  WriteVersionTable(heads);
+  WriteVersionTable(connection_, RecordOf(scripts_, scripts_.Ancestors(heads)));
   connection_.ExecuteScript("COMMIT");
   return heads;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "migrate/script_directory.hpp"
+#include "migrate/version_table.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::migrate {
@@ -18,13 +19,6 @@ class MigrationError : public std::runtime_error {
 };
 
 enum class Direction { kUp, kDown };
-
-/// The table holding the revision(s) a database is at: the heads of what is applied.
-inline constexpr std::string_view kCreateVersionTableSql = R"sql(
-CREATE TABLE IF NOT EXISTS nedlia_schema_version (
-    revision VARCHAR(32) PRIMARY KEY,
-    applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
-))sql";
 
 /// The revisions a named target stands for: "head" (refused when there are several),
 /// "heads", "base" (none), or a revision or unique prefix.
@@ -73,8 +67,8 @@ class Migrator {
   std::vector<MigrationStep> Run(Direction direction, std::string_view target,
                                  const StepObserver& observe);
   void Apply(const MigrationStep& step, RevisionSet& applied);
-  RevisionSet ReadVersionTable();
-  void WriteVersionTable(const RevisionSet& heads);
+  /// Writes the applied list into a version table an older migrator left without it.
+  void CompleteVersionTable(const RevisionSet& applied);
 
   pg::Connection& connection_;
   const ScriptDirectory& scripts_;

@@ -3,18 +3,6 @@
 namespace nedlia::migrate {
 namespace {
 
-// Revisions are 12 hexadecimal digits (checked when the files are read): safe to quote as is.
-std::string SetVersionSql(const RevisionSet& heads) {
-  std::string sql = "DELETE FROM nedlia_schema_version;\n";
-  if (heads.empty())
-    return sql;
-  sql += "INSERT INTO nedlia_schema_version (revision) VALUES ";
-  std::string values;
-  for (const std::string& revision : heads)
-    values += (values.empty() ? "('" : ", ('") + revision + "')";
-  return sql + values + ";\n";
-}
-
 std::string Trimmed(const std::string& sql) {
   const auto end = sql.find_last_not_of(" \t\r\n");
   return end == std::string::npos ? std::string() : sql.substr(0, end + 1);
@@ -42,14 +30,14 @@ std::string RenderOfflineMigration(const ScriptDirectory& scripts, const Revisio
     } else {  // as the migrator runs it: each statement commits on its own, then the version
       out += "-- not in a transaction: each statement commits on its own\n" + sql + "BEGIN;\n";
     }
-    out += SetVersionSql(scripts.HeadsOf(applied)) + "COMMIT;\n";
+    out += VersionTableSql(RecordOf(scripts, applied)) + "COMMIT;\n";
   }
   return out;
 }
 
-std::string RenderOfflineStamp(const RevisionSet& heads) {
-  return std::string(kCreateVersionTableSql).substr(1) + ";\nBEGIN;\n" + SetVersionSql(heads) +
-         "COMMIT;\n";
+std::string RenderOfflineStamp(const ScriptDirectory& scripts, const RevisionSet& heads) {
+  return std::string(kCreateVersionTableSql).substr(1) + ";\nBEGIN;\n" +
+         VersionTableSql(RecordOf(scripts, scripts.Ancestors(heads))) + "COMMIT;\n";
 }
 
 }  // namespace nedlia::migrate

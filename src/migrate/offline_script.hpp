@@ -14,6 +14,6 @@ std::string RenderOfflineMigration(const ScriptDirectory& scripts, const Revisio
                                    const std::vector<MigrationStep>& steps);
 
 /// The SQL of `stamp --sql`: the version table set to `heads`.
-std::string RenderOfflineStamp(const RevisionSet& heads);
+std::string RenderOfflineStamp(const ScriptDirectory& scripts, const RevisionSet& heads);
 
 }  // namespace nedlia::migrate

@@ -36,6 +36,12 @@ const pg::Statement kCountExpired{"placement_files_count_expired", kCountExpired
 const pg::Statement kForget{"placement_files_forget", R"sql(
     DELETE FROM placement_file_objects WHERE key = ANY ($1::text[]))sql"};
 
+// A key is recorded just before its object is written: a minute later it is there.
+const pg::Statement kSettledCurrent{"placement_files_settled_current", R"sql(
+    SELECT key FROM placement_file_objects
+    WHERE superseded_at IS NULL AND written_at < now() - interval '1 minute'
+    ORDER BY written_at DESC LIMIT $1)sql"};
+
 const pg::Statement kLockUnswept{"placement_files_lock_unswept", R"sql(
     SELECT video_id FROM placement_file_sweeps LIMIT 1 FOR UPDATE SKIP LOCKED)sql"};
 
@@ -109,6 +115,13 @@ void FileObjectRows::RecordFound(const domain::Uuid& video_id, const std::string
 
 void FileObjectRows::MarkSwept(const domain::Uuid& video_id) {
   connection_.Execute(kMarkSwept, pg::Params(video_id));
+}
+
+std::vector<std::string> FileObjectRows::SettledCurrent(int limit) {
+  std::vector<std::string> keys;
+  for (const pg::Row& row : connection_.Execute(kSettledCurrent, pg::Params(limit)))
+    keys.push_back(row[0].As<std::string>());
+  return keys;
 }
 
 }  // namespace nedlia::placement_files

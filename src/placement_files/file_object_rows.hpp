@@ -45,6 +45,10 @@ class FileObjectRows {
                    const std::optional<std::string>& track_key);
   void MarkSwept(const domain::Uuid& video_id);
 
+  /// Up to `limit` current objects written more than a minute ago (so that they are in the
+  /// store, unless it lost them), newest first: what a node that sees the store finds there.
+  std::vector<std::string> SettledCurrent(int limit);
+
  private:
   pg::Connection& connection_;
 };

@@ -86,13 +86,19 @@ TEST(SettingsTest, WebhookCapsHaveDefaultsAndBounds) {
     EXPECT_EQ(defaults.webhook_max_per_advertiser, 25);
     EXPECT_EQ(defaults.webhook_senders_per_advertiser, 2);
     EXPECT_LT(defaults.webhook_senders_per_advertiser, defaults.webhook_senders);
+    EXPECT_EQ(defaults.webhook_in_flight_per_webhook, 1);
   }
   Environment environment;
   environment.Set("NEDLIA_WEBHOOK_MAX_PER_ADVERTISER", "3");
   environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "5");
+  environment.Set("NEDLIA_WEBHOOK_IN_FLIGHT_PER_WEBHOOK", "4");
   const Settings set = Settings::FromEnvironment();
   EXPECT_EQ(set.webhook_max_per_advertiser, 3);
   EXPECT_EQ(set.webhook_senders_per_advertiser, 5);
+  EXPECT_EQ(set.webhook_in_flight_per_webhook, 4);
+  environment.Set("NEDLIA_WEBHOOK_IN_FLIGHT_PER_WEBHOOK", "0");
+  EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument);
+  environment.Set("NEDLIA_WEBHOOK_IN_FLIGHT_PER_WEBHOOK", "1");
   environment.Set("NEDLIA_WEBHOOK_SENDERS_PER_ADVERTISER", "0");
   EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument);
 }

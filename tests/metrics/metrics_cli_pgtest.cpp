@@ -18,6 +18,7 @@
 
 #include "http/curl_client.hpp"
 #include "process/subprocess.hpp"
+#include "support/background_process.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
@@ -27,66 +28,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-/// A program started in the background with its output in a file, stopped when destroyed.
-class Background {
- public:
-  Background(const std::string& name, const std::vector<std::string>& argv,
-             const process::Environment& environment)
-      : log_(std::filesystem::temp_directory_path() /
-             (name + "-" + std::to_string(::getpid()) + ".log")) {
-    std::filesystem::remove(log_);
-    std::vector<std::string> shell{"/bin/sh", "-c", "exec \"$@\" >\"$0\" 2>&1", log_.string()};
-    shell.insert(shell.end(), argv.begin(), argv.end());
-    process::RunOptions options;
-    options.environment = environment;
-    options.output = process::Output::kDiscard;
-    child_.emplace(process::Subprocess::Start(shell, options));
-  }
-  Background(const Background&) = delete;
-  Background& operator=(const Background&) = delete;
-  ~Background() {
-    Stop();
-    std::filesystem::remove(log_);
-  }
-
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  /// What follows `prefix` on its line, once the program printed it.
-  std::string Await(const std::string& prefix) const {
-    std::string found;
-    WaitFor(
-        [&] {
-          const std::string output = Log();
-          const std::size_t at = output.find(prefix);
-          const std::size_t end = output.find('\n', at);
-          if (at == std::string::npos || end == std::string::npos)
-            return false;
-          found = output.substr(at + prefix.size(), end - at - prefix.size());
-          return true;
-        },
-        30s);
-    return found;
-  }
-
-  int Stop() {
-    if (!child_)
-      return 0;
-    ::kill(child_->Pid(), SIGTERM);
-    const int code = child_->Wait(15s).exit_code;
-    child_.reset();
-    return code;
-  }
-
- private:
-  std::filesystem::path log_;
-  std::optional<process::Subprocess> child_;
-};
 
 /// The names of the families a scrape shows (from its TYPE lines).
 std::set<std::string> Families(const std::string& text) {
@@ -143,8 +84,8 @@ class MetricsCliTest : public ::testing::Test {
   NatsServer nats_;
   std::filesystem::path objects_ =
       std::filesystem::temp_directory_path() / ("nedlia-metrics-objects-" + database_.Name());
-  std::optional<Background> serve_;
-  std::optional<Background> workers_;
+  std::optional<BackgroundProcess> serve_;
+  std::optional<BackgroundProcess> workers_;
 };
 
 TEST_F(MetricsCliTest, ServeCountsRequestsByRouteAndReportsPoolsProcessAndPlatform) {
@@ -336,11 +277,11 @@ TEST_F(MetricsCliTest, PrometheusScrapesServeAndWorker) {
       << "  - job_name: nedlia-worker\n    static_configs: [{targets: ['" << target(worker)
       << "']}]\n";
   const int port = FreeLoopbackPort();
-  Background server("nedlia-prometheus",
-                    {prometheus, "--config.file=" + (dir / "prometheus.yml").string(),
-                     "--storage.tsdb.path=" + (dir / "data").string(),
-                     "--web.listen-address=127.0.0.1:" + std::to_string(port)},
-                    {});
+  BackgroundProcess server("nedlia-prometheus",
+                           {prometheus, "--config.file=" + (dir / "prometheus.yml").string(),
+                            "--storage.tsdb.path=" + (dir / "data").string(),
+                            "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                           {});
   const std::string api = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/query?query=";
   http::testing::CurlClient client;
   const auto series = [&](const std::string& query) {
@@ -375,6 +316,11 @@ TEST_F(MetricsCliTest, BadSettingsStopTheStartInOneLine) {
   EXPECT_EQ(level.exit_code, 1);
   EXPECT_EQ(level.output.find('\n'), level.output.size() - 1) << level.output;
   EXPECT_NE(level.output.find("NEDLIA_LOG_LEVEL must be one of trace, debug"), std::string::npos);
+  const CommandResult window = run("NEDLIA_BACKUP_WINDOW=03:00-25:00", "serve");
+  EXPECT_EQ(window.exit_code, 1);
+  EXPECT_EQ(window.output,
+            "nedlia: NEDLIA_BACKUP_WINDOW must be HH:MM-HH:MM in UTC (such as 03:00-04:00), or "
+            "any; not '03:00-25:00'\n");
 
   const std::string metrics = StartWorkers();
   ASSERT_FALSE(metrics.empty());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/uuid.hpp"
+#include "migrate/expand_contract_release.hpp"
 #include "migrate/lint.hpp"
 #include "migrate/migration_files.hpp"
 #include "migrate/migrator.hpp"
@@ -28,10 +29,6 @@ using testing::MigrationFiles;
 using testing::ShellQuote;
 using testing::Template;
 using testing::TestDatabase;
-
-constexpr const char* kExpand = "3ec141e9601d";
-constexpr const char* kBackfill = "5ad5cfbb1b22";
-constexpr const char* kContract = "1635326d1730";
 
 constexpr const char* kAdvertiser = "00000000-0000-4000-8000-00000000000a";
 constexpr const char* kProduct = "00000000-0000-4000-8000-00000000000b";
@@ -68,48 +65,6 @@ struct Seen {
   std::string end;
   std::int32_t version;
 };
-
-std::string ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string RealHead() {
-  const auto heads = ScriptDirectory::Load(testing::SourceDir() + "/migrations").Heads();
-  EXPECT_EQ(heads.size(), 1u);
-  return heads.empty() ? "" : *heads.begin();
-}
-
-/// Rewrites a migration's '-- down_revision: ' header line to name `parent`.
-void ReplaceParent(std::string& text, const std::string& parent) {
-  const std::string key = "\n-- down_revision: ";
-  const auto value = text.find(key);
-  ASSERT_NE(value, std::string::npos) << "no down_revision line in:\n" << text;
-  const auto begin = value + key.size();
-  text.replace(begin, text.find('\n', begin) - begin, parent);
-}
-
-/// Copies migrations/*.sql and examples/expand-contract/*.sql into `dir`, the expand chained
-/// onto `head`: the real chain grows after the example was written, and the example follows.
-ScriptDirectory CopyAndLoad(const std::filesystem::path& dir, const std::string& head) {
-  const std::filesystem::path source = testing::SourceDir();
-  for (const auto& entry : std::filesystem::directory_iterator(source / "migrations")) {
-    if (entry.path().extension() == ".sql")
-      std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
-  }
-  for (const auto& entry :
-       std::filesystem::directory_iterator(source / "examples" / "expand-contract")) {
-    if (entry.path().extension() != ".sql")
-      continue;
-    std::string text = ReadText(entry.path());
-    if (ParseMigrationScript(entry.path(), text).revision == kExpand)
-      ReplaceParent(text, head);
-    std::ofstream(dir / entry.path().filename()) << text;
-  }
-  return ScriptDirectory::Load(dir);
-}
 
 /// The dump without the line of placements.start_time: added back by a downgrade, the column
 /// comes last (PostgreSQL cannot put a column back in its place), so its line moves.

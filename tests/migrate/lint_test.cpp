@@ -17,16 +17,25 @@ constexpr const char* kHeader =
     "\n"
     "-- +up\n";  // the up part starts on line 7
 
-std::vector<LintFinding> Lint(const std::string& up) {
+/// The same header, declaring a contract step (in place of the blank line: same line numbers).
+constexpr const char* kContractHeader =
+    "-- nedlia migration\n"
+    "-- revision: 0123456789ab\n"
+    "-- down_revision: none\n"
+    "-- message: under test\n"
+    "-- breaks: releases before this one\n"
+    "-- +up\n";
+
+std::vector<LintFinding> Lint(const std::string& up, const char* header = kHeader) {
   const MigrationScript script =
-      ParseMigrationScript("m.sql", std::string(kHeader) + up + "\n-- +down\n");
+      ParseMigrationScript("m.sql", std::string(header) + up + "\n-- +down\n");
   return LintMigration(script);
 }
 
 /// "rule@line" for each finding, in order.
-std::vector<std::string> Rules(const std::string& up) {
+std::vector<std::string> Rules(const std::string& up, const char* header = kHeader) {
   std::vector<std::string> rules;
-  for (const LintFinding& finding : Lint(up))
+  for (const LintFinding& finding : Lint(up, header))
     rules.push_back(finding.rule + "@" + finding.location.substr(finding.location.find(':') + 1));
   return rules;
 }
@@ -49,11 +58,15 @@ TEST(LintTest, EachUnsafeOperationOnALiveTableIsFoundOnItsLine) {
             Found{"constraint-not-valid@8"});
   EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t ADD COLUMN u_id int REFERENCES u (id);"),
             Found{"constraint-not-valid@8"});
-  EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t RENAME COLUMN a TO b;"), Found{"drop-and-replace@8"});
+  EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t RENAME COLUMN a TO b;"),
+            (Found{"undeclared-break@8", "drop-and-replace@8"}));
   EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t ADD COLUMN b int;\n\nALTER TABLE t DROP COLUMN a;"),
-            Found{"drop-and-replace@10"});
+            (Found{"undeclared-break@10", "drop-and-replace@10"}));
   EXPECT_EQ(Rules(kTimeout + "CREATE TABLE t2 (id int);\nDROP TABLE t;"),
-            Found{"drop-and-replace@9"});
+            (Found{"undeclared-break@9", "drop-and-replace@9"}));
+  EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t DROP COLUMN old;"), Found{"undeclared-break@8"})
+      << "the release before still reads the column";
+  EXPECT_EQ(Rules(kTimeout + "DROP TABLE t;"), Found{"undeclared-break@8"});
   EXPECT_EQ(Rules("\n-- a comment before\nALTER TABLE t ADD COLUMN b int;"),
             Found{"lock-timeout@9"});
 }
@@ -67,8 +80,9 @@ TEST(LintTest, TheSafeWaysPass) {
                   "ALTER TABLE t VALIDATE CONSTRAINT f;\n"
                   "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;"),
             Found{});
-  EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t DROP COLUMN old;"), Found{})
-      << "a drop alone is the contract step, in a release after the expand";
+  EXPECT_EQ(Rules(kTimeout + "ALTER TABLE t DROP COLUMN old;\nDROP TABLE gone;", kContractHeader),
+            Found{})
+      << "a drop alone, declared, is the contract step, in a release after the expand";
 }
 
 TEST(LintTest, ATableTheMigrationCreatesIsNotLive) {

@@ -1,0 +1,64 @@
+#include "support/background_process.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "support/wait_for.hpp"
+
+namespace nedlia::testing {
+
+BackgroundProcess::BackgroundProcess(const std::string& name, const std::vector<std::string>& argv,
+                                     const process::Environment& environment)
+    : log_(std::filesystem::temp_directory_path() /
+           (name + "-" + std::to_string(::getpid()) + ".log")) {
+  std::filesystem::remove(log_);
+  std::vector<std::string> shell{"/bin/sh", "-c", "exec \"$@\" >\"$0\" 2>&1", log_.string()};
+  shell.insert(shell.end(), argv.begin(), argv.end());
+  process::RunOptions options;
+  options.environment = environment;
+  options.output = process::Output::kDiscard;
+  child_.emplace(process::Subprocess::Start(shell, options));
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  Stop();
+  std::filesystem::remove(log_);
+}
+
+std::string BackgroundProcess::Log() const {
+  std::ifstream in(log_);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string BackgroundProcess::Await(const std::string& prefix) const {
+  std::string found;
+  WaitFor(
+      [&] {
+        const std::string output = Log();
+        const std::size_t at = output.find(prefix);
+        const std::size_t end = output.find('\n', at);
+        if (at == std::string::npos || end == std::string::npos)
+          return false;
+        found = output.substr(at + prefix.size(), end - at - prefix.size());
+        return true;
+      },
+      std::chrono::seconds(30));
+  return found;
+}
+
+int BackgroundProcess::Stop() {
+  if (!child_)
+    return 0;
+  ::kill(child_->Pid(), SIGTERM);
+  const int code = child_->Wait(std::chrono::seconds(15)).exit_code;
+  child_.reset();
+  return code;
+}
+
+}  // namespace nedlia::testing
