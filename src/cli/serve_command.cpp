@@ -129,7 +129,6 @@ std::string UrlHost(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-/// Serving an older schema would fail request by request; refuse at once and say what to do.
 /// GET /files/... on a node whose object store is not the one the placement files were written
 /// to (a directory store on another machine) would answer 404 for files that exist: such a
 /// node answers 503 instead, with a warning now. Null when the store is the right one.

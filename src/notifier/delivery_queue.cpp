@@ -200,7 +200,9 @@ std::optional<ClaimedDelivery> DeliveryQueue::ClaimFor(const domain::Uuid& adver
   const auto per_webhook = static_cast<std::int32_t>(options_.in_flight_per_webhook);
   return pg::RunInTransaction(
       pool_, kBookkeeping, [&](pg::Transaction& transaction) -> std::optional<ClaimedDelivery> {
-        transaction.Conn().Execute(kTakeTurn, pg::Params(advertiser));
+        // One round trip: the server runs the turn, then the claim, whose snapshot is taken
+        // when it starts, after the turn was granted.
+        transaction.Conn().Defer(kTakeTurn, pg::Params(advertiser));
         const pg::Result result =
             transaction.Conn().Execute(kClaim, pg::Params(lease, advertiser, share, per_webhook));
         if (result.Empty())
@@ -218,8 +220,9 @@ std::optional<ClaimedDelivery> DeliveryQueue::ClaimFor(const domain::Uuid& adver
 void DeliveryQueue::Record(const ClaimedDelivery& delivery, const PostOutcome& outcome) {
   pg::RunInTransaction(pool_, kBookkeeping, [&](pg::Transaction& transaction) {
     if (outcome.Succeeded()) {
-      transaction.Conn().Execute(kSucceeded, pg::Params(delivery.id, delivery.attempt,
-                                                        static_cast<std::int32_t>(outcome.status)));
+      // Sent with the COMMIT, in one round trip.
+      transaction.Conn().Defer(kSucceeded, pg::Params(delivery.id, delivery.attempt,
+                                                      static_cast<std::int32_t>(outcome.status)));
       return;
     }
     RecordFailure(transaction.Conn(), delivery, outcome);

@@ -18,8 +18,8 @@ std::optional<std::string> WhyFilesAreNotVisible(pg::Connection& connection,
       if (store.Head(key))
         return std::nullopt;
     }
-  } catch (const app::ObjectStoreUnavailable&) {
-    return std::nullopt;  // down, not elsewhere: requests answer 503 until it is back
+  } catch (const app::ObjectStoreError&) {
+    return std::nullopt;  // down or refusing, not elsewhere: requests say so until it is fixed
   }
   if (keys.empty())
     return std::nullopt;
