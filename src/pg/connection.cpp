@@ -222,8 +222,17 @@ void Connection::Defer(const Statement& statement, Params params, ErrorTranslato
   deferred_.push_back({statement.name, std::string(statement.sql), std::move(params), translate});
 }
 
+Result Connection::ExecuteThen(const Statement& statement, const Params& params,
+                               std::string_view then_sql) {
+  deferred_.push_back(
+      {statement.name, std::string(statement.sql), params, nullptr, /*wanted=*/true});
+  Defer(then_sql);
+  return SendDeferred();
+}
+
 // Sends every queued statement and a Sync in one write, then reads the answers: one round trip
-// however many statements. Returns the last statement's result and throws the first error.
+// however many statements. Returns the wanted statement's result (by default the last one) and
+// throws the first error.
 Result Connection::SendDeferred() {
   const std::vector<Deferred> batch = std::exchange(deferred_, {});
   PGconn* conn = conn_.get();
@@ -271,7 +280,7 @@ void Connection::SendOne(const Deferred& statement, std::vector<Sent>& commands)
   }
   if (sent == 0)
     ThrowError(DetailsOf(nullptr, conn));
-  commands.push_back({{}, statement.translate});
+  commands.push_back({{}, statement.translate, statement.wanted});
 }
 
 Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
@@ -279,7 +288,8 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
   std::optional<ErrorDetails> failure;
   ErrorTranslator translate = nullptr;
   Result last(nullptr);
-  for (const auto& [prepares, translator] : commands) {
+  std::optional<Result> wanted;
+  for (const auto& [prepares, translator, is_wanted] : commands) {
     PGresult* raw = PQgetResult(conn);
     if (raw == nullptr)  // every command answers before its end marker: the link is gone
       ThrowError(DetailsOf(nullptr, conn));
@@ -288,7 +298,10 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       if (!prepares.empty())
         prepared_.insert(prepares);
-      last = std::move(result);
+      if (is_wanted)
+        wanted.emplace(std::move(result));
+      else
+        last = std::move(result);
     } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
       failure = DetailsOf(raw, conn);
       translate = translator;
@@ -301,7 +314,7 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
     ThrowError(DetailsOf(nullptr, conn));
   if (failure)
     Throw(*failure, translate);
-  return last;
+  return wanted ? std::move(*wanted) : std::move(last);
 }
 
 Connection::CancelHandles::~CancelHandles() {

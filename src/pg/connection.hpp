@@ -91,6 +91,9 @@ class Connection {
   /// conflict the caller understands, as it would around an immediate Execute).
   void Defer(const Statement& statement, Params params = Params(),
              ErrorTranslator translate = nullptr);
+  /// Sends `statement`, then `then_sql` (a COMMIT), with whatever is queued, in one round trip,
+  /// and returns the statement's result. Throws the first error, as Execute does.
+  Result ExecuteThen(const Statement& statement, const Params& params, std::string_view then_sql);
   /// Forgets the queued statements (they were never sent).
   void DropDeferred() { deferred_.clear(); }
   bool HasDeferred() const { return !deferred_.empty(); }
@@ -132,12 +135,14 @@ class Connection {
     std::string sql;
     Params params;
     ErrorTranslator translate = nullptr;
+    bool wanted = false;  ///< its result is the batch's, whatever follows it
   };
   /// A command sent in a pipeline: the statement name it prepares (empty for an execution) and
   /// the translator of the statement it belongs to.
   struct Sent {
     std::string_view prepares;
     ErrorTranslator translate = nullptr;
+    bool wanted = false;
   };
 
   /// What other threads use to end the statement running now (RequestCancel, PrepareCancel,

@@ -47,13 +47,28 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  if (committed_)
+    return;
   try {
     // With whatever is still queued (an outbox INSERT): one round trip. A queued statement
     // that fails aborts the pipeline, so COMMIT is skipped and its error thrown here.
     connection_.Execute(std::string_view("COMMIT"));
-    finished_ = true;
+    finished_ = committed_ = true;
   } catch (const ReadOnlyServer&) {
     throw;  // the server answered: a queued write was refused and nothing committed
+  } catch (const ConnectionLost& error) {
+    finished_ = true;
+    throw TransactionInDoubt(error.Details());
+  }
+}
+
+Result Transaction::ExecuteAndCommit(const Statement& statement, const Params& params) {
+  try {
+    Result result = connection_.ExecuteThen(statement, params, "COMMIT");
+    finished_ = committed_ = true;
+    return result;
+  } catch (const ReadOnlyServer&) {
+    throw;
   } catch (const ConnectionLost& error) {
     finished_ = true;
     throw TransactionInDoubt(error.Details());

@@ -47,14 +47,20 @@ class Transaction {
   }
   Connection& Conn() { return connection_; }
 
-  /// Commits; a connection lost while COMMIT is in flight throws TransactionInDoubt.
+  /// Commits; a connection lost while COMMIT is in flight throws TransactionInDoubt. Nothing
+  /// to do after ExecuteAndCommit.
   void Commit();
+  /// The transaction's last statement and its COMMIT in one round trip: what it holds (row and
+  /// advisory locks) is released as soon as the server has run it, not a round trip later.
+  /// Returns the statement's result; a connection lost meanwhile throws TransactionInDoubt.
+  Result ExecuteAndCommit(const Statement& statement, const Params& params = Params());
   /// Rolls back now (the destructor does it too).
   void Rollback();
 
  private:
   Connection& connection_;
   bool finished_ = false;
+  bool committed_ = false;
 };
 
 namespace detail {

@@ -188,6 +188,32 @@ TEST_F(PoolTest, TransactionThatNeverRanAStatementSendsNothing) {
   EXPECT_EQ(Count(), 0);
 }
 
+TEST_F(PoolTest, ExecuteAndCommitReturnsTheStatementsRowsAndReleasesItsLocksAtOnce) {
+  Pool pool = MakePool(2);
+  const Statement bump{"pool_test_bump", "UPDATE counter SET n = n + 1 RETURNING n"};
+  const auto lock_taken_elsewhere = [&] {
+    return pool.Acquire()->Execute("SELECT pg_try_advisory_lock(42)").Single()[0].As<bool>();
+  };
+  const int n = RunInTransaction(pool, {}, [&](Transaction& tx) {
+    tx.Conn().Defer("SELECT pg_advisory_xact_lock(42)");
+    const int bumped = tx.ExecuteAndCommit(bump).Single()[0].As<int>();
+    EXPECT_TRUE(lock_taken_elsewhere()) << "the lock outlived the round trip";
+    EXPECT_EQ(Count(), 1) << "committed before the function returned";
+    return bumped;
+  });
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(Count(), 1);
+
+  const Statement failing{"pool_test_failing", "UPDATE counter SET n = n / 0 RETURNING n"};
+  EXPECT_THROW(RunInTransaction(pool, {},
+                                [&](Transaction& tx) {
+                                  tx.Conn().Defer("UPDATE counter SET n = 100");
+                                  tx.ExecuteAndCommit(failing);
+                                }),
+               Error);
+  EXPECT_EQ(Count(), 1) << "a failing statement commits nothing before it";
+}
+
 TEST_F(PoolTest, OnlyATransactionAskedSoCommitsWithoutWaitingForTheDisk) {
   Pool pool = MakePool(1);
   const auto setting = [](Transaction& tx) {
