@@ -27,7 +27,7 @@ struct PostOutcome {
 /// options' connect and total timeouts; connects only to addresses options.egress permits,
 /// checked on each address as the socket is opened; never follows a redirect, never uses a
 /// proxy, and reads at most max_response_bytes of the response. Safe to call from many threads
-/// at once.
+/// at once; each thread keeps its connections open for its next delivery to the same receiver.
 PostOutcome Post(const std::string& url, const std::vector<std::string>& headers,
                  const std::string& body, const SenderOptions& options);
 

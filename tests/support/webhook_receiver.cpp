@@ -186,4 +186,8 @@ WebhookReceiver::Answer WebhookReceiver::Record(const std::string& path, Receive
   return answer;
 }
 
+std::uint64_t WebhookReceiver::ConnectionsAccepted() const {
+  return server_->Stats().connections_accepted;
+}
+
 }  // namespace nedlia::testing

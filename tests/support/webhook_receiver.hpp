@@ -53,6 +53,8 @@ class WebhookReceiver {
   /// The next `count` requests to `path` are answered 500, then its mode applies again.
   void FailNext(const std::string& path, int count);
   std::vector<ReceivedWebhook> Received(const std::string& path) const;
+  /// Connections opened to it so far.
+  std::uint64_t ConnectionsAccepted() const;
   /// Waits until `path` received `count` requests; false on timeout.
   bool WaitFor(const std::string& path, std::size_t count,
                std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
