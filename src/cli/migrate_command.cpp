@@ -115,6 +115,7 @@ void CreateRevision(const Settings& settings, const std::string& message, bool a
     }
     revision.up_sql = migrate::RenderUp(changes);
     revision.down_sql = migrate::RenderDown(changes);
+    revision.breaks_earlier_releases = migrate::DropsWhatEarlierReleasesUse(revision.up_sql);
     for (const migrate::SchemaChange& change : changes) {
       std::cout << "Detected " << change.description << "\n";
       if (!change.warning.empty())
@@ -123,6 +124,12 @@ void CreateRevision(const Settings& settings, const std::string& message, bool a
   }
   const auto path = migrate::WriteRevision(scripts, revision);
   std::cout << "Generating " << path.string() << " ... done\n";
+  if (revision.breaks_earlier_releases) {
+    std::cout << "It drops or renames what the release before it uses, so it declares '-- breaks: "
+                 "releases before this one': releases before it refuse to start once it is "
+                 "applied. Apply it only when none of them runs (or split it: expand now, "
+                 "contract in a later release).\n";
+  }
   if (autogenerate) {
     PrintFindings(
         migrate::LintMigration(migrate::ParseMigrationScript(path, migrate::ReadSqlFile(path))),

@@ -1,5 +1,6 @@
 #include "migrate/lint.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <regex>
@@ -363,6 +364,15 @@ const std::vector<LintRule>& LintRules() {
 
 std::vector<LintFinding> LintMigration(const MigrationScript& script) {
   return Linter(script).Run();
+}
+
+bool DropsWhatEarlierReleasesUse(const std::string& up_sql) {
+  MigrationScript draft;
+  draft.path = "draft.sql";
+  draft.up_sql = up_sql;
+  const auto findings = LintMigration(draft);
+  return std::any_of(findings.begin(), findings.end(),
+                     [](const LintFinding& finding) { return finding.rule == kUndeclaredBreak; });
 }
 
 std::vector<LintFinding> LintMigrations(const ScriptDirectory& scripts) {

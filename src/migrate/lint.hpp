@@ -28,6 +28,10 @@ const std::vector<LintRule>& LintRules();
 /// in its up part.
 std::vector<LintFinding> LintMigration(const MigrationScript& script);
 
+/// True when the up part drops or renames a table or column the migration did not create: what
+/// the release before it may still use (the lint's undeclared-break, whatever the header says).
+bool DropsWhatEarlierReleasesUse(const std::string& up_sql);
+
 /// Every migration of the directory, in history order.
 std::vector<LintFinding> LintMigrations(const ScriptDirectory& scripts);
 

@@ -13,6 +13,8 @@ struct NewRevision {
   std::string message;  ///< one line
   std::string up_sql = "-- SQL that moves the schema forward\n";
   std::string down_sql = "-- SQL that exactly undoes the up part\n";
+  /// Writes '-- breaks: releases before this one' (see MigrationScript).
+  bool breaks_earlier_releases = false;
 };
 
 /// Writes it under the scripts' directory with a fresh revision id, as

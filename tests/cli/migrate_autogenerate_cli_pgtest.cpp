@@ -96,6 +96,9 @@ TEST_F(AutogenerateTest, CheckNamesEachDifferenceAndAutogenerateRemovesThem) {
   EXPECT_NE(generated.output.find("Detected table widgets: only in schema/"), std::string::npos);
   EXPECT_EQ(generated.output.find("Review:"), std::string::npos)
       << "the generated SQL is safe as written: " << generated.output;
+  EXPECT_NE(generated.output.find("so it declares '-- breaks: releases before this one'"),
+            std::string::npos)
+      << "it drops webhooks.last_success_at, which the release before reads: " << generated.output;
 
   const CommandResult clean = Nedlia("migrate check");
   EXPECT_EQ(clean.exit_code, 0) << clean.output;

@@ -85,6 +85,14 @@ TEST(LintTest, TheSafeWaysPass) {
       << "a drop alone, declared, is the contract step, in a release after the expand";
 }
 
+TEST(LintTest, AutogenerateLearnsWhetherAMigrationBreaksEarlierReleases) {
+  EXPECT_TRUE(DropsWhatEarlierReleasesUse("ALTER TABLE t DROP COLUMN a;"));
+  EXPECT_TRUE(DropsWhatEarlierReleasesUse("ALTER TABLE t RENAME TO u;"));
+  EXPECT_FALSE(DropsWhatEarlierReleasesUse("ALTER TABLE t ADD COLUMN b int;"));
+  EXPECT_FALSE(
+      DropsWhatEarlierReleasesUse("CREATE TABLE n (id int);\nALTER TABLE n DROP COLUMN id;"));
+}
+
 TEST(LintTest, ATableTheMigrationCreatesIsNotLive) {
   EXPECT_TRUE(Rules("CREATE TABLE n (id int, a int);\n"
                     "CREATE INDEX i ON n (a);\n"
