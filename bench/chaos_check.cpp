@@ -294,8 +294,7 @@ void CheckWebhooks(const Options& options, const std::vector<Event>& events) {
   std::set<std::string> all_ids;
   for (const Event& event : events) {
     all_ids.insert(event.id);
-    if (options.webhook_types.contains("com.nedlia." + event.type) &&
-        event.created_us >= since_us)
+    if (options.webhook_types.contains("com.nedlia." + event.type) && event.created_us >= since_us)
       expected.insert(event.id);
   }
   std::map<std::string, std::set<std::string>> webhook_ids;  // event -> webhook-ids

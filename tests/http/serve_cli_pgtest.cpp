@@ -177,9 +177,8 @@ TEST_F(ServeCliTest, SchemaBelowTheLatestMigrationIsRefusedWithWhatToDo) {
   TestDatabase empty(Template::kEmpty);
   const auto result = RunCommand(ServeCommand(empty.Url(), "--port 0") + " 2>&1");
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.output.rfind("nedlia: the database schema is at base, behind this release's ",
-                                0),
-            0U)
+  EXPECT_EQ(
+      result.output.rfind("nedlia: the database schema is at base, behind this release's ", 0), 0U)
       << result.output;
   EXPECT_TRUE(result.output.ends_with(": run `nedlia migrate upgrade head` first\n"))
       << result.output;
