@@ -116,6 +116,8 @@ std::unique_ptr<backup::BackupSchedule> StartDailyBackups(const Settings& settin
       settings.backup_schedule_hours == 0) {
     return nullptr;
   }
+  spdlog::info("scheduled base backups: when the newest is {} h old, starting at {}",
+               settings.backup_schedule_hours, settings.backup_window.Describe());
   return std::make_unique<backup::BackupSchedule>([settings] { RunScheduledBackup(settings); },
                                                   kScheduleFirstCheck, kScheduleCheckEvery);
 }

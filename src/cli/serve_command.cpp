@@ -132,9 +132,8 @@ std::string UrlHost(const std::string& host) {
 /// GET /files/... on a node whose object store is not the one the placement files were written
 /// to (a directory store on another machine) would answer 404 for files that exist: such a
 /// node answers 503 instead, with a warning now. Null when the store is the right one.
-std::unique_ptr<app::ObjectStore> RefuseFilesUnlessVisible(const std::string& url,
+std::unique_ptr<app::ObjectStore> RefuseFilesUnlessVisible(pg::Connection& connection,
                                                            app::ObjectStore& objects) {
-  pg::Connection connection = ConnectOrExplain(url);
   const auto why = placement_files::WhyFilesAreNotVisible(connection, objects);
   if (!why)
     return nullptr;
@@ -211,10 +210,15 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // Before the primary: a bad replica name must not start (or create) the managed cluster.
   const std::optional<std::string> read_url = ReadReplicaUrl(settings, flags);
   const std::string url = ResolveDatabaseUrl(settings);
+  // The placement files the file-generator writes (served at /files/... by the filesystem
+  // store), which retention's purges delete once superseded.
+  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
+  std::unique_ptr<app::ObjectStore> files_refused;
   {
     // Fail now with one clear line, rather than serve a /readyz that never turns ready.
     pg::Connection connection = ConnectOrExplain(url);
     CheckSchemaFitsRelease(settings, connection);
+    files_refused = RefuseFilesUnlessVisible(connection, *objects);
   }
   try {
     events::Catalog::Embedded();  // parsed now, so that a bad catalog stops the start
@@ -233,10 +237,6 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
     database.RouteReadsTo(&replica->Reads());
-  // The placement files the file-generator writes (served at /files/... by the filesystem
-  // store), which retention's purges delete once superseded.
-  const std::unique_ptr<app::ObjectStore> objects = MakeObjectStore(settings);
-  const std::unique_ptr<app::ObjectStore> files_refused = RefuseFilesUnlessVisible(url, *objects);
   // Upkeep and the API log work from threads of their own, each on a connection of its own:
   // on the requests' pool (which the workers are sized to) they would take a connection a
   // request is waiting for.

@@ -1,5 +1,8 @@
 #include "migrate/version_table.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace nedlia::migrate {
 namespace {
 
@@ -28,19 +31,16 @@ std::string Quoted(std::string_view text) {
   return quoted + "'";
 }
 
-bool TableExists(pg::Connection& connection) {
-  return connection.Execute("SELECT to_regclass('nedlia_schema_version') IS NOT NULL")
-      .Single()[0]
-      .As<bool>();
-}
-
-bool HasAppliedColumn(pg::Connection& connection) {
-  return connection
-      .Execute(
-          "SELECT count(*) > 0 FROM pg_attribute WHERE attrelid = "
-          "'nedlia_schema_version'::regclass AND attname = 'applied' AND NOT attisdropped")
-      .Single()[0]
-      .As<bool>();
+// Lines of an array (revisions, and "revision message" entries: one line each).
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace
@@ -78,28 +78,35 @@ std::string VersionTableSql(const VersionRecord& record) {
 }
 
 StoredVersion ReadVersionTable(pg::Connection& connection) {
-  StoredVersion stored;
-  if (!TableExists(connection)) {
-    stored.complete = true;
-    return stored;
-  }
-  for (const pg::Row& row : connection.Execute("SELECT revision FROM nedlia_schema_version"))
-    stored.heads.insert(row[0].As<std::string>());
-  if (!HasAppliedColumn(connection))
-    return stored;
-  stored.complete =
+  // Whether the table exists, and whether a migrator that writes the applied list made it.
+  const auto [exists, listed] =
       connection
-          .Execute("SELECT count(*) FILTER (WHERE applied IS NULL) = 0 FROM nedlia_schema_version")
-          .Single()[0]
-          .As<bool>();
+          .Execute(
+              "SELECT to_regclass('nedlia_schema_version') IS NOT NULL, EXISTS (SELECT FROM "
+              "pg_attribute WHERE attrelid = to_regclass('nedlia_schema_version') AND attname = "
+              "'applied' AND NOT attisdropped)")
+          .Single()
+          .As<bool, bool>();
+  StoredVersion stored{.heads = {}, .applied = {}, .complete = !exists || listed, .breaking = {}};
+  if (!exists)
+    return stored;
+  const std::string lists =
+      listed ? "applied IS NOT NULL, coalesce(array_to_string(applied, E'\\n'), ''), "
+               "coalesce(array_to_string(breaking, E'\\n'), '')"
+             : "false, '', ''";
+  std::set<std::string> breaking;
   for (const pg::Row& row :
-       connection.Execute("SELECT DISTINCT unnest(applied) FROM nedlia_schema_version"))
-    stored.applied.insert(row[0].As<std::string>());
-  for (const pg::Row& row :
-       connection.Execute("SELECT DISTINCT unnest(breaking) FROM nedlia_schema_version ORDER BY 1"))
-    stored.breaking.push_back(row[0].As<std::string>());
+       connection.Execute("SELECT revision, " + lists + " FROM nedlia_schema_version")) {
+    stored.heads.insert(row[0].As<std::string>());
+    stored.complete = stored.complete && row[1].As<bool>();
+    for (std::string& revision : Lines(row[2].As<std::string>()))
+      stored.applied.insert(std::move(revision));
+    for (std::string& entry : Lines(row[3].As<std::string>()))
+      breaking.insert(std::move(entry));
+  }
   if (!stored.complete)
     stored.applied.clear();
+  stored.breaking.assign(breaking.begin(), breaking.end());
   return stored;
 }
 

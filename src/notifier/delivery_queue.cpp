@@ -145,10 +145,6 @@ const pg::Statement kFailed{"notifier_failed", R"sql(
               OR (w.consecutive_failures >= $6
                   AND now() - w.failing_since >= $7::int8 * interval '1 millisecond'))sql"};
 
-// A disabling writes an event (and a tenant-visible state), so its commit waits for the disk
-// like any change of data, unlike the claims' and outcomes' bookkeeping.
-const pg::Statement kDurableCommit{"notifier_durable_commit", "SET LOCAL synchronous_commit = on"};
-
 const pg::Statement kDisable{"notifier_disable", R"sql(
     UPDATE webhooks SET status = 'disabled', disabled_at = now()
     WHERE id = $1 AND status = 'active' AND deleted_at IS NULL
@@ -256,7 +252,9 @@ void DeliveryQueue::Disable(pg::Connection& connection, const domain::Uuid& webh
   const pg::Result disabled = connection.Execute(kDisable, pg::Params(webhook_id));
   if (disabled.Empty())
     return;  // disabled or deleted meanwhile
-  connection.Execute(kDurableCommit);
+  // A disabling writes an event (and a tenant-visible state): its commit waits for the disk
+  // like any change of data, unlike the claims' and outcomes' bookkeeping.
+  pg::RequireDurableCommit(connection);
   connection.Execute(kAbandon, pg::Params(webhook_id));
   const pg::Row row = disabled[0];
   const domain::Uuid advertiser = row[0].As<domain::Uuid>();

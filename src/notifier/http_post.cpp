@@ -168,13 +168,12 @@ PostOutcome Post(const std::string& url, const std::vector<std::string>& headers
   // reused only for the same scheme, host and port). A new connection per delivery cost a
   // TCP (and TLS) handshake each, most of a delivery's time to a nearby receiver.
   thread_local Easy curl(curl_easy_init(), curl_easy_cleanup);
-  if (curl)
-    curl_easy_reset(curl.get());  // every option back to its default; the connections stay
   if (!curl) {
     return {.status = 0,
             .error = domain::DeliveryError::kInternal,
             .detail = "could not create an HTTP client"};
   }
+  curl_easy_reset(curl.get());  // every option back to its default; the connections stay
   curl_slist* raw = nullptr;
   for (const std::string& header : headers)
     raw = curl_slist_append(raw, header.c_str());

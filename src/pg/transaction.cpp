@@ -46,14 +46,12 @@ Transaction::~Transaction() {
   }
 }
 
-void Transaction::Commit() {
-  if (committed_)
-    return;
+template <class Send>
+Result Transaction::SendCommit(const Send& send) {
   try {
-    // With whatever is still queued (an outbox INSERT): one round trip. A queued statement
-    // that fails aborts the pipeline, so COMMIT is skipped and its error thrown here.
-    connection_.Execute(std::string_view("COMMIT"));
+    Result result = send();
     finished_ = committed_ = true;
+    return result;
   } catch (const ReadOnlyServer&) {
     throw;  // the server answered: a queued write was refused and nothing committed
   } catch (const ConnectionLost& error) {
@@ -62,17 +60,20 @@ void Transaction::Commit() {
   }
 }
 
+void Transaction::Commit() {
+  if (committed_)
+    return;
+  // With whatever is still queued (an outbox INSERT): one round trip. A queued statement that
+  // fails aborts the pipeline, so COMMIT is skipped and its error thrown here.
+  SendCommit([this] { return connection_.Execute(std::string_view("COMMIT")); });
+}
+
 Result Transaction::ExecuteAndCommit(const Statement& statement, const Params& params) {
-  try {
-    Result result = connection_.ExecuteThen(statement, params, "COMMIT");
-    finished_ = committed_ = true;
-    return result;
-  } catch (const ReadOnlyServer&) {
-    throw;
-  } catch (const ConnectionLost& error) {
-    finished_ = true;
-    throw TransactionInDoubt(error.Details());
-  }
+  return SendCommit([&] { return connection_.ExecuteThen(statement, params, "COMMIT"); });
+}
+
+void RequireDurableCommit(Connection& connection) {
+  connection.Execute(std::string_view("SET LOCAL synchronous_commit = on"));
 }
 
 void Transaction::Rollback() {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <type_traits>
 
 #include "pg/connection.hpp"
@@ -58,10 +57,20 @@ class Transaction {
   void Rollback();
 
  private:
+  /// Runs `send` (which sends COMMIT) and records the outcome: committed, or in doubt when
+  /// the link died meanwhile. Defined and used in transaction.cpp only.
+  template <class Send>
+  Result SendCommit(const Send& send);
+
   Connection& connection_;
   bool finished_ = false;
   bool committed_ = false;
 };
+
+/// Makes the transaction open on `connection` commit durably although it began with
+/// durable_commit = false: for the rare path of a bookkeeping transaction that turns out to
+/// change data others rely on (an event written).
+void RequireDurableCommit(Connection& connection);
 
 namespace detail {
 /// Waits before attempt n (1-based): exponential backoff with full jitter, capped at ~200 ms

@@ -221,6 +221,13 @@ TEST_F(PoolTest, OnlyATransactionAskedSoCommitsWithoutWaitingForTheDisk) {
   };
   EXPECT_EQ(RunInTransaction(pool, {.durable_commit = false}, setting), "off");
   EXPECT_EQ(RunInTransaction(pool, {}, setting), "on") << "the setting outlived its transaction";
+  EXPECT_EQ(RunInTransaction(pool, {.durable_commit = false},
+                             [&](Transaction& tx) {
+                               RequireDurableCommit(tx.Conn());
+                               return setting(tx);
+                             }),
+            "on")
+      << "a bookkeeping transaction that writes an event waits for the disk";
   RunInTransaction(pool, {.durable_commit = false},
                    [](Transaction& tx) { tx.Execute("UPDATE counter SET n = 12"); });
   EXPECT_EQ(Count(), 12);
