@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "bench_numbers.hpp"
-#include "delivery/consumer.hpp"
-#include "delivery/wakeup.hpp"
+#include "consumers/consumer.hpp"
+#include "consumers/wakeup.hpp"
 
 namespace nedlia::bench {
 
@@ -16,7 +16,7 @@ namespace nedlia::bench {
 /// own, until destroyed.
 class RunningConsumer {
  public:
-  RunningConsumer(delivery::Consumer& consumer, const std::string& url,
+  RunningConsumer(consumers::Consumer& consumer, const std::string& url,
                   std::chrono::milliseconds poll)
       : wakeup_(url), thread_([&consumer, this, poll](std::stop_token stop) {
           consumer.Run(stop, wakeup_, poll);
@@ -30,7 +30,7 @@ class RunningConsumer {
   }
 
  private:
-  delivery::Wakeup wakeup_;
+  consumers::Wakeup wakeup_;
   std::jthread thread_;
 };
 

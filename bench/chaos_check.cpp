@@ -258,10 +258,11 @@ void CheckValidations(Connection& db, const std::vector<Ack>& acks,
       continue;
     const nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
     const std::string run = data.is_object() ? data.value("validation_run_id", "") : "";
-    if (event.type.starts_with("video.validation_requested"))
+    if (event.type.starts_with("video.validation_requested")) {
       ++requested[run];
-    else
+    } else {
       ++finished[run];
+    }
   }
   std::int64_t runs = 0, missing = 0, unfinished = 0, not_once = 0;
   for (const Ack& ack : acks) {
@@ -307,10 +308,11 @@ void CheckWebhooks(const Options& options, const std::vector<Event>& events) {
   while (file >> at >> webhook_id >> event_id >> status) {
     ++receipts;
     webhook_ids[event_id].insert(webhook_id);
-    if (status == 200)
+    if (status == 200) {
       delivered.insert(event_id);
-    else
+    } else {
       ++refused;
+    }
     invented += all_ids.contains(event_id) ? 0 : 1;
   }
   std::int64_t undelivered = 0, several_ids = 0;
@@ -386,6 +388,7 @@ void CheckStream(const Options& options, const std::vector<Event>& events) {
   natsOptions_Create(&nats_options);
   std::vector<std::string> servers = Split(options.nats, ',');
   std::vector<const char*> pointers;
+  pointers.reserve(servers.size());
   for (const std::string& server : servers)
     pointers.push_back(server.c_str());
   natsOptions_SetServers(nats_options, pointers.data(), static_cast<int>(pointers.size()));
@@ -440,9 +443,10 @@ void CheckAnswers(const std::vector<Ack>& acks) {
     hangs += ack.status == 0 && ack.latency_ms >= 29'000 ? 1 : 0;
   }
   std::string histogram;
-  for (const auto& [status, count] : by_status)
+  for (const auto& [status, count] : by_status) {
     histogram +=
         (histogram.empty() ? "" : ", ") + std::to_string(status) + ": " + std::to_string(count);
+  }
   Report("answers by status (0: none)", histogram);
   std::vector<std::int64_t> latencies;
   std::int64_t first = 0, last = 0;
@@ -506,21 +510,22 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--database")
+    if (flag == "--database") {
       options.database = value;
-    else if (flag == "--acks")
+    } else if (flag == "--acks") {
       options.acks = value;
-    else if (flag == "--receipts")
+    } else if (flag == "--receipts") {
       options.receipts = value;
-    else if (flag == "--faults")
+    } else if (flag == "--faults") {
       options.faults = value;
-    else if (flag == "--nats")
+    } else if (flag == "--nats") {
       options.nats = value;
-    else if (flag == "--webhook-types")
+    } else if (flag == "--webhook-types") {
       for (const std::string& type : Split(value, ','))
         options.webhook_types.insert(type);
-    else
+    } else {
       throw std::invalid_argument("unknown option " + flag);
+    }
   }
   if (options.database.empty() || options.acks.empty() || options.receipts.empty() ||
       options.faults.empty() || options.nats.empty())

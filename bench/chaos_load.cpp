@@ -131,14 +131,15 @@ class Writer {
   void Run() {
     while (writing) {
       const double pick = std::uniform_real_distribution<>(0, 1)(random_);
-      if (live_.empty() || pick < 0.45)
+      if (live_.empty() || pick < 0.45) {
         Create();
-      else if (pick < 0.75)
+      } else if (pick < 0.75) {
         Patch();
-      else if (pick < 0.88)
+      } else if (pick < 0.88) {
         Delete();
-      else
+      } else {
         Validate();
+      }
     }
   }
 
@@ -238,10 +239,11 @@ class Writer {
   /// After an answer that may or may not have changed the row, its ETag is read again.
   void Refresh(std::size_t which) {
     const Answer answer = Send("GET", "/v1/placements/" + live_[which].id, "", {});
-    if (answer.status == 200)
+    if (answer.status == 200) {
       live_[which].etag = answer.etag;
-    else if (answer.status == 404)
+    } else if (answer.status == 404) {
       live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(which));
+    }
     Breathe(answer);
   }
 
@@ -254,10 +256,11 @@ class Writer {
         Send("PATCH", "/v1/placements/" + live_[which].id, R"({"description":")" + token + R"("})",
              {"If-Match: " + live_[which].etag});
     Record("patch", answer, started, live_[which].id, token);
-    if (answer.status == 200)
+    if (answer.status == 200) {
       live_[which].etag = answer.etag;
-    else
+    } else {
       Refresh(which);
+    }
   }
 
   void Delete() {
@@ -266,10 +269,11 @@ class Writer {
     const Answer answer =
         Send("DELETE", "/v1/placements/" + live_[which].id, "", {"If-Match: " + live_[which].etag});
     Record("delete", answer, started, live_[which].id, "");
-    if (answer.status == 204)
+    if (answer.status == 204) {
       live_.erase(live_.begin() + static_cast<std::ptrdiff_t>(which));
-    else
+    } else {
       Refresh(which);
+    }
   }
 
   void Validate() {
@@ -368,24 +372,25 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--api")
+    if (flag == "--api") {
       options.apis = Split(value);
-    else if (flag == "--key")
+    } else if (flag == "--key") {
       options.key = value;
-    else if (flag == "--acks")
+    } else if (flag == "--acks") {
       options.acks = value;
-    else if (flag == "--receipts")
+    } else if (flag == "--receipts") {
       options.receipts = value;
-    else if (flag == "--writers")
+    } else if (flag == "--writers") {
       options.writers = std::stoi(value);
-    else if (flag == "--videos")
+    } else if (flag == "--videos") {
       options.videos = std::stoi(value);
-    else if (flag == "--products")
+    } else if (flag == "--products") {
       options.products = std::stoi(value);
-    else if (flag == "--receiver-port")
+    } else if (flag == "--receiver-port") {
       options.receiver_port = std::stoi(value);
-    else
+    } else {
       throw std::invalid_argument("unknown option " + flag);
+    }
   }
   for (const std::string& api : options.apis) {
     if (!api.starts_with("http://127.0.0.1:"))
@@ -418,6 +423,7 @@ int main(int argc, char** argv) {
     receiver.Start();
     std::cout << "receiving webhooks on 127.0.0.1:" << options.receiver_port << std::endl;
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(options.writers));
     for (int i = 0; i < options.writers; ++i) {
       threads.emplace_back([&options, &acks, i] {
         Writer writer(options, i, acks);

@@ -37,10 +37,11 @@ class Link {
   }
   /// Runs `step` now, or when the link heals.
   void WhenUp(std::function<void()> step) {
-    if (cut_)
+    if (cut_) {
       parked_.push_back(std::move(step));
-    else
+    } else {
       step();
+    }
   }
 
  private:
@@ -87,7 +88,7 @@ class Pump : public std::enable_shared_from_this<Pump> {
   std::shared_ptr<tcp::socket> from_;
   std::shared_ptr<tcp::socket> to_;
   Link& link_;
-  std::array<char, 64 * 1024> buffer_{};
+  std::array<char, std::size_t{64} * 1024> buffer_{};
 };
 
 class Proxy {

@@ -1,5 +1,5 @@
 // The event delivery benchmark (issue 4): commit-to-consumer latency at a fixed rate, and the
-// throughput of draining a backlog, for delivery inside PostgreSQL (delivery::Consumer) and
+// throughput of draining a backlog, for delivery inside PostgreSQL (consumers::Consumer) and
 // through NATS JetStream (the bus relay). bench/events runs it next to the raw ceilings.
 //
 //   event_delivery_bench --database-url URL [--nats-url URL] [--rate N] [--duration S]
@@ -8,9 +8,10 @@
 //
 // PHASE is pg-latency, pg-drain, nats-latency, nats-consumer-latency, nats-raw or nats-drain; each
 // prints one line "PHASE key=value ..." on standard output. Events are written as the application
-// writes them (store::PgDatabase: the outbox INSERT travels with COMMIT, then events::CommitSignal
-// is raised), one com.nedlia.placement.created.v1 per transaction; consumers run as `nedlia worker`
-// runs them (Consumer::Run with a delivery::Wakeup and the polling fallback).
+// writes them (repositories::PgDatabase: the outbox INSERT travels with COMMIT, then
+// events::CommitSignal is raised), one com.nedlia.placement.created.v1 per transaction; consumers
+// run as `nedlia worker` runs them (Consumer::Run with a consumers::Wakeup and the polling
+// fallback).
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
@@ -35,15 +36,15 @@
 #include "bench_support.hpp"
 #include "bus/jetstream_consumer.hpp"
 #include "bus/relay.hpp"
-#include "delivery/consumer.hpp"
-#include "delivery/subscription_admin.hpp"
-#include "delivery/wakeup.hpp"
+#include "consumers/consumer.hpp"
+#include "consumers/subscription_admin.hpp"
+#include "consumers/wakeup.hpp"
 #include "events/commit_signal.hpp"
 #include "events/structured_text.hpp"
 #include "events/versions.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 
 namespace nedlia::bench {
 namespace {
@@ -178,6 +179,8 @@ class ArrivalSource {
 /// An ephemeral JetStream push consumer of the whole stream (new messages only, no acks).
 class JetStreamArrivals : public ArrivalSource {
  public:
+  JetStreamArrivals(const JetStreamArrivals&) = delete;
+  JetStreamArrivals& operator=(const JetStreamArrivals&) = delete;
   JetStreamArrivals(const bus::StreamSettings& stream,
                     std::function<void(const std::string&)> arrived)
       : client_(stream.url), arrived_(std::move(arrived)) {
@@ -267,16 +270,17 @@ std::string WithServerOptions(const std::string& url, const std::string& options
     return url + " options='" + options + "'";
   std::string encoded;
   for (const char c : options) {
-    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.')
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.') {
       encoded += c;
-    else
+    } else {
       encoded += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
   }
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=" + encoded;
 }
 
 /// Passes of the consumer until it moved `count` events; returns events per second.
-double Drain(delivery::Consumer& consumer, std::int64_t count) {
+double Drain(consumers::Consumer& consumer, std::int64_t count) {
   const auto start = Clock::now();
   std::int64_t moved = 0;
   while (moved < count) {
@@ -305,25 +309,25 @@ class Bench {
 
   void PgLatency() {
     LatencyLog log;
-    delivery::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
-                                [&log](const events::StoredEvent& event, pg::Connection&) {
-                                  log.Arrived(event.id.ToString());
-                                });
+    consumers::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
+                                 [&log](const events::StoredEvent& event, pg::Connection&) {
+                                   log.Arrived(event.id.ToString());
+                                 });
     Warm(consumer);
     const RunningConsumer running(consumer, consumer_url_, options_.poll);
     Print("pg-latency", MeasureLatency(log));
   }
 
   void PgDrain() {
-    delivery::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
-                                [](const events::StoredEvent&, pg::Connection&) {});
+    consumers::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
+                                 [](const events::StoredEvent&, pg::Connection&) {});
     MeasureDrain("pg-drain", consumer);
   }
 
   void NatsLatency() {
     LatencyLog log;
     bus::JetStreamPublisher publisher(stream_);
-    delivery::Consumer relay =
+    consumers::Consumer relay =
         bus::MakeRelay(consumer_pool_, events::Catalog::Embedded(), publisher);
     Warm(relay);  // its first publish creates the stream, which a consumer needs to subscribe
     const auto arrivals =
@@ -338,7 +342,7 @@ class Bench {
   void NatsConsumerLatency() {
     LatencyLog log;
     bus::JetStreamPublisher publisher(stream_);
-    delivery::Consumer relay =
+    consumers::Consumer relay =
         bus::MakeRelay(consumer_pool_, events::Catalog::Embedded(), publisher);
     Warm(relay);
     PurgeStream(stream_);  // a new durable consumer starts at the stream's beginning
@@ -375,7 +379,7 @@ class Bench {
 
   void NatsDrain() {
     bus::JetStreamPublisher publisher(stream_);
-    delivery::Consumer relay =
+    consumers::Consumer relay =
         bus::MakeRelay(consumer_pool_, events::Catalog::Embedded(), publisher);
     MeasureDrain("nats-drain", relay);
   }
@@ -425,10 +429,10 @@ class Bench {
   /// Brings the consumer to the state of one that has been running for a while: subscribed,
   /// moved to the log's end, past a first batch of events it handled, with statistics that
   /// know its processed events (see Analyze). It then sees only what comes next.
-  void Warm(delivery::Consumer& consumer) {
+  void Warm(consumers::Consumer& consumer) {
     consumer.Subscribe();
     pg::RunInTransaction(consumer_pool_, {}, [&](pg::Transaction& tx) {
-      delivery::SubscriptionAdmin admin(tx.Conn());
+      consumers::SubscriptionAdmin admin(tx.Conn());
       admin.Rewind(consumer.Options().name, admin.PositionBefore("infinity"));
     });
     Preload(kWarmEvents);
@@ -475,6 +479,7 @@ class Bench {
     const Seconds interval(1.0 / options_.rate);
     {
       std::vector<std::jthread> writers;
+      writers.reserve(static_cast<std::size_t>(options_.writers));
       for (int k = 0; k < options_.writers; ++k) {
         writers.emplace_back([&, k] {
           for (std::int64_t i = k;; i += options_.writers) {
@@ -502,7 +507,7 @@ class Bench {
   }
 
   /// The consumer's passes over a backlog of options_.backlog events, timed.
-  void MeasureDrain(const std::string& phase, delivery::Consumer& consumer) {
+  void MeasureDrain(const std::string& phase, consumers::Consumer& consumer) {
     Warm(consumer);
     Preload(options_.backlog);
     Analyze();
@@ -525,7 +530,7 @@ class Bench {
   pg::Pool writer_pool_;
   pg::Pool consumer_pool_;
   events::EnvelopeSettings envelope_{.environment = "bench", .platform_version = "bench"};
-  store::PgDatabase database_;
+  repositories::PgDatabase database_;
   events::CommitSignal commit_signal_;
   bus::StreamSettings stream_;
   const app::CallContext caller_{
@@ -566,26 +571,27 @@ Options Parse(int argc, char** argv) {
     if (i + 1 >= args.size())
       Usage(arg + " needs a value");
     const std::string& value = args[++i];
-    if (arg == "--database-url")
+    if (arg == "--database-url") {
       options.database_url = value;
-    else if (arg == "--nats-url")
+    } else if (arg == "--nats-url") {
       options.nats_url = value;
-    else if (arg == "--consumer-pg-options")
+    } else if (arg == "--consumer-pg-options") {
       options.consumer_pg_options = value;
-    else if (arg == "--rate")
+    } else if (arg == "--rate") {
       options.rate = NumberOf(arg, value);
-    else if (arg == "--duration")
+    } else if (arg == "--duration") {
       options.duration_s = NumberOf(arg, value);
-    else if (arg == "--warmup")
+    } else if (arg == "--warmup") {
       options.warmup_s = NumberOf(arg, value);
-    else if (arg == "--backlog")
+    } else if (arg == "--backlog") {
       options.backlog = std::llround(NumberOf(arg, value));
-    else if (arg == "--writers")
+    } else if (arg == "--writers") {
       options.writers = static_cast<int>(std::lround(NumberOf(arg, value)));
-    else if (arg == "--poll-ms")
+    } else if (arg == "--poll-ms") {
       options.poll = std::chrono::milliseconds(std::lround(NumberOf(arg, value)));
-    else
+    } else {
       Usage("unknown option " + arg);
+    }
   }
   if (options.database_url.empty() || options.phases.empty())
     Usage("--database-url and at least one phase are needed");

@@ -204,10 +204,11 @@ class SseParser {
     std::string value = colon == std::string::npos ? "" : line_.substr(colon + 1);
     if (!value.empty() && value.front() == ' ')
       value.erase(0, 1);
-    if (field == "data")
+    if (field == "data") {
       data_ += data_.empty() ? value : "\n" + value;
-    else if (field == "id")
+    } else if (field == "id") {
       id_ = value;
+    }
   }
 
   std::function<void(const std::string&, const std::string&)> dispatch_;
@@ -788,36 +789,37 @@ Options ParseOptions(int argc, char** argv) {
         Usage(flag + " must be a number of at least " + Format(min));
       return *number;
     };
-    if (flag == "--host")
+    if (flag == "--host") {
       options.host = value;
-    else if (flag == "--port")
+    } else if (flag == "--port") {
       options.port = static_cast<int>(at_least(1));
-    else if (flag == "--database-url")
+    } else if (flag == "--database-url") {
       options.database_url = value;
-    else if (flag == "--keys")
+    } else if (flag == "--keys") {
       options.keys_file = value;
-    else if (flag == "--subscribers")
+    } else if (flag == "--subscribers") {
       options.subscribers = static_cast<int>(at_least(0));
-    else if (flag == "--admin-subscribers")
+    } else if (flag == "--admin-subscribers") {
       options.admin_subscribers = static_cast<int>(at_least(0));
-    else if (flag == "--rate")
+    } else if (flag == "--rate") {
       options.rate = at_least(0.1);
-    else if (flag == "--warmup")
+    } else if (flag == "--warmup") {
       options.warmup_s = at_least(0);
-    else if (flag == "--duration")
+    } else if (flag == "--duration") {
       options.duration_s = at_least(0.1);
-    else if (flag == "--drain")
+    } else if (flag == "--drain") {
       options.drain_s = at_least(0);
-    else if (flag == "--connect-rate")
+    } else if (flag == "--connect-rate") {
       options.connect_rate = at_least(1);
-    else if (flag == "--writers")
+    } else if (flag == "--writers") {
       options.writers = static_cast<int>(at_least(1));
-    else if (flag == "--label")
+    } else if (flag == "--label") {
       options.label = value;
-    else if (flag == "--tail-counter")
+    } else if (flag == "--tail-counter") {
       options.tail_counter = value;
-    else
+    } else {
       Usage("unknown option " + flag);
+    }
   }
   if (options.port == 0 || options.database_url.empty() || options.keys_file.empty())
     Usage("--port, --database-url and --keys are required");

@@ -123,10 +123,11 @@ std::optional<std::pair<std::int64_t, std::int64_t>> ReadMemory(int pid) {
     return std::nullopt;
   std::int64_t rss = -1, hwm = -1;
   for (std::string line; std::getline(status, line);) {
-    if (line.starts_with("VmRSS:"))
+    if (line.starts_with("VmRSS:")) {
       rss = std::stoll(line.substr(6));
-    else if (line.starts_with("VmHWM:"))
+    } else if (line.starts_with("VmHWM:")) {
       hwm = std::stoll(line.substr(6));
+    }
   }
   if (rss < 0)
     return std::nullopt;  // a zombie has no memory lines
@@ -335,12 +336,13 @@ void Client::Ended(const error_code& ec) {
     return;
   ended_ = true;
   ModeCounters& counters = swarm_.Counters(mode_);
-  if (ec == asio::error::eof)
+  if (ec == asio::error::eof) {
     ++counters.closed_by_server;
-  else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe)
+  } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
     ++counters.reset_by_server;
-  else if (ec != asio::error::operation_aborted)
+  } else if (ec != asio::error::operation_aborted) {
     ++counters.errors[ErrorName(ec)];
+  }
   timer_.cancel();
   error_code ignored;
   socket_.close(ignored);
@@ -585,37 +587,39 @@ Options ParseOptions(int argc, char** argv) {
     const std::optional<double> number = ParseNumber(value);
     const auto whole = [&](double min) {
       if (!number || *number < min ||
-          *number != static_cast<double>(static_cast<std::int64_t>(*number)))
+          *number != static_cast<double>(static_cast<std::int64_t>(*number))) {
         Usage(flag + " must be a whole number of at least " +
               std::to_string(static_cast<int>(min)));
+      }
       return static_cast<std::int64_t>(*number);
     };
-    if (flag == "--host")
+    if (flag == "--host") {
       options.host = value;
-    else if (flag == "--port")
+    } else if (flag == "--port") {
       options.port = static_cast<int>(whole(1));
-    else if (flag == "--idle")
+    } else if (flag == "--idle") {
       options.counts[static_cast<std::size_t>(Mode::kIdle)] = whole(0);
-    else if (flag == "--slowloris")
+    } else if (flag == "--slowloris") {
       options.counts[static_cast<std::size_t>(Mode::kSlowloris)] = whole(0);
-    else if (flag == "--endless-chunk")
+    } else if (flag == "--endless-chunk") {
       options.counts[static_cast<std::size_t>(Mode::kEndlessChunk)] = whole(0);
-    else if (flag == "--open-rate")
+    } else if (flag == "--open-rate") {
       options.open_rate = static_cast<double>(whole(1));
-    else if (flag == "--slowloris-interval-ms")
+    } else if (flag == "--slowloris-interval-ms") {
       options.slowloris_interval = std::chrono::milliseconds(whole(1));
-    else if (flag == "--duration" && number && *number >= 0)
+    } else if (flag == "--duration" && number && *number >= 0) {
       options.duration_s = *number;
-    else if (flag == "--key")
+    } else if (flag == "--key") {
       options.key = value;
-    else if (flag == "--ready-file")
+    } else if (flag == "--ready-file") {
       options.ready_file = value;
-    else if (flag == "--watch-pid")
+    } else if (flag == "--watch-pid") {
       options.watch_pid = static_cast<int>(whole(1));
-    else if (flag == "--rss-limit-mb")
+    } else if (flag == "--rss-limit-mb") {
       options.rss_limit_kb = whole(0) * 1024;
-    else
+    } else {
       Usage("unknown option or bad value: " + flag + "=" + value);
+    }
   }
   if (options.port == 0)
     Usage("--port is required");

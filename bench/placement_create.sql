@@ -1,5 +1,5 @@
 -- pgbench: the create transaction of POST /v1/placements, statement for statement, as
--- src/store/placement_rows.cpp, src/events/outbox_rows.cpp and src/events/version_copies.cpp
+-- src/repositories/placement_rows.cpp, src/events/outbox_rows.cpp and src/events/version_copies.cpp
 -- write it:
 --   BEGIN;
 --   the targets query: locks the video FOR SHARE, the product FOR KEY SHARE and its advertiser

@@ -1,4 +1,4 @@
--- pgbench: the read of GET /v1/placements/{id} (src/store/placement_rows.cpp, kFind), in
+-- pgbench: the read of GET /v1/placements/{id} (src/repositories/placement_rows.cpp, kFind), in
 -- autocommit like the API's reads. Ids are the seeded placements 1..:placements.
 \set n random(1, :placements)
 SELECT p.id, p.video_id, p.product_id, p.start_time::text, p.end_time::text, p.description,

@@ -15,11 +15,11 @@
 //   mv-refresh  the specification's design: a materialized view of placement_details_definition
 //               with its unique index on id, refreshed CONCURRENTLY --repetitions times (the
 //               spec refreshes it on every event); dropped afterwards.
-//   freshness   writers update random placements through the application (store::PgDatabase,
+//   freshness   writers update random placements through the application (repositories::PgDatabase,
 //               app::UpdatePlacement with an admin CallContext: the outbox event is written and
 //               events::CommitSignal raised as in production) at --rate for --duration seconds,
 //               while readmodel::MakeProjector runs as `nedlia serve` runs it (Consumer::Run
-//               with a delivery::Wakeup); its observer's freshness of each event is recorded.
+//               with a consumers::Wakeup); its observer's freshness of each event is recorded.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -39,15 +39,15 @@
 
 #include "app/placement_commands.hpp"
 #include "bench_support.hpp"
-#include "delivery/consumer.hpp"
-#include "delivery/subscription_admin.hpp"
-#include "delivery/wakeup.hpp"
+#include "consumers/consumer.hpp"
+#include "consumers/subscription_admin.hpp"
+#include "consumers/wakeup.hpp"
 #include "events/commit_signal.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
 #include "readmodel/detail_rows.hpp"
 #include "readmodel/projector.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 
 namespace nedlia::bench {
 namespace {
@@ -90,7 +90,7 @@ class Bench {
   void Refresh() {
     const int warm = std::min(200, options_.samples);
     const std::vector<domain::Uuid> sample =
-        Sample(static_cast<std::size_t>(warm + options_.samples));
+        Sample(static_cast<std::size_t>(warm) + static_cast<std::size_t>(options_.samples));
     {
       // Stale rows, so that each refresh rewrites its row as after a real change.
       std::string array = "{";
@@ -152,7 +152,7 @@ class Bench {
     std::vector<double> writes_ms;  // each measured write's transaction, begin to commit
     std::atomic<bool> recording{false};
     std::atomic<std::int64_t> observed{0};
-    delivery::Consumer projector =
+    consumers::Consumer projector =
         readmodel::MakeProjector(projector_pool_, [&](std::int64_t lag_ms) {
           observed.fetch_add(1);
           if (!recording.load())
@@ -163,7 +163,7 @@ class Bench {
     // As a projector that has been running: subscribed, at the log's end.
     projector.Subscribe();
     pg::RunInTransaction(projector_pool_, {}, [&](pg::Transaction& tx) {
-      delivery::SubscriptionAdmin admin(tx.Conn());
+      consumers::SubscriptionAdmin admin(tx.Conn());
       admin.Rewind(projector.Options().name, admin.PositionBefore("infinity"));
     });
     while (projector.RunOnce() > 0) {
@@ -181,6 +181,7 @@ class Bench {
     std::int64_t measured_writes = 0;
     {
       std::vector<std::jthread> writers;
+      writers.reserve(static_cast<std::size_t>(options_.writers));
       std::atomic<std::int64_t> in_measure{0};
       for (int k = 0; k < options_.writers; ++k) {
         writers.emplace_back([&, k] {
@@ -260,7 +261,7 @@ class Bench {
   pg::Pool writer_pool_;
   pg::Pool projector_pool_;
   events::EnvelopeSettings envelope_{.environment = "bench", .platform_version = "bench"};
-  store::PgDatabase database_;
+  repositories::PgDatabase database_;
   events::CommitSignal commit_signal_;
   std::vector<domain::Uuid> ids_;
   const app::CallContext caller_{
@@ -297,24 +298,25 @@ Options Parse(int argc, char** argv) {
     if (i + 1 >= args.size())
       Usage(arg + " needs a value");
     const std::string& value = args[++i];
-    if (arg == "--database-url")
+    if (arg == "--database-url") {
       options.database_url = value;
-    else if (arg == "--samples")
+    } else if (arg == "--samples") {
       options.samples = static_cast<int>(std::lround(NumberOf(arg, value)));
-    else if (arg == "--repetitions")
+    } else if (arg == "--repetitions") {
       options.repetitions = static_cast<int>(std::lround(NumberOf(arg, value)));
-    else if (arg == "--rate")
+    } else if (arg == "--rate") {
       options.rate = NumberOf(arg, value);
-    else if (arg == "--duration")
+    } else if (arg == "--duration") {
       options.duration_s = NumberOf(arg, value);
-    else if (arg == "--warmup")
+    } else if (arg == "--warmup") {
       options.warmup_s = NumberOf(arg, value);
-    else if (arg == "--writers")
+    } else if (arg == "--writers") {
       options.writers = static_cast<int>(std::lround(NumberOf(arg, value)));
-    else if (arg == "--poll-ms")
+    } else if (arg == "--poll-ms") {
       options.poll = std::chrono::milliseconds(std::lround(NumberOf(arg, value)));
-    else
+    } else {
       Usage("unknown option " + arg);
+    }
   }
   if (options.database_url.empty() || options.phases.empty())
     Usage("--database-url and at least one phase are needed");
@@ -334,9 +336,10 @@ int main(int argc, char** argv) {
       {"refresh", &Bench::Refresh},
       {"mv-refresh", &Bench::MvRefresh},
       {"freshness", &Bench::Freshness}};
-  for (const std::string& name : options.phases)
+  for (const std::string& name : options.phases) {
     if (!phases.contains(name))
       nedlia::bench::Usage("unknown phase " + name);
+  }
   spdlog::set_level(spdlog::level::warn);
   try {
     Bench bench(options);

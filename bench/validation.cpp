@@ -20,8 +20,8 @@
 #include "domain/validation_rules.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
-#include "store/pg_transaction.hpp"
-#include "store/validation_subject_query.hpp"
+#include "repositories/pg_transaction.hpp"
+#include "repositories/validation_subject_query.hpp"
 
 namespace nedlia::bench {
 namespace {
@@ -40,14 +40,15 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--database-url")
+    if (flag == "--database-url") {
       options.database_url = value;
-    else if (flag == "--placements")
+    } else if (flag == "--placements") {
       options.placements = std::stoi(value);
-    else if (flag == "--products")
+    } else if (flag == "--products") {
       options.products = std::stoi(value);
-    else if (flag == "--rounds")
+    } else if (flag == "--rounds") {
       options.rounds = std::stoi(value);
+    }
   }
   if (options.database_url.empty()) {
     std::cerr << "usage: validation_bench --database-url URL [--placements N] [--products N] "
@@ -90,7 +91,7 @@ std::string Seed(pg::Connection& sql, const Options& options) {
           .Single()[0]
           .As<std::string>();
   const int per_product = (options.placements + options.products - 1) / options.products;
-  const std::string video =
+  std::string video =
       sql.Execute(
              "INSERT INTO videos (title, duration, status) VALUES ('Bench', $1::numeric, "
              "'ready') RETURNING id::text",
@@ -133,7 +134,8 @@ int Run(const Options& options) {
   const domain::Date today(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
   const domain::ValidationLimits limits{.max_simultaneous = 3};
 
-  const domain::ValidationSubject subject = store::LoadValidationSubject(sql, video, 1LL << 40);
+  const domain::ValidationSubject subject =
+      repositories::LoadValidationSubject(sql, video, 1LL << 40);
   const domain::ValidationReport sample = domain::Validate(subject, today, limits);
   std::cout << "placements=" << subject.placements.size()
             << " issues=" << sample.summary.issues_count
@@ -141,7 +143,7 @@ int Run(const Options& options) {
 
   Measure("rules_only", options.rounds, [&] { domain::Validate(subject, today, limits); });
   Measure("load_only", options.rounds,
-          [&] { store::LoadValidationSubject(sql, video, 1LL << 40); });
+          [&] { repositories::LoadValidationSubject(sql, video, 1LL << 40); });
 
   pg::Pool pool({.url = options.database_url, .max_size = 1});
   const events::EnvelopeSettings envelope;
@@ -149,7 +151,7 @@ int Run(const Options& options) {
   Measure("whole_run", options.rounds, [&] {
     const domain::Uuid run = *domain::Uuid::Parse(NewRun(sql, video_text));
     pg::RunInTransaction(pool, {}, [&](pg::Transaction& transaction) {
-      store::PgTransaction tx(transaction.Conn(), context, envelope);
+      repositories::PgTransaction tx(transaction.Conn(), context, envelope);
       if (app::RunValidation(tx, run, today, limits) != app::ValidationOutcome::kCompleted)
         throw std::runtime_error("the run did not complete");
     });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "archive/archive_codec.hpp"
+#include "crypto/digest.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   const std::int64_t rows = data[0] * 256 + data[1];
   const std::string_view bytes = AsText(data + 2, size - 2);
-  const std::string sha256 = nedlia::archive::Sha256Hex(bytes);
+  const std::string sha256 = nedlia::crypto::Sha256Hex(bytes);
   const auto lines =
       ParseOr<ArchiveError>([&] { return nedlia::archive::DecodeArchive(bytes, sha256, rows); });
   const bool checked = ParseOr<ArchiveError>([&] {
@@ -37,8 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     encoder.AddLine(line);
   }
   const std::string encoded = encoder.Finish();
-  Check(
-      nedlia::archive::DecodeArchive(encoded, nedlia::archive::Sha256Hex(encoded), rows) == *lines,
-      "rows re-encode to the same rows");
+  Check(nedlia::archive::DecodeArchive(encoded, nedlia::crypto::Sha256Hex(encoded), rows) == *lines,
+        "rows re-encode to the same rows");
   return 0;
 }

@@ -37,12 +37,10 @@ using Outcome = http::RequestReading::Outcome;
 /// The API is only asked for its routes: none of these is ever called.
 class UnusedDatabase : public app::Database {
  public:
-  void Write(const app::CallContext&, const std::function<void(app::Transaction&)>&) override {
+  void RunWrite(const app::CallContext&, const TransactionWork&) override {
     Fail("a route handler reached the database");
   }
-  void Read(const std::function<void(app::Transaction&)>&) override {
-    Fail("a route handler reached the database");
-  }
+  void RunRead(const TransactionWork&) override { Fail("a route handler reached the database"); }
 };
 
 class UnusedStreams : public app::EventStreams {

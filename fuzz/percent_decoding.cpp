@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "encoding/percent.hpp"
 #include "fuzz_support.hpp"
-#include "http/percent_encoding.hpp"
 #include "http/request.hpp"
 #include "http/request_text.hpp"
 #include "http/router.hpp"
@@ -15,8 +15,8 @@
 namespace nedlia::fuzz {
 namespace {
 
+using encoding::PercentDecode;
 using http::Method;
-using http::PercentDecode;
 
 // Every byte but the unreserved ones as %XX: what a careful client sends.
 std::string Encode(std::string_view text) {

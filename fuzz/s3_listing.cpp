@@ -1,7 +1,7 @@
 // What an S3 endpoint answers, as the S3 object store reads it: a ListObjectsV2 page (keys,
 // sizes, continuation token), an <Error> body, and then the checks List puts on each listed
 // key. A page that reads must come back the same from the XML S3 would write for it.
-#include "storage/s3_listing.hpp"
+#include "object_stores/s3_listing.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +39,7 @@ std::string Escaped(std::string_view text) {
   return escaped;
 }
 
-std::string XmlOf(const storage::S3ListPage& page) {
+std::string XmlOf(const object_stores::S3ListPage& page) {
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
       "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>archive</Name>";
@@ -60,16 +60,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace nedlia::fuzz;
   using nedlia::app::ObjectStoreError;
   const std::string xml(AsText(data, size));
-  (void)nedlia::storage::S3ErrorText(xml);
-  if (const auto length = nedlia::storage::ParseObjectSize(xml.substr(0, xml.find('\n'))))
-    Check(nedlia::storage::ParseObjectSize(std::to_string(*length)) == length,
+  (void)nedlia::object_stores::S3ErrorText(xml);
+  if (const auto length = nedlia::object_stores::ParseObjectSize(xml.substr(0, xml.find('\n'))))
+    Check(nedlia::object_stores::ParseObjectSize(std::to_string(*length)) == length,
           "a size round-trips");
-  const auto page = ParseOr<ObjectStoreError>([&] { return nedlia::storage::ParseListPage(xml); });
+  const auto page =
+      ParseOr<ObjectStoreError>([&] { return nedlia::object_stores::ParseListPage(xml); });
   if (!page)
     return 0;
   Check(xml.find("</ListBucketResult>") != std::string::npos, "a page that reads is whole");
   const auto again = ParseOr<ObjectStoreError>(
-      [&] { return nedlia::storage::ParseListPage(XmlOf(*page)); },
+      [&] { return nedlia::object_stores::ParseListPage(XmlOf(*page)); },
       [](const ObjectStoreError& error) {
         Fail(std::string("S3's XML for a page that read is refused: ") + error.what());
       });

@@ -3,7 +3,7 @@
 // lines are a method, a path, then "?name=value" query parameters and "name: value" header
 // fields. The canonical request is compared with a reference written from AWS's
 // specification, and the encodings must decode back to what was encoded.
-#include "storage/sigv4.hpp"
+#include "object_stores/sigv4.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -13,16 +13,17 @@
 #include <utility>
 #include <vector>
 
+#include "encoding/percent.hpp"
 #include "fuzz_support.hpp"
-#include "http/percent_encoding.hpp"
 
 namespace nedlia::fuzz {
 namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-storage::SigV4Request RequestOf(std::string_view text) {
-  storage::SigV4Request request{.method = "GET", .path = "/", .payload_sha256 = "UNSIGNED-PAYLOAD"};
+object_stores::SigV4Request RequestOf(std::string_view text) {
+  object_stores::SigV4Request request{
+      .method = "GET", .path = "/", .payload_sha256 = "UNSIGNED-PAYLOAD"};
   for (int line = 0; !text.empty(); ++line) {
     const std::string_view current = text.substr(0, text.find('\n'));
     text.remove_prefix(std::min(text.size(), current.size() + 1));
@@ -48,7 +49,7 @@ bool IsUnreserved(char c) {
 }
 
 void CheckUriEncode(const std::string& text, bool keep_slash) {
-  const std::string encoded = storage::UriEncode(text, keep_slash);
+  const std::string encoded = object_stores::UriEncode(text, keep_slash);
   for (std::size_t i = 0; i < encoded.size(); ++i) {
     const char c = encoded[i];
     if (c == '%') {
@@ -61,7 +62,7 @@ void CheckUriEncode(const std::string& text, bool keep_slash) {
       Check(IsUnreserved(c) || (keep_slash && c == '/'), "only unreserved characters stay");
     }
   }
-  Check(http::PercentDecode(encoded) == text, "an encoding decodes back to its text");
+  Check(encoding::PercentDecode(encoded) == text, "an encoding decodes back to its text");
 }
 
 // AWS: lowercase names; values trimmed with sequential spaces made one; the values of a name
@@ -93,17 +94,18 @@ std::pair<std::string, std::string> ReferenceHeaders(const Pairs& headers) {
   return {canonical, signed_names};
 }
 
-std::string ReferenceCanonicalRequest(const storage::SigV4Request& request) {
+std::string ReferenceCanonicalRequest(const object_stores::SigV4Request& request) {
   Pairs query;
   for (const auto& [name, value] : request.query)
-    query.emplace_back(storage::UriEncode(name, false), storage::UriEncode(value, false));
+    query.emplace_back(object_stores::UriEncode(name, false),
+                       object_stores::UriEncode(value, false));
   std::sort(query.begin(), query.end());
   std::string query_text;
   for (const auto& [name, value] : query)
     query_text += (query_text.empty() ? "" : "&") + name + "=" + value;
   const auto [headers, signed_names] = ReferenceHeaders(request.headers);
-  return request.method + "\n" + storage::UriEncode(request.path, true) + "\n" + query_text + "\n" +
-         headers + "\n" + signed_names + "\n" + request.payload_sha256;
+  return request.method + "\n" + object_stores::UriEncode(request.path, true) + "\n" + query_text +
+         "\n" + headers + "\n" + signed_names + "\n" + request.payload_sha256;
 }
 
 }  // namespace
@@ -114,13 +116,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(AsText(data, size));
   CheckUriEncode(text, true);
   CheckUriEncode(text, false);
-  const nedlia::storage::SigV4Request request = RequestOf(text);
-  Check(nedlia::storage::CanonicalRequest(request) == ReferenceCanonicalRequest(request),
+  const nedlia::object_stores::SigV4Request request = RequestOf(text);
+  Check(nedlia::object_stores::CanonicalRequest(request) == ReferenceCanonicalRequest(request),
         "the canonical request is AWS's");
-  const nedlia::storage::SigV4Credentials credentials{
+  const nedlia::object_stores::SigV4Credentials credentials{
       .access_key_id = "AKIDEXAMPLE", .secret_access_key = "secret", .region = "us-east-1"};
   const std::string authorization =
-      nedlia::storage::Authorization(request, credentials, "20130524T000000Z");
+      nedlia::object_stores::Authorization(request, credentials, "20130524T000000Z");
   const std::string signature = authorization.substr(authorization.rfind('=') + 1);
   Check(signature.size() == 64 &&
             signature.find_first_not_of("0123456789abcdef") == std::string::npos,

@@ -71,10 +71,11 @@ app::AdvertiserPatch ReadAdvertiserPatch(std::string_view text) {
     patch.contact_email = ReadEmail(body, Presence::kRequired);
   const TakenDocument billing =
       TakeDocument(json, "billing_info", nlohmann::json::value_t::object, errors);
-  if (billing.state == DocumentState::kNull)
+  if (billing.state == DocumentState::kNull) {
     patch.billing_info = std::optional<domain::OpaqueJson>();
-  else if (billing.state == DocumentState::kValue)
+  } else if (billing.state == DocumentState::kValue) {
     patch.billing_info = std::optional<domain::OpaqueJson>(billing.text);
+  }
   if (body.Sets("status"))
     patch.status = ReadStatus(body);
   body.Finish();

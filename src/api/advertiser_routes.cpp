@@ -38,20 +38,17 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
       Method::kGet, "/v1/advertisers/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "advertiser");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          response = One(200, app::GetAdvertiser(tx, context.principal, id));
-        });
-        return response;
+        return One(200, database.Read([&](app::Transaction& tx) {
+          return app::GetAdvertiser(tx, context.principal, id);
+        }));
       }));
   router.Add(
       Method::kGet, "/v1/advertisers",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::AdvertiserFilter filter = AdvertiserFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<domain::Advertiser> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListAdvertisers(tx, context.principal, filter, page);
+        const app::Page<domain::Advertiser> result = database.Read([&](app::Transaction& tx) {
+          return app::ListAdvertisers(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page,
@@ -64,11 +61,9 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
         const domain::Uuid id = PathId(request, "id", "advertiser");
         const std::int32_t version = RequiredIfMatch(request);
         const app::AdvertiserPatch patch = ReadAdvertiserPatch(request.body);
-        http::Response response;
-        database.Write(context, [&](app::Transaction& tx) {
-          response = One(200, app::UpdateAdvertiser(tx, context, id, version, patch));
-        });
-        return response;
+        return One(200, database.Write(context, [&](app::Transaction& tx) {
+          return app::UpdateAdvertiser(tx, context, id, version, patch);
+        }));
       }));
   router.Add(
       Method::kDelete, "/v1/advertisers/{id}",

@@ -43,20 +43,17 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
       Method::kGet, "/v1/campaigns/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "campaign");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          response = One(200, app::GetCampaign(tx, context.principal, id));
-        });
-        return response;
+        return One(200, database.Read([&](app::Transaction& tx) {
+          return app::GetCampaign(tx, context.principal, id);
+        }));
       }));
   router.Add(
       Method::kGet, "/v1/campaigns",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::CampaignFilter filter = CampaignFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<domain::Campaign> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListCampaigns(tx, context.principal, filter, page);
+        const app::Page<domain::Campaign> result = database.Read([&](app::Transaction& tx) {
+          return app::ListCampaigns(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page, [](const domain::Campaign& campaign) { return CampaignJson(campaign); },
@@ -68,11 +65,9 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
         const domain::Uuid id = PathId(request, "id", "campaign");
         const std::int32_t version = RequiredIfMatch(request);
         const app::CampaignPatch patch = ReadCampaignPatch(request.body);
-        http::Response response;
-        database.Write(context, [&](app::Transaction& tx) {
-          response = One(200, app::UpdateCampaign(tx, context, id, version, patch));
-        });
-        return response;
+        return One(200, database.Write(context, [&](app::Transaction& tx) {
+          return app::UpdateCampaign(tx, context, id, version, patch);
+        }));
       }));
   router.Add(
       Method::kDelete, "/v1/campaigns/{id}",
@@ -106,9 +101,8 @@ void AddProductLinkRoutes(http::Router& router, Authenticator& authenticator,
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "campaign");
         const app::PageRequest page = PageOf(request);
-        app::Page<app::CampaignProduct> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListCampaignProducts(tx, context.principal, id, page);
+        const app::Page<app::CampaignProduct> result = database.Read([&](app::Transaction& tx) {
+          return app::ListCampaignProducts(tx, context.principal, id, page);
         });
         return ListReply(
             result, page,
@@ -120,9 +114,8 @@ void AddProductLinkRoutes(http::Router& router, Authenticator& authenticator,
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "campaign");
         const domain::Uuid product_id = LinkedProductId(request);
-        app::CampaignProductLink result;
-        database.Write(context, [&](app::Transaction& tx) {
-          result = app::AddCampaignProduct(tx, context, id, product_id);
+        const app::CampaignProductLink result = database.Write(context, [&](app::Transaction& tx) {
+          return app::AddCampaignProduct(tx, context, id, product_id);
         });
         return Envelope(result.created ? 201 : 200, CampaignProductJson(result.link));
       }));

@@ -1,10 +1,11 @@
 #include "api/conditional_get.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "crypto/digest.hpp"
+#include "encoding/hex.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -13,16 +14,7 @@ constexpr std::string_view kSpace = " \t";
 
 /// A strong tag of the body: the first 16 bytes of its SHA-256, in hex.
 std::string BodyTag(const std::string& body) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string tag = "\"";
-  for (std::size_t i = 0; i < 16 && i < length; ++i) {
-    tag += kHex[digest[i] >> 4];
-    tag += kHex[digest[i] & 0xf];
-  }
-  return tag + "\"";
+  return "\"" + encoding::Hex(crypto::Sha256(body).substr(0, 16)) + "\"";
 }
 
 /// The tag without its weakness indicator, for the weak comparison If-None-Match uses.

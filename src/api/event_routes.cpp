@@ -16,10 +16,8 @@ void AddEventRoutes(http::Router& router, Authenticator& authenticator, app::Dat
       http::Method::kGet, "/v1/events",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::FeedQuery query = FeedQueryOf(request);
-        std::vector<app::FeedEvent> events;
-        database.ReadLatest([&](app::Transaction& tx) {
-          events = app::ReadEventFeed(tx, context.principal, query);
-        });
+        const std::vector<app::FeedEvent> events = database.ReadLatest(
+            [&](app::Transaction& tx) { return app::ReadEventFeed(tx, context.principal, query); });
         nlohmann::json data = nlohmann::json::array();
         for (const app::FeedEvent& event : events)
           data.push_back(StructuredEvent(event));

@@ -53,15 +53,12 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
                               const std::function<http::Response(app::Transaction&)>& command,
                               const SecretInAnswer& secret) {
   const std::optional<std::string> given = IdempotencyKeyOf(request);
-  http::Response response;
-  if (!given) {
-    database.Write(context, [&](app::Transaction& tx) { response = command(tx); });
-    return response;
-  }
+  if (!given)
+    return database.Write(context, command);
   const std::string& key = *given;
   const std::string request_hash = app::HashSecret(request.path + "\n" + request.body);
   const domain::Uuid& principal = context.principal.id;
-  database.Write(context, [&](app::Transaction& tx) {
+  return database.Write(context, [&](app::Transaction& tx) {
     if (!tx.IdempotencyKeys().TryLock(principal, key)) {
       throw app::Error(app::ErrorKind::kConflict,
                        "a request with this Idempotency-Key is still being processed");
@@ -71,10 +68,9 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
         app::ThrowIfInvalid({{"/headers/Idempotency-Key",
                               "was already used with a different request; use a new key"}});
       }
-      response = Replay(*stored, secret.recall(tx, stored->body));
-      return;
+      return Replay(*stored, secret.recall(tx, stored->body));
     }
-    response = command(tx);
+    http::Response response = command(tx);
     if (response.status >= 200 && response.status < 300) {
       const auto location = response.Header("Location");
       const auto etag = response.Header("ETag");
@@ -85,8 +81,8 @@ http::Response IdempotentPost(app::Database& database, const app::CallContext& c
                                  .location = std::string(location.value_or("")),
                                  .etag = std::string(etag.value_or(""))});
     }
+    return response;
   });
-  return response;
 }
 
 }  // namespace nedlia::api

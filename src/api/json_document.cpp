@@ -36,7 +36,7 @@ std::string Problem(const nlohmann::json& document) {
   return {};
 }
 
-std::atomic<std::size_t> max_document_bytes{64 * 1024};
+std::atomic<std::size_t> max_document_bytes{std::size_t{64} * 1024};
 
 }  // namespace
 

@@ -7,25 +7,9 @@
 #include "domain/money.hpp"
 #include "domain/text_fields.hpp"
 #include "domain/time_range.hpp"
+#include "encoding/json_pointer.hpp"
 
 namespace nedlia::api {
-namespace {
-
-/// RFC 6901: '~' and '/' in a member name are escaped.
-std::string EscapePointerToken(std::string_view name) {
-  std::string token;
-  for (char c : name) {
-    if (c == '~')
-      token += "~0";
-    else if (c == '/')
-      token += "~1";
-    else
-      token += c;
-  }
-  return token;
-}
-
-}  // namespace
 
 nlohmann::json ParseJsonObject(std::string_view body) {
   nlohmann::json json;
@@ -54,7 +38,7 @@ ObjectReader::ObjectReader(const nlohmann::json& object, std::string pointer,
     : object_(object), pointer_(std::move(pointer)), errors_(errors) {}
 
 std::string ObjectReader::PointerTo(std::string_view name) const {
-  return pointer_ + "/" + EscapePointerToken(name);
+  return pointer_ + "/" + encoding::JsonPointerToken(name);
 }
 
 void ObjectReader::Fail(std::string_view name, std::string message) {

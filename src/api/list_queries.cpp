@@ -85,12 +85,13 @@ std::vector<std::string> EventTypesOf(std::string_view list, domain::FieldErrors
   while (!list.empty()) {
     const auto comma = list.find(',');
     const std::string_view type = list.substr(0, comma);
-    if (IsEventType(type))
+    if (IsEventType(type)) {
       types.emplace_back(type);
-    else
+    } else {
       errors.push_back({"/query/type",
                         "must be event types separated by commas, such as "
                         "com.nedlia.placement.created.v2"});
+    }
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
   return types;

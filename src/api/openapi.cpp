@@ -43,8 +43,8 @@ nlohmann::json Assemble() {
 }  // namespace
 
 const nlohmann::json& OpenApiDocument() {
-  static const nlohmann::json document = Assemble();
-  return document;
+  static const nlohmann::json kDocument = Assemble();
+  return kDocument;
 }
 
 void AddOpenApiRoute(http::Router& router) {

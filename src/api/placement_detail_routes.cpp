@@ -38,9 +38,8 @@ void AddPlacementDetailRoutes(http::Router& router, Authenticator& authenticator
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::PlacementDetailFilter filter = PlacementDetailFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<app::PlacementDetail> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListPlacementDetails(tx, context.principal, filter, page);
+        const app::Page<app::PlacementDetail> result = database.Read([&](app::Transaction& tx) {
+          return app::ListPlacementDetails(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page, [](const app::PlacementDetail& detail) { return DetailJson(detail); },

@@ -37,20 +37,17 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
       Method::kGet, "/v1/placements/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "placement");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          response = One(200, app::GetPlacement(tx, context.principal, id));
-        });
-        return response;
+        return One(200, database.Read([&](app::Transaction& tx) {
+          return app::GetPlacement(tx, context.principal, id);
+        }));
       }));
   router.Add(
       Method::kGet, "/v1/placements",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::PlacementFilter filter = PlacementFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<app::OwnedPlacement> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListPlacements(tx, context.principal, filter, page);
+        const app::Page<app::OwnedPlacement> result = database.Read([&](app::Transaction& tx) {
+          return app::ListPlacements(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page, [](const app::OwnedPlacement& owned) { return PlacementJson(owned); },
@@ -62,11 +59,9 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
         const domain::Uuid id = PathId(request, "id", "placement");
         const std::int32_t version = RequiredIfMatch(request);
         const app::PlacementPatch patch = ReadPlacementPatch(request.body);
-        http::Response response;
-        database.Write(context, [&](app::Transaction& tx) {
-          response = One(200, app::UpdatePlacement(tx, context, id, version, patch));
-        });
-        return response;
+        return One(200, database.Write(context, [&](app::Transaction& tx) {
+          return app::UpdatePlacement(tx, context, id, version, patch);
+        }));
       }));
   router.Add(
       Method::kDelete, "/v1/placements/{id}",

@@ -78,10 +78,11 @@ app::ProductPatch ReadProductPatch(std::string_view text) {
   patch.category = Nullable(
       body, "category", [&] { return body.Text("category", kMaxCategory, Presence::kRequired); });
   const TakenDocument assets = TakeDocument(json, "assets", nlohmann::json::value_t::array, errors);
-  if (assets.state == DocumentState::kNull)
+  if (assets.state == DocumentState::kNull) {
     errors.push_back({"/assets", "cannot be null: send [] for no assets"});
-  else if (assets.state == DocumentState::kValue)
+  } else if (assets.state == DocumentState::kValue) {
     patch.assets = assets.text;
+  }
   body.Finish();
   app::ThrowIfInvalid(std::move(errors));
   return patch;

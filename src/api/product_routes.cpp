@@ -34,20 +34,17 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
       Method::kGet, "/v1/products/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "product");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          response = One(200, app::GetProduct(tx, context.principal, id));
-        });
-        return response;
+        return One(200, database.Read([&](app::Transaction& tx) {
+          return app::GetProduct(tx, context.principal, id);
+        }));
       }));
   router.Add(
       Method::kGet, "/v1/products",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::ProductFilter filter = ProductFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<domain::Product> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListProducts(tx, context.principal, filter, page);
+        const app::Page<domain::Product> result = database.Read([&](app::Transaction& tx) {
+          return app::ListProducts(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page, [](const domain::Product& product) { return ProductJson(product); },
@@ -59,11 +56,9 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
         const domain::Uuid id = PathId(request, "id", "product");
         const std::int32_t version = RequiredIfMatch(request);
         const app::ProductPatch patch = ReadProductPatch(request.body);
-        http::Response response;
-        database.Write(context, [&](app::Transaction& tx) {
-          response = One(200, app::UpdateProduct(tx, context, id, version, patch));
-        });
-        return response;
+        return One(200, database.Write(context, [&](app::Transaction& tx) {
+          return app::UpdateProduct(tx, context, id, version, patch);
+        }));
       }));
   router.Add(
       Method::kDelete, "/v1/products/{id}",

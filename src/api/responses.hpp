@@ -36,7 +36,7 @@ app::PageRequest PageOf(const http::Request& request);
 nlohmann::json PageMeta(const app::PageRequest& request, const std::optional<domain::Uuid>& next);
 
 /// The most a page of a list weighs (1 MiB): a page past it ends early.
-inline constexpr std::size_t kMaxPageBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxPageBytes = std::size_t{1024} * 1024;
 
 /// A list's answer, {"data": items, "meta": PageMeta}. The page ends early, before the item that
 /// takes it past kMaxPageBytes (it holds one item at least), its cursor then pointing after the

@@ -14,11 +14,9 @@ namespace {
 
 http::Response RunReply(app::Database& database, const app::CallContext& context,
                         const domain::Uuid& id) {
-  http::Response response;
-  database.Read([&](app::Transaction& tx) {
-    response = Envelope(200, ValidationRunJson(app::GetValidationRun(tx, context.principal, id)));
-  });
-  return response;
+  return Envelope(200, ValidationRunJson(database.Read([&](app::Transaction& tx) {
+                    return app::GetValidationRun(tx, context.principal, id);
+                  })));
 }
 
 /// A list of runs: each without its issues (a run can hold a hundred thousand, so a page of
@@ -41,9 +39,8 @@ http::Response IssuesReply(app::Database& database, const app::CallContext& cont
                            const http::Request& request) {
   const domain::Uuid id = PathId(request, "id", "validation");
   const IssuePageRequest wanted = IssuePageOf(request);
-  app::IssuePage page;
-  database.Read([&](app::Transaction& tx) {
-    page = app::ValidationRunIssues(tx, context.principal, id, wanted.after, wanted.limit);
+  const app::IssuePage page = database.Read([&](app::Transaction& tx) {
+    return app::ValidationRunIssues(tx, context.principal, id, wanted.after, wanted.limit);
   });
   std::string body = "{\"data\":[";
   for (std::size_t i = 0; i < page.issues.size(); ++i)
@@ -77,9 +74,8 @@ void AddValidationReads(http::Router& router, Authenticator& authenticator,
         const app::ValidationRunFilter filter{.video_id = video_id,
                                               .status = ValidationRunStatusOf(request)};
         const app::PageRequest page = PageOf(request);
-        app::Page<app::OwnedValidationRun> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListVideoValidationRuns(tx, context.principal, filter, page);
+        const app::Page<app::OwnedValidationRun> result = database.Read([&](app::Transaction& tx) {
+          return app::ListVideoValidationRuns(tx, context.principal, filter, page);
         });
         return PageReply(result, page);
       }));
@@ -113,9 +109,8 @@ void AddValidationRoutes(http::Router& router, Authenticator& authenticator,
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::ValidationRunFilter filter = ValidationRunFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<app::OwnedValidationRun> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListValidationRuns(tx, context.principal, filter, page);
+        const app::Page<app::OwnedValidationRun> result = database.Read([&](app::Transaction& tx) {
+          return app::ListValidationRuns(tx, context.principal, filter, page);
         });
         return PageReply(result, page);
       }));

@@ -73,10 +73,11 @@ app::VideoPatch ReadVideoPatch(std::string_view text) {
   if (body.Sets("duration"))
     patch.duration_ms = body.Seconds("duration", Presence::kRequired);
   if (body.Has("source_url")) {
-    if (body.IsNull("source_url"))
+    if (body.IsNull("source_url")) {
       patch.source_url = std::optional<std::string>();
-    else if (auto url = body.Text("source_url", kMaxUrl, Presence::kRequired))
+    } else if (auto url = body.Text("source_url", kMaxUrl, Presence::kRequired)) {
       patch.source_url = std::move(url);
+    }
   }
   if (metadata.state == TakenDocument::State::kValue)
     patch.metadata = metadata.text;

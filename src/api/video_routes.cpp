@@ -34,25 +34,22 @@ void AddVideoRoutes(http::Router& router, Authenticator& authenticator, app::Dat
           return response;
         });
       }));
-  router.Add(
-      Method::kGet, "/v1/videos/{id}",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
-        const domain::Uuid id = PathId(request, "id", "video");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) { response = One(200, app::GetVideo(tx, id)); });
-        return response;
-      }));
-  router.Add(
-      Method::kGet, "/v1/videos",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
-        const app::VideoFilter filter = VideoFilterOf(request);
-        const app::PageRequest page = PageOf(request);
-        app::Page<domain::Video> result;
-        database.Read([&](app::Transaction& tx) { result = app::ListVideos(tx, filter, page); });
-        return ListReply(
-            result, page, [](const domain::Video& video) { return VideoJson(video); },
-            [](const domain::Video& video) { return video.id; });
-      }));
+  router.Add(Method::kGet, "/v1/videos/{id}",
+             Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
+               const domain::Uuid id = PathId(request, "id", "video");
+               return One(
+                   200, database.Read([&](app::Transaction& tx) { return app::GetVideo(tx, id); }));
+             }));
+  router.Add(Method::kGet, "/v1/videos",
+             Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
+               const app::VideoFilter filter = VideoFilterOf(request);
+               const app::PageRequest page = PageOf(request);
+               const app::Page<domain::Video> result = database.Read(
+                   [&](app::Transaction& tx) { return app::ListVideos(tx, filter, page); });
+               return ListReply(
+                   result, page, [](const domain::Video& video) { return VideoJson(video); },
+                   [](const domain::Video& video) { return video.id; });
+             }));
   router.Add(
       Method::kPatch, "/v1/videos/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
@@ -60,11 +57,9 @@ void AddVideoRoutes(http::Router& router, Authenticator& authenticator, app::Dat
         const domain::Uuid id = PathId(request, "id", "video");
         const std::int32_t version = RequiredIfMatch(request);
         const app::VideoPatch patch = ReadVideoPatch(request.body);
-        http::Response response;
-        database.Write(context, [&](app::Transaction& tx) {
-          response = One(200, app::UpdateVideo(tx, context, id, version, patch));
-        });
-        return response;
+        return One(200, database.Write(context, [&](app::Transaction& tx) {
+          return app::UpdateVideo(tx, context, id, version, patch);
+        }));
       }));
   router.Add(
       Method::kDelete, "/v1/videos/{id}",

@@ -59,21 +59,17 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
       http::Method::kGet, "/v1/webhooks/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "webhook");
-        http::Response response;
-        database.Read([&](app::Transaction& tx) {
-          const domain::Webhook webhook = app::GetWebhook(tx, context.principal, id);
-          response = One(200, WebhookJson(webhook), webhook.audit.version);
-        });
-        return response;
+        const domain::Webhook webhook = database.Read(
+            [&](app::Transaction& tx) { return app::GetWebhook(tx, context.principal, id); });
+        return One(200, WebhookJson(webhook), webhook.audit.version);
       }));
   router.Add(
       http::Method::kGet, "/v1/webhooks",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const app::WebhookFilter filter = WebhookFilterOf(request);
         const app::PageRequest page = PageOf(request);
-        app::Page<domain::Webhook> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListWebhooks(tx, context.principal, filter, page);
+        const app::Page<domain::Webhook> result = database.Read([&](app::Transaction& tx) {
+          return app::ListWebhooks(tx, context.principal, filter, page);
         });
         return ListReply(
             result, page, [](const domain::Webhook& webhook) { return WebhookJson(webhook); },
@@ -84,9 +80,8 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "webhook");
         const app::PageRequest page = PageOf(request);
-        app::Page<domain::WebhookDelivery> result;
-        database.Read([&](app::Transaction& tx) {
-          result = app::ListWebhookDeliveries(tx, context.principal, id, page);
+        const app::Page<domain::WebhookDelivery> result = database.Read([&](app::Transaction& tx) {
+          return app::ListWebhookDeliveries(tx, context.principal, id, page);
         });
         return ListReply(
             result, page,
@@ -98,19 +93,16 @@ void AddReads(http::Router& router, Authenticator& authenticator, app::Database&
 void AddChanges(http::Router& router, Authenticator& authenticator, app::Database& database,
                 const app::WebhookPolicy& policy) {
   router.Add(http::Method::kPatch, "/v1/webhooks/{id}",
-             Secured(authenticator,
-                     [&database, &policy](http::Request& request, const app::CallContext& context) {
-                       const domain::Uuid id = PathId(request, "id", "webhook");
-                       const std::int32_t version = RequiredIfMatch(request);
-                       const app::WebhookPatch patch = ReadWebhookPatch(request.body);
-                       http::Response response;
-                       database.Write(context, [&](app::Transaction& tx) {
-                         const domain::Webhook webhook =
-                             app::UpdateWebhook(tx, context, policy, id, version, patch);
-                         response = One(200, WebhookJson(webhook), webhook.audit.version);
-                       });
-                       return response;
-                     }));
+             Secured(authenticator, [&database, &policy](http::Request& request,
+                                                         const app::CallContext& context) {
+               const domain::Uuid id = PathId(request, "id", "webhook");
+               const std::int32_t version = RequiredIfMatch(request);
+               const app::WebhookPatch patch = ReadWebhookPatch(request.body);
+               const domain::Webhook webhook = database.Write(context, [&](app::Transaction& tx) {
+                 return app::UpdateWebhook(tx, context, policy, id, version, patch);
+               });
+               return One(200, WebhookJson(webhook), webhook.audit.version);
+             }));
   router.Add(
       http::Method::kDelete, "/v1/webhooks/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {

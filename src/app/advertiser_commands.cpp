@@ -12,7 +12,7 @@ namespace {
 
 /// An advertiser key sees its own advertiser; anyone else's answers 404 without a lookup.
 domain::Advertiser FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
-                               AdvertiserLock lock) {
+                               RowLock lock) {
   if (!caller.CanSee(id))
     throw NotFound("advertiser");
   auto found = tx.Advertisers().Find(id, lock);
@@ -112,7 +112,7 @@ domain::Advertiser CreateAdvertiser(Transaction& tx, const CallContext& context,
 }
 
 domain::Advertiser GetAdvertiser(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
-  return FindVisible(tx, caller, id, AdvertiserLock::kNone);
+  return FindVisible(tx, caller, id, RowLock::kNone);
 }
 
 Page<domain::Advertiser> ListAdvertisers(Transaction& tx, const Principal& caller,
@@ -125,7 +125,7 @@ Page<domain::Advertiser> ListAdvertisers(Transaction& tx, const Principal& calle
 domain::Advertiser UpdateAdvertiser(Transaction& tx, const CallContext& context,
                                     const domain::Uuid& id, std::int32_t expected_version,
                                     const AdvertiserPatch& patch) {
-  const domain::Advertiser before = FindVisible(tx, context.principal, id, AdvertiserLock::kChange);
+  const domain::Advertiser before = FindVisible(tx, context.principal, id, RowLock::kNoKeyUpdate);
   CheckMayChangeStatus(context.principal, before, patch);
   CheckVersion(expected_version, before.audit.version, "advertiser");
   domain::Advertiser advertiser = before;
@@ -186,8 +186,7 @@ void DeleteAdvertiser(Transaction& tx, const CallContext& context, const domain:
   if (!context.principal.CanSee(id))
     throw NotFound("advertiser");
   RequireAdmin(context.principal, "only an admin key may delete advertisers");
-  const domain::Advertiser advertiser =
-      FindVisible(tx, context.principal, id, AdvertiserLock::kDelete);
+  const domain::Advertiser advertiser = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, advertiser.audit.version, "advertiser");
   const AdvertiserDependents dependents = tx.Advertisers().Dependents(id);
   if (dependents.live_products || dependents.live_campaigns) {

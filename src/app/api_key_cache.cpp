@@ -62,9 +62,9 @@ void ApiKeyCache::Revalidate(const std::vector<std::string>& hashes) {
   if (stale.empty())
     return;
   revalidations_.Increment();
-  std::vector<ActiveKey> found;
   const std::vector<std::string> asked(stale.begin(), stale.end());
-  database_.ReadLatest([&](Transaction& tx) { found = tx.ApiKeys().FindActiveAmong(asked); });
+  const std::vector<ActiveKey> found =
+      database_.ReadLatest([&](Transaction& tx) { return tx.ApiKeys().FindActiveAmong(asked); });
   const std::lock_guard lock(mutex_);
   const Clock::time_point now = options_.now();
   for (const ActiveKey& key : found) {
@@ -119,8 +119,8 @@ std::optional<Principal> ApiKeyCache::Fly(std::unique_lock<std::mutex>& lock,
   std::optional<Principal> principal;
   try {
     lookups_.Increment();
-    std::optional<ApiKeyRecord> key;
-    database_.ReadLatest([&](Transaction& tx) { key = tx.ApiKeys().FindActive(hash); });
+    const std::optional<ApiKeyRecord> key =
+        database_.ReadLatest([&](Transaction& tx) { return tx.ApiKeys().FindActive(hash); });
     if (key)
       principal = PrincipalOf(*key);
   } catch (...) {

@@ -1,13 +1,10 @@
 #include "app/api_keys.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <array>
-#include <stdexcept>
-
 #include "app/errors.hpp"
+#include "crypto/digest.hpp"
+#include "crypto/random.hpp"
 #include "domain/text_fields.hpp"
+#include "encoding/base64.hpp"
 
 namespace nedlia::app {
 namespace {
@@ -16,32 +13,8 @@ constexpr std::string_view kSecretPrefix = "nedlia_";
 constexpr std::size_t kSecretBytes = 32;
 // 256 bits in base64url without padding: ceil(256 / 6) characters.
 constexpr std::size_t kSecretCharacters = (kSecretBytes * 8 + 5) / 6;
-constexpr std::string_view kBase64UrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64Url(const unsigned char* bytes, std::size_t size) {
-  std::string text;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      text += kBase64UrlAlphabet[(buffer >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0)
-    text += kBase64UrlAlphabet[(buffer << (6 - bits)) & 0x3F];
-  return text;
-}
-
 std::string NewSecret() {
-  std::array<unsigned char, kSecretBytes> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("the system's random generator failed");
-  }
-  return std::string(kSecretPrefix) + Base64Url(bytes.data(), bytes.size());
+  return std::string(kSecretPrefix) + encoding::Base64Url(crypto::RandomBytes(kSecretBytes));
 }
 
 }  // namespace
@@ -51,25 +24,11 @@ bool LooksLikeApiKey(std::string_view token) {
     return false;
   const std::string_view body = token.substr(kSecretPrefix.size());
   return body.size() == kSecretCharacters &&
-         body.find_first_not_of(kBase64UrlAlphabet) == std::string_view::npos;
+         body.find_first_not_of(encoding::kBase64UrlAlphabet) == std::string_view::npos;
 }
 
 std::string HashSecret(std::string_view secret) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  // Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up again on every call, which
-  // was half of the cost of hashing a key on every request.
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (EVP_Digest(secret.data(), secret.size(), digest.data(), &length, kSha256, nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
+  return crypto::Sha256Hex(secret);
 }
 
 IssuedKey CreateApiKey(Transaction& tx, Role role, std::optional<domain::Uuid> advertiser_id,

@@ -41,7 +41,7 @@ domain::FieldErrors ValidateOwnFields(const domain::Campaign& campaign) {
 }
 
 domain::Campaign FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
-                             CampaignLock lock) {
+                             RowLock lock) {
   return RequireVisibleBy(
       tx.Campaigns().Find(id, lock), caller,
       [](const domain::Campaign& campaign) { return campaign.advertiser_id; }, "campaign");
@@ -153,7 +153,7 @@ domain::Campaign CreateCampaign(Transaction& tx, const CallContext& context,
 }
 
 domain::Campaign GetCampaign(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
-  return FindVisible(tx, caller, id, CampaignLock::kNone);
+  return FindVisible(tx, caller, id, RowLock::kNone);
 }
 
 Page<domain::Campaign> ListCampaigns(Transaction& tx, const Principal& caller,
@@ -165,7 +165,7 @@ Page<domain::Campaign> ListCampaigns(Transaction& tx, const Principal& caller,
 
 domain::Campaign UpdateCampaign(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                                 std::int32_t expected_version, const CampaignPatch& patch) {
-  domain::Campaign campaign = FindVisible(tx, context.principal, id, CampaignLock::kUpdate);
+  domain::Campaign campaign = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, campaign.audit.version, "campaign");
   domain::FieldErrors errors;
   const Changes changes = Apply(patch, campaign, errors);
@@ -185,7 +185,7 @@ domain::Campaign UpdateCampaign(Transaction& tx, const CallContext& context, con
 
 void DeleteCampaign(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                     std::int32_t expected_version) {
-  const domain::Campaign campaign = FindVisible(tx, context.principal, id, CampaignLock::kUpdate);
+  const domain::Campaign campaign = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, campaign.audit.version, "campaign");
   tx.Campaigns().SoftDelete(id);
   tx.Outbox().Append(CampaignDeleted(campaign, context.principal.id));
@@ -193,7 +193,7 @@ void DeleteCampaign(Transaction& tx, const CallContext& context, const domain::U
 
 domain::Campaign SpendOnCampaign(Transaction& tx, const CallContext& context,
                                  const domain::Uuid& id, std::int64_t amount_hundredths) {
-  domain::Campaign campaign = FindVisible(tx, context.principal, id, CampaignLock::kNone);
+  domain::Campaign campaign = FindVisible(tx, context.principal, id, RowLock::kNone);
   domain::FieldErrors errors =
       domain::ValidateAmount(amount_hundredths, campaign.currency, "/amount");
   if (errors.empty() && amount_hundredths == 0)
@@ -208,7 +208,7 @@ domain::Campaign SpendOnCampaign(Transaction& tx, const CallContext& context,
         tx.Outbox().Append(CampaignBudgetExhausted(*updated));
       return std::move(*updated);
     }
-    campaign = FindVisible(tx, context.principal, id, CampaignLock::kNone);
+    campaign = FindVisible(tx, context.principal, id, RowLock::kNone);
     ExplainRefusedSpend(campaign, amount_hundredths);
   }
   throw Error(ErrorKind::kConflict, "the campaign kept changing during the spend: retry");
@@ -217,7 +217,7 @@ domain::Campaign SpendOnCampaign(Transaction& tx, const CallContext& context,
 Page<CampaignProduct> ListCampaignProducts(Transaction& tx, const Principal& caller,
                                            const domain::Uuid& campaign_id,
                                            const PageRequest& page) {
-  FindVisible(tx, caller, campaign_id, CampaignLock::kNone);
+  FindVisible(tx, caller, campaign_id, RowLock::kNone);
   return tx.Campaigns().Products(campaign_id, page);
 }
 
@@ -226,7 +226,7 @@ CampaignProductLink AddCampaignProduct(Transaction& tx, const CallContext& conte
                                        const domain::Uuid& product_id) {
   // Shared locks: neither the campaign nor the product can be deleted under the new link.
   const domain::Campaign campaign =
-      FindVisible(tx, context.principal, campaign_id, CampaignLock::kShare);
+      FindVisible(tx, context.principal, campaign_id, RowLock::kShare);
   const auto owner = tx.Campaigns().ProductOwner(product_id);
   if (!owner || *owner != campaign.advertiser_id) {
     ThrowIfInvalid({{"/path/product_id", "no such product of the campaign's advertiser"}});
@@ -244,7 +244,7 @@ CampaignProductLink AddCampaignProduct(Transaction& tx, const CallContext& conte
 void RemoveCampaignProduct(Transaction& tx, const CallContext& context,
                            const domain::Uuid& campaign_id, const domain::Uuid& product_id) {
   const domain::Campaign campaign =
-      FindVisible(tx, context.principal, campaign_id, CampaignLock::kShare);
+      FindVisible(tx, context.principal, campaign_id, RowLock::kShare);
   if (!tx.Campaigns().Unlink(campaign_id, product_id))
     throw NotFound("campaign product");
   tx.Outbox().Append(CampaignProductRemoved(campaign, product_id, context.principal.id));

@@ -26,8 +26,8 @@ enum class ErrorKind {
 /// An expected failure of an application operation, safe to show to the client.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string detail, domain::FieldErrors fields = {})
-      : std::runtime_error(std::move(detail)), kind_(kind), fields_(std::move(fields)) {}
+  Error(ErrorKind kind, const std::string& detail, domain::FieldErrors fields = {})
+      : std::runtime_error(detail), kind_(kind), fields_(std::move(fields)) {}
 
   ErrorKind Kind() const { return kind_; }
   /// The fields at fault, with JSON pointers into the request body (may be empty).

@@ -23,9 +23,10 @@ void CheckObjectKey(const std::string& key) {
     const std::string segment = key.substr(start, end - start);
     // No segment starts with '.': that rules out "." and "..", and leaves names such as
     // ".tmp-..." to the filesystem store's half-written files, which no key can name.
-    if (segment.empty() || segment.front() == '.')
+    if (segment.empty() || segment.front() == '.') {
       throw ObjectStoreError("object key '" + key +
                              "' has an empty segment or one starting with '.'");
+    }
     for (char c : segment) {
       if (!IsKeyCharacter(c))
         throw ObjectStoreError("object key '" + key + "' has a character outside [A-Za-z0-9._-/]");
@@ -36,9 +37,10 @@ void CheckObjectKey(const std::string& key) {
 
 void CheckObjectPrefix(const std::string& prefix) {
   for (char c : prefix) {
-    if (!IsKeyCharacter(c) && c != '/')
+    if (!IsKeyCharacter(c) && c != '/') {
       throw ObjectStoreError("object prefix '" + prefix +
                              "' has a character outside [A-Za-z0-9._-/]");
+    }
   }
 }
 

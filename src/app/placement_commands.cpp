@@ -52,9 +52,9 @@ domain::Uuid CheckTargets(Transaction& tx, const Principal& caller,
 }
 
 OwnedPlacement FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
-                           bool for_update) {
+                           RowLock lock) {
   return RequireVisibleBy(
-      tx.Placements().Find(id, for_update), caller,
+      tx.Placements().Find(id, lock), caller,
       [](const OwnedPlacement& owned) { return owned.advertiser_id; }, "placement");
 }
 
@@ -121,7 +121,7 @@ OwnedPlacement CreatePlacement(Transaction& tx, const CallContext& context,
 }
 
 OwnedPlacement GetPlacement(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
-  return FindVisible(tx, caller, id, false);
+  return FindVisible(tx, caller, id, RowLock::kNone);
 }
 
 Page<OwnedPlacement> ListPlacements(Transaction& tx, const Principal& caller,
@@ -133,7 +133,7 @@ Page<OwnedPlacement> ListPlacements(Transaction& tx, const Principal& caller,
 
 OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                                std::int32_t expected_version, const PlacementPatch& patch) {
-  OwnedPlacement owned = FindVisible(tx, context.principal, id, true);
+  OwnedPlacement owned = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, owned.placement.audit.version, "placement");
   const nlohmann::json changes = Apply(patch, owned.placement);
   if (changes.empty())
@@ -156,7 +156,7 @@ OwnedPlacement UpdatePlacement(Transaction& tx, const CallContext& context, cons
 
 void DeletePlacement(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                      std::int32_t expected_version) {
-  const OwnedPlacement owned = FindVisible(tx, context.principal, id, true);
+  const OwnedPlacement owned = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, owned.placement.audit.version, "placement");
   tx.Placements().SoftDelete(id);
   tx.Outbox().Append({.type = "com.nedlia.placement.deleted.v1",

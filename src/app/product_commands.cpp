@@ -12,7 +12,7 @@ namespace nedlia::app {
 namespace {
 
 domain::Product FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
-                            ProductLock lock) {
+                            RowLock lock) {
   return RequireVisibleBy(
       tx.Products().Find(id, lock), caller,
       [](const domain::Product& product) { return product.advertiser_id; }, "product");
@@ -54,7 +54,7 @@ domain::Product CreateProduct(Transaction& tx, const CallContext& context,
   const auto owner = OwnerForNew(context.principal, input.advertiser_id, errors);
   ThrowIfInvalid(std::move(errors));
   // Locks the advertiser against a concurrent delete until this product is committed.
-  if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
+  if (!owner || !tx.Advertisers().Find(*owner, RowLock::kKeyShare))
     ThrowIfInvalid({kNoSuchAdvertiser});
   product.advertiser_id = *owner;
   product = tx.Products().Insert(product);
@@ -71,7 +71,7 @@ domain::Product CreateProduct(Transaction& tx, const CallContext& context,
 }
 
 domain::Product GetProduct(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
-  return FindVisible(tx, caller, id, ProductLock::kNone);
+  return FindVisible(tx, caller, id, RowLock::kNone);
 }
 
 Page<domain::Product> ListProducts(Transaction& tx, const Principal& caller, ProductFilter filter,
@@ -83,7 +83,7 @@ Page<domain::Product> ListProducts(Transaction& tx, const Principal& caller, Pro
 
 domain::Product UpdateProduct(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                               std::int32_t expected_version, const ProductPatch& patch) {
-  domain::Product product = FindVisible(tx, context.principal, id, ProductLock::kChange);
+  domain::Product product = FindVisible(tx, context.principal, id, RowLock::kNoKeyUpdate);
   CheckVersion(expected_version, product.audit.version, "product");
   const nlohmann::json changes = Apply(patch, product);
   if (changes.empty())
@@ -103,7 +103,7 @@ domain::Product UpdateProduct(Transaction& tx, const CallContext& context, const
 
 void DeleteProduct(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                    std::int32_t expected_version) {
-  const domain::Product product = FindVisible(tx, context.principal, id, ProductLock::kDelete);
+  const domain::Product product = FindVisible(tx, context.principal, id, RowLock::kUpdate);
   CheckVersion(expected_version, product.audit.version, "product");
   if (tx.Products().HasActivePlacements(id)) {
     throw Error(ErrorKind::kConflict,

@@ -40,7 +40,7 @@ OwnedValidationRun RequestValidation(Transaction& tx, const CallContext& context
 
 OwnedValidationRun GetValidationRun(Transaction& tx, const Principal& caller,
                                     const domain::Uuid& id) {
-  return Visible(tx.ValidationRuns().Find(id), caller);
+  return Visible(tx.ValidationRuns().Find(id, RowLock::kNone), caller);
 }
 
 IssuePage ValidationRunIssues(Transaction& tx, const Principal& caller, const domain::Uuid& id,
@@ -67,7 +67,7 @@ Page<OwnedValidationRun> ListVideoValidationRuns(Transaction& tx, const Principa
                                                  const PageRequest& page) {
   if (!filter.video_id || !tx.Videos().Find(*filter.video_id, RowLock::kNone))
     throw NotFound("video");
-  return ListValidationRuns(tx, caller, std::move(filter), page);
+  return ListValidationRuns(tx, caller, filter, page);
 }
 
 void DeleteValidationRun(Transaction& tx, const CallContext& context, const domain::Uuid& id) {

@@ -39,7 +39,8 @@ std::optional<std::string> UnvalidatableReason(const std::optional<domain::Video
 
 ValidationOutcome RunValidation(Transaction& tx, const domain::Uuid& run_id, domain::Date today,
                                 const domain::ValidationLimits& limits) {
-  const std::optional<OwnedValidationRun> owned = tx.ValidationRuns().Lock(run_id);
+  const std::optional<OwnedValidationRun> owned =
+      tx.ValidationRuns().Find(run_id, RowLock::kUpdate);
   if (!owned || HasEnded(owned->run))
     return ValidationOutcome::kSkipped;
   tx.ValidationRuns().MarkRunning(run_id);
@@ -66,7 +67,8 @@ ValidationOutcome RunValidation(Transaction& tx, const domain::Uuid& run_id, dom
 
 ValidationOutcome FailValidation(Transaction& tx, const domain::Uuid& run_id,
                                  const std::string& reason) {
-  const std::optional<OwnedValidationRun> owned = tx.ValidationRuns().Lock(run_id);
+  const std::optional<OwnedValidationRun> owned =
+      tx.ValidationRuns().Find(run_id, RowLock::kUpdate);
   if (!owned || HasEnded(owned->run))
     return ValidationOutcome::kSkipped;
   EmitFailed(tx, *owned, reason);

@@ -12,9 +12,9 @@ namespace nedlia::app {
 namespace {
 
 domain::Webhook FindVisible(Transaction& tx, const Principal& caller, const domain::Uuid& id,
-                            bool for_change) {
+                            RowLock lock) {
   return RequireVisibleBy(
-      tx.Webhooks().Find(id, for_change), caller,
+      tx.Webhooks().Find(id, lock), caller,
       [](const domain::Webhook& webhook) { return webhook.advertiser_id; }, "webhook");
 }
 
@@ -69,7 +69,7 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
   const auto owner = OwnerForNew(context.principal, input.advertiser_id, errors);
   ThrowIfInvalid(std::move(errors));
   // Locks the advertiser against a concurrent delete until this webhook is committed.
-  if (!owner || !tx.Advertisers().Find(*owner, AdvertiserLock::kKeyShare))
+  if (!owner || !tx.Advertisers().Find(*owner, RowLock::kKeyShare))
     ThrowIfInvalid({kNoSuchAdvertiser});
   CheckRoomForOneMore(tx, *owner, policy);
   webhook.advertiser_id = *owner;
@@ -89,12 +89,12 @@ CreatedWebhook CreateWebhook(Transaction& tx, const CallContext& context,
 }
 
 domain::Webhook GetWebhook(Transaction& tx, const Principal& caller, const domain::Uuid& id) {
-  return FindVisible(tx, caller, id, false);
+  return FindVisible(tx, caller, id, RowLock::kNone);
 }
 
 std::optional<std::string> WebhookSigningSecret(Transaction& tx, const Principal& caller,
                                                 const domain::Uuid& id) {
-  const auto webhook = tx.Webhooks().Find(id, false);
+  const auto webhook = tx.Webhooks().Find(id, RowLock::kNone);
   if (!webhook || !caller.CanSee(webhook->advertiser_id))
     return std::nullopt;
   return tx.Webhooks().SigningSecret(id);
@@ -110,7 +110,7 @@ Page<domain::Webhook> ListWebhooks(Transaction& tx, const Principal& caller, Web
 domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
                               const WebhookPolicy& policy, const domain::Uuid& id,
                               std::int32_t expected_version, const WebhookPatch& patch) {
-  domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
+  domain::Webhook webhook = FindVisible(tx, context.principal, id, RowLock::kNoKeyUpdate);
   CheckVersion(expected_version, webhook.audit.version, "webhook");
   const nlohmann::json changes = Apply(patch, webhook);
   if (changes.empty())
@@ -130,7 +130,7 @@ domain::Webhook UpdateWebhook(Transaction& tx, const CallContext& context,
 
 void DeleteWebhook(Transaction& tx, const CallContext& context, const domain::Uuid& id,
                    std::int32_t expected_version) {
-  const domain::Webhook webhook = FindVisible(tx, context.principal, id, true);
+  const domain::Webhook webhook = FindVisible(tx, context.principal, id, RowLock::kNoKeyUpdate);
   CheckVersion(expected_version, webhook.audit.version, "webhook");
   tx.Webhooks().SoftDelete(id);
   tx.Outbox().Append({.type = "com.nedlia.webhook.deleted.v1",
@@ -145,7 +145,7 @@ void DeleteWebhook(Transaction& tx, const CallContext& context, const domain::Uu
 Page<domain::WebhookDelivery> ListWebhookDeliveries(Transaction& tx, const Principal& caller,
                                                     const domain::Uuid& id,
                                                     const PageRequest& page) {
-  FindVisible(tx, caller, id, false);
+  FindVisible(tx, caller, id, RowLock::kNone);
   return tx.Webhooks().Deliveries(id, page);
 }
 

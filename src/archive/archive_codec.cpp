@@ -1,16 +1,21 @@
 #include "archive/archive_codec.hpp"
 
-#include <openssl/evp.h>
 #include <zstd.h>
 
 #include <algorithm>
 #include <array>
 
+#include "crypto/digest.hpp"
+
 namespace nedlia::archive {
 
 struct ArchiveEncoder::Stream {
-  ZSTD_CCtx* context = ZSTD_createCCtx();
+  Stream() = default;
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
   ~Stream() { ZSTD_freeCCtx(context); }
+
+  ZSTD_CCtx* context = ZSTD_createCCtx();
 };
 
 ArchiveEncoder::ArchiveEncoder(int level) : stream_(std::make_unique<Stream>()) {
@@ -46,7 +51,7 @@ std::string ArchiveEncoder::Finish() {
 
 void ArchiveEncoder::Compress(std::string_view input, bool end) {
   ZSTD_inBuffer in{input.data(), input.size(), 0};
-  std::array<char, 1 << 16> chunk;
+  std::array<char, 1 << 16> chunk{};
   for (;;) {
     ZSTD_outBuffer out{chunk.data(), chunk.size(), 0};
     const std::size_t left =
@@ -57,19 +62,6 @@ void ArchiveEncoder::Compress(std::string_view input, bool end) {
     if (end ? left == 0 : in.pos == in.size)
       return;
   }
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
 }
 
 namespace {
@@ -85,9 +77,10 @@ void Decompress(std::string_view bytes, Chunk&& chunk_of_text) {
   while (in.pos < in.size || left != 0) {
     ZSTD_outBuffer out{chunk.data(), chunk.size(), 0};
     left = ZSTD_decompressStream(context.get(), &out, &in);
-    if (ZSTD_isError(left))
+    if (ZSTD_isError(left)) {
       throw ArchiveError(std::string("the archive is corrupt (zstd: ") + ZSTD_getErrorName(left) +
                          ")");
+    }
     chunk_of_text(std::string_view(chunk.data(), out.pos));
     if (in.pos == in.size && out.pos == 0 && left != 0)
       throw ArchiveError("the archive is truncated: its zstd stream does not end");
@@ -95,7 +88,7 @@ void Decompress(std::string_view bytes, Chunk&& chunk_of_text) {
 }
 
 void CheckSha256(std::string_view bytes, std::string_view sha256_hex) {
-  if (const std::string actual = Sha256Hex(bytes); actual != sha256_hex) {
+  if (const std::string actual = crypto::Sha256Hex(bytes); actual != sha256_hex) {
     throw ArchiveError("the archive's SHA-256 is " + actual + ", its manifest says " +
                        std::string(sha256_hex));
   }

@@ -40,9 +40,6 @@ class ArchiveEncoder {
   std::int64_t rows_ = 0;
 };
 
-/// The lowercase hexadecimal SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
-
 /// The rows of an archive, checked against what its manifest says: the SHA-256 of its bytes,
 /// a complete zstd stream, and `rows` lines. Throws ArchiveError naming what is wrong.
 std::vector<std::string> DecodeArchive(std::string_view bytes, std::string_view sha256_hex,

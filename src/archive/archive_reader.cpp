@@ -26,10 +26,11 @@ void ReadParts(app::ObjectStore& store, const ArchiveManifest& manifest,
     }
     std::vector<std::string> decoded;
     try {
-      if (rows)
+      if (rows) {
         decoded = DecodeArchive(bytes, part.sha256, part.rows);
-      else
+      } else {
         CheckArchive(bytes, part.sha256, part.rows);
+      }
     } catch (const ArchiveError& error) {
       throw ArchiveError(part.key + ": " + error.what());
     }

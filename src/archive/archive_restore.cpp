@@ -37,9 +37,10 @@ std::string JsonArray(const std::vector<std::string>& rows) {
 
 void CheckRestorable(const ArchiveManifest& manifest) {
   if (std::find(kArchivedTables.begin(), kArchivedTables.end(), manifest.table) ==
-      kArchivedTables.end())
+      kArchivedTables.end()) {
     throw ArchiveError("archive " + manifest.id + " holds rows of an unknown table \"" +
                        manifest.table + "\"");
+  }
 }
 
 // Text read from the object store, fit for a one-line message: control characters (a line
@@ -63,14 +64,16 @@ void Agree(const std::string& prefix, std::string_view what, std::string_view in
 }
 
 void CheckComplete(const JournalEntry& entry) {
-  if (entry.status == "restored")
+  if (entry.status == "restored") {
     throw ArchiveError("archive " + entry.id +
                        " was restored already; the next `nedlia archive run` removes what is "
                        "left of it in the object store");
-  if (entry.status != "complete")
+  }
+  if (entry.status != "complete") {
     throw ArchiveError("archive " + entry.id + " is " + entry.status +
                        ": its run never finished, its rows are still in the database, and the "
                        "next `nedlia archive run` removes it");
+  }
 }
 
 // Parts are the archive's own keys, part-00001... in order: a part anywhere else would pass
@@ -119,9 +122,10 @@ std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
                           const std::string& reference) {
   if (reference.starts_with("archive/"))
     return reference.ends_with('/') ? reference : reference + "/";
-  if (reference.empty() || reference.find_first_not_of("0123456789abcdef-") != std::string::npos)
+  if (reference.empty() || reference.find_first_not_of("0123456789abcdef-") != std::string::npos) {
     throw ArchiveError("\"" + reference +
                        "\" is neither an archive id nor a key prefix archive/...");
+  }
   if (const auto entry = ArchiveJournal(connection).Find(reference))
     return entry->key_prefix;
   return FindInStore(store, reference);
@@ -130,10 +134,11 @@ std::string LocateArchive(pg::Connection& connection, app::ObjectStore& store,
 ArchiveManifest FetchJournalledManifest(pg::Connection& connection, app::ObjectStore& store,
                                         const std::string& prefix) {
   const std::optional<JournalEntry> entry = ArchiveJournal(connection).FindByPrefix(prefix);
-  if (!entry)
+  if (!entry) {
     throw ArchiveError(prefix +
                        " is not in the archive journal: nothing vouches for what the object "
                        "store holds there, so it is not used");
+  }
   ArchiveManifest manifest = FetchManifest(store, prefix);
   CheckAgainstJournal(manifest, *entry);
   return manifest;

@@ -7,7 +7,8 @@
 namespace nedlia::archive {
 
 ArchiveSchedule::ArchiveSchedule(pg::Pool& pool, app::ObjectStore& store, RetentionPolicy policy,
-                                 ArchiveRunOptions run_options, ArchiveScheduleOptions options)
+                                 ArchiveRunOptions run_options,
+                                 const ArchiveScheduleOptions& options)
     : pool_(pool),
       store_(store),
       policy_(policy),
@@ -23,9 +24,10 @@ bool ArchiveSchedule::RunOnce() {
     std::int64_t rows = 0;
     for (const ArchiveManifest& manifest : report.archived)
       rows += manifest.rows;
-    if (!report.archived.empty())
+    if (!report.archived.empty()) {
       spdlog::info("archive: {} archive(s), {} row(s) moved to the object store",
                    report.archived.size(), rows);
+    }
     if (options_.on_run)
       options_.on_run(&**connection, rows, nullptr);
     return true;

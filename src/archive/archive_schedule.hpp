@@ -29,7 +29,7 @@ struct ArchiveScheduleOptions {
 class ArchiveSchedule {
  public:
   ArchiveSchedule(pg::Pool& pool, app::ObjectStore& store, RetentionPolicy policy,
-                  ArchiveRunOptions run_options, ArchiveScheduleOptions options = {});
+                  ArchiveRunOptions run_options, const ArchiveScheduleOptions& options = {});
 
  private:
   /// True when the run succeeded.

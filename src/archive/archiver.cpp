@@ -9,6 +9,7 @@
 #include "archive/archive_journal.hpp"
 #include "archive/archive_reader.hpp"
 #include "archive/row_json.hpp"
+#include "crypto/digest.hpp"
 #include "pg/transaction.hpp"
 
 namespace nedlia::archive {
@@ -60,7 +61,7 @@ class ArchiveWriter {
     const std::int64_t rows = encoder_->Rows();
     std::string bytes = encoder_->Finish();
     ArchivePart part{PartKey(entry_.key_prefix, static_cast<int>(manifest_.parts.size()) + 1), rows,
-                     static_cast<std::int64_t>(bytes.size()), Sha256Hex(bytes)};
+                     static_cast<std::int64_t>(bytes.size()), crypto::Sha256Hex(bytes)};
     store_.Put(part.key, bytes,
                {.content_type = "application/zstd", .storage_class = options_.storage_class});
     manifest_.parts.push_back(std::move(part));
@@ -114,9 +115,10 @@ std::vector<std::string> ExportRows(pg::Transaction& transaction, const RowStrea
 }
 
 void CheckWithinRetention(const ArchiveManifest& manifest) {
-  if (!manifest.last_at.empty() && manifest.last_at >= manifest.cutoff)
+  if (!manifest.last_at.empty() && manifest.last_at >= manifest.cutoff) {
     throw ArchiveError(fmt::format("refusing to delete {} rows up to {}: newer than the cutoff {}",
                                    manifest.table, manifest.last_at, manifest.cutoff));
+  }
 }
 
 }  // namespace
@@ -190,9 +192,10 @@ int Archiver::CleanUpPending() {
   }
   // A restore that committed but stopped before removing the archive's objects.
   for (const JournalEntry& entry : journal.WithStatus("restored")) {
-    if (RemoveRestoredArchive(store_, entry.key_prefix))
+    if (RemoveRestoredArchive(store_, entry.key_prefix)) {
       spdlog::info("archive: removed {}, restored by a restore that stopped early",
                    entry.key_prefix);
+    }
   }
   return cleaned;
 }
@@ -231,9 +234,10 @@ bool Archiver::ArchiveRows(const RowSource& source, ArchiveRunReport& report) {
   CheckWithinRetention(manifest);
 
   const std::int64_t deleted = DeleteRowsById(transaction.Conn(), source.table, ids);
-  if (deleted != manifest.rows)
+  if (deleted != manifest.rows) {
     throw ArchiveError(fmt::format("{}: archived {} rows but {} would be deleted", source.table,
                                    manifest.rows, deleted));
+  }
   journal.Complete(entry.id, manifest);
   observer_.StepDone("rows-deleted");
   transaction.Commit();
@@ -266,9 +270,10 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
   VerifyStored(store_, entry.key_prefix, manifest);
   observer_.StepDone("verified");
   CheckWithinRetention(manifest);
-  if (manifest.rows != total)
+  if (manifest.rows != total) {
     throw ArchiveError(
         fmt::format("{}: archived {} rows of {}", source.name, manifest.rows, total));
+  }
 
   DropPartition(transaction.Conn(), source);
   journal.Complete(entry.id, manifest);

@@ -8,9 +8,10 @@ namespace nedlia::archive {
 namespace {
 
 void CheckAtLeast(std::string_view setting, int days, int minimum, std::string_view why) {
-  if (days < minimum)
+  if (days < minimum) {
     throw std::invalid_argument(
         fmt::format("{}={}: must be at least {} {}", setting, days, minimum, why));
+  }
 }
 
 }  // namespace

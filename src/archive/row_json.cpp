@@ -101,9 +101,10 @@ std::string JsonTimestampText(std::string_view copy_text) {
 }
 
 JsonKind JsonKindOf(std::string_view column, std::string_view type) {
-  if (type.ends_with("]"))
+  if (type.ends_with("]")) {
     throw ArchiveError(
         fmt::format("column {} ({}) cannot be archived: arrays are not supported", column, type));
+  }
   if (type == "smallint" || type == "integer" || type == "bigint" || type == "real" ||
       type == "double precision" || type.starts_with("numeric"))
     return JsonKind::kNumber;
@@ -145,10 +146,11 @@ void AppendJsonString(std::string_view text, std::string& out) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20)
+        if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        else
+        } else {
           out += c;
+        }
     }
   }
   out += '"';
@@ -177,10 +179,11 @@ void RowJson::Convert(std::string_view line, std::string& out) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const std::size_t end = line.find('\t', start);
-    if ((end == std::string_view::npos) != (i + 1 == columns_.size()))
+    if ((end == std::string_view::npos) != (i + 1 == columns_.size())) {
       throw ArchiveError(fmt::format("a row of {} fields where {} columns were expected",
                                      std::count(line.begin(), line.end(), '\t') + 1,
                                      columns_.size()));
+    }
     const std::string_view raw =
         line.substr(start, end == std::string_view::npos ? line.npos : end - start);
     start = end + 1;
@@ -202,10 +205,11 @@ void RowJson::AppendValue(const ColumnShape& column, std::string_view text,
                           std::string& out) const {
   switch (column.kind) {
     case JsonKind::kNumber:
-      if (text == "NaN" || text.ends_with("Infinity"))
+      if (text == "NaN" || text.ends_with("Infinity")) {
         AppendJsonString(text, out);
-      else
+      } else {
         out += text;
+      }
       return;
     case JsonKind::kBoolean:
       out += text == "t" ? "true" : "false";

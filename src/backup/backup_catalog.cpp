@@ -6,6 +6,7 @@
 
 #include "archive/archive_codec.hpp"
 #include "backup/backup_error.hpp"
+#include "crypto/digest.hpp"
 
 namespace nedlia::backup {
 namespace {
@@ -55,7 +56,7 @@ std::string FetchVerified(app::ObjectStore& store, const BackupManifest& manifes
                       std::to_string(bytes.size()) + " bytes, the manifest says " +
                       std::to_string(file.size) + ")");
   }
-  if (archive::Sha256Hex(bytes) != file.sha256) {
+  if (crypto::Sha256Hex(bytes) != file.sha256) {
     throw BackupError(where + " is corrupt (its SHA-256 differs from the manifest's)");
   }
   return bytes;
@@ -63,7 +64,7 @@ std::string FetchVerified(app::ObjectStore& store, const BackupManifest& manifes
 
 StoredFile PutNewFile(app::ObjectStore& store, std::string_view id, std::string_view name,
                       const std::string& bytes) {
-  StoredFile file{std::string(name), FileKey(id, name), bytes.size(), archive::Sha256Hex(bytes)};
+  StoredFile file{std::string(name), FileKey(id, name), bytes.size(), crypto::Sha256Hex(bytes)};
   if (store.Head(file.key)) {
     throw BackupError("object " + file.key + " already exists; a backup never overwrites one");
   }

@@ -1,6 +1,5 @@
 #include "backup/recovery.hpp"
 
-#include <libpq-fe.h>
 #include <sys/stat.h>
 
 #include <memory>
@@ -13,6 +12,8 @@
 #include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
 #include "pg/cluster_files.hpp"
+#include "pg/connection.hpp"
+#include "pg/errors.hpp"
 
 namespace nedlia::backup {
 namespace {
@@ -125,23 +126,18 @@ std::string RecoverySettings(const RecoveryTarget& target, const fs::path& run_d
   return text;
 }
 
-using ConnectionPtr = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-
 // "t"/"f" of a one-value query, or empty when the server does not answer yet.
 std::string QueryValue(const fs::path& run_dir, const char* sql) {
   const std::string conninfo = "host=" + run_dir.string() +
                                " port=" + std::to_string(kPrivatePort) +
-                               " user=postgres dbname=postgres connect_timeout=5";
-  const ConnectionPtr connection(PQconnectdb(conninfo.c_str()), &PQfinish);
-  if (PQstatus(connection.get()) != CONNECTION_OK) {
-    return "";
+                               " user=postgres dbname=postgres";
+  try {
+    pg::Connection connection = pg::Connection::Open(conninfo, std::chrono::seconds(5));
+    const pg::Result result = connection.Execute(sql);
+    return result.RowCount() == 1 ? result[0][0].As<std::string>() : "";
+  } catch (const pg::Error&) {
+    return "";  // starting, or recovering and not yet taking connections
   }
-  const std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql),
-                                                             &PQclear);
-  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) != 1) {
-    return "";
-  }
-  return PQgetvalue(result.get(), 0, 0);
 }
 
 BackupError RecoveryFailed(const fs::path& run_dir, const std::string& what) {

@@ -11,6 +11,7 @@
 #include "backup/compression.hpp"
 #include "backup/durable_file.hpp"
 #include "backup/scratch_directory.hpp"
+#include "crypto/digest.hpp"
 
 namespace nedlia::backup {
 namespace {
@@ -59,7 +60,7 @@ void CheckReadBack(app::ObjectStore& store, const std::string& key, const std::s
     throw BackupError(key + " reads back as " + std::to_string(stored.size()) + " bytes, not the " +
                       std::to_string(frame.size()) + " stored; not archived");
   }
-  if (archive::Sha256Hex(stored) != archive::Sha256Hex(frame)) {
+  if (crypto::Sha256Hex(stored) != crypto::Sha256Hex(frame)) {
     throw BackupError(key + " reads back with a SHA-256 other than what was stored; not archived");
   }
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "delivery/consumer_options.hpp"
+#include "consumers/consumer_options.hpp"
 
 namespace nedlia::bus {
 namespace {
@@ -36,10 +36,11 @@ natsStatus CreateStream(jsCtx* jetstream, const StreamSettings& settings, jsErrC
   code = static_cast<jsErrCode>(0);
   jsStreamInfo* info = nullptr;
   natsStatus status = js_AddStream(&info, jetstream, &config, nullptr, &code);
-  if (status == NATS_OK)
+  if (status == NATS_OK) {
     spdlog::info("created the JetStream stream {} ({})", settings.stream, subjects);
-  else if (code == JSStreamNameExistErr)  // another process made it meanwhile
+  } else if (code == JSStreamNameExistErr) {  // another process made it meanwhile
     status = NATS_OK;
+  }
   if (info != nullptr)
     jsStreamInfo_Destroy(info);
   return status;
@@ -56,9 +57,10 @@ natsStatus KeepMaxAge(jsCtx* jetstream, const StreamSettings& settings,
   code = static_cast<jsErrCode>(0);
   jsStreamInfo* info = nullptr;
   const natsStatus status = js_UpdateStream(&info, jetstream, &config, nullptr, &code);
-  if (status == NATS_OK)
+  if (status == NATS_OK) {
     spdlog::info("the JetStream stream {} now keeps messages {} h", settings.stream,
                  settings.max_age.count());
+  }
   if (info != nullptr)
     jsStreamInfo_Destroy(info);
   return status;
@@ -84,6 +86,7 @@ natsStatus SetServers(natsOptions* options, const std::string& url) {
   if (servers.size() <= 1)
     return natsOptions_SetURL(options, url.c_str());
   std::vector<const char*> pointers;
+  pointers.reserve(servers.size());
   for (const std::string& server : servers)
     pointers.push_back(server.c_str());
   // In the order given: the first is where the relay runs beside, the others its fallbacks.
@@ -148,8 +151,8 @@ void JetStreamConnection::Connect() {
   if (status == NATS_OK)
     status = natsConnection_Connect(&connection, options);
   if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
-    throw delivery::Unavailable("cannot connect to NATS at " + settings_.url + ": " +
-                                DescribeNatsError(status));
+    throw consumers::Unavailable("cannot connect to NATS at " + settings_.url + ": " +
+                                 DescribeNatsError(status));
   }
   jsOptions js_options;
   jsOptions_Init(&js_options);
@@ -163,8 +166,8 @@ void JetStreamConnection::Connect() {
   status = natsConnection_JetStream(&jetstream, connection, &js_options);
   if (status != NATS_OK) {
     natsConnection_Destroy(connection);
-    throw delivery::Unavailable("cannot use JetStream at " + settings_.url + ": " +
-                                DescribeNatsError(status));
+    throw consumers::Unavailable("cannot use JetStream at " + settings_.url + ": " +
+                                 DescribeNatsError(status));
   }
   connection_ = connection;
   jetstream_ = jetstream;
@@ -184,8 +187,8 @@ void JetStreamConnection::EnsureStream() {
   if (info != nullptr)
     jsStreamInfo_Destroy(info);
   if (status != NATS_OK) {
-    throw delivery::Unavailable("cannot find or create the JetStream stream " + settings_.stream +
-                                ": " + DescribeNatsError(status, code));
+    throw consumers::Unavailable("cannot find or create the JetStream stream " + settings_.stream +
+                                 ": " + DescribeNatsError(status, code));
   }
   stream_ready_ = true;
 }

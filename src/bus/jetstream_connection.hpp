@@ -4,8 +4,9 @@
 #include <chrono>
 #include <string>
 
-struct __natsConnection;
-struct __jsCtx;
+// The NATS C client's own names for its handles (natsConnection, jsCtx).
+struct __natsConnection;  // NOLINT(bugprone-reserved-identifier)
+struct __jsCtx;           // NOLINT(bugprone-reserved-identifier)
 
 namespace nedlia::bus {
 
@@ -28,7 +29,7 @@ struct StreamSettings {
 };
 
 /// A NATS connection with its JetStream context, made on first use. It reconnects by itself
-/// forever and may start while the server is down: callers see delivery::Unavailable meanwhile,
+/// forever and may start while the server is down: callers see consumers::Unavailable meanwhile,
 /// and their events wait (in the outbox, or in the stream).
 class JetStreamConnection {
  public:
@@ -39,7 +40,7 @@ class JetStreamConnection {
 
   const StreamSettings& Settings() const { return settings_; }
   /// Connects if needed and makes sure the stream exists (creating it if absent); throws
-  /// delivery::Unavailable when NATS cannot be reached.
+  /// consumers::Unavailable when NATS cannot be reached.
   __jsCtx* Ready();
   /// Null until Ready() first succeeded.
   __jsCtx* Context() const { return jetstream_; }

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <thread>
 
-#include "delivery/backoff.hpp"
-#include "delivery/replays.hpp"
-#include "delivery/subscription_rows.hpp"
+#include "consumers/backoff.hpp"
+#include "consumers/replays.hpp"
+#include "consumers/subscription_rows.hpp"
 #include "pg/transaction.hpp"
 
 namespace nedlia::bus {
@@ -49,13 +49,13 @@ int DeliveryCount(natsMsg* message) {
 }  // namespace
 
 JetStreamConsumer::JetStreamConsumer(pg::Pool& pool, JetStreamConnection& connection,
-                                     delivery::ConsumerOptions options,
-                                     delivery::EventHandler handler,
+                                     consumers::ConsumerOptions options,
+                                     consumers::EventHandler handler,
                                      std::chrono::milliseconds ack_wait)
     : pool_(pool),
       connection_(connection),
       options_(std::move(options)),
-      reading_(delivery::PrepareReading(options_, std::move(handler))),
+      reading_(consumers::PrepareReading(options_, std::move(handler))),
       ack_wait_(ack_wait) {}
 
 JetStreamConsumer::~JetStreamConsumer() {
@@ -91,8 +91,8 @@ void JetStreamConsumer::Subscribe() {
   if (info != nullptr)
     jsConsumerInfo_Destroy(info);
   if (status != NATS_OK) {
-    throw delivery::Unavailable("cannot find or create the JetStream consumer " + options_.name +
-                                ": " + DescribeNatsError(status, code));
+    throw consumers::Unavailable("cannot find or create the JetStream consumer " + options_.name +
+                                 ": " + DescribeNatsError(status, code));
   }
   jsSubOptions bind;
   jsSubOptions_Init(&bind);
@@ -103,8 +103,8 @@ void JetStreamConsumer::Subscribe() {
                             nullptr, &bind, &code);
   if (status != NATS_OK) {
     subscription_ = nullptr;
-    throw delivery::Unavailable("cannot subscribe to the JetStream consumer " + options_.name +
-                                ": " + DescribeNatsError(status, code));
+    throw consumers::Unavailable("cannot subscribe to the JetStream consumer " + options_.name +
+                                 ": " + DescribeNatsError(status, code));
   }
 }
 
@@ -136,7 +136,7 @@ std::vector<JetStreamConsumer::Received> JetStreamConsumer::Decode(
 void JetStreamConsumer::HandleAll(std::vector<Received>& batch) {
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
     pg::Connection& connection = tx.Conn();
-    delivery::SubscriptionRows rows(connection);
+    consumers::SubscriptionRows rows(connection);
     for (Received& received : batch) {
       received.outcome = Outcome::kDone;
       if (!received.event)
@@ -147,10 +147,10 @@ void JetStreamConsumer::HandleAll(std::vector<Received>& batch) {
         if (rows.Claim(options_.name, event.id))  // else: handled before, a redelivery
           reading_.handle(event, connection);
         connection.Defer("RELEASE SAVEPOINT nedlia_event");
-      } catch (const delivery::Unavailable&) {
+      } catch (const consumers::Unavailable&) {
         throw;
       } catch (const std::exception& error) {
-        delivery::RollBackToSavepoint(connection);
+        consumers::RollBackToSavepoint(connection);
         if (received.deliveries >= options_.max_attempts) {
           spdlog::error("consumer {}: event {} ({}) failed {} times, now a dead letter: {}",
                         options_.name, event.id.ToString(), event.type, received.deliveries,
@@ -159,7 +159,7 @@ void JetStreamConsumer::HandleAll(std::vector<Received>& batch) {
           continue;
         }
         received.outcome = Outcome::kRetry;
-        received.retry_in = delivery::RetryDelay(options_, received.deliveries);
+        received.retry_in = consumers::RetryDelay(options_, received.deliveries);
         spdlog::warn("consumer {}: event {} ({}) failed, attempt {} of {}: {}", options_.name,
                      event.id.ToString(), event.type, received.deliveries, options_.max_attempts,
                      error.what());
@@ -173,10 +173,11 @@ void JetStreamConsumer::HandleAll(std::vector<Received>& batch) {
 void JetStreamConsumer::Settle(const std::vector<Received>& batch) {
   for (const Received& received : batch) {
     // A lost acknowledgment only means a redelivery, which the processed mark absorbs.
-    if (received.outcome == Outcome::kDone)
+    if (received.outcome == Outcome::kDone) {
       natsMsg_Ack(received.message, nullptr);
-    else
+    } else {
       natsMsg_NakWithDelay(received.message, received.retry_in.count(), nullptr);
+    }
   }
 }
 
@@ -192,8 +193,8 @@ int JetStreamConsumer::RunOnce(std::chrono::milliseconds wait) {
   if (status == NATS_TIMEOUT)
     return moved;
   if (status != NATS_OK) {
-    throw delivery::Unavailable("cannot fetch from the JetStream consumer " + options_.name + ": " +
-                                DescribeNatsError(status, code));
+    throw consumers::Unavailable("cannot fetch from the JetStream consumer " + options_.name +
+                                 ": " + DescribeNatsError(status, code));
   }
   std::vector<Received> batch = Decode({list.Msgs, list.Msgs + list.Count});
   try {
@@ -214,7 +215,7 @@ void JetStreamConsumer::Run(std::stop_token stop, std::chrono::milliseconds wait
   while (!stop.stop_requested()) {
     try {
       RunOnce(wait);
-    } catch (const delivery::Unavailable& error) {
+    } catch (const consumers::Unavailable& error) {
       spdlog::warn("consumer {}: {}; retrying", options_.name, error.what());
       std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(1000)));
     }

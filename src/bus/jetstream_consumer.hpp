@@ -6,19 +6,20 @@
 #include <vector>
 
 #include "bus/jetstream_connection.hpp"
-#include "delivery/consumer_options.hpp"
-#include "delivery/reading.hpp"
-#include "delivery/replays.hpp"
+#include "consumers/consumer_options.hpp"
+#include "consumers/reading.hpp"
+#include "consumers/replays.hpp"
 #include "pg/pool.hpp"
 
-struct __natsSubscription;
-struct __natsMsg;
+// The NATS C client's own names for its handles (natsSubscription, natsMsg).
+struct __natsSubscription;  // NOLINT(bugprone-reserved-identifier)
+struct __natsMsg;           // NOLINT(bugprone-reserved-identifier)
 
 namespace nedlia::bus {
 
 /// A consumer that reads the events from NATS JetStream (what the relay published) instead of
 /// from the PostgreSQL log, through a durable pull consumer named after it. Its handler runs
-/// exactly as with delivery::Consumer: in a PostgreSQL transaction with the event's processed
+/// exactly as with consumers::Consumer: in a PostgreSQL transaction with the event's processed
 /// mark, so a message delivered twice (an acknowledgment lost in a crash, a redelivery after
 /// ack_wait) has its effect once. Messages are acknowledged only after that transaction commits.
 /// A failed event is redelivered after a backoff (others go on meanwhile) and becomes a dead
@@ -30,16 +31,16 @@ class JetStreamConsumer {
   /// `connection` must outlive the consumer. `ack_wait`: how long JetStream waits for an
   /// acknowledgment before delivering a message again (to this or another process).
   JetStreamConsumer(pg::Pool& pool, JetStreamConnection& connection,
-                    delivery::ConsumerOptions options, delivery::EventHandler handler,
+                    consumers::ConsumerOptions options, consumers::EventHandler handler,
                     std::chrono::milliseconds ack_wait = std::chrono::seconds(30));
   JetStreamConsumer(const JetStreamConsumer&) = delete;
   JetStreamConsumer& operator=(const JetStreamConsumer&) = delete;
   /// Leaves the durable consumer on the server: the next process resumes where this one was.
   ~JetStreamConsumer();
 
-  const delivery::ConsumerOptions& Options() const { return options_; }
+  const consumers::ConsumerOptions& Options() const { return options_; }
   /// Creates the stream and the durable consumer if missing, and binds to it; throws
-  /// delivery::Unavailable while NATS is down.
+  /// consumers::Unavailable while NATS is down.
   void Subscribe();
   /// Fetches what is there (waiting up to `wait` for the first message) and handles it;
   /// returns how many messages it settled (handled, skipped, dead-lettered or put back).
@@ -59,10 +60,10 @@ class JetStreamConsumer {
 
   pg::Pool& pool_;
   JetStreamConnection& connection_;
-  delivery::ConsumerOptions options_;
-  delivery::Reading reading_;
+  consumers::ConsumerOptions options_;
+  consumers::Reading reading_;
   std::chrono::milliseconds ack_wait_;
-  delivery::ReplayCheck replays_;
+  consumers::ReplayCheck replays_;
   __natsSubscription* subscription_ = nullptr;
 };
 

@@ -2,7 +2,7 @@
 
 #include <nats/nats.h>
 
-#include "delivery/consumer_options.hpp"
+#include "consumers/consumer_options.hpp"
 
 namespace nedlia::bus {
 
@@ -26,9 +26,9 @@ void JetStreamPublisher::Publish(const std::string& subject, const std::string& 
   const std::int64_t limit = connection_.MaxPayload();
   const std::size_t size = WireSize(message_id, content_type, payload);
   if (limit > 0 && size > static_cast<std::size_t>(limit)) {
-    throw delivery::Undeliverable("the event is " + std::to_string(size) +
-                                  " bytes with its headers; NATS takes at most " +
-                                  std::to_string(limit) + " (max_payload)");
+    throw consumers::Undeliverable("the event is " + std::to_string(size) +
+                                   " bytes with its headers; NATS takes at most " +
+                                   std::to_string(limit) + " (max_payload)");
   }
   natsMsg* message = nullptr;
   natsStatus status = natsMsg_Create(&message, subject.c_str(), nullptr, payload.data(),
@@ -42,9 +42,9 @@ void JetStreamPublisher::Publish(const std::string& subject, const std::string& 
   if (message != nullptr)
     natsMsg_Destroy(message);
   if (status == NATS_MAX_PAYLOAD)
-    throw delivery::Undeliverable("NATS refused the event's size: " + DescribeNatsError(status));
+    throw consumers::Undeliverable("NATS refused the event's size: " + DescribeNatsError(status));
   if (status != NATS_OK)
-    throw delivery::Unavailable("cannot publish to NATS: " + DescribeNatsError(status));
+    throw consumers::Unavailable("cannot publish to NATS: " + DescribeNatsError(status));
 }
 
 void JetStreamPublisher::WaitForAcks(std::chrono::milliseconds timeout) {
@@ -61,12 +61,12 @@ void JetStreamPublisher::WaitForAcks(std::chrono::milliseconds timeout) {
     natsMsgList pending{};
     if (js_PublishAsyncGetPendingList(&pending, jetstream) == NATS_OK)
       natsMsgList_Destroy(&pending);
-    throw delivery::Unavailable("NATS did not acknowledge the events: " +
-                                DescribeNatsError(status));
+    throw consumers::Unavailable("NATS did not acknowledge the events: " +
+                                 DescribeNatsError(status));
   }
   if (failed > 0) {
-    throw delivery::Unavailable("JetStream refused " + std::to_string(failed) +
-                                " event(s); see the debug log");
+    throw consumers::Unavailable("JetStream refused " + std::to_string(failed) +
+                                 " event(s); see the debug log");
   }
 }
 

@@ -29,9 +29,10 @@ double SecondsSince(std::int64_t unix_ms) {
 
 }  // namespace
 
-delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
-                             JetStreamPublisher& publisher, std::chrono::milliseconds ack_timeout) {
-  delivery::ConsumerOptions options{.name = kRelayName};
+consumers::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
+                              JetStreamPublisher& publisher,
+                              std::chrono::milliseconds ack_timeout) {
+  consumers::ConsumerOptions options{.name = kRelayName};
   for (const events::EventSchema& entry : catalog.Entries())
     options.types.push_back(entry.VersionedType());
   options.batch_size = 10000;
@@ -59,7 +60,7 @@ delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
     ++metrics->pending;
     metrics->newest_at_ms = event.created_at_ms;
   };
-  return delivery::Consumer(pool, std::move(options), std::move(handler));
+  return consumers::Consumer(pool, std::move(options), std::move(handler));
 }
 
 }  // namespace nedlia::bus

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "bus/jetstream_publisher.hpp"
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "events/catalog.hpp"
 
 namespace nedlia::bus {
@@ -11,9 +11,9 @@ namespace nedlia::bus {
 /// NATS binding's structured mode (Content-Type application/cloudevents+json) with the event id
 /// as Nats-Msg-Id. A batch commits its position only once JetStream acknowledged all of it.
 /// `ack_timeout` bounds the wait for JetStream's acknowledgments of one batch.
-delivery::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
-                             JetStreamPublisher& publisher,
-                             std::chrono::milliseconds ack_timeout = std::chrono::seconds(5));
+consumers::Consumer MakeRelay(pg::Pool& pool, const events::Catalog& catalog,
+                              JetStreamPublisher& publisher,
+                              std::chrono::milliseconds ack_timeout = std::chrono::seconds(5));
 
 inline constexpr const char* kRelayName = "bus-relay";
 

@@ -19,8 +19,8 @@
 #include "cli/database_connect.hpp"
 #include "cli/object_store_factory.hpp"
 #include "cli/progress_bar.hpp"
-#include "store/job_runs.hpp"
-#include "store/maintenance.hpp"
+#include "repositories/job_runs.hpp"
+#include "repositories/maintenance.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -97,22 +97,23 @@ void Run(const Settings& settings, bool dry_run) {
     return;
   }
   // Rows backdated into the default partition belong to their month's partition first.
-  store::MaintainEventLogPartitions(connection, settings.event_log_months_ahead);
+  repositories::MaintainEventLogPartitions(connection, settings.event_log_months_ahead);
   archive::ArchiveRunReport report;
   try {
     Explained([&] { report = archiver.Run(); });
   } catch (const std::exception& error) {
-    store::RecordJobFailure(connection, store::kArchiveJob, error.what());
+    repositories::RecordJobFailure(connection, repositories::kArchiveJob, error.what());
     throw;
   }
   std::int64_t rows = 0;
   for (const archive::ArchiveManifest& manifest : report.archived)
     rows += manifest.rows;
-  store::RecordJobSuccess(connection, store::kArchiveJob, rows);
+  repositories::RecordJobSuccess(connection, repositories::kArchiveJob, rows);
   observer.Finish();
-  if (report.pending_cleaned > 0)
+  if (report.pending_cleaned > 0) {
     std::cout << "removed " << report.pending_cleaned
               << " unfinished archive(s) of an interrupted run; their rows were still here\n";
+  }
   for (const archive::ArchiveManifest& manifest : report.archived) {
     std::cout << fmt::format("archived {} rows of {}{} ({} to {}) as {}\n", manifest.rows,
                              manifest.table,

@@ -14,7 +14,7 @@
 #include "cli/object_store_factory.hpp"
 #include "cli/wal_archiving.hpp"
 #include "pg/managed_cluster.hpp"
-#include "store/job_runs.hpp"
+#include "repositories/job_runs.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -80,14 +80,14 @@ backup::BackupManifest CreateBaseBackupOf(const Settings& settings, app::ObjectS
   }
   pg::ManagedCluster cluster(ManagedClusterOptions(settings));
   StartManagedCluster(settings, cluster);
-  return RecordingJob(settings, store::kBackupJob, [&] {
+  return RecordingJob(settings, repositories::kBackupJob, [&] {
     return backup::CreateBaseBackup(store, {cluster.Url("postgres"), ClientBinaries()});
   });
 }
 
 backup::BackupManifest CreateLogicalBackupOf(const Settings& settings, app::ObjectStore& store) {
   const std::string url = ResolveDatabaseUrl(settings);
-  return RecordingJob(settings, store::kBackupJob, [&] {
+  return RecordingJob(settings, repositories::kBackupJob, [&] {
     return backup::CreateLogicalBackup(store, {url, RedactUrl(url), ClientBinaries()});
   });
 }

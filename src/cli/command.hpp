@@ -5,7 +5,7 @@
 
 #include "cli/settings.hpp"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
 }
 

@@ -5,7 +5,7 @@
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 
 namespace nedlia::cli {
 
@@ -13,7 +13,7 @@ void WithDatabase(const Settings& settings, const std::function<void(app::Transa
   const std::string url = ResolveDatabaseUrl(settings);
   ConnectOrExplain(url);
   pg::Pool pool({.url = url, .max_size = 1});
-  store::PgDatabase database(pool, {});
+  repositories::PgDatabase database(pool, {});
   try {
     database.Write(app::CallContext{}, work);
   } catch (const app::Error& error) {

@@ -36,10 +36,11 @@ void PrintLine(std::string_view label, const std::string& value) {
 std::string Lag(const pg::ReplicationState& state) {
   std::ostringstream text;
   text << (state.lag_bytes ? std::to_string(*state.lag_bytes) + " bytes" : "? bytes") << ", ";
-  if (state.lag_seconds)
+  if (state.lag_seconds) {
     text << std::fixed << std::setprecision(3) << *state.lag_seconds << " s";
-  else
+  } else {
     text << "? s";
+  }
   return text.str();
 }
 
@@ -59,11 +60,12 @@ void PrintReplication(const pg::ReplicationState& state) {
 int Status(const pg::ReplicaCluster& replica) {
   const pg::ReplicaStatus status = replica.Status();
   const pg::ClusterStatus& cluster = status.cluster;
-  if (!cluster.running)
+  if (!cluster.running) {
     PrintLine("status:", cluster.initialized ? "stopped" : "not created");
-  else
+  } else {
     PrintLine("status:", std::string("running (pid ") + std::to_string(cluster.pid.value_or(0)) +
                              (cluster.accepting ? ", accepting connections)" : ")"));
+  }
   if (status.replication)
     PrintReplication(*status.replication);
   PrintLine("slot:", status.promoted ? "none (promoted; " + status.slot +
@@ -86,13 +88,15 @@ void Promote(const Settings& settings, const ReplicaFlags& flags) {
   pg::ReplicaCluster cluster = Replica(managed, flags);
   const pg::Promotion promotion = cluster.Promote(std::chrono::seconds(flags.timeout_seconds));
   std::ostringstream took;
-  took << std::fixed << std::setprecision(3) << promotion.took.count() / 1000.0;
-  if (promotion.already)
+  took << std::fixed << std::setprecision(3)
+       << static_cast<double>(promotion.took.count()) / 1000.0;
+  if (promotion.already) {
     std::cout << "replica '" << flags.name << "' was promoted already: a primary at "
               << cluster.Url() << "\n";
-  else
+  } else {
     std::cout << "replica '" << flags.name << "' promoted in " << took.str()
               << " s: a primary taking writes at " << cluster.Url() << "\n";
+  }
 }
 
 CLI::App* AddSubcommand(CLI::App& parent, const std::shared_ptr<ReplicaFlags>& flags,

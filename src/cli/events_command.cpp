@@ -11,7 +11,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
-#include "delivery/subscription_admin.hpp"
+#include "consumers/subscription_admin.hpp"
 #include "domain/date.hpp"
 #include "events/catalog.hpp"
 #include "events/cloud_event.hpp"
@@ -158,10 +158,11 @@ void Validate(const EventsOptions& options, int& exit_code) {
   std::vector<nlohmann::json> items;
   try {
     const nlohmann::json whole = nlohmann::json::parse(text);
-    if (whole.is_array())
+    if (whole.is_array()) {
       items.assign(whole.begin(), whole.end());
-    else
+    } else {
       items.push_back(whole);
+    }
   } catch (const nlohmann::json::parse_error&) {
     std::istringstream lines(text);
     std::string line;
@@ -216,6 +217,7 @@ events::Catalog CatalogAtRevision(const std::string& revision, const std::string
     texts.emplace_back(revision + ":" + name, shown.output);
   }
   std::vector<events::CatalogFile> files;
+  files.reserve(texts.size());
   for (const auto& [file, text] : texts)
     files.push_back({file, text});
   try {
@@ -252,10 +254,10 @@ void Check(const EventsOptions& options, int& exit_code) {
 
 /// Runs `work` in one transaction on the configured database.
 void WithAdmin(const Settings& settings,
-               const std::function<void(delivery::SubscriptionAdmin&)>& work) {
+               const std::function<void(consumers::SubscriptionAdmin&)>& work) {
   pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
   connection.ExecuteScript("BEGIN");
-  delivery::SubscriptionAdmin admin(connection);
+  consumers::SubscriptionAdmin admin(connection);
   try {
     work(admin);
   } catch (const UserError&) {
@@ -267,7 +269,7 @@ void WithAdmin(const Settings& settings,
 }
 
 void Consumers(const Settings& settings) {
-  WithAdmin(settings, [](delivery::SubscriptionAdmin& admin) {
+  WithAdmin(settings, [](consumers::SubscriptionAdmin& admin) {
     std::cout << "consumer\tpartitions\thandled\toldest_position\tblocked\tdead_letters\t"
                  "last_error\n";
     for (const auto& status : admin.Subscriptions()) {
@@ -278,8 +280,8 @@ void Consumers(const Settings& settings) {
   });
 }
 
-delivery::DeadLetterFilter FilterOf(const EventsOptions& options, bool require_target) {
-  delivery::DeadLetterFilter filter;
+consumers::DeadLetterFilter FilterOf(const EventsOptions& options, bool require_target) {
+  consumers::DeadLetterFilter filter;
   if (!options.consumer.empty())
     filter.consumer = options.consumer;
   if (!options.event_id.empty()) {
@@ -293,7 +295,7 @@ delivery::DeadLetterFilter FilterOf(const EventsOptions& options, bool require_t
 }
 
 void ListDeadLetters(const Settings& settings, const EventsOptions& options) {
-  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
+  WithAdmin(settings, [&](consumers::SubscriptionAdmin& admin) {
     std::cout << "event_id\tconsumer\ttype\tattempts\tfailed_at\treplay\tlast_error\n";
     for (const auto& letter : admin.DeadLetters(FilterOf(options, false))) {
       std::cout << letter.event_id.ToString() << '\t' << letter.consumer << '\t'
@@ -306,9 +308,9 @@ void ListDeadLetters(const Settings& settings, const EventsOptions& options) {
 }
 
 void ActOnDeadLetters(const Settings& settings, const EventsOptions& options, bool replay) {
-  const delivery::DeadLetterFilter filter = FilterOf(options, true);
+  const consumers::DeadLetterFilter filter = FilterOf(options, true);
   int count = 0;
-  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
+  WithAdmin(settings, [&](consumers::SubscriptionAdmin& admin) {
     count = replay ? admin.RequestReplay(filter) : admin.Discard(filter);
   });
   if (count == 0 && filter.event_id)
@@ -328,8 +330,9 @@ void Replay(const Settings& settings, const EventsOptions& options) {
       throw UserError("--from must be a position such as 7351-1042 (an event's position)");
   }
   events::LogPosition after;
-  WithAdmin(settings, [&](delivery::SubscriptionAdmin& admin) {
-    after = from ? delivery::SubscriptionAdmin::Before(*from) : admin.PositionBefore(options.since);
+  WithAdmin(settings, [&](consumers::SubscriptionAdmin& admin) {
+    after =
+        from ? consumers::SubscriptionAdmin::Before(*from) : admin.PositionBefore(options.since);
     admin.Rewind(options.consumer, after);
   });
   std::cout << "consumer " << options.consumer << " resumes after position " << after.ToString()

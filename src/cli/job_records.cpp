@@ -4,7 +4,7 @@
 
 #include "cli/database_access.hpp"
 #include "pg/connection.hpp"
-#include "store/job_runs.hpp"
+#include "repositories/job_runs.hpp"
 
 namespace nedlia::cli {
 
@@ -13,10 +13,11 @@ void RecordJobOutcome(const Settings& settings, std::string_view job, std::int64
   try {
     pg::Connection connection =
         pg::Connection::Open(ResolveDatabaseUrl(settings), std::chrono::seconds(5));
-    if (error == nullptr)
-      store::RecordJobSuccess(connection, job, rows);
-    else
-      store::RecordJobFailure(connection, job, error);
+    if (error == nullptr) {
+      repositories::RecordJobSuccess(connection, job, rows);
+    } else {
+      repositories::RecordJobFailure(connection, job, error);
+    }
   } catch (const std::exception& failure) {
     spdlog::warn("could not record the outcome of job {} in job_runs: {}", job, failure.what());
   }
@@ -32,10 +33,11 @@ void RecordPurges(pg::Connection& connection,
       failed += (failed.empty() ? "" : "; ") + outcome.what + ": " + outcome.error;
   }
   try {
-    if (failed.empty())
-      store::RecordJobSuccess(connection, store::kRetentionJob, rows);
-    else
-      store::RecordJobFailure(connection, store::kRetentionJob, failed);
+    if (failed.empty()) {
+      repositories::RecordJobSuccess(connection, repositories::kRetentionJob, rows);
+    } else {
+      repositories::RecordJobFailure(connection, repositories::kRetentionJob, failed);
+    }
   } catch (const std::exception& error) {
     spdlog::warn("could not record the retention run in job_runs: {}", error.what());
   }

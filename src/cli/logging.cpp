@@ -60,10 +60,11 @@ class JsonFormatter final : public spdlog::formatter {
 
 void ConfigureLogging(const std::string& level, const std::string& format) {
   auto logger = spdlog::stderr_color_mt("nedlia");
-  if (format == "json")
+  if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
-  else
+  } else {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  }
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
 }

@@ -8,7 +8,9 @@
 #include "metrics/process_metrics.hpp"
 #include "metrics/registry.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int RunCommand(int argc, char** argv) {
   using nedlia::cli::CommandContext;
   CommandContext context;
   try {
@@ -55,4 +57,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   return context.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return RunCommand(argc, argv);
+  } catch (const std::exception& error) {  // from setting up, before any command ran
+    std::cerr << "nedlia: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "nedlia: failed with an unknown exception\n";
+  }
+  return 1;
 }

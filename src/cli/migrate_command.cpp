@@ -246,10 +246,11 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
                       "head (default), heads, REV or +N; with --sql also FROM:TO");
   upgrade->add_flag("--sql", *upgrade_sql, "Print the SQL instead of running it (from base)");
   upgrade->callback([&context, upgrade_target, upgrade_sql] {
-    if (*upgrade_sql)
+    if (*upgrade_sql) {
       PrintOffline(context.settings, Direction::kUp, *upgrade_target);
-    else
+    } else {
       Move(context.settings, Direction::kUp, *upgrade_target);
+    }
   });
 
   auto* downgrade = migrate->add_subcommand("downgrade", "Revert migrations down to a revision");
@@ -259,10 +260,11 @@ void AddMigrateCommand(CLI::App& root, CommandContext& context) {
       ->required();
   downgrade->add_flag("--sql", *downgrade_sql, "Print the SQL instead of running it");
   downgrade->callback([&context, downgrade_target, downgrade_sql] {
-    if (*downgrade_sql)
+    if (*downgrade_sql) {
       PrintOffline(context.settings, Direction::kDown, *downgrade_target);
-    else
+    } else {
       Move(context.settings, Direction::kDown, *downgrade_target);
+    }
   });
 
   auto* stamp = migrate->add_subcommand(

@@ -6,16 +6,16 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/database_connect.hpp"
-#include "store/maintenance.hpp"
+#include "repositories/maintenance.hpp"
 
 namespace nedlia::cli {
 namespace {
 
 void Maintain(const Settings& settings) {
   pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
-  store::PartitionUpkeep upkeep;
+  repositories::PartitionUpkeep upkeep;
   try {
-    upkeep = store::MaintainEventLogPartitions(connection, settings.event_log_months_ahead);
+    upkeep = repositories::MaintainEventLogPartitions(connection, settings.event_log_months_ahead);
   } catch (const std::runtime_error& error) {
     throw UserError(std::string("event_log partitions: ") + error.what());
   }

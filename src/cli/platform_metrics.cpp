@@ -7,8 +7,8 @@
 #include <optional>
 #include <string_view>
 
-#include "delivery/backlog.hpp"
-#include "store/platform_state.hpp"
+#include "consumers/backlog.hpp"
+#include "repositories/platform_state.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -30,7 +30,7 @@ class Family {
   std::string text_;
 };
 
-std::string JobsText(const store::PlatformState& state) {
+std::string JobsText(const repositories::PlatformState& state) {
   Family last("nedlia_last_success_timestamp_seconds",
               "When each periodic job last succeeded (unix seconds; 0: never).");
   Family failures("nedlia_job_failures", "Failed runs of each periodic job, ever.");
@@ -68,7 +68,7 @@ std::string JobsText(const store::PlatformState& state) {
   return out;
 }
 
-std::string StateText(const store::PlatformState& state) {
+std::string StateText(const repositories::PlatformState& state) {
   Family dead("nedlia_dead_letters", "Dead letters of each consumer not yet resolved.");
   Family blocked("nedlia_consumer_blocked_partitions",
                  "Partitions of each consumer held by an event waiting to be retried.");
@@ -120,7 +120,7 @@ void PlatformMetrics::Sample() {
 }
 
 std::string PlatformMetrics::Render(pg::Connection& connection) const {
-  std::string out = StateText(store::ReadPlatformState(connection));
+  std::string out = StateText(repositories::ReadPlatformState(connection));
   if (consumers_.empty())
     return out;
   Family backlog("nedlia_outbox_backlog_events",
@@ -129,8 +129,8 @@ std::string PlatformMetrics::Render(pg::Connection& connection) const {
   Family oldest("nedlia_outbox_oldest_unread_age_seconds",
                 "Age of the oldest event a consumer has not read yet (0: none).");
   for (const ConsumerReads& consumer : consumers_) {
-    const delivery::Backlog measured =
-        delivery::MeasureBacklog(connection, consumer.name, consumer.types);
+    const consumers::Backlog measured =
+        consumers::MeasureBacklog(connection, consumer.name, consumer.types);
     backlog.Add(metrics::Label("consumer", consumer.name), static_cast<double>(measured.events));
     oldest.Add(metrics::Label("consumer", consumer.name), measured.oldest_age_seconds.value_or(0));
   }

@@ -4,7 +4,7 @@
 
 #include "pg/pool.hpp"
 #include "pg/replica_monitor.hpp"
-#include "store/replica_reads.hpp"
+#include "repositories/replica_reads.hpp"
 
 namespace nedlia::cli {
 
@@ -23,13 +23,13 @@ class ReadReplica {
 
   explicit ReadReplica(const Options& options);
 
-  store::ReplicaReads& Reads() { return reads_; }
+  repositories::ReplicaReads& Reads() { return reads_; }
   void Close() { pool_.Close(); }
 
  private:
   pg::Pool pool_;
   pg::ReplicaMonitor monitor_;
-  store::ReplicaReads reads_;
+  repositories::ReplicaReads reads_;
 };
 
 }  // namespace nedlia::cli

@@ -38,11 +38,11 @@
 #include "pg/pool_metrics.hpp"
 #include "placement_files/store_visibility.hpp"
 #include "process/periodic_thread.hpp"
+#include "repositories/job_runs.hpp"
+#include "repositories/maintenance.hpp"
+#include "repositories/pg_api_log.hpp"
+#include "repositories/pg_database.hpp"
 #include "retention/purges.hpp"
-#include "store/job_runs.hpp"
-#include "store/maintenance.hpp"
-#include "store/pg_api_log.hpp"
-#include "store/pg_database.hpp"
 #include "streams/event_hub.hpp"
 
 namespace nedlia::cli {
@@ -147,9 +147,8 @@ std::unique_ptr<app::ObjectStore> RefuseFilesUnlessVisible(pg::Connection& conne
 
 /// On a database that never had a key, issues the first admin key and prints it, once.
 void IssueFirstAdminKey(app::Database& database) {
-  std::optional<app::IssuedKey> issued;
-  database.Write(app::CallContext{},
-                 [&](app::Transaction& tx) { issued = app::CreateFirstAdminKey(tx); });
+  const std::optional<app::IssuedKey> issued = database.Write(
+      app::CallContext{}, [](app::Transaction& tx) { return app::CreateFirstAdminKey(tx); });
   if (!issued)
     return;
   std::cout << "first admin API key (shown only this once; keep it): " << issued->secret
@@ -173,7 +172,7 @@ std::optional<std::string> ReadReplicaUrl(const Settings& settings, const ServeF
   return settings.read_database_url;
 }
 
-/// Reads go to the replica while it is fresh enough (src/store/replica_reads.hpp).
+/// Reads go to the replica while it is fresh enough (src/repositories/replica_reads.hpp).
 std::unique_ptr<ReadReplica> ConnectReadReplica(const Settings& settings,
                                                 const std::optional<std::string>& url,
                                                 const std::string& primary_url) {
@@ -232,7 +231,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   pg::Pool pool(pg::PoolOptions{.url = url,
                                 .max_size = static_cast<std::size_t>(settings.db_pool_size),
                                 .statement_timeout = request_timeout});
-  store::PgDatabase database(pool, settings.Envelope(), request_timeout);
+  repositories::PgDatabase database(pool, settings.Envelope(), request_timeout);
   api::SetMaxDocumentBytes(static_cast<std::size_t>(settings.max_document_bytes));
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
@@ -241,13 +240,13 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // on the requests' pool (which the workers are sized to) they would take a connection a
   // request is waiting for.
   pg::Pool upkeep_pool({.url = url, .max_size = 1, .statement_timeout = request_timeout});
-  store::MaintenanceLoop maintenance(
+  repositories::MaintenanceLoop maintenance(
       upkeep_pool, std::chrono::hours(6), settings.event_log_months_ahead,
       [&objects, policy = settings.Purges()](pg::Connection& connection) {
         RecordPurges(connection, retention::RunPurges(connection, *objects, policy));
       });
   pg::Pool api_log_pool({.url = url, .max_size = 1});
-  store::PgApiLog api_log(api_log_pool);
+  repositories::PgApiLog api_log(api_log_pool);
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);
@@ -284,10 +283,11 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
         if (connection == nullptr)
           return;  // the database is away: nothing can be recorded
         try {
-          if (error == nullptr)
-            store::RecordJobSuccess(*connection, store::kArchiveJob, rows);
-          else
-            store::RecordJobFailure(*connection, store::kArchiveJob, error);
+          if (error == nullptr) {
+            repositories::RecordJobSuccess(*connection, repositories::kArchiveJob, rows);
+          } else {
+            repositories::RecordJobFailure(*connection, repositories::kArchiveJob, error);
+          }
         } catch (const std::exception& failure) {
           spdlog::warn("could not record the archive run in job_runs: {}", failure.what());
         }

@@ -93,13 +93,14 @@ std::string CheckedArchiveStorageClass(const std::string& name) {
                                                   "GLACIER_IR", "REDUCED_REDUNDANCY"};
   if (kReadable.contains(name))
     return name;
-  if (name == "GLACIER" || name == "DEEP_ARCHIVE")
+  if (name == "GLACIER" || name == "DEEP_ARCHIVE") {
     throw std::invalid_argument(
         "NEDLIA_ARCHIVE_STORAGE_CLASS=" + name +
         ": archives are read back and checked before rows are deleted, and objects in " + name +
         " cannot be read without a restore request taking hours; use GLACIER_IR (or a bucket "
         "lifecycle rule that moves archives to " +
         name + " later)");
+  }
   throw std::invalid_argument("NEDLIA_ARCHIVE_STORAGE_CLASS=" + name +
                               ": not an S3 storage class (GLACIER_IR, STANDARD, STANDARD_IA, "
                               "ONEZONE_IA, INTELLIGENT_TIERING, REDUCED_REDUNDANCY)");
@@ -272,9 +273,10 @@ Settings Settings::FromEnvironment() {
   s.backup_retention_days =
       EnvInt("NEDLIA_BACKUP_RETENTION_DAYS", s.backup_retention_days, 1, 3650);
   if (auto archive = Env("NEDLIA_BACKUP_ARCHIVE_WAL")) {
-    if (*archive != "on" && *archive != "off")
+    if (*archive != "on" && *archive != "off") {
       throw std::invalid_argument("NEDLIA_BACKUP_ARCHIVE_WAL must be on or off, not '" + *archive +
                                   "'");
+    }
     s.backup_archive_wal = *archive == "on";
   }
   s.backup_schedule_hours =

@@ -9,7 +9,7 @@
 
 #include "backup/durable_file.hpp"
 #include "cli/command.hpp"
-#include "storage/store_directories.hpp"
+#include "object_stores/store_directories.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -48,7 +48,7 @@ void PrepareWalDirectory(const Settings& settings, const pg::ManagedCluster& clu
   const fs::path root = fs::absolute(settings.objects_dir);
   const fs::path wal = root / "wal";
   pg::CreateDirectories(root.parent_path());  // 0755: the server user must traverse them
-  storage::CreateStoreDirectories(root, wal);
+  object_stores::CreateStoreDirectories(root, wal);
   fs::permissions(wal, fs::perms::owner_all);  // made 0755 by an older nedlia
   const auto& server_user = cluster.Layout().server_user;
   if (!server_user) {

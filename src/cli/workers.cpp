@@ -53,27 +53,28 @@ std::vector<std::string> Workers::Available(const Settings& settings) {
   return names;
 }
 
-std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
+std::unique_ptr<consumers::Consumer> Workers::Make(const std::string& name) {
   if (name == validator::kValidatorName) {
-    return std::make_unique<delivery::Consumer>(validator::MakeValidator(
+    return std::make_unique<consumers::Consumer>(validator::MakeValidator(
         pool_, {.limits = {.max_simultaneous = settings_.validation_max_simultaneous},
                 .envelope = settings_.Envelope(),
                 .today = validator::TodayUtc}));
   }
   if (name == notifier::kNotifierName) {
     StartSenders();
-    return std::make_unique<delivery::Consumer>(
+    return std::make_unique<consumers::Consumer>(
         notifier::MakeRecorder(pool_, events::Catalog::Embedded()));
   }
   if (name == bus::kRelayName) {
     if (!settings_.nats_url)
       throw UserError("bus-relay needs NEDLIA_NATS_URL (a NATS server with JetStream)");
-    if (!publisher_)
+    if (!publisher_) {
       publisher_ = std::make_unique<bus::JetStreamPublisher>(bus::StreamSettings{
           .url = *settings_.nats_url,
           .max_age = std::chrono::hours(24 * settings_.retention.event_log_days),
           .replicas = settings_.nats_stream_replicas});
-    return std::make_unique<delivery::Consumer>(
+    }
+    return std::make_unique<consumers::Consumer>(
         bus::MakeRelay(pool_, events::Catalog::Embedded(), *publisher_));
   }
   if (name == readmodel::kProjectorName) {
@@ -81,15 +82,18 @@ std::unique_ptr<delivery::Consumer> Workers::Make(const std::string& name) {
         "nedlia_readmodel_freshness_seconds",
         "From an event's writing transaction to its projection into placement_details",
         metrics::LatencyBounds());
-    return std::make_unique<delivery::Consumer>(readmodel::MakeProjector(
-        pool_, [&freshness](std::int64_t lag_ms) { freshness.Observe(lag_ms / 1000.0); }));
+    return std::make_unique<consumers::Consumer>(
+        readmodel::MakeProjector(pool_, [&freshness](std::int64_t lag_ms) {
+          freshness.Observe(static_cast<double>(lag_ms) / 1000.0);
+        }));
   }
   if (name == placement_files::kFileGeneratorName) {
     if (!regenerator_) {
       objects_ = MakeObjectStore(settings_);
-      regenerator_ = std::make_unique<placement_files::Regenerator>(pool_, *objects_);
+      regenerator_ =
+          std::make_unique<placement_files::Regenerator>(pool_, *objects_, settings_.Envelope());
     }
-    return std::make_unique<delivery::Consumer>(
+    return std::make_unique<consumers::Consumer>(
         placement_files::MakeFileGenerator(pool_, *regenerator_, kFileCoalesce));
   }
   throw UserError("no worker named " + name + " (known: " + KnownList() + ")");
@@ -123,7 +127,7 @@ std::vector<ConsumerReads> Workers::Reads() const {
 void Workers::Start(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     Running worker{.consumer = Make(name),
-                   .wakeup = std::make_unique<delivery::Wakeup>(pool_.Url()),
+                   .wakeup = std::make_unique<consumers::Wakeup>(pool_.Url()),
                    .thread = {}};
     worker.consumer->Subscribe();
     const auto poll = std::chrono::milliseconds(settings_.event_poll_ms);

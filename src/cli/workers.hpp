@@ -8,8 +8,8 @@
 #include "bus/jetstream_publisher.hpp"
 #include "cli/platform_metrics.hpp"
 #include "cli/settings.hpp"
-#include "delivery/consumer.hpp"
-#include "delivery/wakeup.hpp"
+#include "consumers/consumer.hpp"
+#include "consumers/wakeup.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "placement_files/file_generator.hpp"
@@ -40,12 +40,12 @@ class Workers {
 
  private:
   struct Running {
-    std::unique_ptr<delivery::Consumer> consumer;
-    std::unique_ptr<delivery::Wakeup> wakeup;
+    std::unique_ptr<consumers::Consumer> consumer;
+    std::unique_ptr<consumers::Wakeup> wakeup;
     std::jthread thread;
   };
 
-  std::unique_ptr<delivery::Consumer> Make(const std::string& name);
+  std::unique_ptr<consumers::Consumer> Make(const std::string& name);
   /// The notifier's sending threads (the notifier's consumer only records deliveries).
   void StartSenders();
 

@@ -108,9 +108,10 @@ std::string HostProblem(std::string_view host, const EgressPolicy& egress) {
     const auto address = ParseIpAddress(name);
     return address && egress.AllowsExplicitly(*address) ? std::string() : kNotAnAddress;
   }
-  if (IsInternalName(name) && !egress.AllowsNonPublic())
+  if (IsInternalName(name) && !egress.AllowsNonPublic()) {
     return "must name a public host, not one of an internal network (localhost, .internal, "
            ".local, a name without a dot, ...)";
+  }
   return {};
 }
 
@@ -162,10 +163,11 @@ FieldErrors ValidateWebhookEventTypes(const std::vector<std::string>& types,
   std::set<std::string_view> seen;
   for (std::size_t i = 0; i < types.size(); ++i) {
     const std::string pointer = "/event_types/" + std::to_string(i);
-    if (std::find(subscribable.begin(), subscribable.end(), types[i]) == subscribable.end())
+    if (std::find(subscribable.begin(), subscribable.end(), types[i]) == subscribable.end()) {
       errors.push_back({pointer, "is not an event type a webhook can subscribe to"});
-    else if (!seen.insert(types[i]).second)
+    } else if (!seen.insert(types[i]).second) {
       errors.push_back({pointer, "is listed twice"});
+    }
   }
   return errors;
 }

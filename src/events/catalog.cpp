@@ -114,9 +114,10 @@ class FileReader {
   }
 
   FieldSpec Field(const YAML::Node& node, const std::string& path, bool allow_required, int depth) {
-    if (depth > kMaxFieldDepth)
+    if (depth > kMaxFieldDepth) {
       Fail(node,
            "field " + path + " nests more than " + std::to_string(kMaxFieldDepth) + " levels deep");
+    }
     if (++fields_read_ > kMaxFields)
       Fail(node, "more than " + std::to_string(kMaxFields) + " fields");
     CheckKeys(node,
@@ -129,15 +130,17 @@ class FileReader {
       Fail(node, "field " + path + " has no type");
     const std::string type = Text(node["type"], path + ".type");
     const auto found = std::find(kTypeNames.begin(), kTypeNames.end(), type);
-    if (found == kTypeNames.end())
+    if (found == kTypeNames.end()) {
       Fail(node["type"], "field " + path + ": unknown type \"" + type +
                              "\" (string, number, integer, boolean, object, array or any)");
+    }
     field.type = static_cast<FieldType>(found - kTypeNames.begin());
     if (node["format"]) {
       field.format = Text(node["format"], path + ".format");
-      if (std::find(kFormats.begin(), kFormats.end(), field.format) == kFormats.end())
+      if (std::find(kFormats.begin(), kFormats.end(), field.format) == kFormats.end()) {
         Fail(node["format"], "field " + path + ": unknown format \"" + field.format +
                                  "\" (uuid, date, date-time, uri or email)");
+      }
       if (field.type != FieldType::kString)
         Fail(node["format"], "field " + path + ": a format applies to strings only");
     }
@@ -191,11 +194,12 @@ class FileReader {
         Fail(node["redacted"], "field " + path + ": redacted applies to sensitive fields only");
       return;
     }
-    if (!node["redacted"])
+    if (!node["redacted"]) {
       Fail(node, "field " + path +
                      " is sensitive: events never carry its value. Leave it out of the event's "
                      "data, or, in a version kept for its readers, give the value events carry "
                      "instead (redacted: ...)");
+    }
     field.redacted = RedactedValue(node["redacted"], path, field).dump();
   }
 
@@ -246,16 +250,18 @@ class FileReader {
                                                  path + ".additional_properties", "true or false");
     }
     if (field.type == FieldType::kObject) {
-      if (node["properties"] && field.additional_properties)
+      if (node["properties"] && field.additional_properties) {
         Fail(node["properties"], "field " + path +
                                      ": a free-form object (additional_properties) lists no "
                                      "properties");
-      if (node["properties"])
+      }
+      if (node["properties"]) {
         field.properties = FieldsOf(node["properties"], path, depth);
-      else if (!field.additional_properties)
+      } else if (!field.additional_properties) {
         Fail(node, "field " + path +
                        " is an object without properties: list them, or say "
                        "additional_properties: true for a free-form document");
+      }
     }
     if (field.type == FieldType::kArray) {
       if (!node["items"])
@@ -280,9 +286,10 @@ Deprecation ReadDeprecation(const FileReader& reader, const YAML::Node& node) {
   deprecation.sunset = reader.Text(node["sunset"], "deprecation.sunset");
   for (const char* key : {"since", "sunset"}) {
     const std::optional<std::int64_t> time = domain::ParseRfc3339Utc(reader.Text(node[key], key));
-    if (!time)
+    if (!time) {
       reader.Fail(node[key], std::string("deprecation.") + key +
                                  " must be a UTC time like 2026-12-01T00:00:00Z");
+    }
     (std::string_view(key) == "since" ? deprecation.since_ms : deprecation.sunset_ms) = *time;
   }
   if (deprecation.sunset_ms <= deprecation.since_ms)
@@ -304,9 +311,10 @@ std::string DisplayName(std::string_view name) {
 EventSchema ReadEntry(const CatalogFile& file) {
   const std::string name = DisplayName(file.name);
   // Its text ends up in JSON (schemas, messages), which holds only UTF-8.
-  if (const auto invalid = domain::InvalidUtf8At(file.text))
+  if (const auto invalid = domain::InvalidUtf8At(file.text)) {
     throw CatalogError(name + ":" + std::to_string(domain::LineAt(file.text, *invalid)) +
                        ": not UTF-8");
+  }
   FileReader reader{name};
   YAML::Node root;
   try {
@@ -323,10 +331,11 @@ EventSchema ReadEntry(const CatalogFile& file) {
   EventSchema entry;
   entry.file = name;
   entry.type = reader.Text(root["type"], "type");
-  if (!IsEventType(entry.type))
+  if (!IsEventType(entry.type)) {
     reader.Fail(root["type"], "type \"" + entry.type +
                                   "\" is not com.nedlia.<aggregate>.<event> in lowercase (the "
                                   "version goes in \"version\")");
+  }
   entry.version = reader.Scalar<int>(root["version"], "version", "a positive integer");
   if (entry.version < 1)
     reader.Fail(root["version"], "version must be a positive integer");
@@ -339,9 +348,10 @@ EventSchema ReadEntry(const CatalogFile& file) {
   if (root["deprecation"])
     entry.deprecation = ReadDeprecation(reader, root["deprecation"]);
   const std::string expected = entry.VersionedType().substr(std::string("com.nedlia.").size());
-  if (std::filesystem::path(file.name).filename() != expected + ".yaml")
+  if (std::filesystem::path(file.name).filename() != expected + ".yaml") {
     reader.Fail(root,
                 "the file of " + entry.VersionedType() + " must be named " + expected + ".yaml");
+  }
   return entry;
 }
 
@@ -375,9 +385,11 @@ Catalog Catalog::Parse(const std::vector<CatalogFile>& files) {
     if (!entry.deprecation)
       continue;
     const int next = entry.deprecation->superseded_by;
-    if (next <= entry.version || catalog.Find(entry.type + ".v" + std::to_string(next)) == nullptr)
+    if (next <= entry.version ||
+        catalog.Find(entry.type + ".v" + std::to_string(next)) == nullptr) {
       throw CatalogError(entry.file + ":1: deprecation.superseded_by names " + entry.type + ".v" +
                          std::to_string(next) + ", which is not a later version in the catalog");
+    }
   }
   return catalog;
 }
@@ -398,6 +410,7 @@ Catalog Catalog::LoadDirectory(const std::string& directory) {
     texts.emplace_back(item.path().string(), text.str());
   }
   std::vector<CatalogFile> files;
+  files.reserve(texts.size());
   for (const auto& [name, text] : texts)
     files.push_back({name, text});
   return Parse(files);
@@ -405,8 +418,8 @@ Catalog Catalog::LoadDirectory(const std::string& directory) {
 
 const Catalog& Catalog::Embedded() {
   // Parsed once, at first use (nedlia serve asks for it at start, so a bad catalog stops it).
-  static const Catalog catalog = Parse(EmbeddedCatalogFiles());
-  return catalog;
+  static const Catalog kCatalog = Parse(EmbeddedCatalogFiles());
+  return kCatalog;
 }
 
 const EventSchema* Catalog::Find(std::string_view versioned_type) const {
@@ -430,6 +443,24 @@ std::vector<std::string> Catalog::TypesFor(std::string_view consumer) const {
         entry.consumers.end())
       types.push_back(entry.VersionedType());
   }
+  return types;
+}
+
+std::vector<std::string> Catalog::CurrentTypesFor(std::string_view consumer) const {
+  std::vector<std::string> types;
+  const EventSchema* newest = nullptr;  // of the type being read
+  for (const EventSchema& entry : entries_) {
+    const bool routed = std::find(entry.consumers.begin(), entry.consumers.end(), consumer) !=
+                        entry.consumers.end();
+    if (newest != nullptr && newest->type != entry.type) {
+      types.push_back(newest->VersionedType());
+      newest = nullptr;
+    }
+    if (routed)
+      newest = &entry;  // entries come in type order, then version
+  }
+  if (newest != nullptr)
+    types.push_back(newest->VersionedType());
   return types;
 }
 

@@ -115,6 +115,9 @@ class Catalog {
   std::vector<const EventSchema*> OlderVersions(const EventSchema& entry) const;
   /// The versioned types routed to a consumer.
   std::vector<std::string> TypesFor(std::string_view consumer) const;
+  /// Of the types routed to a consumer, the newest version of each: what a consumer that
+  /// upcasts subscribes to (it reads the older versions as the newest).
+  std::vector<std::string> CurrentTypesFor(std::string_view consumer) const;
 
  private:
   std::vector<EventSchema> entries_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "encoding/percent.hpp"
 #include "events/data_check.hpp"
 
 namespace nedlia::events {
@@ -57,19 +58,8 @@ std::string ExtensionText(const nlohmann::json& value) {
 // HTTP binding 3.1.3.2: in header values, bytes outside printable ASCII, space, '"' and '%'
 // are percent-encoded (UTF-8 first).
 std::string PercentEncoded(const std::string& value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7F || c == '"' || c == '%') {
-      encoded += '%';
-      encoded += kHex[byte >> 4];
-      encoded += kHex[byte & 0xF];
-    } else {
-      encoded += c;
-    }
-  }
-  return encoded;
+  return encoding::PercentEncode(
+      value, [](unsigned char c) { return c > 0x20 && c < 0x7F && c != '"' && c != '%'; });
 }
 
 std::string PercentDecoded(const std::string& value) {

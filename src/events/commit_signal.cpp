@@ -37,9 +37,10 @@ void CommitSignal::Loop(std::stop_token stop) {
       return;
     raised_.store(false, std::memory_order_relaxed);
     try {
-      if (!connection || !connection->IsOpen())
+      if (!connection || !connection->IsOpen()) {
         connection.emplace(
             pg::Connection::Open(url_, std::chrono::seconds(5), pg::TargetSession::kReadWrite));
+      }
       connection->ExecuteScript(std::string("NOTIFY ") + kEventsChannel);
     } catch (const std::exception& error) {
       // Consumers poll as well: the events wait a little longer, nothing is lost.

@@ -28,10 +28,11 @@ class Comparer {
       const auto it = std::find_if(head.begin(), head.end(),
                                    [&](const auto& entry) { return entry.first == name; });
       const std::string path = at.empty() ? name : at + "." + name;
-      if (it == head.end())
+      if (it == head.end()) {
         Breaking(path, "field removed (or renamed): readers of old events still find it");
-      else
+      } else {
         Field(old_field, it->second, path);
+      }
     }
     for (const auto& [name, new_field] : head) {
       const bool existed = std::any_of(base.begin(), base.end(),
@@ -39,10 +40,11 @@ class Comparer {
       if (existed)
         continue;
       const std::string path = at.empty() ? name : at + "." + name;
-      if (new_field.required)
+      if (new_field.required) {
         Breaking(path, "required field added: old events do not have it");
-      else
+      } else {
         Compatible(path, "optional field added");
+      }
     }
   }
 
@@ -50,22 +52,24 @@ class Comparer {
     // Personal data leaving events is allowed even within a version: a leak is not a
     // compatibility promise. Letting it back in is not.
     if (base.sensitive != head.sensitive) {
-      if (head.sensitive)
+      if (head.sensitive) {
         Compatible(path, "now sensitive: events carry " + head.redacted + " in its place");
-      else
+      } else {
         Breaking(path, "no longer sensitive: personal data would go into events again");
+      }
       return;
     }
     if (head.sensitive && base.redacted != head.redacted)
       Compatible(path, "redacted value changed to " + head.redacted);
     if (base.type != head.type) {
       if ((base.type == FieldType::kInteger && head.type == FieldType::kNumber) ||
-          head.type == FieldType::kAny)
+          head.type == FieldType::kAny) {
         Compatible(path, "type relaxed from " + std::string(ToString(base.type)) + " to " +
                              std::string(ToString(head.type)));
-      else
+      } else {
         Breaking(path, "type changed from " + std::string(ToString(base.type)) + " to " +
                            std::string(ToString(head.type)));
+      }
       return;  // the rest compares fields of different kinds
     }
     Flag(path, base.required, head.required, "made required", "made optional");
@@ -78,10 +82,11 @@ class Comparer {
     Bound(path, "maxLength", Optional(base.max_length), Optional(head.max_length), false);
     if (base.type == FieldType::kObject) {
       if (base.additional_properties != head.additional_properties) {
-        if (head.additional_properties)
+        if (head.additional_properties) {
           Compatible(path, "now a free-form document");
-        else
+        } else {
           Breaking(path, "no longer a free-form document: keys it accepted are now rejected");
+        }
       } else if (!base.additional_properties) {
         Fields(base.properties, head.properties, path);
       }
@@ -107,21 +112,23 @@ class Comparer {
             const char* relaxed) {
     if (base_on == head_on)
       return;
-    if (head_on)
+    if (head_on) {
       Breaking(path, tightened);
-    else
+    } else {
       Compatible(path, relaxed);
+    }
   }
 
   void Format(const std::string& base, const std::string& head, const std::string& path) {
     if (base == head)
       return;
-    if (head.empty())
+    if (head.empty()) {
       Compatible(path, "format " + base + " no longer required");
-    else if (base.empty())
+    } else if (base.empty()) {
       Breaking(path, "format " + head + " now required");
-    else
+    } else {
       Breaking(path, "format changed from " + base + " to " + head);
+    }
   }
 
   void Enum(const std::vector<std::string>& base, const std::vector<std::string>& head,
@@ -155,10 +162,11 @@ class Comparer {
                              (base ? Number(*base) : std::string("none")) + " -> " +
                              (head ? Number(*head) : std::string("none"));
     const bool tightened = !base || (head && (is_lower ? *head > *base : *head < *base));
-    if (tightened)
+    if (tightened) {
       Breaking(path, what);
-    else
+    } else {
       Compatible(path, what);
+    }
   }
 
   std::string type_;

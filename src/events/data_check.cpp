@@ -48,12 +48,13 @@ bool HasFormat(const std::string& format, std::string_view text) {
 std::string Escape(const std::string& key) {  // RFC 6901
   std::string escaped;
   for (const char c : key) {
-    if (c == '~')
+    if (c == '~') {
       escaped += "~0";
-    else if (c == '/')
+    } else if (c == '/') {
       escaped += "~1";
-    else
+    } else {
       escaped += c;
+    }
   }
   return escaped;
 }

@@ -23,7 +23,7 @@ struct EnvelopeSettings {
   const Catalog* catalog = nullptr;
   /// The most an event's data may take as JSON (NEDLIA_MAX_EVENT_BYTES): an event is copied to
   /// the bus, webhooks and feed pages, and the bus refuses messages past its max_payload.
-  std::size_t max_data_bytes = 256 * 1024;
+  std::size_t max_data_bytes = std::size_t{256} * 1024;
 
   const Catalog& EventCatalog() const {
     return catalog != nullptr ? *catalog : Catalog::Embedded();

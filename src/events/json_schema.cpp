@@ -32,9 +32,10 @@ nlohmann::json FieldSchema(const FieldSpec& field) {
       schema["additionalProperties"] = true;
     } else {
       const nlohmann::json object = ObjectSchema(field.properties);
-      for (const auto& [key, value] : object.items())
+      for (const auto& [key, value] : object.items()) {
         if (key != "type")
           schema[key] = value;
+      }
     }
   }
   if (field.type == FieldType::kArray)

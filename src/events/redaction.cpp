@@ -9,10 +9,11 @@ void Redact(const Fields& fields, nlohmann::json& data) {
     const auto value = data.find(name);
     if (value == data.end())
       continue;
-    if (field.sensitive)
+    if (field.sensitive) {
       *value = nlohmann::json::parse(field.redacted);
-    else if (field.type == FieldType::kObject && !field.additional_properties)
+    } else if (field.type == FieldType::kObject && !field.additional_properties) {
       Redact(field.properties, *value);
+    }
   }
 }
 

@@ -14,16 +14,17 @@ CloudEvent StoredEvent::ToCloudEvent() const {
   for (const auto& [name, value] : metadata.items()) {
     if (name == "specversion")
       continue;
-    if (name == "source")
+    if (name == "source") {
       event.source = value.get<std::string>();
-    else if (name == "subject")
+    } else if (name == "subject") {
       event.subject = value.get<std::string>();
-    else if (name == "dataschema")
+    } else if (name == "dataschema") {
       event.dataschema = value.get<std::string>();
-    else if (name == "datacontenttype")
+    } else if (name == "datacontenttype") {
       event.datacontenttype = value.get<std::string>();
-    else
+    } else {
       event.extensions[name] = value;
+    }
   }
   return event;
 }

@@ -27,7 +27,7 @@ struct StoredEvent {
   std::optional<domain::Uuid> created_by;
   LogPosition at;
   /// Set instead of data and metadata (left null) for a consumer that reads events as text
-  /// (delivery::ConsumerOptions::as_text): the structured-mode CloudEvent, ready to send.
+  /// (consumers::ConsumerOptions::as_text): the structured-mode CloudEvent, ready to send.
   std::string structured_text;
 
   /// The CloudEvent as published: id, type, time and data from the row, the rest from metadata.

@@ -25,9 +25,10 @@ Upcaster::Upcaster(const Catalog& catalog, const std::vector<std::string>& curre
     const EventSchema& target = EntryOf(catalog, name);
     current_[target.type] = &target;
     for (const EventSchema* older : catalog.OlderVersions(target)) {
-      if (!CanConvert(older->type, older->version, target.version))
+      if (!CanConvert(older->type, older->version, target.version)) {
         throw std::logic_error("cannot upcast " + older->VersionedType() + " to " + name +
                                ": add the conversion to src/events/versions.cpp");
+      }
       types_to_read_.push_back(older->VersionedType());
     }
   }

@@ -110,18 +110,20 @@ std::uint64_t ConnectionRegistry::Evictions() const {
 }
 
 void ConnectionRegistry::Unqueue(Entry& entry) {
-  if (entry.state == ConnectionState::kIdle)
+  if (entry.state == ConnectionState::kIdle) {
     idle_.erase(entry.queued);
-  else if (entry.state == ConnectionState::kReadingHead)
+  } else if (entry.state == ConnectionState::kReadingHead) {
     reading_.erase(entry.queued);
+  }
 }
 
 void ConnectionRegistry::Queue(std::uint64_t id, Entry& entry) {
   entry.since = std::chrono::steady_clock::now();
-  if (entry.state == ConnectionState::kIdle)
+  if (entry.state == ConnectionState::kIdle) {
     entry.queued = idle_.insert(idle_.end(), id);
-  else if (entry.state == ConnectionState::kReadingHead)
+  } else if (entry.state == ConnectionState::kReadingHead) {
     entry.queued = reading_.insert(reading_.end(), id);
+  }
 }
 
 // The longest idle goes first: a client that has been silent the longest is the least likely

@@ -3,7 +3,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "http/percent_encoding.hpp"
+#include "encoding/percent.hpp"
 
 namespace nedlia::http {
 namespace {
@@ -20,7 +20,7 @@ constexpr std::array<std::pair<Method, std::string_view>, 7> kMethodNames{{
 
 // Decodes one query component; a malformed escape is kept verbatim (see Request::Query).
 std::string DecodeQueryComponent(std::string_view text) {
-  return PercentDecode(text, true).value_or(std::string(text));
+  return encoding::PercentDecode(text, true).value_or(std::string(text));
 }
 
 }  // namespace

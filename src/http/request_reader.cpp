@@ -146,11 +146,12 @@ RequestReading ReadRequest(std::string_view bytes, const ServerOptions& options)
   WireRequest message = parser.release();
   const std::optional<Method> method = ParseMethod(View(message.method_string()));
   reading.request = ToRequest(message, method.value_or(Method::kGet), "");
-  if (!method)
+  if (!method) {
     reading.refusal =
         Response::Problem(501, "Not Implemented", "this server does not support the method");
-  else
+  } else {
     reading.refusal = CheckRequestText(reading.request);
+  }
   reading.outcome =
       reading.refusal ? RequestReading::Outcome::kRefused : RequestReading::Outcome::kRequest;
   return reading;

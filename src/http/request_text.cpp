@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/utf8.hpp"
-#include "http/percent_encoding.hpp"
+#include "encoding/hex.hpp"
+#include "encoding/json_pointer.hpp"
+#include "encoding/percent.hpp"
 
 namespace nedlia::http {
 namespace {
@@ -18,25 +20,11 @@ Response BadText(std::string_view detail, std::string_view pointer) {
                            {{"errors", errors}});
 }
 
-// A JSON pointer's reference token (RFC 6901): '~' and '/' escaped.
-std::string PointerToken(std::string_view name) {
-  std::string token;
-  for (const char c : name) {
-    if (c == '~')
-      token += "~0";
-    else if (c == '/')
-      token += "~1";
-    else
-      token += c;
-  }
-  return token;
-}
-
 // Every path segment and query component, decoded, must be UTF-8; a malformed %-escape is left
 // to the router and the handlers, which report it in their own terms.
 std::optional<Response> CheckDecoded(const Request& request) {
   const auto decoded_is_text = [](std::string_view part, bool plus_is_space) {
-    const std::optional<std::string> decoded = PercentDecode(part, plus_is_space);
+    const std::optional<std::string> decoded = encoding::PercentDecode(part, plus_is_space);
     return !decoded || IsValidUtf8(*decoded);
   };
   if (!decoded_is_text(request.path, false))
@@ -48,11 +36,11 @@ std::optional<Response> CheckDecoded(const Request& request) {
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     const std::string_view name = pair.substr(0, pair.find('='));
     if (!decoded_is_text(pair, true)) {
-      const std::optional<std::string> decoded_name = PercentDecode(name, true);
+      const std::optional<std::string> decoded_name = encoding::PercentDecode(name, true);
       const bool name_is_text = decoded_name && IsValidUtf8(*decoded_name);
-      return BadText(
-          "the query parameter is not UTF-8 once percent-decoded",
-          name_is_text ? "/query/" + PointerToken(*decoded_name) : std::string("/query"));
+      return BadText("the query parameter is not UTF-8 once percent-decoded",
+                     name_is_text ? "/query/" + encoding::JsonPointerToken(*decoded_name)
+                                  : std::string("/query"));
     }
   }
   return std::nullopt;
@@ -65,7 +53,6 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 std::string EscapeForLog(std::string_view text, std::size_t max_bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string escaped;
   escaped.reserve(std::min(text.size(), max_bytes) + 8);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -79,17 +66,17 @@ std::string EscapeForLog(std::string_view text, std::size_t max_bytes) {
       continue;
     }
     escaped += "\\x";
-    escaped += kHex[c >> 4];
-    escaped += kHex[c & 0xF];
+    encoding::AppendHex(escaped, c);
   }
   return escaped;
 }
 
 std::optional<Response> CheckRequestText(const Request& request) {
   for (const char c : request.target) {
-    if (!IsPrintableAscii(static_cast<unsigned char>(c)))
+    if (!IsPrintableAscii(static_cast<unsigned char>(c))) {
       return BadText("the request target must be printable ASCII: percent-encode other bytes",
                      "/path");
+    }
   }
   for (const HeaderField& field : request.headers) {
     if (!IsValidUtf8(field.value))

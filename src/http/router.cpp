@@ -4,7 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "http/percent_encoding.hpp"
+#include "encoding/percent.hpp"
 
 namespace nedlia::http {
 namespace {
@@ -28,7 +28,7 @@ std::vector<std::string_view> SplitSegments(std::string_view path) {
 std::optional<std::vector<std::string>> DecodePath(std::string_view path) {
   std::vector<std::string> decoded;
   for (const std::string_view segment : SplitSegments(path)) {
-    auto text = PercentDecode(segment);
+    auto text = encoding::PercentDecode(segment);
     if (!text) {
       return std::nullopt;
     }

@@ -81,10 +81,11 @@ WorkerPool::Worker* WorkerPool::WakeIfNeeded(Clock::time_point now) {
   Worker* worker = sleeping_.back();
   sleeping_.pop_back();
   worker->woken = true;
-  if (take)
+  if (take) {
     ++waking_;
-  else
+  } else {
     watcher_ = worker;
+  }
   return worker;
 }
 
@@ -131,10 +132,11 @@ void WorkerPool::Work(std::size_t index) {
     self.woken = false;
     sleeping_.push_back(&self);
     self.wake.wait(lock, [&] { return self.woken || stopping_; });
-    if (!self.woken)
+    if (!self.woken) {
       std::erase(sleeping_, &self);  // stopping
-    else if (watcher_ != &self)
+    } else if (watcher_ != &self) {
       --waking_;
+    }
   }
 }
 

@@ -85,12 +85,12 @@ bool ValidatedOnAdd(const json& constraint) {
 
 /// Statements that lock a table that may be in use, until they finish.
 bool TakesTableLock(const json& node, const std::string& kind) {
-  static const std::set<std::string> kinds = {"AlterTableStmt", "IndexStmt", "RenameStmt",
-                                              "CreateTrigStmt", "TruncateStmt"};
-  static const std::set<std::string> dropped = {"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_TRIGGER"};
+  static const std::set<std::string> kLocking = {"AlterTableStmt", "IndexStmt", "RenameStmt",
+                                                 "CreateTrigStmt", "TruncateStmt"};
+  static const std::set<std::string> kDropped = {"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_TRIGGER"};
   if (kind == "DropStmt")
-    return dropped.contains(node.value("removeType", ""));
-  return kinds.contains(kind);
+    return kDropped.contains(node.value("removeType", ""));
+  return kLocking.contains(kind);
 }
 
 struct Allowance {
@@ -100,11 +100,11 @@ struct Allowance {
 
 /// The "-- lint: allow RULE: reason" comments in a text.
 std::vector<Allowance> AllowancesIn(std::string_view text) {
-  static const std::regex pattern(R"(--\s*lint:\s*allow\s+([a-z-]+)\s*(?::\s*(.*\S))?\s*$)",
-                                  std::regex::multiline);
+  static const std::regex kPattern(R"(--\s*lint:\s*allow\s+([a-z-]+)\s*(?::\s*(.*\S))?\s*$)",
+                                   std::regex::multiline);
   std::vector<Allowance> allowances;
   const std::string copy(text);
-  for (std::sregex_iterator it(copy.begin(), copy.end(), pattern), end; it != end; ++it)
+  for (std::sregex_iterator it(copy.begin(), copy.end(), kPattern), end; it != end; ++it)
     allowances.push_back({(*it)[1].str(), (*it)[2].str()});
   return allowances;
 }
@@ -138,14 +138,15 @@ class Linter {
              "every query on that table queues behind it meanwhile; begin the migration with "
              "SET lock_timeout = '5s' (and retry the deploy if it times out)");
     }
-    if (statement.kind == "IndexStmt")
+    if (statement.kind == "IndexStmt") {
       VisitIndex(statement);
-    else if (statement.kind == "AlterTableStmt")
+    } else if (statement.kind == "AlterTableStmt") {
       VisitAlterTable(statement);
-    else if (statement.kind == "DropStmt")
+    } else if (statement.kind == "DropStmt") {
       VisitDrop(statement);
-    else if (statement.kind == "RenameStmt")
+    } else if (statement.kind == "RenameStmt") {
       VisitRename(statement);
+    }
   }
 
   void VisitIndex(const SqlStatement& statement) {
@@ -164,14 +165,15 @@ class Linter {
       const json& command = item.at("AlterTableCmd");
       const std::string subtype = command.value("subtype", "");
       const json& definition = Field(command, "def");
-      if (subtype == "AT_AddColumn")
+      if (subtype == "AT_AddColumn") {
         VisitAddColumn(statement, table, Field(definition, "ColumnDef"));
-      else if (subtype == "AT_AlterColumnType")
+      } else if (subtype == "AT_AlterColumnType") {
         ReportRewrite(statement, table, command.value("name", ""));
-      else if (subtype == "AT_AddConstraint")
+      } else if (subtype == "AT_AddConstraint") {
         VisitAddConstraint(statement, table, Field(definition, "Constraint"));
-      else if (subtype == "AT_DropColumn")
+      } else if (subtype == "AT_DropColumn") {
         VisitDropColumn(statement, table, command.value("name", ""));
+      }
     }
   }
 
@@ -348,7 +350,7 @@ class Linter {
 }  // namespace
 
 const std::vector<LintRule>& LintRules() {
-  static const std::vector<LintRule> rules = {
+  static const std::vector<LintRule> kRules = {
       {kIndexNotConcurrent, "CREATE INDEX without CONCURRENTLY on a live table"},
       {kNotNullWithoutDefault, "a NOT NULL column added without a default"},
       {kTableRewrite, "a type change, or a column with a volatile default, that rewrites a table"},
@@ -359,7 +361,7 @@ const std::vector<LintRule>& LintRules() {
       {kUndeclaredBreak,
        "a live table or column dropped or renamed by a migration without '-- breaks:'"},
   };
-  return rules;
+  return kRules;
 }
 
 std::vector<LintFinding> LintMigration(const MigrationScript& script) {

@@ -124,10 +124,11 @@ class Parser {
         Fail(path_, number, "transactional must be true or false");
       script_.transactional = value == "true";
     } else if (key == "breaks") {
-      if (value != kBreaksEarlierReleases)
+      if (value != kBreaksEarlierReleases) {
         Fail(path_, number,
              "breaks must say '" + std::string(kBreaksEarlierReleases) +
                  "' (a migration that no earlier release can run on, such as a contract step)");
+      }
       script_.breaks_earlier_releases = true;
     }
   }

@@ -224,8 +224,8 @@ std::vector<MigrationStep> Migrator::Run(Direction direction, std::string_view t
   RevisionSet applied = scripts_.Ancestors(Current());
   CompleteVersionTable(applied);
   const RevisionSet heads = scripts_.HeadsOf(applied);
-  const auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_, heads, target)
-                                                 : PlanDowngrade(scripts_, heads, target);
+  auto steps = direction == Direction::kUp ? PlanUpgrade(scripts_, heads, target)
+                                           : PlanDowngrade(scripts_, heads, target);
   for (const MigrationStep& step : steps) {
     if (observe)
       observe(step);
@@ -294,7 +294,7 @@ void Migrator::CompleteVersionTable(const RevisionSet& applied) {
 }
 
 RevisionSet Migrator::Stamp(std::string_view target, bool purge) {
-  const RevisionSet heads = scripts_.HeadsOf(ResolveTarget(scripts_, target));
+  RevisionSet heads = scripts_.HeadsOf(ResolveTarget(scripts_, target));
   MigrationLock lock(connection_);
   connection_.ExecuteScript(kCreateVersionTableSql);
   if (!purge)

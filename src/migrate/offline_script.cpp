@@ -18,10 +18,11 @@ std::string RenderOfflineMigration(const ScriptDirectory& scripts, const Revisio
   for (const MigrationStep& step : steps) {
     const MigrationScript& script = *step.script;
     const bool up = step.direction == Direction::kUp;
-    if (up)
+    if (up) {
       applied.insert(script.revision);
-    else
+    } else {
       applied.erase(script.revision);
+    }
     out += "\n-- " + std::string(up ? "upgrade to " : "downgrade from ") + script.revision + ": " +
            script.message + " (" + script.path.filename().string() + ")\n";
     const std::string sql = Trimmed(up ? script.up_sql : script.down_sql) + "\n";

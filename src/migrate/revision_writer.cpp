@@ -60,7 +60,7 @@ std::filesystem::path WriteRevision(const ScriptDirectory& scripts, const NewRev
   script.up_sql = revision.up_sql;
   script.down_sql = revision.down_sql;
   script.breaks_earlier_releases = revision.breaks_earlier_releases;
-  const auto path = scripts.Dir() / (script.revision + "_" + Slug(revision.message) + ".sql");
+  auto path = scripts.Dir() / (script.revision + "_" + Slug(revision.message) + ".sql");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << RenderMigrationScript(script);
   if (!out.flush())

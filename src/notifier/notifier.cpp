@@ -35,14 +35,14 @@ std::vector<std::string> SubscribableTypes(const events::Catalog& catalog) {
   return catalog.TypesFor(kNotifierName);
 }
 
-delivery::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog) {
+consumers::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog) {
   // Events go out as they were written: a webhook subscribes to a versioned type, so no
   // upcasting (a .v1 subscriber gets the .v1 copies during a migration window).
-  delivery::ConsumerOptions options{.name = kNotifierName, .types = SubscribableTypes(catalog)};
-  return delivery::Consumer(pool, std::move(options),
-                            [](const events::StoredEvent& event, pg::Connection& connection) {
-                              RecordDeliveries(connection, event);
-                            });
+  consumers::ConsumerOptions options{.name = kNotifierName, .types = SubscribableTypes(catalog)};
+  return consumers::Consumer(pool, std::move(options),
+                             [](const events::StoredEvent& event, pg::Connection& connection) {
+                               RecordDeliveries(connection, event);
+                             });
 }
 
 namespace {

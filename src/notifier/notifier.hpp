@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "events/catalog.hpp"
 #include "metrics/registry.hpp"
 #include "notifier/delivery_queue.hpp"
@@ -20,7 +20,7 @@ std::vector<std::string> SubscribableTypes(const events::Catalog& catalog);
 /// The notifier's consumer: for each event of a subscribable type it records, in the delivery
 /// transaction, a pending delivery per matching active webhook of the event's advertiser.
 /// Cheap and transactional; the sending is the Senders' job.
-delivery::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog);
+consumers::Consumer MakeRecorder(pg::Pool& pool, const events::Catalog& catalog);
 
 /// The threads that send due deliveries (Standard Webhooks): each claims one delivery at a
 /// time, POSTs it with its signature and records the outcome.

@@ -31,7 +31,7 @@ struct SenderOptions {
   /// The whole request, response included: past it the attempt failed.
   std::chrono::milliseconds timeout{15'000};
   /// Response bytes read at most; the rest is not read (the status decides).
-  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_response_bytes = std::size_t{64} * 1024;
   /// The addresses a sender may connect to, checked on every address at connect time (after
   /// resolution, so that DNS rebinding cannot pass): public ones, and the allowed networks.
   domain::EgressPolicy egress;

@@ -48,9 +48,10 @@ bool IsInternalFailure(CURLcode code) {
 
 domain::DeliveryError DeliveryErrorOf(CURLcode code, bool every_address_refused) {
   using domain::DeliveryError;
-  if (code == CURLE_COULDNT_CONNECT)
+  if (code == CURLE_COULDNT_CONNECT) {
     return every_address_refused ? DeliveryError::kAddressRefused
                                  : DeliveryError::kConnectionFailed;
+  }
   if (code == CURLE_COULDNT_RESOLVE_HOST)
     return DeliveryError::kDns;
   if (code == CURLE_OPERATION_TIMEDOUT)

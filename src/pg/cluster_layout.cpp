@@ -15,6 +15,8 @@
 #include <system_error>
 #include <vector>
 
+#include "encoding/percent.hpp"
+
 namespace nedlia::pg {
 namespace {
 
@@ -131,19 +133,7 @@ bool FitsUnixSocket(const fs::path& socket_dir, int port) {
 
 // RFC 3986 percent-encoding for a URI path segment or query value; '/' stays readable.
 std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += kHex[byte >> 4];
-      encoded += kHex[byte & 0xF];
-    }
-  }
-  return encoded;
+  return encoding::PercentEncodeUnreserved(text, true);
 }
 
 }  // namespace

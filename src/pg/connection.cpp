@@ -166,10 +166,11 @@ std::int64_t Connection::CopyOut(std::string_view copy_sql,
   // Every result up to the end of the COPY, so the connection is ready for the next command.
   PGresult* error = nullptr;
   while (PGresult* next = PQgetResult(conn_.get())) {
-    if (error == nullptr && PQresultStatus(next) != PGRES_COMMAND_OK)
+    if (error == nullptr && PQresultStatus(next) != PGRES_COMMAND_OK) {
       error = next;
-    else
+    } else {
       PQclear(next);
+    }
   }
   if (failure) {
     PQclear(error);
@@ -298,10 +299,11 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       if (!prepares.empty())
         prepared_.insert(prepares);
-      if (is_wanted)
+      if (is_wanted) {
         wanted.emplace(std::move(result));
-      else
+      } else {
         last = std::move(result);
+      }
     } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
       failure = DetailsOf(raw, conn);
       translate = translator;

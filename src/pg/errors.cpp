@@ -65,6 +65,9 @@ void ThrowError(ErrorDetails details) {
     throw TransactionRollback(std::move(details));
   if (state.starts_with("22"))
     throw DataException(std::move(details));
+  if (state == "42P04" || state == "42P06" || state == "42P07" || state == "42710" ||
+      state == "42723")
+    throw DuplicateObject(std::move(details));
   if (state == "57014" || state == "55P03") {
     // A statement_timeout, lock_timeout or the deadline watchdog's cancel: every one a deadline.
     StatementTimeouts().Increment();

@@ -113,6 +113,13 @@ class QueryCanceled : public Error {
   using Error::Error;
 };
 
+/// 42P04, 42P06, 42P07, 42710, 42723: CREATE of a database, schema, table or other object whose
+/// name is taken (by another process that got there first, typically).
+class DuplicateObject : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Throws the exception type that matches details.sqlstate (the one switch on SQLSTATE).
 [[noreturn]] void ThrowError(ErrorDetails details);
 

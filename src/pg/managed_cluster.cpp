@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "pg/cluster_files.hpp"
+#include "pg/connection.hpp"
+#include "pg/errors.hpp"
 
 namespace nedlia::pg {
 namespace {
@@ -407,29 +409,21 @@ bool ManagedCluster::AcceptsConnections() const {
 }
 
 void ManagedCluster::EnsureDatabase() const {
-  const ConnectionPtr connection = Connect(Url("postgres"), "10");
-  if (PQstatus(connection.get()) != CONNECTION_OK) {
-    throw ClusterError("the managed PostgreSQL does not accept connections (" +
-                       OneLine(PQerrorMessage(connection.get())) + "); see " +
-                       layout_.server_log.string());
-  }
   const std::string name(kDatabase);
-  const std::array<const char*, 1> params = {name.c_str()};
-  const std::unique_ptr<PGresult, decltype(&PQclear)> found(
-      PQexecParams(connection.get(), "SELECT 1 FROM pg_database WHERE datname = $1", 1, nullptr,
-                   params.data(), nullptr, nullptr, 0),
-      &PQclear);
-  if (PQresultStatus(found.get()) == PGRES_TUPLES_OK && PQntuples(found.get()) > 0) {
-    return;
-  }
-  // kDatabase is a plain identifier: nothing to quote.
-  const std::unique_ptr<PGresult, decltype(&PQclear)> created(
-      PQexec(connection.get(), ("CREATE DATABASE " + name).c_str()), &PQclear);
-  const char* sqlstate = PQresultErrorField(created.get(), PG_DIAG_SQLSTATE);
-  const bool already_there = sqlstate != nullptr && std::string_view(sqlstate) == "42P04";
-  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK && !already_there) {
-    throw ClusterError("cannot create database " + name + ": " +
-                       OneLine(PQresultErrorMessage(created.get())));
+  try {
+    Connection connection = Connection::Open(Url("postgres"), std::chrono::seconds(10));
+    if (!connection.Execute("SELECT 1 FROM pg_database WHERE datname = $1", Params(name)).Empty())
+      return;
+    try {
+      connection.Execute("CREATE DATABASE " + name);  // a plain identifier: nothing to quote
+    } catch (const DuplicateObject&) {
+      // Another process created it meanwhile.
+    }
+  } catch (const ConnectionLost& error) {
+    throw ClusterError("the managed PostgreSQL does not accept connections (" +
+                       OneLine(error.what()) + "); see " + layout_.server_log.string());
+  } catch (const Error& error) {
+    throw ClusterError("cannot create database " + name + ": " + OneLine(error.what()));
   }
 }
 

@@ -48,7 +48,8 @@ class ReplicaMonitor {
   ReplicaMonitor& operator=(const ReplicaMonitor&) = delete;
   ReplicaMonitor(ReplicaMonitor&&) = delete;
   ReplicaMonitor& operator=(ReplicaMonitor&&) = delete;
-  // Destruction stops the polling thread promptly (PeriodicThread wakes it from its wait).
+  /// Stops the polling thread promptly (PeriodicThread wakes it from its wait).
+  ~ReplicaMonitor() = default;
 
   /// The latest measurement.
   ReplicaLag Latest() const;
@@ -56,7 +57,7 @@ class ReplicaMonitor {
  private:
   struct Sample {
     Clock::time_point asked_at;
-    std::int64_t primary_lsn;
+    std::int64_t primary_lsn = 0;
   };
 
   /// One poll; returns the wait before the next.

@@ -69,28 +69,39 @@ VideoPlacements PlacementFileRows::Load(const domain::Uuid& video_id) {
   return video;
 }
 
-bool PlacementFileRows::Complete(const Job& job, const std::string& manifest_url) {
+std::optional<std::vector<RepointedPlacements>> PlacementFileRows::Complete(
+    const Job& job, const std::string& manifest_url) {
   const pg::Result cleared =
       connection_.Execute("DELETE FROM placement_file_jobs WHERE video_id = $1 AND generation = $2",
                           pg::Params(job.video_id, job.generation));
   if (cleared.AffectedRows() == 0)
-    return false;
+    return std::nullopt;
   // Local to this transaction: the placements trigger then keeps version and updated_at.
   connection_.Execute("SELECT set_config('nedlia.derived_write', 'on', true)");
-  connection_.Execute(
-      "UPDATE placements SET file_url = $2 "
-      "WHERE video_id = $1 AND deleted_at IS NULL AND file_url IS DISTINCT FROM $2",
-      pg::Params(job.video_id, manifest_url));
+  const pg::Result repointed = connection_.Execute(R"sql(
+      WITH changed AS (
+        UPDATE placements SET file_url = $2
+        WHERE video_id = $1 AND deleted_at IS NULL AND file_url IS DISTINCT FROM $2
+        RETURNING product_id)
+      SELECT pr.advertiser_id, count(*)
+      FROM changed c JOIN products pr ON pr.id = c.product_id
+      GROUP BY pr.advertiser_id ORDER BY pr.advertiser_id)sql",
+                                                   pg::Params(job.video_id, manifest_url));
   connection_.Execute("SELECT set_config('nedlia.derived_write', 'off', true)");
-  // No event says file_url changed: the read model is kept in step here. The lock makes the
-  // projector's writes wait (they take their snapshot after it), so none of them can put an
+  // No placement event says file_url changed: the read model is kept in step here. The lock makes
+  // the projector's writes wait (they take their snapshot after it), so none of them can put an
   // older file_url back.
   connection_.Execute("LOCK TABLE placement_details IN SHARE ROW EXCLUSIVE MODE");
   connection_.Execute(
       "UPDATE placement_details SET file_url = $2 "
       "WHERE video_id = $1 AND file_url IS DISTINCT FROM $2",
       pg::Params(job.video_id, manifest_url));
-  return true;
+  std::vector<RepointedPlacements> by_advertiser;
+  for (const pg::Row& row : repointed) {
+    by_advertiser.push_back(
+        {.advertiser_id = row[0].As<domain::Uuid>(), .placements = row[1].As<std::int64_t>()});
+  }
+  return by_advertiser;
 }
 
 void PlacementFileRows::Fail(const Job& job, const std::string& error) {

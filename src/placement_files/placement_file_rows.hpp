@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ namespace nedlia::placement_files {
 struct Job {
   domain::Uuid video_id;
   std::int64_t generation = 0;
+};
+
+/// An advertiser's placements that a completed regeneration pointed at the new files.
+struct RepointedPlacements {
+  domain::Uuid advertiser_id;
+  std::int64_t placements = 0;
 };
 
 /// The generator's SQL over placement_file_jobs and the placement tables.
@@ -41,8 +48,11 @@ class PlacementFileRows {
   VideoPlacements Load(const domain::Uuid& video_id);
   /// In the caller's transaction: deletes the mark if it is still `job`'s generation and then
   /// points every live placement of the video at `manifest_url` (a derived write: no new
-  /// version, no event). False, changing nothing, when the video was marked again meanwhile.
-  bool Complete(const Job& job, const std::string& manifest_url);
+  /// version, no placement event). Returns, per advertiser, how many placements now point
+  /// there that did not before; nullopt, changing nothing, when the video was marked again
+  /// meanwhile.
+  std::optional<std::vector<RepointedPlacements>> Complete(const Job& job,
+                                                           const std::string& manifest_url);
   /// Records a failed attempt: the mark is retried after a backoff that doubles, up to 5 min.
   void Fail(const Job& job, const std::string& error);
 

@@ -7,20 +7,11 @@
 #include <optional>
 #include <vector>
 
+#include "events/catalog.hpp"
 #include "readmodel/detail_rows.hpp"
 
 namespace nedlia::readmodel {
 namespace {
-
-// The events that change what placement_details says (current versions: the consumer upcasts
-// older ones). Creations of videos, products and advertisers have no placements yet; status
-// changes of videos and advertisers are not among its columns.
-const std::vector<std::string> kTypes = {
-    "com.nedlia.placement.created.v2", "com.nedlia.placement.updated.v1",
-    "com.nedlia.placement.deleted.v1", "com.nedlia.video.updated.v1",
-    "com.nedlia.video.deleted.v1",     "com.nedlia.product.updated.v1",
-    "com.nedlia.product.deleted.v1",   "com.nedlia.advertiser.updated.v2",
-    "com.nedlia.advertiser.deleted.v1"};
 
 std::optional<Scope> ScopeOf(const std::string& aggregate_type) {
   if (aggregate_type == "placement")
@@ -79,16 +70,27 @@ class PendingRefresh {
 
 }  // namespace
 
-delivery::Consumer MakeProjector(pg::Pool& pool, FreshnessObserver observe) {
+const std::vector<std::string>& ProjectorHandledTypes() {
+  static const std::vector<std::string> kTypes = {
+      "com.nedlia.advertiser.deleted.v1", "com.nedlia.advertiser.updated.v2",
+      "com.nedlia.placement.created.v2",  "com.nedlia.placement.deleted.v1",
+      "com.nedlia.placement.updated.v1",  "com.nedlia.product.deleted.v1",
+      "com.nedlia.product.updated.v1",    "com.nedlia.video.deleted.v1",
+      "com.nedlia.video.updated.v1"};
+  return kTypes;
+}
+
+consumers::Consumer MakeProjector(pg::Pool& pool, FreshnessObserver observe) {
   auto pending = std::make_shared<PendingRefresh>();
-  delivery::ConsumerOptions options{.name = kProjectorName,
-                                    .types = kTypes,
-                                    .upcast = true,
-                                    // A refresh writes the current state: one applied twice
-                                    // changes nothing, so no processed marks are needed.
-                                    .mark_processed = false,
-                                    .partitions = 1,
-                                    .batch_size = 500};
+  consumers::ConsumerOptions options{
+      .name = kProjectorName,
+      .types = events::Catalog::Embedded().CurrentTypesFor(kProjectorName),
+      .upcast = true,
+      // A refresh writes the current state: one applied twice
+      // changes nothing, so no processed marks are needed.
+      .mark_processed = false,
+      .partitions = 1,
+      .batch_size = 500};
   options.before_commit = [pending, observe = std::move(observe)](pg::Connection& connection) {
     pending->Flush(connection, observe);
   };
@@ -96,7 +98,7 @@ delivery::Consumer MakeProjector(pg::Pool& pool, FreshnessObserver observe) {
     if (const std::optional<Scope> scope = ScopeOf(event.aggregate_type))
       pending->Add(*scope, event.aggregate_id, event.created_at_ms);
   };
-  return delivery::Consumer(pool, std::move(options), std::move(handler));
+  return consumers::Consumer(pool, std::move(options), std::move(handler));
 }
 
 }  // namespace nedlia::readmodel

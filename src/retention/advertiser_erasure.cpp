@@ -4,7 +4,7 @@
 
 #include "app/advertiser_commands.hpp"
 #include "pg/transaction.hpp"
-#include "store/pg_transaction.hpp"
+#include "repositories/pg_transaction.hpp"
 
 namespace nedlia::retention {
 namespace {
@@ -19,7 +19,7 @@ std::int64_t EraseLongDeletedAdvertisers(pg::Connection& connection, int days,
   std::int64_t erased = 0;
   for (;;) {
     pg::Transaction transaction(connection, {});
-    store::PgTransaction tx(connection, system, envelope);
+    repositories::PgTransaction tx(connection, system, envelope);
     const std::vector<domain::Uuid> due =
         tx.Advertisers().DeletedAndNotErased(days, kPerTransaction);
     for (const domain::Uuid& id : due)
@@ -32,7 +32,7 @@ std::int64_t EraseLongDeletedAdvertisers(pg::Connection& connection, int days,
 
 std::int64_t CountLongDeletedAdvertisers(pg::Connection& connection, int days) {
   const app::CallContext system{};
-  store::PgTransaction tx(connection, system, {});
+  repositories::PgTransaction tx(connection, system, {});
   return static_cast<std::int64_t>(
       tx.Advertisers().DeletedAndNotErased(days, std::numeric_limits<int>::max()).size());
 }

@@ -6,13 +6,13 @@
 #include <chrono>
 #include <functional>
 
-#include "delivery/dead_letter_retention.hpp"
+#include "consumers/dead_letter_retention.hpp"
 #include "notifier/delivery_retention.hpp"
 #include "placement_files/file_retention.hpp"
+#include "repositories/idempotency_rows.hpp"
+#include "repositories/maintenance.hpp"
+#include "repositories/pg_api_log.hpp"
 #include "retention/advertiser_erasure.hpp"
-#include "store/idempotency_rows.hpp"
-#include "store/maintenance.hpp"
-#include "store/pg_api_log.hpp"
 
 namespace nedlia::retention {
 namespace {
@@ -29,11 +29,16 @@ std::vector<Purge> Purges(const PurgePolicy& p) {
   const std::chrono::hours grace(p.placement_files_grace_hours);
   return {
       {fmt::format("API log rows older than {} days", p.api_log_days),
-       [p](pg::Connection& c, app::ObjectStore&) { return store::PurgeApiLog(c, p.api_log_days); },
-       [p](pg::Connection& c) { return store::CountOldApiLog(c, p.api_log_days); }},
-      {fmt::format("idempotency keys older than {} h", store::kIdempotencyKeyLifetime.count()),
-       [](pg::Connection& c, app::ObjectStore&) { return store::PurgeExpiredIdempotencyKeys(c); },
-       [](pg::Connection& c) { return store::CountExpiredIdempotencyKeys(c); }},
+       [p](pg::Connection& c, app::ObjectStore&) {
+         return repositories::PurgeApiLog(c, p.api_log_days);
+       },
+       [p](pg::Connection& c) { return repositories::CountOldApiLog(c, p.api_log_days); }},
+      {fmt::format("idempotency keys older than {} h",
+                   repositories::kIdempotencyKeyLifetime.count()),
+       [](pg::Connection& c, app::ObjectStore&) {
+         return repositories::PurgeExpiredIdempotencyKeys(c);
+       },
+       [](pg::Connection& c) { return repositories::CountExpiredIdempotencyKeys(c); }},
       {fmt::format("webhook deliveries finished more than {} days ago", p.webhook_deliveries_days),
        [p](pg::Connection& c, app::ObjectStore&) {
          return notifier::PurgeFinishedDeliveries(c, p.webhook_deliveries_days);
@@ -51,10 +56,10 @@ std::vector<Purge> Purges(const PurgePolicy& p) {
        }},
       {"dead letters whose event has left the event log",
        [p](pg::Connection& c, app::ObjectStore&) {
-         return delivery::PurgeUnreplayableDeadLetters(c, p.event_log_days);
+         return consumers::PurgeUnreplayableDeadLetters(c, p.event_log_days);
        },
        [p](pg::Connection& c) {
-         return delivery::CountUnreplayableDeadLetters(c, p.event_log_days);
+         return consumers::CountUnreplayableDeadLetters(c, p.event_log_days);
        }},
       {fmt::format("personal data of advertisers deleted more than {} days ago",
                    p.erase_deleted_advertisers_days),
@@ -66,9 +71,11 @@ std::vector<Purge> Purges(const PurgePolicy& p) {
        }},
       {fmt::format("processed-event marks older than {} days", p.event_log_days),
        [p](pg::Connection& c, app::ObjectStore&) {
-         return store::PurgeProcessedEvents(c, p.event_log_days);
+         return repositories::PurgeProcessedEvents(c, p.event_log_days);
        },
-       [p](pg::Connection& c) { return store::CountOldProcessedEvents(c, p.event_log_days); }},
+       [p](pg::Connection& c) {
+         return repositories::CountOldProcessedEvents(c, p.event_log_days);
+       }},
       {fmt::format("placement files superseded more than {} h ago", grace.count()),
        [grace](pg::Connection& c, app::ObjectStore& objects) {
          placement_files::RecordUnrecordedFiles(c, objects);

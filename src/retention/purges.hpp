@@ -12,7 +12,7 @@ namespace nedlia::retention {
 
 /// How long what retention deletes (rather than archives: archive::RetentionPolicy) is kept;
 /// see README "Retention and archival". Idempotency keys have no setting: their 24 hours are
-/// the API's promise (store::kIdempotencyKeyLifetime).
+/// the API's promise (repositories::kIdempotencyKeyLifetime).
 struct PurgePolicy {
   int api_log_days = 30;  ///< NEDLIA_RETENTION_API_LOG_DAYS
   /// NEDLIA_RETENTION_EVENT_LOG_DAYS: consumers' processed marks outlive no event, and a dead

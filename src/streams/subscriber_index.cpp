@@ -4,10 +4,11 @@ namespace nedlia::streams {
 
 void SubscriberIndex::Add(std::shared_ptr<Subscriber> subscriber) {
   const std::optional<domain::Uuid>& advertiser = subscriber->Identity().filter.advertiser;
-  if (advertiser)
+  if (advertiser) {
     by_advertiser_[*advertiser].push_back(std::move(subscriber));
-  else
+  } else {
     unlimited_.push_back(std::move(subscriber));
+  }
 }
 
 DeliveryCount SubscriberIndex::Deliver(const std::vector<SharedEvent>& page, KeyGate& gate) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "delivery/wakeup.hpp"
+#include "consumers/wakeup.hpp"
 #include "streams/fanout.hpp"
 #include "streams/log_reader.hpp"
 
@@ -45,7 +45,7 @@ class TailReader {
   Fanout& fanout_;
   const EventRenderer render_;
   HubMetrics& metrics_;
-  delivery::Wakeup wakeup_;
+  consumers::Wakeup wakeup_;
   LogReader reader_;
   app::LogPosition cursor_;
   std::jthread thread_;  ///< last: started once everything it uses exists

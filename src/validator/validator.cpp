@@ -6,12 +6,11 @@
 #include <stdexcept>
 
 #include "app/validation_runner.hpp"
-#include "store/pg_transaction.hpp"
+#include "events/catalog.hpp"
+#include "repositories/pg_transaction.hpp"
 
 namespace nedlia::validator {
 namespace {
-
-constexpr const char* kRequested = "com.nedlia.video.validation_requested.v1";
 
 domain::Uuid UuidField(const events::StoredEvent& event, const char* name) {
   const auto text = event.data.value(name, std::string());
@@ -56,14 +55,14 @@ domain::Date TodayUtc() {
   return domain::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
 }
 
-delivery::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings) {
+consumers::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings) {
   if (!settings.today)
     settings.today = TodayUtc;
   auto shared = std::make_shared<const ValidatorSettings>(std::move(settings));
   auto handle = [shared](const events::StoredEvent& event, pg::Connection& connection) {
     const domain::Uuid run_id = UuidField(event, "validation_run_id");
     const app::CallContext context = RequesterContext(event);
-    store::PgTransaction tx(connection, context, shared->envelope);
+    repositories::PgTransaction tx(connection, context, shared->envelope);
     const auto started = std::chrono::steady_clock::now();
     const app::ValidationOutcome outcome =
         app::RunValidation(tx, run_id, shared->today(), shared->limits);
@@ -72,7 +71,10 @@ delivery::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings) {
                      std::chrono::steady_clock::now() - started)
                      .count());
   };
-  delivery::ConsumerOptions options{.name = kValidatorName, .types = {kRequested}, .upcast = true};
+  consumers::ConsumerOptions options{
+      .name = kValidatorName,
+      .types = events::Catalog::Embedded().CurrentTypesFor(kValidatorName),
+      .upcast = true};
   options.max_attempts = shared->max_attempts;
   options.on_dead_letter = [shared](const events::StoredEvent& event, const std::string& error,
                                     pg::Connection& connection) {
@@ -81,10 +83,10 @@ delivery::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings) {
       return;  // nothing to fail: the request itself was malformed
     // PgTransaction keeps a reference to the context: it must outlive the transaction.
     const app::CallContext context = RequesterContext(event);
-    store::PgTransaction tx(connection, context, shared->envelope);
+    repositories::PgTransaction tx(connection, context, shared->envelope);
     app::FailValidation(tx, *run_id, "the validation could not be run: " + error);
   };
-  return delivery::Consumer(pool, std::move(options), std::move(handle));
+  return consumers::Consumer(pool, std::move(options), std::move(handle));
 }
 
 }  // namespace nedlia::validator

@@ -2,7 +2,7 @@
 
 #include <functional>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "domain/date.hpp"
 #include "domain/validation_rules.hpp"
 #include "events/envelope.hpp"
@@ -10,6 +10,10 @@
 namespace nedlia::validator {
 
 inline constexpr const char* kValidatorName = "validator";
+
+/// The one event the validator acts on; the catalog routes exactly it to the validator (a test
+/// holds them together), and the validator subscribes to what the catalog routes.
+inline constexpr const char* kValidationRequested = "com.nedlia.video.validation_requested.v1";
 
 struct ValidatorSettings {
   domain::ValidationLimits limits;
@@ -29,6 +33,6 @@ domain::Date TodayUtc();
 /// completed or failed event and the request's processed mark commit together and a
 /// redelivered request never validates twice. A request that keeps failing becomes a dead
 /// letter and its run ends failed with the error, never pending for ever.
-delivery::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings);
+consumers::Consumer MakeValidator(pg::Pool& pool, ValidatorSettings settings);
 
 }  // namespace nedlia::validator

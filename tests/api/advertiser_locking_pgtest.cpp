@@ -24,13 +24,11 @@ class AdvertiserLockingTest : public ::testing::Test {
   }
 
   ApiReply Patch(const std::string& id, const json& body, int version) {
-    return api_.Call("PATCH", "/v1/advertisers/" + id, body,
-                     {"If-Match: \"" + std::to_string(version) + "\""});
+    return api_.Call("PATCH", "/v1/advertisers/" + id, body, {IfMatch(version)});
   }
 
   ApiReply Delete(const std::string& id, int version) {
-    return api_.Call("DELETE", "/v1/advertisers/" + id, std::nullopt,
-                     {"If-Match: \"" + std::to_string(version) + "\""});
+    return api_.Call("DELETE", "/v1/advertisers/" + id, std::nullopt, {IfMatch(version)});
   }
 
   ApiFixture api_;

@@ -23,14 +23,12 @@ class AdvertisersApiTest : public ::testing::Test {
 
   ApiReply Patch(const std::string& id, const json& body, int version,
                  const std::optional<std::string>& key = std::nullopt) {
-    return api_.Call("PATCH", "/v1/advertisers/" + id, body,
-                     {"If-Match: \"" + std::to_string(version) + "\""}, key);
+    return api_.Patch("/v1/advertisers/" + id, body, version, key);
   }
 
   ApiReply Delete(const std::string& id, int version,
                   const std::optional<std::string>& key = std::nullopt) {
-    return api_.Call("DELETE", "/v1/advertisers/" + id, std::nullopt,
-                     {"If-Match: \"" + std::to_string(version) + "\""}, key);
+    return api_.Delete("/v1/advertisers/" + id, version, key);
   }
 
   /// Contact emails and billing details never reach the event log, in any version.
@@ -225,7 +223,7 @@ TEST_F(AdvertisersApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   const std::string path = "/v1/advertisers/" + id;
   const json change = {{"name", "Acme Corp"}, {"contact_email", "billing@acme.example"}};
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
-  EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: \"2\""}).status, 412);
+  EXPECT_EQ(api_.Patch(path, change, 2).status, 412);
   EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: W/\"1\""}).status, 412);
   EXPECT_EQ(api_.EventCount("com.nedlia.advertiser.updated.v2"), 0);
   const auto patched = Patch(id, change, 1);

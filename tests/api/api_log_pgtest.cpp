@@ -2,7 +2,7 @@
 // method, path (no query), status, duration, principal and trace id; old rows are purged.
 #include <gtest/gtest.h>
 
-#include "store/pg_api_log.hpp"
+#include "repositories/pg_api_log.hpp"
 #include "support/api_fixture.hpp"
 
 namespace nedlia::testing {
@@ -36,7 +36,7 @@ TEST(ApiLogTest, ThePurgeDeletesOnlyRowsPastRetention) {
       "INSERT INTO api_logs (created_at, method, path, status, duration_us) "
       "SELECT now() - make_interval(days => d, hours => 12), 'GET', '/v1/videos', 200, 10 "
       "FROM generate_series(0, 40) AS d");
-  EXPECT_EQ(store::PurgeApiLog(sql, 30), 11);  // 30.5 to 40.5 days old
+  EXPECT_EQ(repositories::PurgeApiLog(sql, 30), 11);  // 30.5 to 40.5 days old
   EXPECT_EQ(api.Count("SELECT count(*) FROM api_logs WHERE path = '/v1/videos'"), 30);
   EXPECT_EQ(api.Count("SELECT count(*) FROM api_logs WHERE created_at < now() - interval "
                       "'30 days'"),

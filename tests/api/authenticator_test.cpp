@@ -6,7 +6,7 @@
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 
 namespace nedlia::api {
 namespace {
@@ -27,7 +27,7 @@ std::optional<app::ErrorKind> Refusal(Authenticator& authenticator,
 TEST(AuthenticatorTest, ATokenNotShapedLikeAKeyIsRefusedWithoutAskingTheDatabase) {
   // Nothing listens on port 1: any lookup fails as "unavailable".
   pg::Pool pool({.url = "postgresql://127.0.0.1:1/none?connect_timeout=1", .max_size = 1});
-  store::PgDatabase database(pool, {.environment = "test", .platform_version = "test"});
+  repositories::PgDatabase database(pool, {.environment = "test", .platform_version = "test"});
   metrics::Registry registry;
   app::ApiKeyCache keys(database, {}, registry);
   Authenticator authenticator(keys, registry);

@@ -102,9 +102,7 @@ TEST_F(ErasureTest, OnlyAdminsEraseAnyAdvertiserLiveOrDeleted) {
   EXPECT_EQ(Erase("not-a-uuid").status, 404);
   EXPECT_GT(RowsHolding(kEmail), 0);
 
-  ASSERT_EQ(api_.Call("DELETE", "/v1/advertisers/" + advertiser_, std::nullopt, {"If-Match: \"1\""})
-                .status,
-            204);
+  ASSERT_EQ(api_.Delete("/v1/advertisers/" + advertiser_, 1).status, 204);
   EXPECT_EQ(Erase(advertiser_).status, 204);
   EXPECT_EQ(RowsHolding(kEmail), 0);
 }

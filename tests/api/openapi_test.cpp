@@ -16,12 +16,10 @@ namespace {
 /// Routes are only listed here, never called.
 class UnusedDatabase : public app::Database {
  public:
-  void Write(const app::CallContext&, const std::function<void(app::Transaction&)>&) override {
+  void RunWrite(const app::CallContext&, const TransactionWork&) override {
     throw std::logic_error("not used");
   }
-  void Read(const std::function<void(app::Transaction&)>&) override {
-    throw std::logic_error("not used");
-  }
+  void RunRead(const TransactionWork&) override { throw std::logic_error("not used"); }
 };
 
 /// The same for the event streams.

@@ -87,8 +87,7 @@ TEST_F(PlacementsApiTest, GetAndListShowLivePlacementsOnly) {
   const auto second = api_.Call("POST", "/v1/placements", Placement(5, 10));
   ASSERT_EQ(second.status, 201);
   EXPECT_EQ(api_.Call("GET", "/v1/placements/" + first.Id()).status, 200);
-  const auto deleted =
-      api_.Call("DELETE", "/v1/placements/" + first.Id(), std::nullopt, {"If-Match: \"1\""});
+  const auto deleted = api_.Delete("/v1/placements/" + first.Id(), 1);
   EXPECT_EQ(deleted.status, 204) << deleted.raw;
   EXPECT_EQ(api_.Call("GET", "/v1/placements/" + first.Id()).status, 404);
   const auto list = api_.Call("GET", "/v1/placements?video_id=" + video_);
@@ -125,8 +124,8 @@ TEST_F(PlacementsApiTest, PatchNeedsTheCurrentVersion) {
   const std::string path = "/v1/placements/" + created.Id();
   const json change = {{"description", "on the table"}};
   EXPECT_EQ(api_.Call("PATCH", path, change).status, 428);
-  EXPECT_EQ(api_.Call("PATCH", path, change, {"If-Match: \"2\""}).status, 412);
-  const auto patched = api_.Call("PATCH", path, change, {"If-Match: \"1\""});
+  EXPECT_EQ(api_.Patch(path, change, 2).status, 412);
+  const auto patched = api_.Patch(path, change, 1);
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["description"], "on the table");

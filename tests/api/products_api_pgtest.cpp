@@ -32,14 +32,12 @@ class ProductsApiTest : public ::testing::Test {
 
   ApiReply Patch(const std::string& id, const json& body, int version,
                  const std::optional<std::string>& key = std::nullopt) {
-    return api_.Call("PATCH", "/v1/products/" + id, body,
-                     {"If-Match: \"" + std::to_string(version) + "\""}, key);
+    return api_.Patch("/v1/products/" + id, body, version, key);
   }
 
   ApiReply Delete(const std::string& id, int version,
                   const std::optional<std::string>& key = std::nullopt) {
-    return api_.Call("DELETE", "/v1/products/" + id, std::nullopt,
-                     {"If-Match: \"" + std::to_string(version) + "\""}, key);
+    return api_.Delete("/v1/products/" + id, version, key);
   }
 
   ApiFixture api_;

@@ -8,10 +8,11 @@
 #include <map>
 #include <set>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/stream_client.hpp"
+#include "support/wait_for.hpp"
 #include "validator/validator.hpp"
 
 namespace nedlia::testing {
@@ -274,12 +275,11 @@ TEST_F(TenancyMatrixTest, TheFeedAndTheStreamCarryOnlyTheCallersOwnEvents) {
   EXPECT_EQ(streamed.find(secret), std::string::npos) << streamed;
 
   // The feed from its start; an event shows once older transactions in the cluster ended.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   ApiReply feed;
-  do {
+  WaitFor([&] {
     feed = api_.Call("GET", "/v1/events?limit=1000", std::nullopt, {}, intruder_key_);
-  } while (feed.raw.find(marker) == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline);
+    return feed.raw.find(marker) != std::string::npos;
+  });
   ASSERT_NE(feed.raw.find(marker), std::string::npos) << feed.raw;
   ExpectNoVictimData("the feed", feed.raw);
   EXPECT_EQ(feed.raw.find(secret), std::string::npos) << feed.raw;
@@ -298,7 +298,7 @@ TEST_F(TenancyMatrixTest, AValidationRunOfASharedVideoShowsNothingOfAnotherAdver
   const std::string run =
       Created("POST", "/v1/videos/" + video_ + "/validations", json::object(), intruder_key_, 202);
   pg::Pool pool({.url = api_.Database().Url(), .max_size = 1});
-  delivery::Consumer validator = validator::MakeValidator(pool, {});
+  consumers::Consumer validator = validator::MakeValidator(pool, {});
   validator.Subscribe();
   RunUntil(validator, [&](int) {
     return api_.QueryText("SELECT status FROM validation_runs WHERE id = $1", pg::Params(run)) ==

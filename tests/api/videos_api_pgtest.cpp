@@ -162,8 +162,7 @@ TEST_F(VideosApiTest, AdvertiserKeysReadTheCatalogButCannotWriteIt) {
   EXPECT_EQ(
       api_.Call("PATCH", "/v1/videos/" + id, json{{"title", "x"}}, {"If-Match: \"1\""}, key).status,
       403);
-  EXPECT_EQ(api_.Call("DELETE", "/v1/videos/" + id, std::nullopt, {"If-Match: \"1\""}, key).status,
-            403);
+  EXPECT_EQ(api_.Delete("/v1/videos/" + id, 1, key).status, 403);
   EXPECT_EQ(api_.Count("SELECT count(*) FROM videos"), 1);
   EXPECT_EQ(api_.Count("SELECT count(*) FROM videos WHERE version = 1 AND deleted_at IS NULL"), 1);
   EXPECT_EQ(api_.Count("SELECT count(*) FROM event_log"), 1);
@@ -366,14 +365,14 @@ TEST_F(VideosApiTest, DeleteNeedsTheVersionAndNoActivePlacements) {
   const std::string path = "/v1/videos/" + id;
   const std::string placement = PlaceBySql(id, "0", "10");
   EXPECT_EQ(api_.Call("DELETE", path).status, 428);
-  EXPECT_EQ(api_.Call("DELETE", path, std::nullopt, {"If-Match: \"9\""}).status, 412);
-  const auto busy = api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""});
+  EXPECT_EQ(api_.Delete(path, 9).status, 412);
+  const auto busy = api_.Delete(path, 1);
   EXPECT_EQ(busy.status, 409) << busy.raw;
   EXPECT_EQ(api_.EventCount("com.nedlia.video.deleted.v1"), 0);
 
   api_.Sql().Execute("UPDATE placements SET status = 'archived' WHERE id = $1",
                      pg::Params(placement));
-  const auto deleted = api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""});
+  const auto deleted = api_.Delete(path, 1);
   EXPECT_EQ(deleted.status, 204) << deleted.raw;
   EXPECT_EQ(api_.EventData("com.nedlia.video.deleted.v1"),
             json({{"video_id", id}, {"deleted_by", api_.AdminKeyId()}}));
@@ -382,7 +381,7 @@ TEST_F(VideosApiTest, DeleteNeedsTheVersionAndNoActivePlacements) {
   EXPECT_EQ(api_.Call("GET", path).status, 404);
   EXPECT_EQ(api_.Call("GET", "/v1/videos").body["data"].size(), 0U);
   EXPECT_EQ(Patch(id, {{"title", "x"}}, "1").status, 404);
-  EXPECT_EQ(api_.Call("DELETE", path, std::nullopt, {"If-Match: \"1\""}).status, 404);
+  EXPECT_EQ(api_.Delete(path, 1).status, 404);
   EXPECT_EQ(api_.EventCount("com.nedlia.video.deleted.v1"), 1);
 }
 

@@ -105,9 +105,7 @@ TEST_F(WebhooksApiTest, AReplayedCreateShowsTheSecretThatOnlyTheWebhooksRowKeeps
   EXPECT_EQ(replay.Header("Idempotent-Replayed"), "true");
   EXPECT_EQ(replay.raw, first.raw);
   // Deleted, the webhook has no secret left to show.
-  ASSERT_EQ(
-      api_.Call("DELETE", "/v1/webhooks/" + first.Id(), std::nullopt, {"If-Match: \"1\""}).status,
-      204);
+  ASSERT_EQ(api_.Delete("/v1/webhooks/" + first.Id(), 1).status, 204);
   const auto after = api_.Call("POST", "/v1/webhooks", Hook(), {"Idempotency-Key: hook-1"});
   EXPECT_EQ(after.status, 201);
   EXPECT_TRUE(after.body["data"]["secret"].is_null()) << after.raw;
@@ -243,8 +241,7 @@ TEST(WebhookCapApiTest, AnAdvertiserPastItsCapIsAConflictOthersAreNot) {
           .status,
       200);
   EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 409);
-  EXPECT_EQ(api.Call("DELETE", "/v1/webhooks/" + ids[1], std::nullopt, {"If-Match: \"1\""}).status,
-            204);
+  EXPECT_EQ(api.Delete("/v1/webhooks/" + ids[1], 1).status, 204);
   EXPECT_EQ(api.Call("POST", "/v1/webhooks", hook(acme)).status, 201);
   EXPECT_EQ(api.Count("SELECT count(*) FROM webhooks WHERE deleted_at IS NULL AND "
                       "advertiser_id = '" +
@@ -292,10 +289,7 @@ TEST_F(WebhooksApiTest, AnAdvertiserKeySeesOnlyItsOwnWebhooks) {
                       {"If-Match: \"1\""}, other_key)
                 .status,
             404);
-  EXPECT_EQ(
-      api_.Call("DELETE", "/v1/webhooks/" + mine, std::nullopt, {"If-Match: \"1\""}, other_key)
-          .status,
-      404);
+  EXPECT_EQ(api_.Delete("/v1/webhooks/" + mine, 1, other_key).status, 404);
   const auto listed = api_.Call("GET", "/v1/webhooks", std::nullopt, {}, other_key);
   EXPECT_EQ(listed.status, 200);
   EXPECT_TRUE(listed.body["data"].empty()) << listed.raw;
@@ -314,12 +308,12 @@ TEST_F(WebhooksApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
   const std::string id = api_.Call("POST", "/v1/webhooks", Hook()).Id();
   const json change = {{"url", "https://new.acme.example/h"}, {"status", "disabled"}};
   EXPECT_EQ(api_.Call("PATCH", "/v1/webhooks/" + id, change).status, 428);
-  EXPECT_EQ(api_.Call("PATCH", "/v1/webhooks/" + id, change, {"If-Match: \"7\""}).status, 412);
+  EXPECT_EQ(api_.Patch("/v1/webhooks/" + id, change, 7).status, 412);
   const auto bad = api_.Call("PATCH", "/v1/webhooks/" + id, json{{"url", "http://x.example"}},
                              {"If-Match: \"1\""});
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(bad.ErrorPointers(), "/url");
-  const auto patched = api_.Call("PATCH", "/v1/webhooks/" + id, change, {"If-Match: \"1\""});
+  const auto patched = api_.Patch("/v1/webhooks/" + id, change, 1);
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.Header("ETag"), "\"2\"");
   EXPECT_EQ(patched.body["data"]["status"], "disabled");
@@ -341,8 +335,7 @@ TEST_F(WebhooksApiTest, PatchNeedsTheCurrentVersionAndEmitsTheChanges) {
 
 TEST_F(WebhooksApiTest, DeleteIsSoftAndEmitsItsEvent) {
   const std::string id = api_.Call("POST", "/v1/webhooks", Hook()).Id();
-  EXPECT_EQ(api_.Call("DELETE", "/v1/webhooks/" + id, std::nullopt, {"If-Match: \"1\""}).status,
-            204);
+  EXPECT_EQ(api_.Delete("/v1/webhooks/" + id, 1).status, 204);
   EXPECT_EQ(api_.Call("GET", "/v1/webhooks/" + id).status, 404);
   EXPECT_EQ(api_.Count("SELECT count(*) FROM webhooks WHERE deleted_at IS NOT NULL"), 1);
   EXPECT_EQ(api_.EventData("com.nedlia.webhook.deleted.v1")["webhook_id"], id);

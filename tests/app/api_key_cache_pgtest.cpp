@@ -9,7 +9,7 @@
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
 
@@ -84,7 +84,7 @@ class ApiKeyCacheTest : public ::testing::Test {
   TestDatabase database_;
   metrics::Registry registry_;
   pg::Pool pool_;
-  store::PgDatabase store_;
+  repositories::PgDatabase store_;
   pg::Connection sql_;
   Clock::time_point now_ = Clock::now();
   std::unique_ptr<app::ApiKeyCache> cache_;

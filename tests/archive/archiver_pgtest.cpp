@@ -12,8 +12,8 @@
 #include "archive/archive_reader.hpp"
 #include "archive/archive_restore.hpp"
 #include "archive/archiver.hpp"
-#include "storage/filesystem_object_store.hpp"
-#include "storage/s3_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
+#include "object_stores/s3_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/s3_server.hpp"
 #include "support/test_database.hpp"
@@ -85,7 +85,7 @@ class ArchiverTest : public ::testing::Test {
   TestDatabase database_;
   pg::Connection sql_ = database_.Connect();
   std::filesystem::path root_ = FreshDirectory();
-  storage::FilesystemObjectStore store_{root_};
+  object_stores::FilesystemObjectStore store_{root_};
   std::map<std::string, std::map<std::string, std::string>> original_;
 };
 
@@ -319,15 +319,7 @@ class ArchiverS3Test : public ArchiverTest {
     if (!S3Server::Installed())
       GTEST_SKIP() << "s3rver is not installed (scripts/install-deps)";
     server_.emplace();
-    s3_.emplace(
-        storage::S3Settings{.endpoint = {.url = server_->Endpoint(),
-                                         .credentials = {.access_key_id = S3Server::kAccessKey,
-                                                         .secret_access_key = "S3RVER",
-                                                         .region = "us-east-1",
-                                                         .service = "s3"},
-                                         .timeout = std::chrono::seconds(5)},
-                            .bucket = S3Server::kBucket,
-                            .public_base = ""});
+    s3_.emplace(server_->Settings(std::chrono::seconds(5)));
   }
 
   // s3rver 3.7 predates GLACIER_IR (our default, for AWS): an infrequent-access class instead.
@@ -337,7 +329,7 @@ class ArchiverS3Test : public ArchiverTest {
   }
 
   std::optional<S3Server> server_;
-  std::optional<storage::S3ObjectStore> s3_;
+  std::optional<object_stores::S3ObjectStore> s3_;
 };
 
 TEST_F(ArchiverS3Test, AStoreThatIsDownDeletesNothingAndTheNextRunArchivesOnce) {

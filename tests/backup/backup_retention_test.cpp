@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "backup/backup_manifest.hpp"
-#include "storage/filesystem_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "support/backup_cluster.hpp"
 
 namespace nedlia::testing {
@@ -62,7 +62,7 @@ class BackupRetentionTest : public ::testing::Test {
   }
 
   BackupCluster cluster_;
-  storage::FilesystemObjectStore store_{cluster_.Objects()};
+  object_stores::FilesystemObjectStore store_{cluster_.Objects()};
 };
 
 TEST_F(BackupRetentionTest, PruneKeepsTheWindowItsAnchorAndTheWalTheyNeed) {

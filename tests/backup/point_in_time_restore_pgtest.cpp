@@ -8,7 +8,7 @@
 #include <fstream>
 #include <regex>
 
-#include "storage/filesystem_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "support/backup_cluster.hpp"
 
 namespace nedlia::testing {
@@ -212,7 +212,7 @@ TEST_F(PointInTimeRestoreTest, BackupsAndArchivedWalAreTheirOwnersAlone) {
 // still reach wal/ to archive into it.
 TEST(WalArchivingTest, AStoreMadeBeforeTheClusterStillTakesItsWal) {
   BackupCluster cluster;
-  storage::FilesystemObjectStore(cluster.Objects()).Put("placements/v/a.json", "{}", {});
+  object_stores::FilesystemObjectStore(cluster.Objects()).Put("placements/v/a.json", "{}", {});
   ASSERT_EQ(ModeOf(cluster.Objects()), 0700U);
   cluster.Start(cluster.Home(), cluster.Port());
   cluster.SwitchAndArchiveWal(cluster.Port());

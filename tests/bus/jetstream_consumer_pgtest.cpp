@@ -8,7 +8,7 @@
 
 #include "bus/jetstream_consumer.hpp"
 #include "bus/relay.hpp"
-#include "delivery/subscription_admin.hpp"
+#include "consumers/subscription_admin.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/nats_server.hpp"
 #include "support/test_database.hpp"
@@ -60,7 +60,7 @@ class JetStreamConsumerTest : public ::testing::Test {
         return true;
       try {
         settled += consumer.RunOnce(std::chrono::milliseconds(100));
-      } catch (const delivery::Unavailable&) {
+      } catch (const consumers::Unavailable&) {
         return false;  // NATS is down: try again after WaitFor's pause
       }
       return done();
@@ -72,7 +72,7 @@ class JetStreamConsumerTest : public ::testing::Test {
   }
 
   /// Handler: records the event and writes its effect in the delivery transaction.
-  delivery::EventHandler Recording() {
+  consumers::EventHandler Recording() {
     return [this](const events::StoredEvent& event, pg::Connection& connection) {
       handled_.push_back(event);
       connection.Execute("INSERT INTO effects VALUES ($1, $2)", pg::Params(event.id, event.type));
@@ -82,7 +82,7 @@ class JetStreamConsumerTest : public ::testing::Test {
   /// A consumer "reader" of video.deleted events, recording, subscribed.
   std::unique_ptr<bus::JetStreamConsumer> SubscribedReader() {
     auto reader = std::make_unique<bus::JetStreamConsumer>(
-        pool_, connection_, delivery::ConsumerOptions{.name = "reader", .types = {kDeleted}},
+        pool_, connection_, consumers::ConsumerOptions{.name = "reader", .types = {kDeleted}},
         Recording());
     reader->Subscribe();
     return reader;
@@ -93,8 +93,8 @@ class JetStreamConsumerTest : public ::testing::Test {
   pg::Connection sql_ = database_.Connect();
   pg::Pool pool_{{.url = database_.Url(), .max_size = 3}};
   bus::JetStreamPublisher publisher_{{.url = nats_.Url()}};
-  delivery::Consumer relay_ = bus::MakeRelay(pool_, events::Catalog::Embedded(), publisher_,
-                                             std::chrono::milliseconds(2000));
+  consumers::Consumer relay_ = bus::MakeRelay(pool_, events::Catalog::Embedded(), publisher_,
+                                              std::chrono::milliseconds(2000));
   bus::JetStreamConnection connection_{{.url = nats_.Url()}};
   std::vector<events::StoredEvent> handled_;
 };
@@ -162,7 +162,7 @@ TEST_F(JetStreamConsumerTest, AFailingEventIsRetriedThenDeadLetteredWhileTheOthe
   Relay(6);
   bool refuse = true;
   int attempts = 0;
-  const delivery::EventHandler record = Recording();
+  const consumers::EventHandler record = Recording();
   bus::JetStreamConsumer consumer(
       pool_, connection_,
       {.name = "reader",
@@ -189,7 +189,7 @@ TEST_F(JetStreamConsumerTest, AFailingEventIsRetriedThenDeadLetteredWhileTheOthe
 
   // Replayed on request once the handler is fixed: its effect lands, the dead letter goes.
   refuse = false;
-  EXPECT_EQ(delivery::SubscriptionAdmin(sql_).RequestReplay({.consumer = "reader"}), 1);
+  EXPECT_EQ(consumers::SubscriptionAdmin(sql_).RequestReplay({.consumer = "reader"}), 1);
   ConsumeUntil(consumer, [&] { return Count("SELECT count(*) FROM event_dead_letters") == 0; });
   EXPECT_EQ(Count("SELECT count(*) FROM effects WHERE event_id = '" + bad + "'"), 1);
 }
@@ -250,7 +250,7 @@ TEST_F(JetStreamConsumerTest, WhileNatsIsDownNothingIsLostAndItResumesByItself) 
     Append();
   try {
     EXPECT_EQ(consumer.RunOnce(std::chrono::milliseconds(100)), 0);
-  } catch (const delivery::Unavailable&) {
+  } catch (const consumers::Unavailable&) {
   }
   nats_.Start();
   Relay(2);

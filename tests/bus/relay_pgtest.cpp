@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bus/relay.hpp"
-#include "delivery/subscription_admin.hpp"
+#include "consumers/subscription_admin.hpp"
 #include "events/cloud_event.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/nats_server.hpp"
@@ -43,8 +43,8 @@ class RelayTest : public ::testing::Test {
   pg::Connection sql_ = database_.Connect();
   pg::Pool pool_{{.url = database_.Url(), .max_size = 2}};
   bus::JetStreamPublisher publisher_{{.url = nats_.Url()}};
-  delivery::Consumer relay_ = bus::MakeRelay(pool_, events::Catalog::Embedded(), publisher_,
-                                             std::chrono::milliseconds(1000));
+  consumers::Consumer relay_ = bus::MakeRelay(pool_, events::Catalog::Embedded(), publisher_,
+                                              std::chrono::milliseconds(1000));
 };
 
 TEST_F(RelayTest, EveryEventReachesJetStreamAsACloudEventWithItsIdAsMessageId) {
@@ -109,7 +109,7 @@ TEST_F(RelayTest, EventsSentAgainAreNotPublishedTwice) {
   Append();
   Relay(2);
   // As if the relay died after publishing and before committing its position.
-  delivery::SubscriptionAdmin(sql_).Rewind(bus::kRelayName, {0, 0});
+  consumers::SubscriptionAdmin(sql_).Rewind(bus::kRelayName, {0, 0});
   EXPECT_EQ(Relay(2), 2);
   EXPECT_EQ(ReadStream(nats_.Url(), "NEDLIA_EVENTS").size(), 2U);
 }

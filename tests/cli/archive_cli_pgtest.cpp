@@ -11,7 +11,7 @@
 
 #include "archive/archive_manifest.hpp"
 #include "archive/archive_reader.hpp"
-#include "storage/filesystem_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
 
@@ -46,7 +46,7 @@ class ArchiveCliTest : public ::testing::Test {
                                  ArchivedRowsById(objects_, table));
     }
     // No object outside a whole archive: every key sits beside a manifest.
-    storage::FilesystemObjectStore store(objects_);
+    object_stores::FilesystemObjectStore store(objects_);
     std::set<std::string> with_manifest;
     const auto objects = store.List("archive/");
     for (const app::ObjectInfo& object : objects) {
@@ -156,7 +156,7 @@ TEST_F(ArchiveCliTest, AManifestThatDisagreesWithTheJournalIsOneLineAndRestoresN
           .Single();
   const std::string id = row[0].As<std::string>();
   const std::string prefix = row[1].As<std::string>();
-  storage::FilesystemObjectStore store(objects_);
+  object_stores::FilesystemObjectStore store(objects_);
   archive::ArchiveManifest manifest = archive::FetchManifest(store, prefix);
   manifest.schema_revision = "0000deadbeef";
   store.Put(archive::ManifestKey(prefix), archive::ManifestToJson(manifest), {});

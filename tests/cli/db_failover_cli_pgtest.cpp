@@ -9,11 +9,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +23,7 @@
 #include "pg/transaction.hpp"
 #include "process/subprocess.hpp"
 #include "support/managed_pair.hpp"
+#include "support/process_output.hpp"
 #include "support/wait_for.hpp"
 
 namespace nedlia::testing {
@@ -174,33 +173,13 @@ class FailoverTest : public ::testing::Test {
                                 ">\"$1\" 2>&1";
     serve_.emplace(process::Subprocess::Start(
         {"/bin/sh", "-c", command, NedliaBinary(), log_.string()}, options));
-    std::string url;
-    const bool listening = WaitFor(
-        [&] {
-          const std::string log = Log();
-          const std::size_t at = log.find("listening on ");
-          const std::size_t end = log.find('\n', at);
-          if (at == std::string::npos || end == std::string::npos)
-            return false;
-          url = log.substr(at + 13, end - at - 13);
-          return true;
-        },
-        60s);
-    EXPECT_TRUE(listening) << Log();
-    const std::string marker = "first admin API key (shown only this once; keep it): ";
-    const std::string log = Log();
-    const std::size_t at = log.find(marker);
-    if (at != std::string::npos)
-      key_ = log.substr(at + marker.size(), log.find('\n', at) - at - marker.size());
+    const std::string url = AwaitAfterPrefix([this] { return Log(); }, kListeningOn, 60s);
+    EXPECT_FALSE(url.empty()) << Log();
+    key_ = AfterPrefix(Log(), kFirstAdminKey);
     return url;
   }
 
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string Log() const { return ReadWholeFile(log_); }
 
   http::testing::HttpResult CreateAdvertiser(const std::string& name) {
     return client_.Send("POST", base_ + "/v1/advertisers",

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/test_database.hpp"
 
@@ -37,7 +37,7 @@ class EventsSubscriptionsCliTest : public ::testing::Test {
   pg::Pool pool_{{.url = database_.Url(), .max_size = 2}};
   bool broken_ = true;
   std::vector<std::string> handled_;
-  delivery::Consumer consumer_{
+  consumers::Consumer consumer_{
       pool_,
       {.name = "test-consumer", .types = {"com.nedlia.test.happened.v1"}, .max_attempts = 1},
       [this](const events::StoredEvent& event, pg::Connection&) {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "storage/filesystem_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
 
@@ -27,7 +27,7 @@ class RetentionCliTest : public ::testing::Test {
   std::filesystem::path root_ =
       std::filesystem::temp_directory_path() /
       ("nedlia-retention-cli-" + std::to_string(getpid()) + "-" + database_.Name());
-  storage::FilesystemObjectStore files_{root_};
+  object_stores::FilesystemObjectStore files_{root_};
 };
 
 TEST_F(RetentionCliTest, ADryRunSaysWhatWouldGoAndARunDeletesIt) {

@@ -6,7 +6,7 @@
 #include "app/ports/database.hpp"
 #include "events/envelope.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::testing {
@@ -39,7 +39,7 @@ class OutboxValidationTest : public ::testing::Test {
 
   TestDatabase database_;
   pg::Pool pool_{{.url = database_.Url(), .max_size = 2}};
-  store::PgDatabase store_{pool_, {}};
+  repositories::PgDatabase store_{pool_, {}};
 };
 
 TEST_F(OutboxValidationTest, AnEventThatBreaksItsSchemaFailsTheCommandAndNamesTheField) {
@@ -84,7 +84,7 @@ TEST_F(OutboxValidationTest, PersonalDataInAnEventFailsTheCommand) {
 }
 
 TEST_F(OutboxValidationTest, AnEventPastTheSizeCapFailsTheCommandAsTooLarge) {
-  store::PgDatabase small_events(pool_, {.max_data_bytes = 1024});
+  repositories::PgDatabase small_events(pool_, {.max_data_bytes = 1024});
   const domain::Uuid id = domain::Uuid::NewV7();
   try {
     small_events.Write(app::CallContext{}, [&](app::Transaction& tx) {

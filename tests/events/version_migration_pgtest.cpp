@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
 #include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/wait_for.hpp"
@@ -62,7 +62,7 @@ class VersionMigrationTest : public ::testing::Test {
   std::vector<events::StoredEvent> Consume(const std::string& name, std::vector<std::string> types,
                                            bool upcast, int expected) {
     std::vector<events::StoredEvent> handled;
-    delivery::Consumer consumer(
+    consumers::Consumer consumer(
         pool_, {.name = name, .types = std::move(types), .upcast = upcast, .partitions = 1},
         [&](const events::StoredEvent& event, pg::Connection&) { handled.push_back(event); });
     consumer.Subscribe();

@@ -4,9 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -15,8 +13,9 @@
 #include "http/curl_client.hpp"
 #include "http/raw_socket.hpp"
 #include "http/server.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "process/subprocess.hpp"
-#include "storage/filesystem_object_store.hpp"
+#include "support/process_output.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
@@ -50,28 +49,12 @@ class ServeCliTest : public ::testing::Test {
     serve_.emplace(process::Subprocess::Start(
         {"/bin/sh", "-c", "exec \"$0\" serve >\"$1\" 2>&1", NedliaBinary(), log_.string()},
         options));
-    std::string url;
-    const bool listening = WaitFor(
-        [&] {
-          const std::string output = Log();
-          const std::size_t at = output.find("listening on ");
-          const std::size_t end = output.find('\n', at);
-          if (at == std::string::npos || end == std::string::npos)
-            return false;
-          url = output.substr(at + 13, end - at - 13);
-          return true;
-        },
-        30s);
-    EXPECT_TRUE(listening) << "nedlia serve did not start listening:\n" << Log();
+    const std::string url = AwaitAfterPrefix([this] { return Log(); }, kListeningOn, 30s);
+    EXPECT_FALSE(url.empty()) << "nedlia serve did not start listening:\n" << Log();
     return url;
   }
 
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string Log() const { return ReadWholeFile(log_); }
 
   std::string ServeCommand(const std::string& url, const std::string& arguments) {
     return "NEDLIA_DATABASE_URL=" + ShellQuote(url) + " NEDLIA_LOG_LEVEL=warn " +
@@ -117,11 +100,8 @@ TEST_F(ServeCliTest, SigtermEndsStuckEventStreamsAndTheProcessWithinFiveSeconds)
       FROM generate_series(1, 20000))sql");
   const std::string url = StartServe();
   ASSERT_FALSE(url.empty());
-  const std::string log = Log();
-  const std::string marker = "first admin API key (shown only this once; keep it): ";
-  const std::size_t at = log.find(marker);
-  ASSERT_NE(at, std::string::npos) << log;
-  const std::string key = log.substr(at + marker.size(), log.find('\n', at) - at - marker.size());
+  const std::string key = AfterPrefix(Log(), kFirstAdminKey);
+  ASSERT_FALSE(key.empty()) << Log();
   const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
   std::vector<http::testing::RawSocket> stuck;
   for (int i = 0; i < 5; ++i) {
@@ -154,11 +134,8 @@ TEST_F(ServeCliTest, SigtermEndsStuckEventStreamsAndTheProcessWithinFiveSeconds)
 TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
   const std::string url = StartServe();
   ASSERT_FALSE(url.empty());
-  const std::string log = Log();
-  const std::string marker = "first admin API key (shown only this once; keep it): ";
-  const std::size_t at = log.find(marker);
-  ASSERT_NE(at, std::string::npos) << log;
-  const std::string key = log.substr(at + marker.size(), log.find('\n', at) - at - marker.size());
+  const std::string key = AfterPrefix(Log(), kFirstAdminKey);
+  ASSERT_FALSE(key.empty()) << Log();
   http::testing::CurlClient client;
   EXPECT_EQ(client.Send("GET", url + "/v1/placements", "", {"Authorization: Bearer " + key}).status,
             200);
@@ -209,7 +186,7 @@ TEST_F(ServeCliTest, ServeWorkersChoosesTheConsumersThatRunBesideTheApi) {
 TEST_F(ServeCliTest, UpkeepDeletesWhatIsPastRetentionAtStart) {
   const std::filesystem::path objects =
       std::filesystem::temp_directory_path() / (database_.Name() + "-objects");
-  storage::FilesystemObjectStore files(objects);
+  object_stores::FilesystemObjectStore files(objects);
   pg::Connection sql = database_.Connect();
   SeedPurgeData(sql, files);
   ASSERT_FALSE(

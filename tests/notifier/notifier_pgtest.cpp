@@ -157,7 +157,7 @@ class NotifierTest : public ::testing::Test {
   ApiFixture api_;
   WebhookReceiver receiver_;
   pg::Pool pool_;
-  delivery::Consumer recorder_;
+  consumers::Consumer recorder_;
   std::int64_t recorded_ = 0;  ///< events the recorder has moved past
   std::string advertiser_;
 };

@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
+#include "object_stores/s3_object_store.hpp"
 #include "process/subprocess.hpp"
 #include "readmodel/detail_rows.hpp"
-#include "storage/s3_object_store.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/file_generator_harness.hpp"
 #include "support/s3_server.hpp"
@@ -61,6 +61,33 @@ TEST_F(FileGeneratorTest, WritesTheManifestAndTrackAndPointsFileUrlAtTheManifest
   EXPECT_TRUE(fetched.Header("ETag").value_or("").starts_with("\"1-")) << *fetched.Header("ETag");
 }
 
+TEST_F(FileGeneratorTest, IntegratorsHearOfEachPublishedFileThatTheirPlacementsName) {
+  const std::string first = CreatePlacement(1, 5);
+  const std::string second = CreatePlacement(10, 15);
+  ASSERT_TRUE(Settle());
+  const auto published = [&] {
+    return api_.Sql().Execute(
+        "SELECT advertiser_id::text, aggregate_id::text, data->>'file_url', "
+        "(data->>'placements')::int8 FROM event_log "
+        "WHERE event_type = 'com.nedlia.video.placement_file_published.v1' ORDER BY position");
+  };
+  pg::Result events = published();
+  ASSERT_EQ(events.RowCount(), 1);
+  EXPECT_EQ(events[0][0].As<std::string>(), advertiser_);  // so its webhooks hear of it
+  EXPECT_EQ(events[0][1].As<std::string>(), video_);
+  EXPECT_EQ(events[0][2].As<std::string>(), FileUrl(first));
+  EXPECT_EQ(events[0][3].As<std::int64_t>(), 2);
+
+  // A change makes new files, and a new event names them.
+  MovePlacement(second, 11, 15, 1);
+  ASSERT_TRUE(Settle());
+  events = published();
+  ASSERT_EQ(events.RowCount(), 2);
+  EXPECT_EQ(events[1][2].As<std::string>(), FileUrl(first));
+  EXPECT_NE(events[1][2].As<std::string>(), events[0][2].As<std::string>());
+  EXPECT_EQ(events[1][3].As<std::int64_t>(), 2);
+}
+
 TEST_F(FileGeneratorTest, TheReadModelGetsTheFileUrlThatNoEventAnnounces) {
   const std::string placement = CreatePlacement(1, 5);
   pg::Connection sql = api_.Sql();
@@ -86,9 +113,9 @@ TEST_F(FileGeneratorTest, ABurstOfUpdatesRegeneratesFewTimesAndEndsOnTheLastStat
   ASSERT_TRUE(Settle());
   const std::int64_t before = regenerator_.Completed();
   for (int i = 1; i <= 50; ++i) {
-    const auto updated = api_.Call("PATCH", "/v1/placements/" + placement,
-                                   json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
-                                   {"If-Match: \"" + std::to_string(i) + "\""});
+    const auto updated =
+        api_.Call("PATCH", "/v1/placements/" + placement,
+                  json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}}, {IfMatch(i)});
     ASSERT_EQ(updated.status, 200) << updated.raw;
   }
   ASSERT_TRUE(Settle());
@@ -104,8 +131,7 @@ TEST_F(FileGeneratorTest, ADeletedPlacementLeavesTheNextManifest) {
   const std::string gone = CreatePlacement(20, 30);
   ASSERT_TRUE(Settle());
   ASSERT_EQ(Manifest(kept)["placements"].size(), 2u);
-  const auto deleted =
-      api_.Call("DELETE", "/v1/placements/" + gone, std::nullopt, {"If-Match: \"1\""});
+  const auto deleted = api_.Delete("/v1/placements/" + gone, 1);
   ASSERT_EQ(deleted.status, 204) << deleted.raw;
   ASSERT_TRUE(Settle());
   const json manifest = Manifest(kept);
@@ -166,9 +192,9 @@ TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfter
     return process::Subprocess::Start({NedliaBinary(), "worker", "file-generator"}, options);
   };
   auto patch = [&](int i) {
-    const auto updated = api_.Call("PATCH", "/v1/placements/" + placement,
-                                   json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}},
-                                   {"If-Match: \"" + std::to_string(i) + "\""});
+    const auto updated =
+        api_.Call("PATCH", "/v1/placements/" + placement,
+                  json{{"time_range", {{"start_time", 0}, {"end_time", 10 + i}}}}, {IfMatch(i)});
     ASSERT_EQ(updated.status, 200) << updated.raw;
   };
   {
@@ -201,14 +227,7 @@ TEST_F(FileGeneratorTest, AWorkerKilledMidWayLeavesCompleteFilesAndFinishesAfter
 /// The same consumer writing to S3 (a real s3rver on loopback).
 struct S3Store {
   S3Server server;
-  storage::S3ObjectStore store{{.endpoint = {.url = server.Endpoint(),
-                                             .credentials = {.access_key_id = S3Server::kAccessKey,
-                                                             .secret_access_key = "S3RVER",
-                                                             .region = "us-east-1",
-                                                             .service = "s3"},
-                                             .timeout = std::chrono::seconds(10)},
-                                .bucket = S3Server::kBucket,
-                                .public_base = ""}};
+  object_stores::S3ObjectStore store{server.Settings()};
 };
 
 class FileGeneratorS3Test : private S3Store, public FileGeneratorTest {

@@ -6,8 +6,8 @@
 
 #include <set>
 
+#include "object_stores/s3_object_store.hpp"
 #include "placement_files/file_retention.hpp"
-#include "storage/s3_object_store.hpp"
 #include "support/delivery_helpers.hpp"
 #include "support/file_generator_harness.hpp"
 #include "support/s3_server.hpp"
@@ -166,14 +166,7 @@ TEST_F(PlacementFileRetentionTest, FilesWrittenBeforeTheRecordAreFoundAndTheSupe
 /// The same on S3 (a real s3rver on loopback).
 struct S3Store {
   S3Server server;
-  storage::S3ObjectStore store{{.endpoint = {.url = server.Endpoint(),
-                                             .credentials = {.access_key_id = S3Server::kAccessKey,
-                                                             .secret_access_key = "S3RVER",
-                                                             .region = "us-east-1",
-                                                             .service = "s3"},
-                                             .timeout = std::chrono::seconds(10)},
-                                .bucket = S3Server::kBucket,
-                                .public_base = ""}};
+  object_stores::S3ObjectStore store{server.Settings()};
 };
 
 class PlacementFileRetentionS3Test : private S3Store, public PlacementFileRetentionTest {

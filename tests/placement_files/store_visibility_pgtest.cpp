@@ -6,8 +6,8 @@
 #include <string>
 
 #include "http/curl_client.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "placement_files/store_visibility.hpp"
-#include "storage/filesystem_object_store.hpp"
 #include "support/background_process.hpp"
 #include "support/test_database.hpp"
 
@@ -48,8 +48,8 @@ class StoreVisibilityTest : public ::testing::Test {
   pg::Connection connection_ = database_.Connect();
   fs::path holder_ = fs::temp_directory_path() / ("nedlia-holder-" + database_.Name());
   fs::path elsewhere_ = fs::temp_directory_path() / ("nedlia-elsewhere-" + database_.Name());
-  storage::FilesystemObjectStore holder_store_{holder_};
-  storage::FilesystemObjectStore elsewhere_store_{elsewhere_};
+  object_stores::FilesystemObjectStore holder_store_{holder_};
+  object_stores::FilesystemObjectStore elsewhere_store_{elsewhere_};
 };
 
 TEST_F(StoreVisibilityTest, OnlyANodeThatFindsNoneOfTheNewestFilesIsRefused) {

@@ -65,7 +65,7 @@ class ProjectorTest : public ::testing::Test {
 
   ApiFixture api_;
   pg::Pool pool_{{.url = api_.Database().Url(), .max_size = 2}};
-  delivery::Consumer projector_ = readmodel::MakeProjector(pool_);
+  consumers::Consumer projector_ = readmodel::MakeProjector(pool_);
   std::string advertiser_, product_, video_;
 };
 
@@ -240,7 +240,7 @@ TEST_F(ProjectorTest, TheQueryApiFiltersPagesAndKeepsToTheCallersAdvertiser) {
 
 TEST_F(ProjectorTest, ItsObserverGetsEachProjectedEventsFreshness) {
   std::vector<std::int64_t> lags;
-  delivery::Consumer observed =
+  consumers::Consumer observed =
       readmodel::MakeProjector(pool_, [&lags](std::int64_t lag_ms) { lags.push_back(lag_ms); });
   NewPlacement(10, 20);
   NewPlacement(30, 40);

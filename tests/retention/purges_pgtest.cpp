@@ -6,9 +6,9 @@
 
 #include <filesystem>
 
+#include "object_stores/filesystem_object_store.hpp"
+#include "object_stores/s3_object_store.hpp"
 #include "retention/purges.hpp"
-#include "storage/filesystem_object_store.hpp"
-#include "storage/s3_object_store.hpp"
 #include "support/retention_data.hpp"
 #include "support/test_database.hpp"
 
@@ -32,7 +32,7 @@ class PurgesTest : public ::testing::Test {
   std::filesystem::path root_ =
       std::filesystem::temp_directory_path() /
       ("nedlia-purges-" + std::to_string(getpid()) + "-" + database_.Name());
-  storage::FilesystemObjectStore files_{root_};
+  object_stores::FilesystemObjectStore files_{root_};
 };
 
 constexpr const char* kOneOfEach =
@@ -81,7 +81,7 @@ TEST_F(PurgesTest, ADryRunCountsWhatWouldGoAndChangesNothing) {
 
 TEST_F(PurgesTest, AnObjectStoreThatIsDownFailsOnlyThePlacementFilePurge) {
   SeedPurgeData(sql_, files_);
-  storage::S3ObjectStore unreachable{
+  object_stores::S3ObjectStore unreachable{
       {.endpoint = {.url = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()),
                     .credentials = {.access_key_id = "x",
                                     .secret_access_key = "x",

@@ -8,7 +8,7 @@
 
 #include "app/api_keys.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 #include "streams/fanout.hpp"
 #include "support/test_database.hpp"
 
@@ -79,7 +79,7 @@ class FanoutTest : public ::testing::Test {
   TestDatabase database_;
   metrics::Registry registry_;
   pg::Pool pool_;
-  store::PgDatabase store_;
+  repositories::PgDatabase store_;
   app::ApiKeyCache keys_;
   streams::HubMetrics metrics_;
   streams::StreamSlots slots_;

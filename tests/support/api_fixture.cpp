@@ -10,8 +10,8 @@
 #include "http/server.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_api_log.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_api_log.hpp"
+#include "repositories/pg_database.hpp"
 #include "streams/event_hub.hpp"
 
 namespace nedlia::testing {
@@ -36,8 +36,8 @@ struct ApiFixture::Parts {
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
   pg::Pool pool;
-  store::PgApiLog api_log;
-  store::PgDatabase database;
+  repositories::PgApiLog api_log;
+  repositories::PgDatabase database;
   app::ApiKeyCache keys;
   streams::EventHub event_streams;
   api::Api api;
@@ -78,6 +78,20 @@ std::string ApiFixture::NewAdvertiser(const std::string& name) const {
 
 std::int64_t ApiFixture::Count(const std::string& sql) const {
   return Sql().Execute(sql).Single()[0].As<std::int64_t>();
+}
+
+std::string IfMatch(int version) {
+  return "If-Match: \"" + std::to_string(version) + "\"";
+}
+
+ApiReply ApiFixture::Patch(const std::string& path, const nlohmann::json& body, int version,
+                           const std::optional<std::string>& key) {
+  return Call("PATCH", path, body, {IfMatch(version)}, key);
+}
+
+ApiReply ApiFixture::Delete(const std::string& path, int version,
+                            const std::optional<std::string>& key) {
+  return Call("DELETE", path, std::nullopt, {IfMatch(version)}, key);
 }
 
 std::int64_t ApiFixture::EventCount(const std::string& type) const {

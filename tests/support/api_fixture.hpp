@@ -35,11 +35,14 @@ struct ApiReply {
 /// Webhooks as in development: plain http to a loopback receiver, loopback addresses allowed.
 app::WebhookPolicy DevelopmentWebhooks();
 
+/// The If-Match header line for `version` (the API's ETags are the version, quoted).
+std::string IfMatch(int version);
+
 /// The whole API, served on a loopback port over a fresh migrated database: the real server,
 /// the real middleware, the real PostgreSQL. Starts with one admin key.
 class ApiFixture {
  public:
-  /// `request_timeout`: the database time each request may take (store::PgDatabase);
+  /// `request_timeout`: the database time each request may take (repositories::PgDatabase);
   /// `placement_files`: the object store /files/... serves (none: those routes answer 404);
   /// `webhooks`: what webhooks may be (default: as in development, see DevelopmentWebhooks).
   explicit ApiFixture(std::chrono::milliseconds request_timeout = std::chrono::seconds(15),
@@ -61,6 +64,12 @@ class ApiFixture {
   ApiReply CallRaw(const std::string& method, const std::string& path, const std::string& body,
                    const std::vector<std::string>& header_lines = {},
                    const std::optional<std::string>& key = std::nullopt);
+  /// PATCH `path` with If-Match naming `version`.
+  ApiReply Patch(const std::string& path, const nlohmann::json& body, int version,
+                 const std::optional<std::string>& key = std::nullopt);
+  /// DELETE `path` with If-Match naming `version`.
+  ApiReply Delete(const std::string& path, int version,
+                  const std::optional<std::string>& key = std::nullopt);
 
   const std::string& AdminKey() const { return admin_key_; }
   /// The admin key's id: the principal recorded as created_by, deleted_by, ...

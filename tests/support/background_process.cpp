@@ -4,10 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
-#include "support/wait_for.hpp"
+#include "support/process_output.hpp"
 
 namespace nedlia::testing {
 
@@ -30,26 +28,11 @@ BackgroundProcess::~BackgroundProcess() {
 }
 
 std::string BackgroundProcess::Log() const {
-  std::ifstream in(log_);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadWholeFile(log_);
 }
 
 std::string BackgroundProcess::Await(const std::string& prefix) const {
-  std::string found;
-  WaitFor(
-      [&] {
-        const std::string output = Log();
-        const std::size_t at = output.find(prefix);
-        const std::size_t end = output.find('\n', at);
-        if (at == std::string::npos || end == std::string::npos)
-          return false;
-        found = output.substr(at + prefix.size(), end - at - prefix.size());
-        return true;
-      },
-      std::chrono::seconds(30));
-  return found;
+  return AwaitAfterPrefix([this] { return Log(); }, prefix);
 }
 
 int BackgroundProcess::Stop() {

@@ -12,7 +12,7 @@
 #include "app/ports/event_streams.hpp"
 #include "metrics/registry.hpp"
 #include "pg/pool.hpp"
-#include "store/pg_database.hpp"
+#include "repositories/pg_database.hpp"
 #include "streams/event_hub.hpp"
 #include "support/body_driver.hpp"
 #include "support/test_database.hpp"
@@ -83,7 +83,7 @@ class EventHubHarness {
   TestDatabase database_;
   metrics::Registry registry_;
   pg::Pool pool_;
-  store::PgDatabase store_;
+  repositories::PgDatabase store_;
   pg::Connection sql_;
   std::unique_ptr<app::ApiKeyCache> keys_;
   std::unique_ptr<streams::EventHub> hub_;

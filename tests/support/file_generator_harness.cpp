@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "delivery/backlog.hpp"
+#include "consumers/backlog.hpp"
 #include "support/delivery_helpers.hpp"
 
 namespace nedlia::testing {
@@ -56,13 +56,13 @@ void FileGeneratorHarness::MovePlacement(const std::string& placement, double st
                                          int version) {
   const auto updated = api_.Call("PATCH", "/v1/placements/" + placement,
                                  json{{"time_range", {{"start_time", start}, {"end_time", end}}}},
-                                 {"If-Match: \"" + std::to_string(version) + "\""});
+                                 {IfMatch(version)});
   EXPECT_EQ(updated.status, 200) << updated.raw;
 }
 
 bool FileGeneratorHarness::Settled() const {
   pg::Connection sql = api_.Sql();
-  return delivery::MeasureBacklog(sql, consumer_.Options().name, consumer_.ReadTypes()).events ==
+  return consumers::MeasureBacklog(sql, consumer_.Options().name, consumer_.ReadTypes()).events ==
              0 &&
          api_.Count("SELECT count(*) FROM placement_file_jobs") == 0;
 }

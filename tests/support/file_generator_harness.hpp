@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "delivery/consumer.hpp"
+#include "consumers/consumer.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 #include "pg/pool.hpp"
 #include "placement_files/file_generator.hpp"
-#include "storage/filesystem_object_store.hpp"
 #include "support/api_fixture.hpp"
 
 namespace nedlia::testing {
@@ -41,12 +41,12 @@ class FileGeneratorHarness {
 
  protected:
   std::filesystem::path root_;
-  storage::FilesystemObjectStore files_;
+  object_stores::FilesystemObjectStore files_;
   app::ObjectStore* store_;
   ApiFixture api_;
   pg::Pool pool_;
   placement_files::Regenerator regenerator_;
-  delivery::Consumer consumer_;
+  consumers::Consumer consumer_;
   std::string advertiser_, product_, video_;
 };
 

@@ -1,62 +1,21 @@
 #include "support/nats_server.hpp"
 
-#include <arpa/inet.h>
 #include <nats/nats.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
 
-#include "support/test_database.hpp"
-#include "support/wait_for.hpp"
-
 namespace nedlia::testing {
-namespace {
 
-bool Accepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return ok;
-}
-
-}  // namespace
-
-NatsServer::NatsServer() : port_(FreeLoopbackPort()) {
-  store_ = std::filesystem::temp_directory_path() / ("nedlia-nats-" + std::to_string(port_));
-  std::filesystem::remove_all(store_);
-  std::filesystem::create_directories(store_);
-  Start();
-}
-
-NatsServer::~NatsServer() {
-  Stop();
-  std::filesystem::remove_all(store_);
-}
-
-void NatsServer::Start() {
-  server_.emplace(process::Subprocess::Start({"nats-server", "-js", "-a", "127.0.0.1", "-p",
-                                              std::to_string(port_), "-sd", store_.string()},
-                                             {.output = process::Output::kDiscard}));
-  if (WaitFor([this] { return Accepts(port_); }, std::chrono::seconds(30)))
-    return;
-  throw std::runtime_error("nats-server did not start on port " + std::to_string(port_));
-}
-
-void NatsServer::Stop() {
-  if (!server_)
-    return;
-  kill(server_->Pid(), SIGINT);
-  server_->Wait(std::chrono::seconds(10));
-  server_.reset();
-}
+NatsServer::NatsServer()
+    : server_(
+          "nats",
+          [](int port, const std::string& dir) {
+            return std::vector<std::string>{"nats-server",        "-js", "-a", "127.0.0.1", "-p",
+                                            std::to_string(port), "-sd", dir};
+          },
+          SIGINT) {}
 
 std::vector<StreamMessage> ReadStream(const std::string& url, const std::string& stream) {
   natsConnection* connection = nullptr;

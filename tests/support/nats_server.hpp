@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "process/subprocess.hpp"
+#include "support/loopback_server.hpp"
 
 namespace nedlia::testing {
 
@@ -14,20 +14,15 @@ namespace nedlia::testing {
 class NatsServer {
  public:
   NatsServer();
-  NatsServer(const NatsServer&) = delete;
-  NatsServer& operator=(const NatsServer&) = delete;
-  ~NatsServer();
 
-  std::string Url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return "nats://127.0.0.1:" + std::to_string(server_.Port()); }
   /// Stops it (SIGINT, as nats-server exits cleanly on it) and starts it again on the same
   /// port and store.
-  void Stop();
-  void Start();
+  void Stop() { server_.Stop(); }
+  void Start() { server_.Start(); }
 
  private:
-  int port_ = 0;
-  std::filesystem::path store_;
-  std::optional<process::Subprocess> server_;
+  LoopbackServer server_;
 };
 
 /// A message of a JetStream stream, as stored.

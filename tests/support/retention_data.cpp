@@ -6,7 +6,7 @@
 
 #include "archive/archive_manifest.hpp"
 #include "archive/archive_reader.hpp"
-#include "storage/filesystem_object_store.hpp"
+#include "object_stores/filesystem_object_store.hpp"
 
 namespace nedlia::testing {
 
@@ -149,7 +149,7 @@ std::map<std::string, std::string> RowsById(pg::Connection& sql, const std::stri
 
 std::map<std::string, std::string> ArchivedRowsById(const std::filesystem::path& root,
                                                     const std::string& table) {
-  storage::FilesystemObjectStore store(root);
+  object_stores::FilesystemObjectStore store(root);
   std::map<std::string, std::string> rows;
   for (const app::ObjectInfo& object : store.List("archive/" + table + "/")) {
     if (!object.key.ends_with("/manifest.json"))

@@ -3,7 +3,7 @@
 // cannot be validated, is never validated twice, and is read through /v1/validations.
 #include <gtest/gtest.h>
 
-#include "delivery/subscription_admin.hpp"
+#include "consumers/subscription_admin.hpp"
 #include "pg/transaction.hpp"
 #include "support/api_fixture.hpp"
 #include "support/delivery_helpers.hpp"
@@ -55,7 +55,7 @@ class ValidatorTest : public ::testing::Test {
   }
 
   /// Runs the validator until the run has ended.
-  void RunUntilEnded(delivery::Consumer& validator, const std::string& run) {
+  void RunUntilEnded(consumers::Consumer& validator, const std::string& run) {
     RunUntil(validator, [&](int) {
       const std::string status = Status(run);
       return status == "completed" || status == "failed";
@@ -68,8 +68,8 @@ class ValidatorTest : public ::testing::Test {
     return reply.body;
   }
 
-  delivery::Consumer Validator(int max_attempts = 5) {
-    delivery::Consumer consumer =
+  consumers::Consumer Validator(int max_attempts = 5) {
+    consumers::Consumer consumer =
         validator::MakeValidator(pool_, {.limits = {.max_simultaneous = 3},
                                          .envelope = {},
                                          .today = [] { return *domain::Date::Parse("2026-06-15"); },
@@ -105,7 +105,7 @@ TEST_F(ValidatorTest, APendingRunCompletesWithItsIssuesSummaryAndEvent) {
 
   const std::string run = RequestValidation();
   EXPECT_EQ(Get("/v1/validations/" + run)["data"]["status"], "pending");
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
 
   const json data = Get("/v1/validations/" + run)["data"];
@@ -148,7 +148,7 @@ TEST_F(ValidatorTest, AVideoWithoutProblemsIsValid) {
   Place(good_, 0, 10);
   Place(good_, 10, 20);  // touching is no overlap
   const std::string run = RequestValidation();
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
   const json data = Get("/v1/validations/" + run)["data"];
   EXPECT_EQ(data["status"], "completed");
@@ -160,7 +160,7 @@ TEST_F(ValidatorTest, AVideoWithoutProblemsIsValid) {
 TEST_F(ValidatorTest, ARunWhoseVideoWasDeletedFailsWithTheReason) {
   const std::string run = RequestValidation();
   api_.Sql().Execute("UPDATE videos SET deleted_at = now() WHERE id = $1", pg::Params(video_));
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
   const json data = Get("/v1/validations/" + run)["data"];
   EXPECT_EQ(data["status"], "failed");
@@ -178,7 +178,7 @@ TEST_F(ValidatorTest, AnUnexpectedErrorFailsTheRunAfterTheLastAttempt) {
   const std::string run = RequestValidation();
   // The campaigns query cannot run while the table is missing.
   api_.Sql().Execute("ALTER TABLE campaign_products RENAME TO campaign_products_gone");
-  delivery::Consumer validator = Validator(2);
+  consumers::Consumer validator = Validator(2);
   RunUntilEnded(validator, run);
   api_.Sql().Execute("ALTER TABLE campaign_products_gone RENAME TO campaign_products");
 
@@ -194,7 +194,7 @@ TEST_F(ValidatorTest, AnUnexpectedErrorFailsTheRunAfterTheLastAttempt) {
 TEST_F(ValidatorTest, ARedeliveredRequestIsNotValidatedTwice) {
   Place(good_, 0, 10);
   const std::string run = RequestValidation();
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
   const json before = Get("/v1/validations/" + run)["data"];
   ASSERT_EQ(before["status"], "completed");
@@ -205,7 +205,7 @@ TEST_F(ValidatorTest, ARedeliveredRequestIsNotValidatedTwice) {
   // its run has ended.
   pg::Pool admin_pool({.url = api_.Database().Url(), .max_size = 1});
   pg::RunInTransaction(admin_pool, {}, [](pg::Transaction& tx) {
-    delivery::SubscriptionAdmin admin(tx.Conn());
+    consumers::SubscriptionAdmin admin(tx.Conn());
     admin.Rewind("validator", admin.PositionBefore("1970-01-01T00:00:00Z"));
   });
   EXPECT_EQ(RunUntil(validator, [](int moved) { return moved >= 1; }), 1);
@@ -238,7 +238,7 @@ TEST_F(ValidatorTest, AVideosRunsAreListedOldestFirstWithinTheKeysTenancy) {
       Get(path + "?limit=1&cursor=" + first_page["meta"]["next_cursor"].get<std::string>());
   EXPECT_EQ(second_page["data"][0]["id"], by_acme);
 
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, by_admin);
   RunUntilEnded(validator, by_acme);
   EXPECT_EQ(Get(path + "?status=completed")["data"].size(), 2u);
@@ -265,7 +265,7 @@ TEST_F(ValidatorTest, AnAdvertisersRunReportsItsOwnPlacementsAndNothingOfAnother
   const std::string mine = Place(good_, 9, 12);  // on screen with all three
   const std::string acme_key = api_.AdvertiserKey(acme_);
   const std::string run = RequestValidation(acme_key);
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
 
   const auto reply = api_.Call("GET", "/v1/validations/" + run, std::nullopt, {}, acme_key);
@@ -290,7 +290,7 @@ TEST_F(ValidatorTest, ListsLeaveTheIssuesOutAndTheyArePagedApart) {
   for (int i = 0; i < 5; ++i)
     Place(NewProduct(acme_), 50 + i, 62);  // crowded, past the video's end, no campaign
   const std::string run = RequestValidation();
-  delivery::Consumer validator = Validator();
+  consumers::Consumer validator = Validator();
   RunUntilEnded(validator, run);
   const json whole = Get("/v1/validations/" + run)["data"]["issues"];
   ASSERT_GE(whole.size(), 5u);

@@ -4,22 +4,10 @@
 #include <vector>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 
 namespace nedlia::app {
-
-/// How strongly a read locks the advertiser row until the transaction ends.
-enum class AdvertiserLock {
-  kNone,
-  /// A row that references the advertiser is being added (a product, a campaign): a
-  /// concurrent delete waits, and a delete that came first makes the row invisible.
-  kKeyShare,
-  /// Its fields are about to change (PATCH): waits for and blocks other changes and readers
-  /// that depend on its status (placement creates), but not new products or campaigns.
-  kChange,
-  /// It is about to be deleted: also blocks new products and campaigns until the end.
-  kDelete,
-};
 
 struct AdvertiserFilter {
   std::optional<domain::AdvertiserStatus> status;
@@ -42,7 +30,7 @@ class AdvertiserStore {
   virtual ~AdvertiserStore() = default;
 
   /// A live (not soft-deleted) advertiser, locked as asked.
-  virtual std::optional<domain::Advertiser> Find(const domain::Uuid& id, AdvertiserLock lock) = 0;
+  virtual std::optional<domain::Advertiser> Find(const domain::Uuid& id, RowLock lock) = 0;
   virtual Page<domain::Advertiser> List(const AdvertiserFilter& filter,
                                         const PageRequest& page) = 0;
   /// Inserts and returns the stored row. Throws app::Error kInvalidInput at /contact_email when

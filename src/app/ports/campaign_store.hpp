@@ -5,16 +5,10 @@
 #include <string>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 
 namespace nedlia::app {
-
-/// How a read of one campaign holds it until the transaction ends.
-enum class CampaignLock {
-  kNone,
-  kShare,   ///< against a concurrent change or delete, letting other readers share it
-  kUpdate,  ///< exclusively, before a read-modify-write
-};
 
 struct CampaignFilter {
   std::optional<domain::Uuid> advertiser_id;
@@ -38,7 +32,7 @@ class CampaignStore {
   /// True when a live advertiser has this id; locks it (shared) against a concurrent delete.
   virtual bool AdvertiserExists(const domain::Uuid& advertiser_id) = 0;
   /// A live campaign.
-  virtual std::optional<domain::Campaign> Find(const domain::Uuid& id, CampaignLock lock) = 0;
+  virtual std::optional<domain::Campaign> Find(const domain::Uuid& id, RowLock lock) = 0;
   virtual Page<domain::Campaign> List(const CampaignFilter& filter, const PageRequest& page) = 0;
   /// Inserts and returns the stored row (with database defaults).
   virtual domain::Campaign Insert(const domain::Campaign& campaign) = 0;

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 #include "app/ports/advertiser_store.hpp"
 #include "app/ports/api_key_store.hpp"
@@ -38,23 +41,55 @@ class Transaction {
   virtual ApiKeyStore& ApiKeys() = 0;
 };
 
-/// The system of record.
+/// The system of record. Read, ReadLatest and Write return what their `work` returns.
 class Database {
  public:
   virtual ~Database() = default;
+
   /// Runs `work` in one read-write transaction and commits it. Serialization failures,
   /// deadlocks and a connection lost before COMMIT re-run `work` from the start, so it must
   /// have no effects outside the transaction. An exception from `work` rolls back and
   /// propagates.
-  virtual void Write(const CallContext& context, const std::function<void(Transaction&)>& work) = 0;
+  template <class Work>
+  auto Write(const CallContext& context, Work&& work) {
+    return Returning(work, [&](const TransactionWork& run) { RunWrite(context, run); });
+  }
   /// Runs `work` for reading only; each store call sees what was committed when it ran, or,
   /// where a read replica is configured, possibly a moment before: every write this process
   /// committed, and others' up to the configured staleness bound. `work` may run twice (again
   /// on the primary when the replica fails midway), so it must only read.
-  virtual void Read(const std::function<void(Transaction&)>& work) = 0;
+  template <class Work>
+  auto Read(Work&& work) {
+    return Returning(work, [&](const TransactionWork& run) { RunRead(run); });
+  }
   /// Like Read, but always sees every committed change: for reads that a slightly old answer
   /// would make wrong rather than late (credentials, the event feed's positions).
-  virtual void ReadLatest(const std::function<void(Transaction&)>& work) { Read(work); }
+  template <class Work>
+  auto ReadLatest(Work&& work) {
+    return Returning(work, [&](const TransactionWork& run) { RunReadLatest(run); });
+  }
+
+ protected:
+  using TransactionWork = std::function<void(Transaction&)>;
+  /// What the implementations provide: Write, Read and ReadLatest as described above.
+  virtual void RunWrite(const CallContext& context, const TransactionWork& work) = 0;
+  virtual void RunRead(const TransactionWork& work) = 0;
+  virtual void RunReadLatest(const TransactionWork& work) { RunRead(work); }
+
+ private:
+  /// Runs `work` through `run`, keeping its value (from its last run, when it ran more than
+  /// once).
+  template <class Work, class Run>
+  static auto Returning(Work& work, const Run& run) {
+    using Result = std::invoke_result_t<Work&, Transaction&>;
+    if constexpr (std::is_void_v<Result>) {
+      run(TransactionWork(std::ref(work)));
+    } else {
+      std::optional<Result> result;
+      run(TransactionWork([&](Transaction& tx) { result.emplace(work(tx)); }));
+      return std::move(*result);
+    }
+  }
 };
 
 }  // namespace nedlia::app

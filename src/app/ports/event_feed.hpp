@@ -45,7 +45,7 @@ struct FeedQuery {
   int limit = 100;
   /// A page also ends once its events' data and metadata pass this many bytes (it holds one
   /// event at least): a count alone lets a page of large events weigh hundreds of megabytes.
-  std::size_t max_bytes = 1024 * 1024;
+  std::size_t max_bytes = std::size_t{1024} * 1024;
 };
 
 /// The event log read as a feed: committed events only, final ones (a later commit never

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 
 namespace nedlia::app {
@@ -45,8 +46,8 @@ class PlacementStore {
   /// suspension until the transaction ends.
   virtual PlacementTargets Targets(const domain::Uuid& video_id,
                                    const domain::Uuid& product_id) = 0;
-  /// A live placement; `for_update` locks it until the transaction ends.
-  virtual std::optional<OwnedPlacement> Find(const domain::Uuid& id, bool for_update) = 0;
+  /// A live placement, held as `lock` says (its product is never locked).
+  virtual std::optional<OwnedPlacement> Find(const domain::Uuid& id, RowLock lock) = 0;
   virtual Page<OwnedPlacement> List(const PlacementFilter& filter, const PageRequest& page) = 0;
   /// Inserts and returns the stored row (with database defaults). Throws app::Error kConflict
   /// at /time_range when an active placement of the product overlaps in the video: here, or

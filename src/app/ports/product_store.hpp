@@ -4,18 +4,10 @@
 #include <string>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 
 namespace nedlia::app {
-
-/// How strongly a read locks the product row until the transaction ends.
-enum class ProductLock {
-  kNone,
-  kChange,  ///< its fields are about to change (PATCH)
-  /// It is about to be deleted: new placements of it wait too (their foreign key check needs
-  /// a lock this one excludes).
-  kDelete,
-};
 
 struct ProductFilter {
   std::optional<domain::Uuid> advertiser_id;
@@ -28,7 +20,7 @@ class ProductStore {
   virtual ~ProductStore() = default;
 
   /// A live product, locked as asked.
-  virtual std::optional<domain::Product> Find(const domain::Uuid& id, ProductLock lock) = 0;
+  virtual std::optional<domain::Product> Find(const domain::Uuid& id, RowLock lock) = 0;
   virtual Page<domain::Product> List(const ProductFilter& filter, const PageRequest& page) = 0;
   /// Inserts and returns the stored row (with database defaults).
   virtual domain::Product Insert(const domain::Product& product) = 0;

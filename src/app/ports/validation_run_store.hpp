@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 #include "domain/validation_rules.hpp"
 
@@ -30,8 +31,8 @@ class ValidationRunStore {
  public:
   virtual ~ValidationRunStore() = default;
 
-  /// A live run.
-  virtual std::optional<OwnedValidationRun> Find(const domain::Uuid& id) = 0;
+  /// A live run, held as `lock` says (whoever runs it holds it: kUpdate).
+  virtual std::optional<OwnedValidationRun> Find(const domain::Uuid& id, RowLock lock) = 0;
   /// Live runs without their issues (OwnedValidationRun::run.issues is "[]"): a run can hold
   /// a hundred thousand; Issues pages them.
   virtual Page<OwnedValidationRun> List(const ValidationRunFilter& filter,
@@ -47,8 +48,6 @@ class ValidationRunStore {
   /// already deleted), so that of two concurrent deletes exactly one succeeds.
   virtual std::optional<domain::Uuid> SoftDelete(const domain::Uuid& id) = 0;
 
-  /// A live run, locked until the transaction ends (FOR UPDATE): whoever runs it holds it.
-  virtual std::optional<OwnedValidationRun> Lock(const domain::Uuid& id) = 0;
   /// pending → running, started now.
   virtual void MarkRunning(const domain::Uuid& id) = 0;
   /// What the rules read about a video of `duration_ms`: its live placements that are not

@@ -4,16 +4,10 @@
 #include <optional>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/entities.hpp"
 
 namespace nedlia::app {
-
-/// How a read of one video row holds it until the transaction ends.
-enum class RowLock {
-  kNone,
-  kShare,   ///< others may read and share it, but not change or delete it (FOR SHARE)
-  kUpdate,  ///< this transaction is about to change it (FOR UPDATE)
-};
 
 struct VideoFilter {
   std::optional<domain::VideoStatus> status;

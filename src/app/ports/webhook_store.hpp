@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/ports/page.hpp"
+#include "app/ports/row_lock.hpp"
 #include "domain/webhook.hpp"
 
 namespace nedlia::app {
@@ -17,8 +18,8 @@ class WebhookStore {
  public:
   virtual ~WebhookStore() = default;
 
-  /// A live webhook; `for_change` locks it until the transaction ends.
-  virtual std::optional<domain::Webhook> Find(const domain::Uuid& id, bool for_change) = 0;
+  /// A live webhook, held as `lock` says.
+  virtual std::optional<domain::Webhook> Find(const domain::Uuid& id, RowLock lock) = 0;
   virtual Page<domain::Webhook> List(const WebhookFilter& filter, const PageRequest& page) = 0;
   /// Holds off other callers of this for the same advertiser until the transaction ends, then
   /// counts the advertiser's live webhooks (disabled ones included): two creations at once

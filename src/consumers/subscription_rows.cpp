@@ -1,0 +1,226 @@
+#include "consumers/subscription_rows.hpp"
+
+#include <stdexcept>
+
+#include "events/structured_text.hpp"
+
+namespace nedlia::consumers {
+namespace {
+
+// The columns EventOf reads, in order (pg::Statement views its text: kept in strings).
+const std::string kEventColumns = R"sql(
+    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
+    (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
+    e.position)sql";
+
+const pg::Statement kEnsure{"delivery_ensure", R"sql(
+    INSERT INTO event_subscriptions (consumer, partition, partitions)
+    SELECT $1, p, $2 FROM generate_series(0, $2 - 1) AS p
+    ON CONFLICT (consumer, partition) DO NOTHING)sql"};
+
+const pg::Statement kPartitionCounts{"delivery_partition_counts", R"sql(
+    SELECT DISTINCT partitions FROM event_subscriptions WHERE consumer = $1)sql"};
+
+// A transaction-level advisory lock: released by COMMIT, ROLLBACK or the backend's death, and
+// (unlike a row lock) it takes no transaction id, so it holds back no reader's horizon.
+const pg::Statement kTryLock{"delivery_try_lock", R"sql(
+    SELECT pg_try_advisory_xact_lock(hashtext('nedlia.delivery.' || $1), $2))sql"};
+
+const pg::Statement kLoad{"delivery_load", R"sql(
+    SELECT last_transaction_id::text, last_position, retry_event_id, retry_attempts,
+           (extract(epoch FROM retry_at - clock_timestamp()) * 1000)::int8, last_error
+    FROM event_subscriptions WHERE consumer = $1 AND partition = $2)sql"};
+
+// Final events only: a transaction below pg_snapshot_xmin has committed or aborted, so nothing
+// can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
+// The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
+// statistics (a new consumer, a young database) made the planner hash all of the consumer's
+// processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
+// a one-time filter, evaluated once per execution. $9 true reads the metadata without
+// specversion, for events::StructuredText.
+// Each row carries the horizon the read used, from the same statement's snapshot, as the event
+// feed's pages do: a read that comes back short proves that no other event of these types lies
+// below it, and an empty read still yields one row, the horizon's (the event columns are null).
+const std::string kReadSql = R"sql(SELECT
+    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
+    (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
+    e.position, e.processed, h.horizon::text
+    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h
+    LEFT JOIN LATERAL (
+      SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data,
+             CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END AS metadata,
+             e.created_at, e.created_by, e.transaction_id, e.position,
+             p.processed IS NOT NULL AS processed
+      FROM event_log e
+      LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
+                         WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
+      WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
+        AND e.transaction_id < h.horizon
+        AND e.event_type = ANY ($4::text[])
+        AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
+      ORDER BY e.transaction_id, e.position
+      LIMIT $7) e ON true
+    ORDER BY e.transaction_id, e.position)sql";
+const pg::Statement kRead{"delivery_read", kReadSql};
+
+const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
+    INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING)sql"};
+
+const pg::Statement kClaim{"delivery_claim", R"sql(
+    INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING RETURNING true)sql"};
+
+const pg::Statement kSave{"delivery_save", R"sql(
+    UPDATE event_subscriptions
+    SET last_transaction_id = $3::xid8, last_position = $4, retry_event_id = $5,
+        retry_attempts = $6,
+        retry_at = CASE WHEN $5::uuid IS NULL THEN NULL
+                        ELSE clock_timestamp() + $7 * interval '1 millisecond' END,
+        last_error = $8, handled_count = handled_count + $9, updated_at = now()
+    WHERE consumer = $1 AND partition = $2)sql"};
+
+const pg::Statement kDeadLetter{"delivery_dead_letter", R"sql(
+    INSERT INTO event_dead_letters (consumer, event_id, event_type, attempts, last_error)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (consumer, event_id)
+    DO UPDATE SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+                  failed_at = now())sql"};
+
+const std::string kLockReplaysSql = "SELECT " + kEventColumns + R"sql(
+    FROM event_dead_letters d JOIN event_log e ON e.id = d.event_id
+    WHERE d.consumer = $1 AND d.replay_requested_at IS NOT NULL
+    ORDER BY e.transaction_id, e.position
+    LIMIT $2
+    FOR UPDATE OF d SKIP LOCKED)sql";
+const pg::Statement kLockReplays{"delivery_lock_replays", kLockReplaysSql};
+
+const pg::Statement kForgetDeadLetter{"delivery_forget_dead_letter", R"sql(
+    DELETE FROM event_dead_letters WHERE consumer = $1 AND event_id = $2)sql"};
+
+const pg::Statement kDeadLetterFailedAgain{"delivery_dead_letter_failed_again", R"sql(
+    UPDATE event_dead_letters
+    SET attempts = attempts + 1, last_error = $3, failed_at = now(), replay_requested_at = NULL
+    WHERE consumer = $1 AND event_id = $2)sql"};
+
+std::uint64_t ToXid(const std::string& text) {
+  return std::stoull(text);
+}
+
+/// A row starting with kEventColumns (or as kReadSql's); `as_text` when its metadata comes
+/// without specversion.
+events::StoredEvent EventOf(const pg::Row& row, bool as_text = false) {
+  events::StoredEvent event{.id = row[0].As<domain::Uuid>(),
+                            .type = row[1].As<std::string>(),
+                            .aggregate_type = row[2].As<std::string>(),
+                            .aggregate_id = row[3].As<domain::Uuid>(),
+                            .data = nullptr,
+                            .metadata = nullptr,
+                            .created_at_ms = row[6].As<std::int64_t>(),
+                            .created_by = row[7].As<std::optional<domain::Uuid>>(),
+                            .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
+  if (as_text) {
+    event.structured_text = events::StructuredText(event, row[5].View(), row[4].View());
+  } else {
+    event.data = nlohmann::json::parse(row[4].View());
+    event.metadata = nlohmann::json::parse(row[5].View());
+  }
+  return event;
+}
+
+}  // namespace
+
+void SubscriptionRows::Ensure(const std::string& consumer, int partitions) {
+  for (const pg::Row& row : connection_.Execute(kPartitionCounts, pg::Params(consumer))) {
+    const int existing = row[0].As<std::int32_t>();
+    if (existing != partitions) {
+      throw std::runtime_error("consumer " + consumer + " has " + std::to_string(existing) +
+                               " partitions, not " + std::to_string(partitions) +
+                               ": start it with the same number");
+    }
+  }
+  connection_.Execute(kEnsure, pg::Params(consumer, partitions));
+}
+
+bool SubscriptionRows::TryLock(const std::string& consumer, int partition) {
+  return connection_.Execute(kTryLock, pg::Params(consumer, partition)).Single()[0].As<bool>();
+}
+
+PartitionState SubscriptionRows::Load(const std::string& consumer, int partition) {
+  const pg::Row row = connection_.Execute(kLoad, pg::Params(consumer, partition)).Single();
+  PartitionState state;
+  state.last = {ToXid(row[0].As<std::string>()), row[1].As<std::int64_t>()};
+  state.retry_event_id = row[2].As<std::optional<domain::Uuid>>();
+  state.retry_attempts = row[3].As<std::int32_t>();
+  state.retry_in_ms = row[4].IsNull() ? 0 : row[4].As<std::int64_t>();
+  state.last_error = row[5].As<std::optional<std::string>>().value_or("");
+  return state;
+}
+
+ReadBatch SubscriptionRows::ReadAfter(const ConsumerOptions& options,
+                                      const events::LogPosition& after,
+                                      const std::vector<std::string>& types, int partition,
+                                      int limit) {
+  // A custom plan (the default for the first executions of a prepared statement, and whenever
+  // it looks cheaper) is made afresh at each read, costing several times the read itself, and
+  // sorts everything after the position; the generic plan walks the delivery index in order
+  // and stops at the limit. Sent with the read, in the same round trip.
+  connection_.Defer("SET LOCAL plan_cache_mode = force_generic_plan");
+  const pg::Result result =
+      connection_.Execute(kRead, pg::Params(options.name, std::to_string(after.transaction_id),
+                                            after.position, types, options.partitions, partition,
+                                            limit, options.mark_processed, options.as_text));
+  ReadBatch batch;
+  batch.deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
+  for (const pg::Row& row : result) {
+    if (batch.deliveries.empty())
+      batch.seen_up_to = events::LogPosition::Below(ToXid(row[11].As<std::string>()));
+    if (!row[0].IsNull())
+      batch.deliveries.push_back({EventOf(row, options.as_text), row[10].As<bool>()});
+  }
+  return batch;
+}
+
+void SubscriptionRows::MarkProcessed(const std::string& consumer, const domain::Uuid& event_id) {
+  connection_.Defer(kMarkProcessed, pg::Params(consumer, event_id));
+}
+
+bool SubscriptionRows::Claim(const std::string& consumer, const domain::Uuid& event_id) {
+  return !connection_.Execute(kClaim, pg::Params(consumer, event_id)).Empty();
+}
+
+void SubscriptionRows::Save(const std::string& consumer, int partition, const PartitionState& state,
+                            std::int64_t handled, std::int64_t retry_delay_ms) {
+  connection_.Execute(
+      kSave,
+      pg::Params(consumer, partition, std::to_string(state.last.transaction_id),
+                 state.last.position, state.retry_event_id, state.retry_attempts, retry_delay_ms,
+                 state.last_error.empty() ? std::optional<std::string>()
+                                          : std::optional<std::string>(state.last_error),
+                 handled));
+}
+
+void SubscriptionRows::DeadLetter(const std::string& consumer, const events::StoredEvent& event,
+                                  int attempts, const std::string& error) {
+  connection_.Defer(kDeadLetter, pg::Params(consumer, event.id, event.type, attempts, error));
+}
+
+std::vector<events::StoredEvent> SubscriptionRows::LockReplays(const std::string& consumer,
+                                                               int limit) {
+  std::vector<events::StoredEvent> replays;
+  for (const pg::Row& row : connection_.Execute(kLockReplays, pg::Params(consumer, limit)))
+    replays.push_back(EventOf(row));
+  return replays;
+}
+
+void SubscriptionRows::ForgetDeadLetter(const std::string& consumer, const domain::Uuid& event_id) {
+  connection_.Defer(kForgetDeadLetter, pg::Params(consumer, event_id));
+}
+
+void SubscriptionRows::DeadLetterFailedAgain(const std::string& consumer,
+                                             const domain::Uuid& event_id,
+                                             const std::string& error) {
+  connection_.Defer(kDeadLetterFailedAgain, pg::Params(consumer, event_id, error));
+}
+
+}  // namespace nedlia::consumers
