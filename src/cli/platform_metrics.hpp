@@ -30,6 +30,7 @@ class PlatformMetrics {
                   std::chrono::milliseconds period = std::chrono::seconds(10));
   PlatformMetrics(const PlatformMetrics&) = delete;
   PlatformMetrics& operator=(const PlatformMetrics&) = delete;
+  ~PlatformMetrics() = default;
 
   /// The last sample in the text exposition format.
   std::string Text() const;

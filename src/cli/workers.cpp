@@ -119,6 +119,7 @@ void Workers::StartSenders() {
 
 std::vector<ConsumerReads> Workers::Reads() const {
   std::vector<ConsumerReads> reads;
+  reads.reserve(running_.size());
   for (const Running& worker : running_)
     reads.push_back({worker.consumer->Options().name, worker.consumer->ReadTypes()});
   return reads;

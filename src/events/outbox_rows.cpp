@@ -47,9 +47,9 @@ domain::Uuid OutboxRows::Insert(const app::NewEvent& event, const nlohmann::json
                          std::to_string(settings_.max_data_bytes) + " (NEDLIA_MAX_EVENT_BYTES)");
   }
   // Nothing to read back: the INSERT travels with the transaction's next statement or COMMIT.
-  connection_.Defer(
-      kAppend, pg::Params(id, event.type, event.aggregate_type, event.aggregate_id, std::move(data),
-                          metadata.dump(), context_.principal.id, event.advertiser_id));
+  connection_.Defer(kAppend,
+                    pg::Params(id, event.type, event.aggregate_type, event.aggregate_id, data,
+                               metadata.dump(), context_.principal.id, event.advertiser_id));
   return id;
 }
 

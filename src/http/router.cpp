@@ -143,6 +143,7 @@ void Router::Instrument(RequestMetrics& metrics) {
 
 std::vector<Router::Route> Router::Routes() const {
   std::vector<Route> routes;
+  routes.reserve(entries_.size());
   for (const Entry& entry : entries_) {
     routes.push_back(entry.route);
   }

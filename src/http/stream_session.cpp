@@ -198,7 +198,8 @@ asio::awaitable<void> StreamBody(beast::tcp_stream& stream, const SessionContext
   error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream.socket().cancel(ignored);
-  while (watching)
+  // The watcher coroutine clears `watching` while this one waits: not an infinite loop.
+  while (watching)  // NOLINT(bugprone-infinite-loop)
     co_await signal->Wait();
 }
 

@@ -22,7 +22,7 @@ struct AdvertiserColumns : EntityColumns {
   int erased_at = Add(EpochMs("a.erased_at"));
 };
 const AdvertiserColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql =

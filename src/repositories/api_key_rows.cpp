@@ -20,7 +20,7 @@ struct KeyColumns : SelectList {
   int secret_hash = Count();
 };
 const KeyColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 // A key bound to an advertiser dies with it: deleting the advertiser revokes its keys in
 // effect (suspension does not; a suspended advertiser may still read its data).
 const std::string kActive = R"sql( revoked_at IS NULL
@@ -59,9 +59,10 @@ const pg::Statement kAdvertiserExists{
 
 app::ApiKeyRecord RowToKey(const pg::Row& row) {
   const auto role = app::ParseRole(row[kColumn.role].View());
-  if (!role)
+  if (!role) {
     throw pg::ConversionError("api_keys.role holds '" + std::string(row[kColumn.role].View()) +
                               "'");
+  }
   return app::ApiKeyRecord{
       .id = row[kColumn.id].As<domain::Uuid>(),
       .name = row[kColumn.name].As<std::string>(),
@@ -83,18 +84,20 @@ std::optional<app::ApiKeyRecord> ApiKeyRows::FindActive(const std::string& secre
 std::vector<app::ActiveKey> ApiKeyRows::FindActiveAmong(
     const std::vector<std::string>& secret_hashes) {
   std::vector<app::ActiveKey> keys;
-  for (const pg::Row& row : connection_.Execute(kFindActiveAmong, pg::Params(secret_hashes)))
+  for (const pg::Row& row : connection_.Execute(kFindActiveAmong, pg::Params(secret_hashes))) {
     keys.push_back(
         {.secret_hash = row[kColumn.secret_hash].As<std::string>(), .record = RowToKey(row)});
+  }
   return keys;
 }
 
 std::vector<app::ActiveKey> ApiKeyRows::ListActive(std::size_t limit) {
   std::vector<app::ActiveKey> keys;
   const auto rows = connection_.Execute(kListActive, pg::Params(static_cast<std::int64_t>(limit)));
-  for (const pg::Row& row : rows)
+  for (const pg::Row& row : rows) {
     keys.push_back(
         {.secret_hash = row[kColumn.secret_hash].As<std::string>(), .record = RowToKey(row)});
+  }
   return keys;
 }
 

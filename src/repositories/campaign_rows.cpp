@@ -28,7 +28,7 @@ struct CampaignColumns : EntityColumns {
   AuditColumns audit = AddAudit("c");
 };
 const CampaignColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql =

@@ -31,7 +31,7 @@ static_assert(InEnumOrder(), "For() indexes the table by the enum's value");
 
 }  // namespace
 
-LockedFind::LockedFind(std::string_view name, std::string sql, std::string_view of) {
+LockedFind::LockedFind(std::string_view name, const std::string& sql, std::string_view of) {
   static_assert(kStrengthClauses.size() == kStrengths);
   for (std::size_t i = 0; i < kStrengths; ++i) {
     const Strength& strength = kStrengthClauses[i];

@@ -15,7 +15,7 @@ class LockedFind {
  public:
   /// `name` prefixes each statement's name; `of` names the table alias to lock when the query
   /// joins others ("p": FOR UPDATE OF p), empty to lock every row the query reads.
-  LockedFind(std::string_view name, std::string sql, std::string_view of = {});
+  LockedFind(std::string_view name, const std::string& sql, std::string_view of = {});
   LockedFind(const LockedFind&) = delete;
   LockedFind& operator=(const LockedFind&) = delete;
   LockedFind(LockedFind&&) = delete;

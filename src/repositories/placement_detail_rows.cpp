@@ -29,7 +29,7 @@ struct DetailColumns : SelectList {
   int projected_at = Add(EpochMs("updated_at"));
 };
 const DetailColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 app::PlacementDetail RowToDetail(const pg::Row& row) {
   return {.id = row[kColumn.id].As<domain::Uuid>(),

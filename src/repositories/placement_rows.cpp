@@ -28,7 +28,7 @@ struct PlacementColumns : EntityColumns {
   AuditColumns audit = AddAudit("p");
 };
 const PlacementColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 // The queries of an owned placement add its product's advertiser after these.
 const int kOwnerColumn = kColumn.Count();
 

@@ -21,7 +21,7 @@ struct ProductColumns : EntityColumns {
   AuditColumns audit = AddAudit("p");
 };
 const ProductColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql =

@@ -35,10 +35,10 @@ class RunColumns : public SelectList {
   int owner;  ///< the owned queries add the requesting key's advertiser after the run's columns
 };
 const RunColumns kRunColumn("COALESCE(r.issues, '[]')::text");
-const std::string& kRunColumns = kRunColumn.Sql();
+const std::string kRunColumns = kRunColumn.Sql();
 // A list never reads the issues: a run may have 100,000 of them (GET .../issues pages them).
 const RunColumns kListColumn("'[]'");
-const std::string& kListColumns = kListColumn.Sql();
+const std::string kListColumns = kListColumn.Sql();
 // Tenancy: a run belongs to the advertiser of the key that requested it (none for admin keys).
 const std::string kOwnedFrom =
     " FROM validation_runs r LEFT JOIN api_keys k ON k.id = r.requested_by";

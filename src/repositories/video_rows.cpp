@@ -23,7 +23,7 @@ struct VideoColumns : EntityColumns {
   AuditColumns audit = AddAudit("v");
 };
 const VideoColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 // pg::Statement holds views: the texts built at start-up live in these strings.
 const std::string kFindSql =

@@ -25,7 +25,7 @@ struct WebhookColumns : EntityColumns {
   AuditColumns audit = AddAudit("w");
 };
 const WebhookColumns kColumn;
-const std::string& kColumns = kColumn.Sql();
+const std::string kColumns = kColumn.Sql();
 
 const std::string kFindSql =
     "SELECT " + kColumns + " FROM webhooks w WHERE w.id = $1 AND w.deleted_at IS NULL";
@@ -62,7 +62,7 @@ struct DeliveryColumns : SelectList {
   int created_at = Add(EpochMs("d.created_at"));
 };
 const DeliveryColumns kDeliveryColumn;
-const std::string& kDeliveryColumns = kDeliveryColumn.Sql();
+const std::string kDeliveryColumns = kDeliveryColumn.Sql();
 // Newest first: ids are UUIDv7, so the keyset walks down from the cursor.
 const std::string kDeliveriesSql = "SELECT " + kDeliveryColumns +
                                    " FROM webhook_deliveries d WHERE d.webhook_id = $1"
