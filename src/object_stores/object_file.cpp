@@ -23,11 +23,15 @@ constexpr std::string_view kTemporaryPrefix = ".tmp-";
 
 /// Closes the descriptor on every path out.
 struct Descriptor {
-  int fd;
+  explicit Descriptor(int descriptor) : fd(descriptor) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
   ~Descriptor() {
     if (fd >= 0)
       close(fd);
   }
+
+  int fd;
 };
 
 void WriteAll(int fd, std::string_view data, const std::filesystem::path& path) {
