@@ -16,7 +16,7 @@ SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::int8), 12, '
                           'created_by', '00000003-0000-4000-8000-000000000001'),
        jsonb_build_object('specversion', '1.0', 'source', '/placements', 'subject', placement,
                           'datacontenttype', 'application/json',
-                          'dataschema', 'https://schemas.nedlia.com/events/com.nedlia.placement.created.v1',
+                          'dataschema', 'http://127.0.0.1:8080/v1/schemas/events/com.nedlia.placement.created.v1',
                           'nedliaenvironment', 'bench', 'nedliaversion', 'bench',
                           'traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),
        '00000003-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001'

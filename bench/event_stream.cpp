@@ -519,7 +519,7 @@ std::string EventData(const std::string& placement) {
 std::string EventMetadata(const std::string& placement) {
   return R"({"specversion":"1.0","source":"/placements","subject":")" + placement +
          R"(","datacontenttype":"application/json",)"
-         R"("dataschema":"https://schemas.nedlia.com/events/com.nedlia.placement.created.v1",)"
+         R"("dataschema":"http://127.0.0.1:8080/v1/schemas/events/com.nedlia.placement.created.v1",)"
          R"("nedliaenvironment":"bench","nedliaversion":"bench",)"
          R"("traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})";
 }

@@ -28,7 +28,7 @@ INSERT INTO event_log (id, event_type, aggregate_type, aggregate_id, data, metad
 SELECT new.event, 'com.nedlia.placement.created.v2', 'placement', new.placement,
        format('{"created_by":"00000003-0000-4000-8000-000000000001","placement_id":"%s","product_id":"%s","status":"active","time_range":{"end_ms":%s,"start_ms":%s},"video_id":"%s"}',
               new.placement, new.product, (:s)::int8 + 1, (:s)::int8, new.video)::jsonb,
-       format('{"datacontenttype":"application/json","dataschema":"https://schemas.nedlia.com/events/com.nedlia.placement.created.v2","nedliaenvironment":"development","nedliaversion":"0.1.0","source":"/placements","specversion":"1.0","subject":"%s","traceparent":"00-%s-%s-01"}',
+       format('{"datacontenttype":"application/json","dataschema":"http://127.0.0.1:8080/v1/schemas/events/com.nedlia.placement.created.v2","nedliaenvironment":"development","nedliaversion":"0.1.0","source":"/placements","specversion":"1.0","subject":"%s","traceparent":"00-%s-%s-01"}',
               new.placement, new.trace, substr(new.trace, 1, 16))::jsonb,
        '00000003-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001'
 FROM (SELECT (lpad(to_hex((extract(epoch FROM now()) * 1000)::int8), 12, '0') || '7' ||

@@ -74,13 +74,12 @@ http::Handler LoggingAccess(http::Handler next, app::ApiLog* api_log) {
 }  // namespace
 
 Api::Api(app::Database& database, http::ReadinessProbe readiness, app::ApiKeyCache& keys,
-         app::EventStreams& streams, app::WebhookPolicy webhooks, app::ObjectStore* placement_files,
-         app::ApiLog* api_log)
-    : webhooks_(std::move(webhooks)),
-      api_log_(api_log),
+         app::EventStreams& streams, ApiOptions options)
+    : options_(std::move(options)),
       authenticator_(std::make_unique<Authenticator>(keys, metrics::Registry::Process())) {
   http::AddHealthRoutes(router_, std::move(readiness));
   AddOpenApiRoute(router_);
+  AddEventSchemaRoutes(router_, options_.event_schemas);
   router_.Add(http::Method::kGet, "/metrics", [](http::Request&) {
     http::Response response = http::Response::Text(200, metrics::Registry::Process().Render());
     response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -94,8 +93,8 @@ Api::Api(app::Database& database, http::ReadinessProbe readiness, app::ApiKeyCac
   AddVideoRoutes(router_, *authenticator_, database);
   AddValidationRoutes(router_, *authenticator_, database);
   AddEventRoutes(router_, *authenticator_, database, streams);
-  AddWebhookRoutes(router_, *authenticator_, database, webhooks_);
-  AddPlacementFileRoutes(router_, placement_files);
+  AddWebhookRoutes(router_, *authenticator_, database, options_.webhooks);
+  AddPlacementFileRoutes(router_, options_.placement_files);
 }
 
 Api::~Api() = default;
@@ -107,7 +106,7 @@ http::Handler Api::Handler() {
   //   router      - 404/405, then the route, which authenticates (Secured) and, for POST,
   //                 runs under its Idempotency-Key (IdempotentPost)
   http::Handler routed = [this](http::Request& request) { return router_.Handle(request); };
-  return LoggingAccess(MappingErrors(std::move(routed)), api_log_);
+  return LoggingAccess(MappingErrors(std::move(routed)), options_.api_log);
 }
 
 }  // namespace nedlia::api

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "api/event_schema_routes.hpp"
 #include "app/api_key_cache.hpp"
 #include "app/ports/api_log.hpp"
 #include "app/ports/database.hpp"
@@ -17,18 +18,27 @@ namespace nedlia::api {
 
 class Authenticator;
 
+/// What the API serves beyond the database, and where it reports.
+struct ApiOptions {
+  /// What webhook URLs and event types are accepted.
+  app::WebhookPolicy webhooks;
+  /// The object store whose placement files /files/... serves (none: 404).
+  app::ObjectStore* placement_files = nullptr;
+  /// Where each answered request is recorded (none: the debug log only).
+  app::ApiLog* api_log = nullptr;
+  /// The events' JSON Schemas by versioned type, each with its public URL as $id (where the
+  /// events' dataschema points): GET /v1/schemas/events/{type} serves them.
+  EventSchemas event_schemas;
+};
+
 /// The whole HTTP interface: /healthz, /readyz and the /v1 resources, behind the middleware
 /// chain. Owns the router and the authenticator; what it is given must outlive it.
 class Api {
  public:
   /// `keys`: the API key cache (its TTL is how long a revoked key keeps working).
   /// `streams`: the live event feed behind GET /v1/events/stream.
-  /// `webhooks`: what webhook URLs and event types are accepted.
-  /// `placement_files`: the object store whose placement files /files/... serves (none: 404).
-  /// `api_log`: where each answered request is recorded (none: the debug log only).
   Api(app::Database& database, http::ReadinessProbe readiness, app::ApiKeyCache& keys,
-      app::EventStreams& streams, app::WebhookPolicy webhooks = {},
-      app::ObjectStore* placement_files = nullptr, app::ApiLog* api_log = nullptr);
+      app::EventStreams& streams, ApiOptions options = {});
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -40,8 +50,7 @@ class Api {
   void Instrument(http::RequestMetrics& metrics) { router_.Instrument(metrics); }
 
  private:
-  app::WebhookPolicy webhooks_;
-  app::ApiLog* api_log_;
+  ApiOptions options_;
   std::unique_ptr<Authenticator> authenticator_;
   http::Router router_;
 };

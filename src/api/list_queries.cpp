@@ -97,6 +97,21 @@ std::vector<std::string> EventTypesOf(std::string_view list, domain::FieldErrors
   return types;
 }
 
+/// "0" is where integrators start a feed by habit (and where a fresh client's Last-Event-ID
+/// counter stands): the log's start, as no position at all is.
+constexpr std::string_view kLogStart = "0";
+
+/// A position a client sent back: one this API issued, or the log's start (none).
+std::optional<app::LogPosition> PositionOf(std::string_view text, const char* pointer,
+                                           domain::FieldErrors& errors) {
+  if (text == kLogStart)
+    return std::nullopt;
+  std::optional<app::LogPosition> position = app::LogPosition::Parse(text);
+  if (!position)
+    errors.push_back({pointer, "is not a position this API issued, nor 0 (the start)"});
+  return position;
+}
+
 }  // namespace
 
 app::AdvertiserFilter AdvertiserFilterOf(const http::Request& request) {
@@ -165,11 +180,8 @@ app::WebhookFilter WebhookFilterOf(const http::Request& request) {
 app::FeedQuery FeedQueryOf(const http::Request& request) {
   app::FeedQuery query{.limit = kDefaultEvents};
   domain::FieldErrors errors;
-  if (const auto after = request.Query("after")) {
-    query.after = app::LogPosition::Parse(*after);
-    if (!query.after)
-      errors.push_back({"/query/after", "is not a position this API issued"});
-  }
+  if (const auto after = request.Query("after"))
+    query.after = PositionOf(*after, "/query/after", errors);
   if (const auto types = request.Query("type"))
     query.types = EventTypesOf(*types, errors);
   query.limit = static_cast<int>(IntegerQuery(request, "limit", "", kDefaultEvents, 1, kMaxEvents,
@@ -181,9 +193,9 @@ app::FeedQuery FeedQueryOf(const http::Request& request) {
 app::FeedQuery StreamQueryOf(const http::Request& request) {
   app::FeedQuery query = FeedQueryOf(request);
   if (const auto last = request.Header("Last-Event-ID")) {
-    query.after = app::LogPosition::Parse(*last);
-    if (!query.after)
-      app::ThrowIfInvalid({{"/header/Last-Event-ID", "is not a position this API issued"}});
+    domain::FieldErrors errors;
+    query.after = PositionOf(*last, "/header/Last-Event-ID", errors);
+    app::ThrowIfInvalid(std::move(errors));
   }
   return query;
 }

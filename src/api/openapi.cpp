@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/embedded_file.hpp"
 
@@ -16,6 +18,38 @@ void MergeInto(nlohmann::json& target, const nlohmann::json& members, std::strin
                              " twice");
     }
     target[name] = value;
+  }
+}
+
+nlohmann::json ResponseRef(std::string_view name) {
+  return {{"$ref", "#/components/responses/" + std::string(name)}};
+}
+
+/// The answers the server gives on any route, documented once here rather than in every
+/// fragment: 400 (a path, query or header that is not text), 500 and 503 on every operation;
+/// 401 on those that need a key; 304 on the GETs that need one (ConditionalGet answers each
+/// of them with an ETag). An operation's own entry for a status wins.
+void AddCommonResponses(nlohmann::json& paths) {
+  for (auto& [path, item] : paths.items()) {
+    for (auto& [method, operation] : item.items()) {
+      if (method == "parameters")
+        continue;
+      nlohmann::json& responses = operation["responses"];
+      const bool is_public = operation.contains("security") && operation["security"].empty();
+      std::vector<std::pair<const char*, const char*>> common = {
+          {"400", "BadRequest"}, {"500", "InternalError"}, {"503", "Unavailable"}};
+      if (!is_public)
+        common.emplace_back("401", "Unauthenticated");
+      const bool streams =
+          responses.contains("200") &&
+          responses["200"].value("content", nlohmann::json::object()).contains("text/event-stream");
+      if (!is_public && method == "get" && !streams)
+        common.emplace_back("304", "NotModified");
+      for (const auto& [status, response] : common) {
+        if (!responses.contains(status))
+          responses[status] = ResponseRef(response);
+      }
+    }
   }
 }
 
@@ -37,6 +71,7 @@ nlohmann::json Assemble() {
     MergeInto(document["components"]["schemas"],
               fragment.value("schemas", nlohmann::json::object()), "schema", name);
   }
+  AddCommonResponses(document["paths"]);
   return document;
 }
 

@@ -94,7 +94,7 @@ void PrintFields(const events::Fields& fields, int depth) {
   }
 }
 
-void Show(const EventsOptions& options) {
+void Show(const EventsOptions& options, const Settings& settings) {
   const events::Catalog catalog = LoadCatalog(options.dir);
   std::vector<const events::EventSchema*> matches;
   for (const events::EventSchema& entry : catalog.Entries()) {
@@ -107,10 +107,9 @@ void Show(const EventsOptions& options) {
     throw UserError("no event type " + options.type + " in the catalog (see `nedlia events list`)");
   for (const events::EventSchema* entry : matches) {
     if (options.schema) {
-      const events::EnvelopeSettings defaults;
-      std::cout
-          << events::ToJsonSchema(*entry, defaults.schema_base_url + entry->VersionedType()).dump(2)
-          << '\n';
+      // The same document, $id included, as GET /v1/schemas/events/{type} serves.
+      const std::string id = settings.Envelope().schema_base_url + entry->VersionedType();
+      std::cout << events::ToJsonSchema(*entry, id).dump(2) << '\n';
       continue;
     }
     std::cout << entry->VersionedType() << " (" << entry->file << ")\n"
@@ -355,7 +354,7 @@ void AddEventsCommand(CLI::App& root, CommandContext& context) {
   auto* show = group->add_subcommand("show", "One event type: its fields and consumers");
   show->add_option("type", options->type, "e.g. com.nedlia.placement.created.v1")->required();
   show->add_flag("--schema", options->schema, "print its JSON Schema document instead");
-  show->callback([options] { Show(*options); });
+  show->callback([options, &context] { Show(*options, context.settings); });
 
   auto* validate = group->add_subcommand(
       "validate", "Check CloudEvents (JSON, a JSON array or JSON Lines) or a catalog file (.yaml)");

@@ -28,6 +28,7 @@
 #include "cli/workers.hpp"
 #include "events/catalog.hpp"
 #include "events/commit_signal.hpp"
+#include "events/json_schema.hpp"
 #include "http/server.hpp"
 #include "http/server_metrics.hpp"
 #include "metrics/registry.hpp"
@@ -204,7 +205,26 @@ std::vector<std::string> ServeWorkers(const Settings& settings, const ServeFlags
   return *settings.serve_workers;
 }
 
-void Serve(const Settings& settings, const ServeFlags& flags) {
+/// The settings with --host and --port applied: the events' dataschema points at the address
+/// this server listens on unless NEDLIA_PUBLIC_URL says otherwise.
+Settings Listening(Settings settings, const ServeFlags& flags) {
+  settings.http_host = flags.host.value_or(settings.http_host);
+  settings.http_port = flags.port.value_or(settings.http_port);
+  return settings;
+}
+
+/// Events name their schema's URL, which is this server's only when its port is known.
+void WarnIfSchemasCannotBeFound(const Settings& settings) {
+  if (settings.http_port == 0 && !settings.public_url) {
+    spdlog::warn(
+        "the HTTP port is 0 (any free one) and NEDLIA_PUBLIC_URL is unset: events' dataschema "
+        "says {}, which is not this server's port; set NEDLIA_PUBLIC_URL",
+        settings.Envelope().schema_base_url);
+  }
+}
+
+void Serve(const Settings& configured, const ServeFlags& flags) {
+  const Settings settings = Listening(configured, flags);
   const std::vector<std::string> worker_names = ServeWorkers(settings, flags);
   // Before the primary: a bad replica name must not start (or create) the managed cluster.
   const std::optional<std::string> read_url = ReadReplicaUrl(settings, flags);
@@ -309,9 +329,12 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
   // Server-Sent Events: one reader of new events for the whole process, on its own connections.
   auto event_streams = std::make_unique<streams::EventHub>(
       StreamOptionsFor(settings, url), keys, api::SseMessage, metrics::Registry::Process());
-  api::Api api(
-      database, [&pool] { return ProbeDatabase(pool); }, keys, *event_streams, std::move(webhooks),
-      files_refused ? files_refused.get() : objects.get(), &api_log);
+  api::Api api(database, [&pool] { return ProbeDatabase(pool); }, keys, *event_streams,
+               {.webhooks = std::move(webhooks),
+                .placement_files = files_refused ? files_refused.get() : objects.get(),
+                .api_log = &api_log,
+                .event_schemas = events::PublishedSchemas(events::Catalog::Embedded(),
+                                                          settings.Envelope().schema_base_url)});
 
   http::RequestMetrics request_metrics;
   api.Instrument(request_metrics);
@@ -324,6 +347,7 @@ void Serve(const Settings& settings, const ServeFlags& flags) {
         return http::ServerMetricsText(server.Stats()) + request_metrics.Render();
       });
   StartOrExplain(server);
+  WarnIfSchemasCannotBeFound(settings);
   // After the port is ours: a start that fails must not spend the one-time key.
   IssueFirstAdminKey(database);
   std::cout << "listening on http://" << UrlHost(options.host) << ":" << server.Port() << std::endl;

@@ -174,6 +174,25 @@ void ReadHttpSettings(Settings& s) {
       EnvInt("NEDLIA_HTTP_SHUTDOWN_GRACE_MS", s.http_shutdown_grace_ms, 0, kHour);
 }
 
+/// NEDLIA_PUBLIC_URL checked and without its trailing slashes: an absolute http(s) URL with a
+/// host and no query, fragment or space, since paths are appended to it as they are.
+std::string PublicUrlOf(std::string url) {
+  while (url.ends_with('/'))
+    url.pop_back();
+  const std::size_t scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  const bool has_host =
+      scheme_end != std::string::npos && url.size() > scheme_end + 3 && url[scheme_end + 3] != '/';
+  const bool plain = url.find_first_of("?# \t\r\n") == std::string::npos;
+  if ((scheme != "http" && scheme != "https") || !has_host || !plain) {
+    throw std::invalid_argument(
+        "NEDLIA_PUBLIC_URL must be an absolute http or https URL without query or fragment, "
+        "such as https://api.example.com, not '" +
+        url + "'");
+  }
+  return url;
+}
+
 }  // namespace
 
 domain::EgressPolicy Settings::WebhookEgress() const {
@@ -191,6 +210,8 @@ Settings Settings::FromEnvironment() {
   if (auto host = Env("NEDLIA_HTTP_HOST"))
     s.http_host = *host;
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);
+  if (auto url = Env("NEDLIA_PUBLIC_URL"))
+    s.public_url = PublicUrlOf(*url);
   ReadHttpSettings(s);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
   s.read_database_url = Env("NEDLIA_READ_DATABASE_URL");
@@ -298,7 +319,18 @@ retention::PurgePolicy Settings::Purges() const {
 events::EnvelopeSettings Settings::Envelope() const {
   return {.environment = environment,
           .platform_version = NEDLIA_VERSION,
+          .schema_base_url = PublicUrl() + "/v1/schemas/events/",
           .max_data_bytes = static_cast<std::size_t>(max_event_bytes)};
+}
+
+std::string Settings::PublicUrl() const {
+  if (public_url)
+    return *public_url;
+  // A wildcard listener is reached on loopback from this machine.
+  std::string host = http_host == "0.0.0.0" ? "127.0.0.1" : http_host == "::" ? "::1" : http_host;
+  if (host.find(':') != std::string::npos)
+    host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(http_port);
 }
 
 }  // namespace nedlia::cli

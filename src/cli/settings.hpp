@@ -20,6 +20,10 @@ struct Settings {
   int pg_port = 55432;                      ///< NEDLIA_PG_PORT: the managed cluster's TCP port
   std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
+  /// NEDLIA_PUBLIC_URL: where clients reach this API (behind a proxy or a CDN, its address),
+  /// without a trailing slash; events' dataschema points under it. Unset: this server's own
+  /// address, http://NEDLIA_HTTP_HOST:NEDLIA_HTTP_PORT (see PublicUrl).
+  std::optional<std::string> public_url;
   /// The HTTP edge's bounds (see http::ServerOptions for what each means).
   int http_max_connections = 10000;                ///< NEDLIA_HTTP_MAX_CONNECTIONS
   int http_max_connections_per_address = 0;        ///< NEDLIA_HTTP_MAX_CONNECTIONS_PER_ADDRESS
@@ -156,6 +160,9 @@ struct Settings {
   retention::PurgePolicy Purges() const;
   /// What every event this process writes carries (environment, version) and may weigh.
   events::EnvelopeSettings Envelope() const;
+  /// NEDLIA_PUBLIC_URL, or http://host:port of the HTTP listener (a wildcard host, 0.0.0.0 or
+  /// ::, as the loopback address that reaches it from this machine).
+  std::string PublicUrl() const;
 };
 
 }  // namespace nedlia::cli

@@ -17,8 +17,10 @@ namespace nedlia::events {
 struct EnvelopeSettings {
   std::string environment = "development";  ///< nedliaenvironment
   std::string platform_version;             ///< nedliaversion
-  /// Where the event's JSON Schema is published: dataschema = this + the versioned type.
-  std::string schema_base_url = "https://schemas.nedlia.com/events/";
+  /// Where the event's JSON Schema is published: dataschema = this + the versioned type. The
+  /// API serves them (GET /v1/schemas/events/{type}); this default is the API on its default
+  /// address, which cli::Settings::Envelope replaces with NEDLIA_PUBLIC_URL's.
+  std::string schema_base_url = "http://127.0.0.1:8080/v1/schemas/events/";
   /// Validates and routes events; null means the catalog built into the binary.
   const Catalog* catalog = nullptr;
   /// The most an event's data may take as JSON (NEDLIA_MAX_EVENT_BYTES): an event is copied to

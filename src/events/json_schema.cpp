@@ -77,4 +77,15 @@ nlohmann::json ToJsonSchema(const EventSchema& entry, const std::string& id) {
   return schema;
 }
 
+std::map<std::string, nlohmann::json> PublishedSchemas(const Catalog& catalog,
+                                                       const std::string& base_url) {
+  std::map<std::string, nlohmann::json> schemas;
+  for (const EventSchema& entry : catalog.Entries()) {
+    std::string type = entry.VersionedType();
+    nlohmann::json schema = ToJsonSchema(entry, base_url + type);
+    schemas.emplace(std::move(type), std::move(schema));
+  }
+  return schemas;
+}
+
 }  // namespace nedlia::events

@@ -19,12 +19,18 @@ std::int64_t UnixSeconds() {
       .count();
 }
 
-/// The Standard Webhooks headers of one attempt: the id is the delivery's, the same on every
-/// retry; the timestamp and so the signature are the attempt's own.
+/// The media type of the CloudEvents HTTP binding's structured mode: the body is the whole
+/// event as JSON. A CloudEvents-aware receiver (the SDKs' HTTP.toEvent) finds the event by
+/// this type; to a plain receiver it is still JSON (RFC 6839's +json suffix).
+constexpr std::string_view kStructuredCloudEvent = "application/cloudevents+json; charset=utf-8";
+
+/// The headers of one attempt: structured mode's Content-Type, and Standard Webhooks' id,
+/// timestamp and signature. The id is the delivery's, the same on every retry; the timestamp
+/// and so the signature are the attempt's own.
 std::vector<std::string> HeadersOf(const ClaimedDelivery& delivery) {
   const std::string id = delivery.id.ToString();
   const std::int64_t timestamp = UnixSeconds();
-  return {"Content-Type: application/json", "webhook-id: " + id,
+  return {"Content-Type: " + std::string(kStructuredCloudEvent), "webhook-id: " + id,
           "webhook-timestamp: " + std::to_string(timestamp),
           "webhook-signature: " + SignatureOf(delivery.secret, id, timestamp, delivery.payload)};
 }

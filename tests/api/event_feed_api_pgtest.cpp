@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "events/envelope.hpp"
 #include "support/api_fixture.hpp"
 #include "support/stream_client.hpp"
 #include "support/wait_for.hpp"
@@ -76,7 +77,7 @@ TEST_F(EventFeedApiTest, PagesThroughCommittedEventsAsCloudEventsInLogOrder) {
     EXPECT_EQ(event["type"], "com.nedlia.product.created.v1");
     EXPECT_EQ(event["source"], "/products");
     EXPECT_EQ(event["dataschema"],
-              "https://schemas.nedlia.com/events/com.nedlia.product.created.v1");
+              "http://127.0.0.1:8080/v1/schemas/events/com.nedlia.product.created.v1");
     EXPECT_TRUE(event.contains("time"));
     EXPECT_TRUE(event.contains("traceparent"));
   }
@@ -91,6 +92,31 @@ TEST_F(EventFeedApiTest, PagesThroughCommittedEventsAsCloudEventsInLogOrder) {
                            "&type=com.nedlia.product.created.v1");
   EXPECT_TRUE(end.body["data"].empty());
   EXPECT_EQ(end.body["meta"]["next_after"], events[1]["nedliaposition"]);
+}
+
+TEST_F(EventFeedApiTest, AfterZeroStartsTheFeedAndTheStreamAtTheLogsStart) {
+  const std::string acme = api_.NewAdvertiser("Acme");
+  CreateProduct(acme, "Rocket");
+  const std::string type = "&type=com.nedlia.product.created.v1";
+  const std::vector<json> from_start =
+      ReadAll(std::nullopt, type, [](const std::vector<json>& seen) { return !seen.empty(); });
+  ASSERT_EQ(from_start.size(), 1U);
+  const auto zero = api_.Call("GET", "/v1/events?after=0" + type);
+  ASSERT_EQ(zero.status, 200) << zero.raw;
+  ASSERT_EQ(zero.body["data"].size(), 1U);
+  EXPECT_EQ(zero.body["data"][0]["id"], from_start[0]["id"]);
+  EXPECT_EQ(zero.body["meta"]["next_after"], from_start[0]["nedliaposition"]);
+  // An EventSource that counts from 0 starts there too.
+  StreamClient client(api_.Port(),
+                      "GET /v1/events/stream?type=com.nedlia.product.created.v1 HTTP/1.1\r\n"
+                      "Host: test\r\nLast-Event-ID: 0\r\nAuthorization: Bearer " +
+                          api_.AdminKey() + "\r\n\r\n");
+  const std::string& streamed = client.ReadUntil("Rocket");
+  EXPECT_NE(streamed.find("200 OK"), std::string::npos) << streamed;
+  EXPECT_NE(streamed.find("Rocket"), std::string::npos) << streamed;
+  // Other numbers are no position.
+  EXPECT_EQ(api_.Call("GET", "/v1/events?after=1").ErrorPointers(), "/query/after");
+  EXPECT_EQ(api_.Call("GET", "/v1/events?after=00").ErrorPointers(), "/query/after");
 }
 
 TEST_F(EventFeedApiTest, AnAdvertiserKeyReadsOnlyItsOwnAdvertisersEvents) {
@@ -194,10 +220,15 @@ TEST_F(EventFeedApiTest, APageEndsAtAMegabyteWhateverItsLimit) {
   // would weigh 2 MB; pages stop past 1 MiB, and together still hold every event once.
   api_.Sql().Execute(R"sql(
       INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
-      SELECT 'com.nedlia.product.updated.v1', 'product', gen_random_uuid(),
-             jsonb_build_object('n', g, 'assets', repeat('x', 400000)),
-             '{"specversion": "1.0", "source": "/products"}'
-      FROM generate_series(1, 5) g)sql");
+      SELECT 'com.nedlia.product.updated.v1', 'product', id,
+             jsonb_build_object('product_id', id, 'previous_version', g, 'new_version', g + 1,
+                                'changes', jsonb_build_object('assets',
+                                                              jsonb_build_array(repeat('x', 400000)))),
+             jsonb_build_object('source', '/products', 'subject', id,
+                                'datacontenttype', 'application/json',
+                                'dataschema', $1::text || 'com.nedlia.product.updated.v1')
+      FROM (SELECT g, gen_random_uuid() AS id FROM generate_series(1, 5) g) fresh)sql",
+                     pg::Params(events::EnvelopeSettings{}.schema_base_url));
   std::vector<json> first;
   ApiReply page;
   WaitFor([&] {
@@ -211,7 +242,7 @@ TEST_F(EventFeedApiTest, APageEndsAtAMegabyteWhateverItsLimit) {
       std::nullopt, "", [](const std::vector<json>& events) { return events.size() >= 5; }, 100);
   ASSERT_EQ(all.size(), 5u);
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(all[static_cast<std::size_t>(i)]["data"]["n"], i + 1);
+    EXPECT_EQ(all[static_cast<std::size_t>(i)]["data"]["previous_version"], i + 1);
 }
 
 TEST_F(EventFeedApiTest, BadQueriesNameTheParameter) {

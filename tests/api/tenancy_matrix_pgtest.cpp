@@ -118,6 +118,10 @@ std::map<std::string, Probe> MatrixProbes(const TenancyMatrixTest& t) {
       {"GET /readyz", {"GET", "/readyz", std::nullopt, kOk}},
       {"GET /metrics", {"GET", "/metrics", std::nullopt, kOk}},
       {"GET /v1/openapi.json", {"GET", "/v1/openapi.json", std::nullopt, kOk}},
+      // Public, and no tenant's: the catalog's schemas.
+      {"GET /v1/schemas/events", {"GET", "/v1/schemas/events", std::nullopt, kOk}},
+      {"GET /v1/schemas/events/{type}",
+       {"GET", "/v1/schemas/events/com.nedlia.placement.created.v2", std::nullopt, kOk}},
       // Players' files, named by their content's hash (a capability): a name not issued is 404.
       {"GET /files/placements/{video_id}/{file}",
        {"GET",

@@ -179,19 +179,25 @@ TEST_F(ValidationRunsApiTest, ListFiltersByVideoAndStatusWithCursorPages) {
 
 TEST_F(ValidationRunsApiTest, ResultsShowAsTimesAndDocuments) {
   const std::string id = Requested();
+  // A report as the validator writes it (repositories/validation_report_json.cpp).
+  const json issues = json::parse(R"([{"placement_id": "00000000-0000-4000-8000-000000000001",
+      "issue_type": "product_overlap", "severity": "error", "message": "overlaps another",
+      "time_range": {"start_time": 1.5, "end_time": 3}}])");
+  const json summary = {
+      {"total_placements", 2}, {"valid_placements", 1}, {"issues_count", 1}, {"is_valid", false}};
   api_.Sql().Execute(
       "UPDATE validation_runs SET status = 'completed', started_at = "
-      "'2026-01-02T03:04:05.678Z', completed_at = '2026-01-02T03:04:06Z', issues = "
-      "'[{\"code\": \"overlap\"}]', summary = '{\"is_valid\": false}' WHERE id = $1",
-      pg::Params(id));
+      "'2026-01-02T03:04:05.678Z', completed_at = '2026-01-02T03:04:06Z', issues = $2::jsonb, "
+      "summary = $3::jsonb WHERE id = $1",
+      pg::Params(id, issues.dump(), summary.dump()));
   const auto reply = api_.Call("GET", "/v1/validation-runs/" + id);
   ASSERT_EQ(reply.status, 200) << reply.raw;
   const json& data = reply.body["data"];
   EXPECT_EQ(data["status"], "completed");
   EXPECT_EQ(data["started_at"], "2026-01-02T03:04:05.678Z");
   EXPECT_EQ(data["completed_at"], "2026-01-02T03:04:06.000Z");
-  EXPECT_EQ(data["issues"], json::parse(R"([{"code": "overlap"}])"));
-  EXPECT_EQ(data["summary"], json({{"is_valid", false}}));
+  EXPECT_EQ(data["issues"], issues);
+  EXPECT_EQ(data["summary"], summary);
 }
 
 TEST_F(ValidationRunsApiTest, AdvertiserKeysSeeOnlyTheRunsTheirAdvertisersKeysRequested) {

@@ -210,7 +210,7 @@ TEST_F(JetStreamConsumerTest, AConsumerOfV2GetsV1EventsUpcastAndSkipsTheCopies) 
     json metadata = {{"specversion", "1.0"},
                      {"source", "/placements"},
                      {"subject", ids["placement_id"]},
-                     {"dataschema", "https://schemas.nedlia.com/events/" + type}};
+                     {"dataschema", "http://127.0.0.1:8080/v1/schemas/events/" + type}};
     metadata.update(extra);
     return sql_
         .Execute(

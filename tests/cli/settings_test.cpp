@@ -119,5 +119,40 @@ TEST(SettingsTest, StreamReplicasDefaultToOneAndAreBounded) {
   }
 }
 
+TEST(SettingsTest, EventsPointAtTheSchemasThisServerServesOutOfTheBox) {
+  Environment environment;
+  EXPECT_EQ(Settings::FromEnvironment().Envelope().schema_base_url,
+            "http://127.0.0.1:8080/v1/schemas/events/");
+  environment.Set("NEDLIA_HTTP_HOST", "::");
+  environment.Set("NEDLIA_HTTP_PORT", "9000");
+  EXPECT_EQ(Settings::FromEnvironment().PublicUrl(), "http://[::1]:9000")
+      << "a wildcard listener is reached on loopback";
+  environment.Set("NEDLIA_HTTP_HOST", "10.1.2.3");
+  EXPECT_EQ(Settings::FromEnvironment().PublicUrl(), "http://10.1.2.3:9000");
+}
+
+TEST(SettingsTest, APublicUrlReplacesTheListenersAddress) {
+  Environment environment;
+  environment.Set("NEDLIA_PUBLIC_URL", "https://api.example.com/nedlia/");
+  EXPECT_EQ(Settings::FromEnvironment().Envelope().schema_base_url,
+            "https://api.example.com/nedlia/v1/schemas/events/");
+}
+
+TEST(SettingsTest, APublicUrlThatIsNoBaseUrlIsRefusedByName) {
+  for (const char* url : {"api.example.com", "ftp://api.example.com", "https://", "https:///path",
+                          "https://api.example.com/?x=1", "https://api.example.com/#top",
+                          "https://api example.com"}) {
+    Environment environment;
+    environment.Set("NEDLIA_PUBLIC_URL", url);
+    try {
+      Settings::FromEnvironment();
+      ADD_FAILURE() << url << " was accepted";
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find("NEDLIA_PUBLIC_URL"), std::string::npos)
+          << error.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nedlia::cli

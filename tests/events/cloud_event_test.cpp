@@ -14,7 +14,7 @@ CloudEvent Sample() {
   event.type = "com.nedlia.placement.created.v1";
   event.time = "2026-11-25T17:00:00.123Z";
   event.subject = "0190f6d2-7a3e-7c4b-8d5e-0123456789ab";
-  event.dataschema = "https://schemas.nedlia.com/events/com.nedlia.placement.created.v1";
+  event.dataschema = "http://127.0.0.1:8080/v1/schemas/events/com.nedlia.placement.created.v1";
   event.extensions = {{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
                       {"nedliaversion", "0.1.0"}};
   event.data = {{"placement_id", event.id}, {"title", "café \"quoted\" 100%"}};

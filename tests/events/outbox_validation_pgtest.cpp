@@ -135,7 +135,7 @@ TEST_F(OutboxValidationTest, ConformingEventsAreWrittenWithTheirDataSchema) {
                          "'com.nedlia.advertiser.deleted.v1'")
                 .Single()[0]
                 .As<std::string>(),
-            "https://schemas.nedlia.com/events/com.nedlia.advertiser.deleted.v1");
+            "http://127.0.0.1:8080/v1/schemas/events/com.nedlia.advertiser.deleted.v1");
 }
 
 }  // namespace

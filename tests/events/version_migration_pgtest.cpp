@@ -45,16 +45,17 @@ class VersionMigrationTest : public ::testing::Test {
     return api_.QueryText(
         "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata) "
         "VALUES ($1, 'placement', $2, $3::jsonb, $4::jsonb) RETURNING id",
-        pg::Params(kV1, placement,
-                   json{{"placement_id", placement},
-                        {"video_id", video_},
-                        {"product_id", product_},
-                        {"time_range", {{"start_time", start}, {"end_time", end}}}}
-                       .dump(),
-                   json{{"specversion", "1.0"},
-                        {"source", "/placements"},
-                        {"dataschema", std::string("https://schemas.nedlia.com/events/") + kV1}}
-                       .dump()));
+        pg::Params(
+            kV1, placement,
+            json{{"placement_id", placement},
+                 {"video_id", video_},
+                 {"product_id", product_},
+                 {"time_range", {{"start_time", start}, {"end_time", end}}}}
+                .dump(),
+            json{{"specversion", "1.0"},
+                 {"source", "/placements"},
+                 {"dataschema", std::string("http://127.0.0.1:8080/v1/schemas/events/") + kV1}}
+                .dump()));
   }
 
   /// Runs a consumer of `types` (one partition: the log's order across aggregates) until it moved
@@ -93,7 +94,8 @@ TEST_F(VersionMigrationTest, DuringTheWindowACreateWritesV2AndItsV1CopyInOneTran
   EXPECT_EQ(v2["status"], "active");
   const json v2_envelope = json::parse(rows[0][3].As<std::string>());
   EXPECT_FALSE(v2_envelope.contains("deprecated"));
-  EXPECT_EQ(v2_envelope["dataschema"], std::string("https://schemas.nedlia.com/events/") + kV2);
+  EXPECT_EQ(v2_envelope["dataschema"],
+            std::string("http://127.0.0.1:8080/v1/schemas/events/") + kV2);
 
   const json v1 = json::parse(rows[1][2].As<std::string>());
   EXPECT_EQ(v1["time_range"], json({{"start_time", 12.5}, {"end_time", 20.25}}));
@@ -104,7 +106,8 @@ TEST_F(VersionMigrationTest, DuringTheWindowACreateWritesV2AndItsV1CopyInOneTran
   EXPECT_EQ(v1_envelope["deprecationsunset"], "2027-06-01T00:00:00Z");
   EXPECT_EQ(v1_envelope["deprecationmigration"], v2_envelope["dataschema"]);
   EXPECT_EQ(v1_envelope["nedliacopyof"], rows[0][0].As<std::string>());
-  EXPECT_EQ(v1_envelope["dataschema"], std::string("https://schemas.nedlia.com/events/") + kV1);
+  EXPECT_EQ(v1_envelope["dataschema"],
+            std::string("http://127.0.0.1:8080/v1/schemas/events/") + kV1);
 
   // The feed shows the copy as a CloudEvent carrying its attributes (once it is final: below
   // the oldest transaction running anywhere in the cluster, other tests' included).

@@ -37,7 +37,7 @@ json V1Data() {
 }
 
 StoredEvent Stored(const std::string& type, json data, json metadata = json::object()) {
-  metadata["dataschema"] = "https://schemas.nedlia.com/events/" + type;
+  metadata["dataschema"] = "http://127.0.0.1:8080/v1/schemas/events/" + type;
   return {.id = domain::Uuid::NewV7(),
           .type = type,
           .aggregate_type = "placement",
@@ -177,14 +177,15 @@ TEST(VersionCopiesTest, ACopyCarriesTheDeprecationAttributesAndItsOriginal) {
   const domain::Uuid original = domain::Uuid::NewV7();
   json metadata = {{"source", "/placements"}};
   MarkAsOlderVersionCopy(metadata, deprecation,
-                         "https://schemas.nedlia.com/events/" + std::string(kV2), original);
-  EXPECT_EQ(metadata, json({{"source", "/placements"},
-                            {"deprecated", true},
-                            {"deprecationfrom", "2026-12-01T00:00:00Z"},
-                            {"deprecationsunset", "2027-06-01T00:00:00Z"},
-                            {"deprecationmigration",
-                             "https://schemas.nedlia.com/events/com.nedlia.placement.created.v2"},
-                            {"nedliacopyof", original.ToString()}}));
+                         "http://127.0.0.1:8080/v1/schemas/events/" + std::string(kV2), original);
+  EXPECT_EQ(metadata,
+            json({{"source", "/placements"},
+                  {"deprecated", true},
+                  {"deprecationfrom", "2026-12-01T00:00:00Z"},
+                  {"deprecationsunset", "2027-06-01T00:00:00Z"},
+                  {"deprecationmigration",
+                   "http://127.0.0.1:8080/v1/schemas/events/com.nedlia.placement.created.v2"},
+                  {"nedliacopyof", original.ToString()}}));
 }
 
 TEST(UpcasterTest, AConsumerOfV2ReadsV1TooAndGetsEveryEventAsV2) {
@@ -199,7 +200,7 @@ TEST(UpcasterTest, AConsumerOfV2ReadsV1TooAndGetsEveryEventAsV2) {
   EXPECT_EQ(upcast->type, kV2);
   EXPECT_EQ(upcast->data["time_range"], json({{"start_ms", 12345}, {"end_ms", 9999999999}}));
   EXPECT_EQ(upcast->metadata["dataschema"],
-            "https://schemas.nedlia.com/events/" + std::string(kV2));
+            "http://127.0.0.1:8080/v1/schemas/events/" + std::string(kV2));
 
   const StoredEvent current = Stored(kV2, V2Data());
   EXPECT_EQ(upcaster.ToCurrent(current)->data, current.data);

@@ -150,6 +150,51 @@ TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
   serve_->Wait(15s);
 }
 
+TEST_F(ServeCliTest, EventsNameTheirSchemaUnderThePublicUrlWhichServesIt) {
+  // Behind a proxy: the address clients use is not the listener's (never contacted here).
+  const std::string public_url = "https://api.nedlia.test/edge";
+  const std::string url = StartServe({{"NEDLIA_PUBLIC_URL", public_url + "/"}});
+  ASSERT_FALSE(url.empty()) << Log();
+  const std::string key = AfterPrefix(Log(), kFirstAdminKey);
+  ASSERT_FALSE(key.empty()) << Log();
+  EXPECT_EQ(Log().find("NEDLIA_PUBLIC_URL is unset"), std::string::npos) << Log();
+  http::testing::CurlClient client;
+  const std::vector<std::string> auth = {"Authorization: Bearer " + key,
+                                         "Content-Type: application/json"};
+  ASSERT_EQ(client
+                .Send("POST", url + "/v1/advertisers",
+                      R"({"name": "Acme", "contact_email": "ads@acme.example"})", auth)
+                .status,
+            201);
+  const std::string type = "com.nedlia.advertiser.created.v2";
+  nlohmann::json event;
+  ASSERT_TRUE(WaitFor([&] {
+    const auto feed = client.Send("GET", url + "/v1/events?type=" + type, "", auth);
+    const auto page = nlohmann::json::parse(feed.body, nullptr, false);
+    if (page.is_discarded() || page["data"].empty())
+      return false;
+    event = page["data"][0];
+    return true;
+  }));
+  const std::string schema_path = "/v1/schemas/events/" + type;
+  EXPECT_EQ(event["dataschema"], public_url + schema_path);
+  const auto schema = client.Get(url + schema_path);
+  ASSERT_EQ(schema.status, 200) << schema.body;
+  EXPECT_EQ(nlohmann::json::parse(schema.body)["$id"], event["dataschema"]);
+  ::kill(serve_->Pid(), SIGTERM);
+  serve_->Wait(15s);
+}
+
+TEST_F(ServeCliTest, AnyFreePortWithoutAPublicUrlIsWarnedOf) {
+  ASSERT_FALSE(StartServe().empty());
+  EXPECT_NE(Log().find("NEDLIA_PUBLIC_URL is unset: events' dataschema says "
+                       "http://127.0.0.1:0/v1/schemas/events/"),
+            std::string::npos)
+      << Log();
+  ::kill(serve_->Pid(), SIGTERM);
+  serve_->Wait(15s);
+}
+
 TEST_F(ServeCliTest, SchemaBelowTheLatestMigrationIsRefusedWithWhatToDo) {
   TestDatabase empty(Template::kEmpty);
   const auto result = RunCommand(ServeCommand(empty.Url(), "--port 0") + " 2>&1");

@@ -3,6 +3,7 @@
 // the settings that must stop a start in one line.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -250,6 +251,47 @@ TEST_F(MetricsCliTest, TheProcessesExportExactlyTheDocumentedFamilies) {
   }
   for (const std::string& family : exported) {
     EXPECT_TRUE(documented.contains(family)) << family << " is exported but not documented";
+  }
+}
+
+/// What `promtool check metrics` (Prometheus' own linter of the exposition format) says of a
+/// scrape, and whether it accepts it.
+process::RunResult PromtoolCheck(const std::string& scrape, const std::string& name) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("nedlia-" + name + "-" + std::to_string(getpid()));
+  std::ofstream(file) << scrape.substr(1);  // without Scrape's leading newline
+  process::RunResult result =
+      process::Run({"sh", "-c", "promtool check metrics < \"$0\"", file.string()},
+                   {.output = process::Output::kCapture, .timeout = 30s});
+  std::filesystem::remove(file);
+  return result;
+}
+
+TEST_F(MetricsCliTest, PromtoolAcceptsTheMetricsOfServeAndOfAWorker) {
+  if (!process::FindProgram("promtool"))
+    GTEST_SKIP() << "promtool is not installed (scripts/install-deps installs prometheus)";
+  database_.Connect().Execute(
+      "INSERT INTO job_runs (job, last_success_at, successes) VALUES ('backup', now(), 1)");
+  const std::string url = StartServe();
+  const std::string worker = StartWorkers();
+  ASSERT_FALSE(url.empty());
+  ASSERT_FALSE(worker.empty());
+  http::testing::CurlClient client;
+  EXPECT_EQ(client.Get(url + "/healthz").status, 200);  // a request counted and timed
+  std::string serve_text;
+  std::string worker_text;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        serve_text = Scrape(url + "/metrics");
+        worker_text = Scrape(worker);
+        return HasLine(serve_text, "nedlia_platform_state_up ") &&
+               HasLine(worker_text, "nedlia_outbox_backlog_events{");
+      },
+      30s));
+  for (const auto& [name, text] : {std::pair{"serve", serve_text}, {"worker", worker_text}}) {
+    const process::RunResult check = PromtoolCheck(text, name);
+    EXPECT_TRUE(check.Succeeded()) << name << ": " << check.output;
+    EXPECT_EQ(check.output, "") << name << ": promtool found nothing to lint";
   }
 }
 

@@ -171,7 +171,8 @@ TEST_F(NotifierTest, DeliversTheEventSignedWithTheSecretFromPost) {
   ASSERT_EQ(receiver_.Received("/a").size(), 1u);
   const ReceivedWebhook got = receiver_.Received("/a")[0];
   EXPECT_TRUE(got.signature_valid) << got.signature;
-  EXPECT_EQ(got.content_type, "application/json");
+  EXPECT_EQ(got.content_type, "application/cloudevents+json; charset=utf-8")
+      << "the CloudEvents HTTP binding's structured mode";
   const json event = json::parse(got.body);
   EXPECT_EQ(event["specversion"], "1.0");
   EXPECT_EQ(event["type"], kCreated);

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "api/api.hpp"
+#include "api/openapi.hpp"
 #include "api/sse.hpp"
 #include "app/api_key_cache.hpp"
 #include "app/api_keys.hpp"
+#include "events/json_schema.hpp"
 #include "http/curl_client.hpp"
 #include "http/server.hpp"
 #include "notifier/notifier.hpp"
@@ -13,6 +15,7 @@
 #include "repositories/pg_api_log.hpp"
 #include "repositories/pg_database.hpp"
 #include "streams/event_hub.hpp"
+#include "support/exchange_log.hpp"
 
 namespace nedlia::testing {
 
@@ -24,17 +27,22 @@ app::WebhookPolicy DevelopmentWebhooks() {
 struct ApiFixture::Parts {
   Parts(const std::string& url, std::chrono::milliseconds request_timeout,
         app::ObjectStore* placement_files, app::WebhookPolicy webhooks)
-      : pool({.url = url, .max_size = 8}),
+      : event_schemas(events::PublishedSchemas(events::Catalog::Embedded(),
+                                               events::EnvelopeSettings{}.schema_base_url)),
+        pool({.url = url, .max_size = 8}),
         api_log(pool),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         // No TTL: every request sees a revoked key at once.
         keys(database, {.ttl = std::chrono::milliseconds(0)}, metrics::Registry::Process()),
         event_streams({.database_url = url}, keys, api::SseMessage, metrics::Registry::Process()),
-        api(
-            database, [] { return std::nullopt; }, keys, event_streams, std::move(webhooks),
-            placement_files, &api_log),
+        api(database, [] { return std::nullopt; }, keys, event_streams,
+            {.webhooks = std::move(webhooks),
+             .placement_files = placement_files,
+             .api_log = &api_log,
+             .event_schemas = event_schemas}),
         server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
 
+  api::EventSchemas event_schemas;
   pg::Pool pool;
   repositories::PgApiLog api_log;
   repositories::PgDatabase database;
@@ -119,6 +127,8 @@ ApiFixture::ApiFixture(std::chrono::milliseconds request_timeout, app::ObjectSto
     admin_key_ = admin.secret;
     admin_key_id_ = admin.record.id.ToString();
   });
+  ExchangeLog::Published("openapi.json", api::OpenApiDocument());
+  ExchangeLog::Published("event-schemas.json", parts_->event_schemas);
   parts_->server.Start();
   server_thread_ = std::thread([this] { parts_->server.Run(); });
 }
@@ -167,6 +177,7 @@ ApiReply ApiFixture::CallRaw(const std::string& method, const std::string& path,
   reply.body = nlohmann::json::parse(result.body, nullptr, false);
   if (reply.body.is_discarded())
     reply.body = nullptr;
+  ExchangeLog::Response(method, path, reply.status, reply.headers, reply.raw);
   return reply;
 }
 

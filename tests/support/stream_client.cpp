@@ -9,6 +9,8 @@
 
 #include <chrono>
 
+#include "support/exchange_log.hpp"
+
 namespace nedlia::testing {
 
 StreamClient::StreamClient(std::uint16_t port, const std::string& request) {
@@ -22,6 +24,7 @@ StreamClient::StreamClient(std::uint16_t port, const std::string& request) {
 }
 
 StreamClient::~StreamClient() {
+  ExchangeLog::EventStream(received_);
   close(fd_);
 }
 

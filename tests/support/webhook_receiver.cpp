@@ -6,6 +6,7 @@
 #include <array>
 
 #include "http/server.hpp"
+#include "support/exchange_log.hpp"
 
 namespace nedlia::testing {
 namespace {
@@ -84,6 +85,7 @@ std::string HeaderOr(const http::Request& request, std::string_view name) {
 
 struct WebhookReceiver::Answer {
   ReceiverMode mode = ReceiverMode::kOk;
+  std::string secret;  ///< the endpoint's, when the request arrived
 };
 
 WebhookReceiver::WebhookReceiver() {
@@ -99,6 +101,14 @@ WebhookReceiver::WebhookReceiver() {
                                  .content_type = HeaderOr(request, "content-type"),
                                  .body = request.body};
         const Answer answer = Record(request.path, std::move(received));
+        // An endpoint given a secret stands for an integrator: the run's conformance check
+        // reads what it got as one would. One without is a sink for a test's own rows.
+        if (request.Header("webhook-id") && !answer.secret.empty()) {
+          ExchangeLog::Headers headers;
+          for (const http::HeaderField& field : request.headers)
+            headers.emplace_back(field.name, field.value);
+          ExchangeLog::WebhookDelivery(answer.secret, headers, request.body);
+        }
         http::Response response{.status = 200, .headers = {}, .body = "ok"};
         switch (answer.mode) {
           case ReceiverMode::kOk:
@@ -177,6 +187,7 @@ WebhookReceiver::Answer WebhookReceiver::Record(const std::string& path, Receive
     request.signature_valid = Verify(endpoint.secret, request);
     endpoint.received.push_back(std::move(request));
     answer.mode = endpoint.mode;
+    answer.secret = endpoint.secret;
     if (endpoint.fail_next > 0) {
       --endpoint.fail_next;
       answer.mode = ReceiverMode::kFail;
