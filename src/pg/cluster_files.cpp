@@ -130,6 +130,9 @@ void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::p
   text += "listen_addresses = '127.0.0.1'\n";
   text += "port = " + std::to_string(port) + "\n";
   text += "unix_socket_directories = " + ConfQuote(socket_dir.string()) + "\n";
+  // Logical decoding: the event readers stream committed events from a replication slot in
+  // commit order. It writes a little more WAL than replica (which it includes).
+  text += "wal_level = logical\n";
   if (!archive_command.empty()) {
     // A segment is archived when full or after archive_timeout: at most a minute of commits
     // exists only in the live cluster (the recovery point objective).

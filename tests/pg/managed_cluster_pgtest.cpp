@@ -127,6 +127,7 @@ TEST_F(ManagedClusterTest, FirstStartCreatesAUtf8ClusterWithDataChecksums) {
   EXPECT_EQ(QueryValue(url, "SHOW server_encoding"), "UTF8");
   EXPECT_EQ(QueryValue(url, "SHOW lc_collate"), "C.UTF-8");
   EXPECT_EQ(QueryValue(url, "SHOW listen_addresses"), "127.0.0.1");
+  EXPECT_EQ(QueryValue(url, "SHOW wal_level"), "logical") << "events are read by logical decoding";
   EXPECT_TRUE(fs::exists(root_ / "pg" / "initdb.log"));
   EXPECT_TRUE(fs::exists(root_ / "pg" / "server.log"));
   EXPECT_FALSE(fs::exists(root_ / "pg" / "data.initdb"));
