@@ -18,6 +18,8 @@
 #include "events/compatibility.hpp"
 #include "events/envelope.hpp"
 #include "events/json_schema.hpp"
+#include "pg/replication_slots.hpp"
+#include "pg/replication_stream.hpp"
 #include "process/subprocess.hpp"
 
 namespace nedlia::cli {
@@ -338,6 +340,34 @@ void Replay(const Settings& settings, const EventsOptions& options) {
             << "; the events after it will be handled again\n";
 }
 
+/// Every replication slot of the server: a slot nobody reads keeps WAL without bound.
+void ListSlots(const Settings& settings) {
+  pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
+  std::cout << "slot\tkind\tdatabase\tactive\tconfirmed\tretained_bytes\twal_status\n";
+  for (const pg::SlotInfo& slot : pg::ListSlots(connection)) {
+    std::cout << slot.name << '\t' << (slot.plugin.empty() ? "physical" : slot.plugin) << '\t'
+              << (slot.database.empty() ? "-" : slot.database) << '\t'
+              << (slot.active ? "yes" : "no") << '\t'
+              << (slot.confirmed ? slot.confirmed->ToString() : "-") << '\t' << slot.retained_bytes
+              << '\t' << (slot.wal_status.empty() ? "-" : slot.wal_status) << '\n';
+  }
+}
+
+void DropSlot(const Settings& settings, const std::string& name) {
+  pg::Connection connection = ConnectOrExplain(ResolveDatabaseUrl(settings));
+  try {
+    if (!pg::DropSlot(connection, name))
+      throw UserError("there is no replication slot " + name + " (see `nedlia events slots`)");
+  } catch (const pg::SlotUnusable&) {
+    throw UserError("replication slot " + name +
+                    " is in use: stop the process that reads it first (`nedlia events slots` "
+                    "shows which are active)");
+  } catch (const pg::Error& error) {
+    throw UserError("cannot drop replication slot " + name + ": " + error.what());
+  }
+  std::cout << "dropped replication slot " << name << ": the server no longer keeps WAL for it\n";
+}
+
 }  // namespace
 
 void AddEventsCommand(CLI::App& root, CommandContext& context) {
@@ -386,6 +416,17 @@ void AddEventsCommand(CLI::App& root, CommandContext& context) {
     act->callback(
         [&context, options, replay] { ActOnDeadLetters(context.settings, *options, replay); });
   }
+
+  auto* slots = group->add_subcommand(
+      "slots", "The server's replication slots and the WAL each retains; drop NAME drops one");
+  slots->callback([&context, slots] {
+    if (slots->get_subcommands().empty())
+      ListSlots(context.settings);
+  });
+  auto* drop_slot = slots->add_subcommand("drop", "Drop a replication slot");
+  auto slot_name = std::make_shared<std::string>();
+  drop_slot->add_option("name", *slot_name, "the slot")->required();
+  drop_slot->callback([&context, slot_name] { DropSlot(context.settings, *slot_name); });
 
   auto* replay = group->add_subcommand(
       "replay", "Move a consumer back to a position or a time: it handles the events again");

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "consumers/backlog.hpp"
+#include "pg/replication_slots.hpp"
 #include "repositories/platform_state.hpp"
 
 namespace nedlia::cli {
@@ -85,6 +86,21 @@ std::string StateText(const repositories::PlatformState& state) {
   return dead.Text() + blocked.Text() + disabled.Text() + queue.Text() + JobsText(state);
 }
 
+/// Every replication slot of the server (the read replicas' physical ones, logical ones): a
+/// slot nobody reads keeps the server's WAL without bound, until its disk fills.
+std::string SlotsText(const std::vector<pg::SlotInfo>& slots) {
+  Family retained("nedlia_replication_slot_retained_bytes",
+                  "WAL the server keeps for each replication slot (from its restart position).");
+  Family active("nedlia_replication_slot_active",
+                "Whether a process streams from each replication slot now.");
+  for (const pg::SlotInfo& slot : slots) {
+    const std::string label = metrics::Label("slot", slot.name);
+    retained.Add(label, static_cast<double>(slot.retained_bytes));
+    active.Add(label, slot.active ? 1 : 0);
+  }
+  return retained.Text() + active.Text();
+}
+
 }  // namespace
 
 PlatformMetrics::PlatformMetrics(const std::string& url, std::vector<ConsumerReads> consumers,
@@ -120,7 +136,8 @@ void PlatformMetrics::Sample() {
 }
 
 std::string PlatformMetrics::Render(pg::Connection& connection) const {
-  std::string out = StateText(repositories::ReadPlatformState(connection));
+  std::string out =
+      StateText(repositories::ReadPlatformState(connection)) + SlotsText(pg::ListSlots(connection));
   if (consumers_.empty())
     return out;
   Family backlog("nedlia_outbox_backlog_events",
