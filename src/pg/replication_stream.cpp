@@ -62,17 +62,48 @@ std::string Literal(const std::string& text) {
   ThrowError(std::move(details));
 }
 
-}  // namespace
-
-ReplicationStream ReplicationStream::Start(const Options& options) {
+/// A replication connection (walsender, logical: bound to the URL's database).
+PGconn* ConnectForReplication(const std::string& url) {
   const char* keys[] = {"dbname", "replication", "application_name", "connect_timeout", nullptr};
-  const char* values[] = {options.url.c_str(), "database", "nedlia-replication", "10", nullptr};
-  ReplicationStream stream(PQconnectdbParams(keys, values, 1), options.status_interval);
-  PGconn* conn = stream.conn_.get();
+  const char* values[] = {url.c_str(), "database", "nedlia-replication", "10", nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr)
     throw ConnectionLost(ClientError("out of memory"));
-  if (PQstatus(conn) != CONNECTION_OK)
-    throw ConnectionLost(ClientError(Message(conn)));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    const std::string message = Message(conn);
+    PQfinish(conn);
+    throw ConnectionLost(ClientError(message));
+  }
+  return conn;
+}
+
+}  // namespace
+
+NewSlot NewSlot::Create(const std::string& url, const std::string& slot) {
+  NewSlot created;
+  created.conn_.reset(ConnectForReplication(url));
+  PGconn* conn = created.conn_.get();
+  const std::string command =
+      "CREATE_REPLICATION_SLOT " + Identifier(slot) + " LOGICAL pgoutput (SNAPSHOT 'export')";
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, command.c_str()), &PQclear);
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) != 1 ||
+      PQnfields(result.get()) < 3) {
+    if (PQresultStatus(result.get()) != PGRES_FATAL_ERROR)
+      throw Error(ClientError("CREATE_REPLICATION_SLOT answered no slot"));
+    ThrowStreamError(result.get(), conn);
+  }
+  // slot_name, consistent_point, snapshot_name, output_plugin
+  const auto point = Lsn::Parse(PQgetvalue(result.get(), 0, 1));
+  if (!point)
+    throw Error(ClientError("CREATE_REPLICATION_SLOT answered no consistent point"));
+  created.consistent_point_ = *point;
+  created.snapshot_ = PQgetvalue(result.get(), 0, 2);
+  return created;
+}
+
+ReplicationStream ReplicationStream::Start(const Options& options) {
+  ReplicationStream stream(ConnectForReplication(options.url), options.status_interval);
+  PGconn* conn = stream.conn_.get();
   // 0/0: from the slot's confirmed position (the server never goes back before it).
   const std::string start = "START_REPLICATION SLOT " + Identifier(options.slot) +
                             " LOGICAL 0/0 (proto_version '1', publication_names " +

@@ -91,4 +91,33 @@ class ReplicationStream {
   Lsn confirmed_;
 };
 
+/// A new logical slot (pgoutput) made over a replication connection, with the snapshot of its
+/// start exported: the transactions that snapshot sees are exactly those the slot will never
+/// stream, so a reader that reads them from the tables first, then streams the slot, sees every
+/// committed transaction once. The snapshot can be imported (SET TRANSACTION SNAPSHOT) while
+/// this object lives.
+class NewSlot {
+ public:
+  /// Throws DuplicateObject when the slot exists, Error / ConnectionLost otherwise.
+  static NewSlot Create(const std::string& url, const std::string& slot);
+
+  NewSlot(NewSlot&&) noexcept = default;
+  NewSlot& operator=(NewSlot&&) noexcept = default;
+  NewSlot(const NewSlot&) = delete;
+  NewSlot& operator=(const NewSlot&) = delete;
+  ~NewSlot() = default;
+
+  /// The exported snapshot's name, for SET TRANSACTION SNAPSHOT.
+  const std::string& Snapshot() const { return snapshot_; }
+  /// Where the slot's stream starts.
+  Lsn ConsistentPoint() const { return consistent_point_; }
+
+ private:
+  NewSlot() : conn_(nullptr, &PQfinish) {}
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;  ///< holds the snapshot open
+  std::string snapshot_;
+  Lsn consistent_point_;
+};
+
 }  // namespace nedlia::pg

@@ -12,6 +12,7 @@
 #include "pg/replication_slots.hpp"
 #include "pg/replication_stream.hpp"
 #include "support/test_database.hpp"
+#include "support/wait_for.hpp"
 
 namespace nedlia::pg {
 namespace {
@@ -36,8 +37,22 @@ class ReplicationStreamTest : public ::testing::Test {
   }
   ~ReplicationStreamTest() override {
     // A slot outlives its database's connections: drop it, or it keeps WAL (and the database).
+    DropWhenReleased(slot_);
+  }
+
+  /// Drops `slot` once no walsender holds it: a stream's server process ends a moment after
+  /// the stream's connection closes.
+  void DropWhenReleased(const std::string& slot) const {
     Connection connection = database_.Connect();
-    DropSlot(connection, slot_);
+    EXPECT_TRUE(testing::WaitFor([&] {
+      try {
+        DropSlot(connection, slot);
+        return true;
+      } catch (const SlotUnusable&) {
+        return false;
+      }
+    })) << slot
+        << " stayed in use";
   }
   ReplicationStreamTest(const ReplicationStreamTest&) = delete;
   ReplicationStreamTest& operator=(const ReplicationStreamTest&) = delete;
@@ -184,6 +199,36 @@ TEST_F(ReplicationStreamTest, SlotsAreListedWithTheWalTheyRetainAndDropped) {
   EXPECT_FALSE(listed());
   EXPECT_FALSE(DropSlot(connection, slot_)) << "already gone";
   EXPECT_TRUE(EnsureSlot(connection, slot_));  // for the fixture to drop
+}
+
+TEST_F(ReplicationStreamTest, ANewSlotsSnapshotSeesExactlyWhatItsStreamWillNotSend) {
+  Connection connection = database_.Connect();
+  const std::string before = InsertEvent(connection);
+  const std::string slot = slot_ + "_exported";
+  std::string after;
+  {
+    const NewSlot created = NewSlot::Create(database_.Url(), slot);
+    EXPECT_THROW(NewSlot::Create(database_.Url(), slot), DuplicateObject);
+    after = InsertEvent(connection);  // committed after the slot's start
+    Connection reader = database_.Connect();
+    reader.ExecuteScript("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    reader.Execute("SET TRANSACTION SNAPSHOT '" + created.Snapshot() + "'");
+    const auto seen = [&](const std::string& id) {
+      return reader
+          .Execute("SELECT count(*) FROM event_log WHERE transaction_id = $1::xid8", Params(id))
+          .Single()[0]
+          .As<std::int64_t>();
+    };
+    EXPECT_EQ(seen(before), 1);
+    EXPECT_EQ(seen(after), 0);
+    reader.ExecuteScript("COMMIT");
+  }
+  {
+    ReplicationStream stream = ReplicationStream::Start(
+        {.url = database_.Url(), .slot = slot, .publication = kPublication});
+    EXPECT_EQ(NextTransaction(stream).transaction_ids, (std::vector<std::string>{after}));
+  }
+  DropWhenReleased(slot);
 }
 
 }  // namespace
