@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -72,6 +73,15 @@ class MetricsCliTest : public ::testing::Test {
     workers_.emplace("nedlia-metrics-worker",
                      std::vector<std::string>{NedliaBinary(), "worker", "all"}, environment);
     return workers_->Await("metrics on ");
+  }
+
+  /// A backup on record (its age is exported once there is one), then serve and the workers:
+  /// serve's base URL and the workers' /metrics URL.
+  std::pair<std::string, std::string> StartBothWithABackupOnRecord() {
+    database_.Connect().Execute(
+        "INSERT INTO job_runs (job, last_success_at, successes) VALUES ('backup', now(), 1)");
+    std::string url = StartServe();
+    return {std::move(url), StartWorkers()};
   }
 
   static std::string Scrape(const std::string& url) {
@@ -214,11 +224,7 @@ TEST_F(MetricsCliTest, WorkersServeTheirOwnMetricsAndHealth) {
 // deploy/metric-names.txt lists what the alert rules and the dashboard may use: every name there
 // is exported by a serve or a worker, and every family they export is listed.
 TEST_F(MetricsCliTest, TheProcessesExportExactlyTheDocumentedFamilies) {
-  // A backup on record: its age is exported once there is one.
-  database_.Connect().Execute(
-      "INSERT INTO job_runs (job, last_success_at, successes) VALUES ('backup', now(), 1)");
-  const std::string url = StartServe();
-  const std::string worker = StartWorkers();
+  const auto [url, worker] = StartBothWithABackupOnRecord();
   ASSERT_FALSE(url.empty());
   ASSERT_FALSE(worker.empty());
   std::set<std::string> exported;
@@ -270,10 +276,7 @@ process::RunResult PromtoolCheck(const std::string& scrape, const std::string& n
 TEST_F(MetricsCliTest, PromtoolAcceptsTheMetricsOfServeAndOfAWorker) {
   if (!process::FindProgram("promtool"))
     GTEST_SKIP() << "promtool is not installed (scripts/install-deps installs prometheus)";
-  database_.Connect().Execute(
-      "INSERT INTO job_runs (job, last_success_at, successes) VALUES ('backup', now(), 1)");
-  const std::string url = StartServe();
-  const std::string worker = StartWorkers();
+  const auto [url, worker] = StartBothWithABackupOnRecord();
   ASSERT_FALSE(url.empty());
   ASSERT_FALSE(worker.empty());
   http::testing::CurlClient client;
