@@ -137,7 +137,10 @@ std::string RedactKeyValues(std::string_view text) {
 }  // namespace
 
 pg::ClusterOptions ManagedClusterOptions(const Settings& settings) {
-  return pg::ClusterOptions{settings.pg_dir, settings.pg_port, std::nullopt};
+  return pg::ClusterOptions{.dir = settings.pg_dir,
+                            .port = settings.pg_port,
+                            .bin_dir = std::nullopt,
+                            .max_slot_wal_keep_size = settings.pg_max_slot_wal_keep_size};
 }
 
 pg::ReplicaCluster ManagedReplica(const Settings& settings, const std::string& name,

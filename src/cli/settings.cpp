@@ -174,6 +174,22 @@ void ReadHttpSettings(Settings& s) {
       EnvInt("NEDLIA_HTTP_SHUTDOWN_GRACE_MS", s.http_shutdown_grace_ms, 0, kHour);
 }
 
+/// NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE checked: written into postgresql.conf as it is, so only
+/// what PostgreSQL reads as a size (or -1) passes.
+std::string WalSizeOf(const std::string& size) {
+  const std::size_t digits = size.find_first_not_of("0123456789");
+  const bool sized =
+      digits != 0 && digits != std::string::npos && digits <= 9 &&
+      (size.substr(digits) == "MB" || size.substr(digits) == "GB" || size.substr(digits) == "TB");
+  if (size != "-1" && !sized) {
+    throw std::invalid_argument(
+        "NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE must be a size in MB, GB or TB (such as 8GB), or -1 "
+        "for no limit, not '" +
+        size + "'");
+  }
+  return size;
+}
+
 /// NEDLIA_PUBLIC_URL checked and without its trailing slashes: an absolute http(s) URL with a
 /// host and no query, fragment or space, since paths are appended to it as they are.
 std::string PublicUrlOf(std::string url) {
@@ -207,6 +223,8 @@ Settings Settings::FromEnvironment() {
   if (auto dir = Env("NEDLIA_PG_DIR"))
     s.pg_dir = *dir;
   s.pg_port = EnvInt("NEDLIA_PG_PORT", s.pg_port, 1, 65535);
+  if (auto size = Env("NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE"))
+    s.pg_max_slot_wal_keep_size = WalSizeOf(*size);
   if (auto host = Env("NEDLIA_HTTP_HOST"))
     s.http_host = *host;
   s.http_port = EnvInt("NEDLIA_HTTP_PORT", s.http_port, 0, 65535);

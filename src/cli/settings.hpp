@@ -18,6 +18,9 @@ struct Settings {
   std::optional<std::string> database_url;  ///< NEDLIA_DATABASE_URL: an external PostgreSQL 15+
   std::filesystem::path pg_dir = "var/pg";  ///< NEDLIA_PG_DIR: the managed cluster's home
   int pg_port = 55432;                      ///< NEDLIA_PG_PORT: the managed cluster's TCP port
+  /// NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE: the most WAL the managed cluster keeps for one
+  /// replication slot (a size in MB, GB or TB, or -1: no limit).
+  std::string pg_max_slot_wal_keep_size = "8GB";
   std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
   int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
   /// NEDLIA_PUBLIC_URL: where clients reach this API (behind a proxy or a CDN, its address),

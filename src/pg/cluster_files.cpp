@@ -115,6 +115,7 @@ bool IsLoopbackPortFree(int port) {
 }
 
 void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::path& socket_dir,
+                          std::string_view max_slot_wal_keep_size,
                           std::string_view archive_command) {
   const auto current = ReadWhole(postgresql_conf);
   if (!current) {
@@ -133,6 +134,9 @@ void WriteManagedSettings(const fs::path& postgresql_conf, int port, const fs::p
   // Logical decoding: the event readers stream committed events from a replication slot in
   // commit order. It writes a little more WAL than replica (which it includes).
   text += "wal_level = logical\n";
+  // A slot nobody reads (a replica gone, a reader stopped) keeps WAL until the disk fills;
+  // past this much the server gives the slot up instead (its reader must start over).
+  text += "max_slot_wal_keep_size = " + std::string(max_slot_wal_keep_size) + "\n";
   if (!archive_command.empty()) {
     // A segment is archived when full or after archive_timeout: at most a minute of commits
     // exists only in the live cluster (the recovery point objective).

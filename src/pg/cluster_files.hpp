@@ -30,10 +30,12 @@ bool IsPostmasterAlive(pid_t pid);
 bool IsLoopbackPortFree(int port);
 
 /// Rewrites the block of settings nedlia owns at the end of postgresql.conf (listen address,
-/// port, socket directory and, when `archive_command` is not empty, WAL archiving), leaving
-/// everything above its marker line alone. Writes only when something changed.
+/// port, socket directory, wal_level logical, the most WAL a replication slot may retain and,
+/// when `archive_command` is not empty, WAL archiving), leaving everything above its marker
+/// line alone. Writes only when something changed.
 void WriteManagedSettings(const std::filesystem::path& postgresql_conf, int port,
                           const std::filesystem::path& socket_dir,
+                          std::string_view max_slot_wal_keep_size,
                           std::string_view archive_command = {});
 
 /// The last `count` non-empty lines of `file` from byte `offset` on, joined with " | " so that

@@ -122,7 +122,7 @@ bool ManagedCluster::Start() {
   }
   PrepareSocketDirectory();
   WriteManagedSettings(layout_.data_dir / "postgresql.conf", options_.port, layout_.socket_dir,
-                       archive_command_);
+                       options_.max_slot_wal_keep_size, archive_command_);
   StartServer(binaries);
   EnsureDatabase();
   return true;

@@ -17,6 +17,9 @@ struct ClusterOptions {
   std::filesystem::path dir;                     ///< its home: data/, sock/, server.log, initdb.log
   int port = 55432;                              ///< TCP port on 127.0.0.1 (and the socket's name)
   std::optional<std::filesystem::path> bin_dir;  ///< default: $NEDLIA_PG_BIN, else the newest
+  /// The most WAL one replication slot may keep (PostgreSQL's max_slot_wal_keep_size: a size
+  /// such as 8GB, or -1 for no limit).
+  std::string max_slot_wal_keep_size = "8GB";
 };
 
 /// A snapshot of the cluster's state.

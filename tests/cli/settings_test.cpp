@@ -154,5 +154,18 @@ TEST(SettingsTest, APublicUrlThatIsNoBaseUrlIsRefusedByName) {
   }
 }
 
+TEST(SettingsTest, TheWalASlotMayKeepIsASizeOrUnlimited) {
+  Environment environment;
+  EXPECT_EQ(Settings::FromEnvironment().pg_max_slot_wal_keep_size, "8GB");
+  for (const char* size : {"512MB", "1TB", "-1"}) {
+    environment.Set("NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE", size);
+    EXPECT_EQ(Settings::FromEnvironment().pg_max_slot_wal_keep_size, size);
+  }
+  for (const char* bad : {"8", "GB", "8 GB", "8gb", "-2", "8GB\nfsync = off", "99999999999GB"}) {
+    environment.Set("NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE", bad);
+    EXPECT_THROW(Settings::FromEnvironment(), std::invalid_argument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace nedlia::cli

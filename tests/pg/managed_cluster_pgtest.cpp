@@ -128,6 +128,8 @@ TEST_F(ManagedClusterTest, FirstStartCreatesAUtf8ClusterWithDataChecksums) {
   EXPECT_EQ(QueryValue(url, "SHOW lc_collate"), "C.UTF-8");
   EXPECT_EQ(QueryValue(url, "SHOW listen_addresses"), "127.0.0.1");
   EXPECT_EQ(QueryValue(url, "SHOW wal_level"), "logical") << "events are read by logical decoding";
+  EXPECT_EQ(QueryValue(url, "SHOW max_slot_wal_keep_size"), "8GB")
+      << "a slot nobody reads cannot fill the disk";
   EXPECT_TRUE(fs::exists(root_ / "pg" / "initdb.log"));
   EXPECT_TRUE(fs::exists(root_ / "pg" / "server.log"));
   EXPECT_FALSE(fs::exists(root_ / "pg" / "data.initdb"));
