@@ -21,8 +21,8 @@ struct Settings {
   /// NEDLIA_PG_MAX_SLOT_WAL_KEEP_SIZE: the most WAL the managed cluster keeps for one
   /// replication slot (a size in MB, GB or TB, or -1: no limit).
   std::string pg_max_slot_wal_keep_size = "8GB";
-  std::string http_host = "127.0.0.1";      ///< NEDLIA_HTTP_HOST
-  int http_port = 8080;                     ///< NEDLIA_HTTP_PORT
+  std::string http_host = "127.0.0.1";  ///< NEDLIA_HTTP_HOST
+  int http_port = 8080;                 ///< NEDLIA_HTTP_PORT
   /// NEDLIA_PUBLIC_URL: where clients reach this API (behind a proxy or a CDN, its address),
   /// without a trailing slash; events' dataschema points under it. Unset: this server's own
   /// address, http://NEDLIA_HTTP_HOST:NEDLIA_HTTP_PORT (see PublicUrl).
