@@ -24,20 +24,15 @@ std::string Message(PGconn* conn) {
   return text;
 }
 
-/// A quoted identifier for the replication grammar (slot and publication names are ours,
-/// but quoting keeps any name a name).
-std::string Identifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (const char c : name)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string Literal(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text)
-    quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return quoted + "'";
+/// `text` quoted by libpq for `conn` as an identifier or a literal.
+std::string Quoted(PGconn* conn, const std::string& text, bool identifier) {
+  const std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+      identifier ? PQescapeIdentifier(conn, text.data(), text.size())
+                 : PQescapeLiteral(conn, text.data(), text.size()),
+      &PQfreemem);
+  if (!quoted)
+    throw Error(ClientError(Message(conn)));
+  return quoted.get();
 }
 
 /// The error START_REPLICATION or the stream ended with, as the exception a reader acts on.
@@ -83,8 +78,8 @@ NewSlot NewSlot::Create(const std::string& url, const std::string& slot) {
   NewSlot created;
   created.conn_.reset(ConnectForReplication(url));
   PGconn* conn = created.conn_.get();
-  const std::string command =
-      "CREATE_REPLICATION_SLOT " + Identifier(slot) + " LOGICAL pgoutput (SNAPSHOT 'export')";
+  const std::string command = "CREATE_REPLICATION_SLOT " + Quoted(conn, slot, true) +
+                              " LOGICAL pgoutput (SNAPSHOT 'export')";
   std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, command.c_str()), &PQclear);
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) != 1 ||
       PQnfields(result.get()) < 3) {
@@ -105,9 +100,9 @@ ReplicationStream ReplicationStream::Start(const Options& options) {
   ReplicationStream stream(ConnectForReplication(options.url), options.status_interval);
   PGconn* conn = stream.conn_.get();
   // 0/0: from the slot's confirmed position (the server never goes back before it).
-  const std::string start = "START_REPLICATION SLOT " + Identifier(options.slot) +
+  const std::string start = "START_REPLICATION SLOT " + Quoted(conn, options.slot, true) +
                             " LOGICAL 0/0 (proto_version '1', publication_names " +
-                            Literal(options.publication) + ")";
+                            Quoted(conn, options.publication, false) + ")";
   std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, start.c_str()), &PQclear);
   if (PQresultStatus(result.get()) != PGRES_COPY_BOTH)
     ThrowStreamError(result.get(), conn);
