@@ -5,8 +5,10 @@
 
 namespace nedlia::app {
 
-LogPosition LogPosition::Below(std::uint64_t horizon) {
-  return {.transaction_id = horizon - 1, .position = std::numeric_limits<std::int64_t>::max()};
+LogPosition LogPosition::Through(std::int64_t sequence, std::uint64_t transaction_id) {
+  return {.transaction_id = transaction_id,
+          .position = std::numeric_limits<std::int64_t>::max(),
+          .sequence = sequence};
 }
 
 std::string LogPosition::ToString() const {

@@ -44,6 +44,7 @@
 #include "repositories/pg_api_log.hpp"
 #include "repositories/pg_database.hpp"
 #include "retention/purges.hpp"
+#include "sequencing/sequencer.hpp"
 #include "streams/event_hub.hpp"
 
 namespace nedlia::cli {
@@ -270,6 +271,8 @@ void Serve(const Settings& configured, const ServeFlags& flags) {
   // Consumers wake on a NOTIFY after commits that wrote events (or poll).
   events::CommitSignal commit_signal(url);
   database.SignalCommitsTo(&commit_signal);
+  // Every reader walks the log in commit order; one process at a time numbers it.
+  const sequencing::Sequencer sequencer({.database_url = url});
   // The workers run in this process too (every available one unless NEDLIA_SERVE_WORKERS
   // says which), on connections of their own.
   pg::Pool worker_pool({.url = url, .max_size = worker_names.size() + 1});

@@ -20,6 +20,7 @@
 #include "metrics/registry.hpp"
 #include "pg/pool.hpp"
 #include "pg/pool_metrics.hpp"
+#include "sequencing/sequencer.hpp"
 
 namespace nedlia::cli {
 namespace {
@@ -100,6 +101,8 @@ void RunWorkers(const Settings& settings, const std::vector<std::string>& reques
     // First: a port in use stops the start before any worker runs.
     http::Router router;
     const std::unique_ptr<BackgroundServer> metrics_server = ServeMetrics(settings, router, pool);
+    // Every reader walks the log in commit order; one process at a time numbers it.
+    const sequencing::Sequencer sequencer({.database_url = url});
     Workers workers(settings, pool);
     workers.Start(names);
     const PlatformMetrics platform(url, workers.Reads());

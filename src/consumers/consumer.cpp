@@ -7,6 +7,7 @@
 #include "consumers/backoff.hpp"
 #include "consumers/replays.hpp"
 #include "consumers/subscription_rows.hpp"
+#include "events/commit_order.hpp"
 #include "pg/errors.hpp"
 #include "pg/transaction.hpp"
 
@@ -45,15 +46,14 @@ namespace {
 constexpr int kReadChunk = 500;
 
 // A consumer of rare event types moves past the events it does not read once this many
-// transactions lie between its position and the horizon it read up to. Without it, every read
-// scanned the log from its last event onwards (a full CPU in PostgreSQL for a consumer of
+// transactions lie between its position and the last one numbered when it read. Without it, every
+// read scanned the log from its last event onwards (a full CPU in PostgreSQL for a consumer of
 // webhooks-only types behind tens of thousands of placements); saving at every read would
 // write a row for each idle poll.
-constexpr std::uint64_t kSkipAfterTransactions = 100;
+constexpr std::int64_t kSkipAfterTransactions = 100;
 
 bool WorthSkippingTo(const events::LogPosition& seen_up_to, const events::LogPosition& last) {
-  return seen_up_to > last &&
-         seen_up_to.transaction_id - last.transaction_id >= kSkipAfterTransactions;
+  return seen_up_to > last && seen_up_to.sequence - last.sequence >= kSkipAfterTransactions;
 }
 
 }  // namespace
@@ -155,7 +155,18 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
   return std::nullopt;
 }
 
+void Consumer::SequenceFinal() {
+  try {
+    pg::PooledConnection connection = pool_.Acquire();
+    events::CommitOrder(*connection).SequenceFinal();
+  } catch (const std::exception& error) {
+    // The partitions' reads meet the same failure and say it; what was numbered stays.
+    spdlog::debug("consumer {}: numbering final transactions: {}", options_.name, error.what());
+  }
+}
+
 int Consumer::RunOnce() {
+  SequenceFinal();
   int moved = replays_.RunIfDue(pool_, options_, reading_.handle);
   // Start where the last pass did not, so that no partition is always served last.
   const int first = next_partition_;

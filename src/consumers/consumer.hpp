@@ -40,6 +40,9 @@ class Consumer {
   void Run(std::stop_token stop, Wakeup& wakeup, std::chrono::milliseconds poll);
 
  private:
+  /// Where readers number transactions in commit order (no logical decoding), numbers what
+  /// became final; a no-op where the sequencer numbers them.
+  void SequenceFinal();
   int RunPartition(int partition);
   /// Handles one event read (unless already processed) and moves `state` past it, or, when
   /// it failed and has attempts left, records the failure in `state` and returns the delay

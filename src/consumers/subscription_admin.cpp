@@ -24,7 +24,7 @@ std::vector<SubscriptionStatus> SubscriptionAdmin::Subscriptions() {
   const pg::Result result = connection_.Execute(R"sql(
       SELECT s.consumer, max(s.partitions), sum(s.handled_count)::int8,
              (array_agg(s.last_transaction_id::text || '-' || s.last_position
-                        ORDER BY s.last_transaction_id, s.last_position))[1],
+                        ORDER BY nedlia_commit_seq(s.last_transaction_id), s.last_position))[1],
              count(s.retry_event_id)::int4, max(s.last_error),
              (SELECT count(*) FROM event_dead_letters d WHERE d.consumer = s.consumer)
       FROM event_subscriptions s GROUP BY s.consumer ORDER BY s.consumer)sql");
@@ -89,32 +89,40 @@ void SubscriptionAdmin::Rewind(const std::string& consumer, const events::LogPos
   connection_.Execute(
       R"sql(DELETE FROM processed_events p USING event_log e
             WHERE p.consumer = $1 AND e.id = p.event_id
-              AND (e.transaction_id, e.position) > ($2::xid8, $3::int8))sql",
+              AND (nedlia_commit_seq(e.transaction_id), e.position)
+                  > (nedlia_commit_seq($2::xid8), $3::int8))sql",
       pg::Params(consumer, xid, after.position));
 }
 
 events::LogPosition SubscriptionAdmin::PositionBefore(const std::string& time) {
+  // The first event, in commit order, of a transaction with an event since `time`.
   const pg::Result first = connection_.Execute(
-      R"sql(SELECT transaction_id::text, position FROM event_log
-            WHERE created_at >= $1::timestamptz
-            ORDER BY transaction_id, position LIMIT 1)sql",
+      R"sql(SELECT e.transaction_id::text, e.position, c.seq
+            FROM event_commits c
+            JOIN event_log e ON e.transaction_id = c.transaction_id
+                            AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
+            WHERE c.last_created_at >= $1::timestamptz
+            ORDER BY c.seq, e.position LIMIT 1)sql",
       pg::Params(time));
-  if (!first.Empty())
-    return Before({ToXid(first[0][0].As<std::string>()), first[0][1].As<std::int64_t>()});
-  // Nothing since: the end of the log (the newest transaction id there is).
-  const pg::Row last =
-      connection_
-          .Execute(
-              "SELECT coalesce(max(transaction_id)::text, '0'), coalesce(max(position), 0) "
-              "FROM event_log")
-          .Single();
-  return {ToXid(last[0].As<std::string>()), last[1].As<std::int64_t>()};
+  if (!first.Empty()) {
+    return Before({.transaction_id = ToXid(first[0][0].As<std::string>()),
+                   .position = first[0][1].As<std::int64_t>(),
+                   .sequence = first[0][2].As<std::int64_t>()});
+  }
+  // Nothing since: past the last numbered transaction.
+  const pg::Result top = connection_.Execute(
+      "SELECT seq, transaction_id::text FROM event_commits ORDER BY seq DESC LIMIT 1");
+  if (top.Empty())
+    return {};
+  return events::LogPosition::Through(top[0][0].As<std::int64_t>(),
+                                      ToXid(top[0][1].As<std::string>()));
 }
 
 events::LogPosition SubscriptionAdmin::Before(const events::LogPosition& at) {
-  // Positions are unique, so (xid, position - 1) sorts right before (xid, position) and after
-  // every event of an older transaction.
-  return {at.transaction_id, at.position - 1};
+  // Positions are unique and grow within a transaction, so (position - 1) in the same
+  // transaction sorts right before it and after every event of a transaction numbered before.
+  return {
+      .transaction_id = at.transaction_id, .position = at.position - 1, .sequence = at.sequence};
 }
 
 }  // namespace nedlia::consumers

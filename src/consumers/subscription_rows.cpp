@@ -11,7 +11,7 @@ namespace {
 const std::string kEventColumns = R"sql(
     e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
     (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
-    e.position)sql";
+    e.position, nedlia_commit_seq(e.transaction_id))sql";
 
 const pg::Statement kEnsure{"delivery_ensure", R"sql(
     INSERT INTO event_subscriptions (consumer, partition, partitions)
@@ -28,39 +28,48 @@ const pg::Statement kTryLock{"delivery_try_lock", R"sql(
 
 const pg::Statement kLoad{"delivery_load", R"sql(
     SELECT last_transaction_id::text, last_position, retry_event_id, retry_attempts,
-           (extract(epoch FROM retry_at - clock_timestamp()) * 1000)::int8, last_error
+           (extract(epoch FROM retry_at - clock_timestamp()) * 1000)::int8, last_error,
+           nedlia_commit_seq(last_transaction_id)
     FROM event_subscriptions WHERE consumer = $1 AND partition = $2)sql"};
 
-// Final events only: a transaction below pg_snapshot_xmin has committed or aborted, so nothing
-// can appear later below it. hashtext's sign bit is masked to keep partitions non-negative.
+// Commit order: event_commits numbers each transaction that wrote events as it commits
+// (schema/150_event_commits.sql), and a read walks those numbers upwards, each transaction's
+// events by position, so an event committed late lands after the position, never before it.
+// The cursor is ($2, $3) with its sequence $10 when known (0: resolved from its transaction).
+// A transaction's events are found within its created_at range, so that only its month's
+// partition is probed. hashtext's sign bit is masked to keep partitions non-negative.
 // The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
 // statistics (a new consumer, a young database) made the planner hash all of the consumer's
 // processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
 // a one-time filter, evaluated once per execution. $9 true reads the metadata without
 // specversion, for events::StructuredText.
-// Each row carries the horizon the read used, from the same statement's snapshot, as the event
-// feed's pages do: a read that comes back short proves that no other event of these types lies
-// below it, and an empty read still yields one row, the horizon's (the event columns are null).
+// Each row carries the last numbered transaction, from the same statement's snapshot: a read
+// that comes back short proves that no other event of these types lies up to it, and an empty
+// read still yields one row, the top's (the event columns are then null).
 const std::string kReadSql = R"sql(SELECT
     e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
     (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
-    e.position, e.processed, h.horizon::text
-    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h
+    e.position, e.processed, e.seq, top.seq, top.transaction_id::text
+    FROM (SELECT CASE WHEN $10::int8 > 0 THEN $10::int8
+                      ELSE nedlia_commit_seq($2::xid8) END AS seq) a
+    LEFT JOIN LATERAL (SELECT seq, transaction_id FROM event_commits
+                       ORDER BY seq DESC LIMIT 1) top ON true
     LEFT JOIN LATERAL (
       SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data,
              CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END AS metadata,
-             e.created_at, e.created_by, e.transaction_id, e.position,
+             e.created_at, e.created_by, e.transaction_id, e.position, c.seq,
              p.processed IS NOT NULL AS processed
-      FROM event_log e
+      FROM event_commits c
+      JOIN event_log e ON e.transaction_id = c.transaction_id
+                      AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
       LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
                          WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
-      WHERE (e.transaction_id, e.position) > ($2::xid8, $3::int8)
-        AND e.transaction_id < h.horizon
+      WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > $3::int8)
         AND e.event_type = ANY ($4::text[])
         AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
-      ORDER BY e.transaction_id, e.position
+      ORDER BY c.seq, e.position
       LIMIT $7) e ON true
-    ORDER BY e.transaction_id, e.position)sql";
+    ORDER BY e.seq, e.position)sql";
 const pg::Statement kRead{"delivery_read", kReadSql};
 
 const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
@@ -90,7 +99,7 @@ const pg::Statement kDeadLetter{"delivery_dead_letter", R"sql(
 const std::string kLockReplaysSql = "SELECT " + kEventColumns + R"sql(
     FROM event_dead_letters d JOIN event_log e ON e.id = d.event_id
     WHERE d.consumer = $1 AND d.replay_requested_at IS NOT NULL
-    ORDER BY e.transaction_id, e.position
+    ORDER BY nedlia_commit_seq(e.transaction_id), e.position
     LIMIT $2
     FOR UPDATE OF d SKIP LOCKED)sql";
 const pg::Statement kLockReplays{"delivery_lock_replays", kLockReplaysSql};
@@ -107,9 +116,9 @@ std::uint64_t ToXid(const std::string& text) {
   return std::stoull(text);
 }
 
-/// A row starting with kEventColumns (or as kReadSql's); `as_text` when its metadata comes
-/// without specversion.
-events::StoredEvent EventOf(const pg::Row& row, bool as_text = false) {
+/// A row starting with kEventColumns; `as_text` when its metadata comes without specversion.
+/// kReadSql's rows have the sequence at 11, kEventColumns' at 10.
+events::StoredEvent EventOf(const pg::Row& row, int sequence_column, bool as_text = false) {
   events::StoredEvent event{.id = row[0].As<domain::Uuid>(),
                             .type = row[1].As<std::string>(),
                             .aggregate_type = row[2].As<std::string>(),
@@ -118,7 +127,9 @@ events::StoredEvent EventOf(const pg::Row& row, bool as_text = false) {
                             .metadata = nullptr,
                             .created_at_ms = row[6].As<std::int64_t>(),
                             .created_by = row[7].As<std::optional<domain::Uuid>>(),
-                            .at = {ToXid(row[8].As<std::string>()), row[9].As<std::int64_t>()}};
+                            .at = {.transaction_id = ToXid(row[8].As<std::string>()),
+                                   .position = row[9].As<std::int64_t>(),
+                                   .sequence = row[sequence_column].As<std::int64_t>()}};
   if (as_text) {
     event.structured_text = events::StructuredText(event, row[5].View(), row[4].View());
   } else {
@@ -149,7 +160,9 @@ bool SubscriptionRows::TryLock(const std::string& consumer, int partition) {
 PartitionState SubscriptionRows::Load(const std::string& consumer, int partition) {
   const pg::Row row = connection_.Execute(kLoad, pg::Params(consumer, partition)).Single();
   PartitionState state;
-  state.last = {ToXid(row[0].As<std::string>()), row[1].As<std::int64_t>()};
+  state.last = {.transaction_id = ToXid(row[0].As<std::string>()),
+                .position = row[1].As<std::int64_t>(),
+                .sequence = row[6].As<std::int64_t>()};
   state.retry_event_id = row[2].As<std::optional<domain::Uuid>>();
   state.retry_attempts = row[3].As<std::int32_t>();
   state.retry_in_ms = row[4].IsNull() ? 0 : row[4].As<std::int64_t>();
@@ -166,17 +179,19 @@ ReadBatch SubscriptionRows::ReadAfter(const ConsumerOptions& options,
   // sorts everything after the position; the generic plan walks the delivery index in order
   // and stops at the limit. Sent with the read, in the same round trip.
   connection_.Defer("SET LOCAL plan_cache_mode = force_generic_plan");
-  const pg::Result result =
-      connection_.Execute(kRead, pg::Params(options.name, std::to_string(after.transaction_id),
-                                            after.position, types, options.partitions, partition,
-                                            limit, options.mark_processed, options.as_text));
+  const pg::Result result = connection_.Execute(
+      kRead, pg::Params(options.name, std::to_string(after.transaction_id), after.position, types,
+                        options.partitions, partition, limit, options.mark_processed,
+                        options.as_text, after.sequence));
   ReadBatch batch;
   batch.deliveries.reserve(static_cast<std::size_t>(result.RowCount()));
   for (const pg::Row& row : result) {
-    if (batch.deliveries.empty())
-      batch.seen_up_to = events::LogPosition::Below(ToXid(row[11].As<std::string>()));
+    if (batch.deliveries.empty() && !row[12].IsNull()) {
+      batch.seen_up_to = events::LogPosition::Through(row[12].As<std::int64_t>(),
+                                                      ToXid(row[13].As<std::string>()));
+    }
     if (!row[0].IsNull())
-      batch.deliveries.push_back({EventOf(row, options.as_text), row[10].As<bool>()});
+      batch.deliveries.push_back({EventOf(row, 11, options.as_text), row[10].As<bool>()});
   }
   return batch;
 }
@@ -209,7 +224,7 @@ std::vector<events::StoredEvent> SubscriptionRows::LockReplays(const std::string
                                                                int limit) {
   std::vector<events::StoredEvent> replays;
   for (const pg::Row& row : connection_.Execute(kLockReplays, pg::Params(consumer, limit)))
-    replays.push_back(EventOf(row));
+    replays.push_back(EventOf(row, 10));
   return replays;
 }
 

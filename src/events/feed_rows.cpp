@@ -1,43 +1,37 @@
 #include "events/feed_rows.hpp"
 
+#include "events/commit_order.hpp"
+
 namespace nedlia::events {
 namespace {
 
-// Final events only, as for delivery (see delivery/subscription_rows.cpp): the page's last
-// position is a cursor that no later commit can land before. $3 and $4 are optional filters.
-const pg::Statement kRead{"feed_read", R"sql(
-    SELECT id, event_type, data::text, metadata::text,
-           (extract(epoch FROM created_at) * 1000)::int8, transaction_id::text, position,
-           advertiser_id
-    FROM event_log
-    WHERE (transaction_id, position) > ($1::xid8, $2::int8)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      AND ($3::text[] IS NULL OR event_type = ANY ($3::text[]))
-      AND ($4::uuid IS NULL OR advertiser_id = $4)
-    ORDER BY transaction_id, position
-    LIMIT $5)sql"};
-
-// kRead beside the horizon it used. The horizon comes from the same statement's snapshot, so
-// a page that is not full proves that nothing else matching lies below it; an empty page still
-// yields one row, the horizon's (the event columns are then null).
+// In commit order, as for delivery (see consumers/subscription_rows.cpp): a transaction that
+// commits late is numbered after the page's last event, so the page's last position is a
+// cursor that no later commit can land before. $3 and $4 are optional filters; $6 is the
+// cursor's sequence when known (0: resolved from its transaction).
+// Each row carries the last numbered transaction, from the same statement's snapshot: a page
+// that is not full proves that nothing else matching lies up to it, and an empty page still
+// yields one row, the top's (the event columns are then null).
 const pg::Statement kReadPage{"feed_read_page", R"sql(
     SELECT e.id, e.event_type, e.data::text, e.metadata::text,
            (extract(epoch FROM e.created_at) * 1000)::int8, e.transaction_id::text, e.position,
-           e.advertiser_id, h.horizon::text
-    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h
+           e.advertiser_id, e.seq, top.seq, top.transaction_id::text
+    FROM (SELECT CASE WHEN $6::int8 > 0 THEN $6::int8
+                      ELSE nedlia_commit_seq($1::xid8) END AS seq) a
+    LEFT JOIN LATERAL (SELECT seq, transaction_id FROM event_commits
+                       ORDER BY seq DESC LIMIT 1) top ON true
     LEFT JOIN LATERAL (
-      SELECT id, event_type, data, metadata, created_at, transaction_id, position, advertiser_id
-      FROM event_log
-      WHERE (transaction_id, position) > ($1::xid8, $2::int8)
-        AND transaction_id < h.horizon
-        AND ($3::text[] IS NULL OR event_type = ANY ($3::text[]))
-        AND ($4::uuid IS NULL OR advertiser_id = $4)
-      ORDER BY transaction_id, position
+      SELECT e.id, e.event_type, e.data, e.metadata, e.created_at, e.transaction_id,
+             e.position, e.advertiser_id, c.seq
+      FROM event_commits c
+      JOIN event_log e ON e.transaction_id = c.transaction_id
+                      AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
+      WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > $2::int8)
+        AND ($3::text[] IS NULL OR e.event_type = ANY ($3::text[]))
+        AND ($4::uuid IS NULL OR e.advertiser_id = $4)
+      ORDER BY c.seq, e.position
       LIMIT $5) e ON true
-    ORDER BY e.transaction_id, e.position)sql"};
-
-const pg::Statement kFinalHorizon{"feed_final_horizon",
-                                  "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"};
+    ORDER BY e.seq, e.position)sql"};
 
 pg::Params ParamsOf(const app::FeedQuery& query) {
   const app::LogPosition after = query.after.value_or(app::LogPosition{});
@@ -45,7 +39,7 @@ pg::Params ParamsOf(const app::FeedQuery& query) {
   if (!query.types.empty())
     types = query.types;
   return pg::Params(std::to_string(after.transaction_id), after.position, types, query.advertiser,
-                    query.limit);
+                    query.limit, after.sequence);
 }
 
 app::FeedEvent EventOf(const pg::Row& row) {
@@ -54,16 +48,25 @@ app::FeedEvent EventOf(const pg::Row& row) {
           .data = nlohmann::json::parse(row[2].As<std::string>()),
           .metadata = nlohmann::json::parse(row[3].As<std::string>()),
           .created_at_ms = row[4].As<std::int64_t>(),
-          .at = {std::stoull(row[5].As<std::string>()), row[6].As<std::int64_t>()},
+          .at = {.transaction_id = std::stoull(row[5].As<std::string>()),
+                 .position = row[6].As<std::int64_t>(),
+                 .sequence = row[8].As<std::int64_t>()},
           .advertiser_id = row[7].As<std::optional<domain::Uuid>>()};
 }
 
 }  // namespace
 
 std::vector<app::FeedEvent> FeedRows::Read(const app::FeedQuery& query) {
+  // Where readers number the transactions (no logical decoding), what became final is
+  // numbered first, in the same round trip (a no-op where the sequencer numbers them). A
+  // standby cannot, and needs not: it reads what the primary numbered.
+  if (!connection_.ServerIsReadOnly())
+    CommitOrder(connection_).DeferSequenceFinal();
   std::vector<app::FeedEvent> events;
   std::size_t bytes = 0;
-  for (const pg::Row& row : connection_.Execute(kRead, ParamsOf(query))) {
+  for (const pg::Row& row : connection_.Execute(kReadPage, ParamsOf(query))) {
+    if (row[0].IsNull())
+      break;  // nothing after the cursor
     bytes += row[2].View().size() + row[3].View().size();
     if (!events.empty() && bytes > query.max_bytes)
       break;  // the next page starts after the last event returned
@@ -75,15 +78,18 @@ std::vector<app::FeedEvent> FeedRows::Read(const app::FeedQuery& query) {
 FeedPage FeedRows::ReadPage(const app::FeedQuery& query) {
   FeedPage page;
   for (const pg::Row& row : connection_.Execute(kReadPage, ParamsOf(query))) {
-    page.horizon = std::stoull(row[8].As<std::string>());
+    if (!row[9].IsNull()) {
+      page.top = app::LogPosition::Through(row[9].As<std::int64_t>(),
+                                           std::stoull(row[10].As<std::string>()));
+    }
     if (!row[0].IsNull())
       page.events.push_back(EventOf(row));
   }
   return page;
 }
 
-std::uint64_t FeedRows::FinalHorizon() {
-  return std::stoull(connection_.Execute(kFinalHorizon).Single()[0].As<std::string>());
+app::LogPosition FeedRows::Top() {
+  return CommitOrder(connection_).Top();
 }
 
 }  // namespace nedlia::events

@@ -8,12 +8,11 @@
 
 namespace nedlia::events {
 
-/// A page of the feed and the log's final horizon in the same snapshot: every event of a
-/// transaction below the horizon is final, and the page holds all of those that match the
-/// query after its cursor unless it is full.
+/// A page of the feed and the last numbered transaction in the same snapshot: unless it is
+/// full, the page holds every event that matches the query after its cursor up to `top`.
 struct FeedPage {
   std::vector<app::FeedEvent> events;
-  std::uint64_t horizon = 0;  ///< pg_snapshot_xmin of the page's snapshot
+  app::LogPosition top;  ///< past the last transaction numbered in commit order
 };
 
 /// The EventFeed port over event_log.
@@ -22,10 +21,10 @@ class FeedRows : public app::EventFeed {
   explicit FeedRows(pg::Connection& connection) : connection_(connection) {}
 
   std::vector<app::FeedEvent> Read(const app::FeedQuery& query) override;
-  /// The same page with the horizon it was read at (one statement, so one snapshot).
+  /// The same page with the top it was read at (one statement, so one snapshot).
   FeedPage ReadPage(const app::FeedQuery& query);
-  /// The log's final horizon now: every event of a transaction below it is final.
-  std::uint64_t FinalHorizon();
+  /// Past the last transaction numbered in commit order now.
+  app::LogPosition Top();
 
  private:
   pg::Connection& connection_;

@@ -67,8 +67,9 @@ CatchUpPage CatchUpReader::Read(const Subscriber& subscriber) {
   const bool whole = result.events.size() == page.events.size() &&
                      static_cast<int>(page.events.size()) < options_.page_events;
   if (whole) {
-    result.proven = std::max(page.events.empty() ? after : page.events.back().at,
-                             app::LogPosition::Below(page.horizon));
+    // The top is past every event read (one snapshot), and numbered even when a client's
+    // cursor was not.
+    result.proven = page.top;
   }
   return result;
 }

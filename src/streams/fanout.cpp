@@ -197,7 +197,8 @@ std::shared_ptr<Subscriber> Fanout::PopReady() {
 }
 
 bool Fanout::Servable(const Subscriber& subscriber) const {
-  return ring_.Synced() && subscriber.Cursor() >= ring_.Floor();
+  // A client's cursor not numbered yet goes to the database first, which numbers it.
+  return ring_.Synced() && subscriber.Cursor().Numbered() && subscriber.Cursor() >= ring_.Floor();
 }
 
 void Fanout::Apply(std::shared_ptr<Subscriber> subscriber, const CatchUpPage& page,
@@ -220,7 +221,11 @@ std::vector<std::shared_ptr<Subscriber>> Fanout::PeersServedBy(const Subscriber&
   const auto served = [&](const std::shared_ptr<Subscriber>& peer) {
     const app::LogPosition cursor = peer->Cursor();
     const bool moves = page.proven || (!page.events.empty() && cursor < page.events.back().at);
-    return moves && cursor >= page.after && peer->Identity().filter == reader.Identity().filter &&
+    // A cursor whose commit number is unknown yet (a client's) compares by position only,
+    // which is not commit order: only the same cursor shares the page.
+    const bool after_start =
+        cursor == page.after || (cursor.Numbered() && page.after.Numbered() && cursor > page.after);
+    return moves && after_start && peer->Identity().filter == reader.Identity().filter &&
            !peer->Finished() && peer->HasRoomFor(bytes);
   };
   std::vector<std::shared_ptr<Subscriber>> peers;

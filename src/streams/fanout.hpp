@@ -24,13 +24,13 @@ struct CatchUpPage {
   app::LogPosition after;           ///< the cursor it was read after
   std::vector<SharedEvent> events;  ///< in log order, all after `after`
   /// Set when the page was not full: the subscriber has then seen every event it wants below
-  /// this position (the log's final horizon when the page was read).
+  /// this position (the last numbered transaction when the page was read).
   std::optional<app::LogPosition> proven;
 };
 
 /// The hub's shared state and the rules that move subscribers through it without gap or
 /// duplicate. A new subscriber catches up from the database, one page per turn, until a page
-/// that is not full proves it has seen everything up to the log's final horizon; from there,
+/// that is not full proves it has seen everything up to the last numbered transaction; from there,
 /// or as soon as its cursor reaches the ring's floor, the ring serves it what follows, and once
 /// all of that fits its queue it is live: the tail's next events are offered to it directly.
 /// Every move happens under one lock, the one the tail publishes under, so nothing falls

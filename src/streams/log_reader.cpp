@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <stop_token>
 
+#include "events/commit_order.hpp"
+
 namespace nedlia::streams {
 namespace {
 
@@ -21,8 +23,12 @@ events::FeedPage LogReader::ReadPage(const app::FeedQuery& query) {
   return events::FeedRows(Connected()).ReadPage(query);
 }
 
-std::uint64_t LogReader::FinalHorizon() {
-  return events::FeedRows(Connected()).FinalHorizon();
+app::LogPosition LogReader::Top() {
+  return events::FeedRows(Connected()).Top();
+}
+
+void LogReader::SequenceFinal() {
+  events::CommitOrder(Connected()).SequenceFinal();
 }
 
 void LogReader::Reset() {

@@ -22,8 +22,11 @@ class LogReader {
 
   /// See events::FeedRows::ReadPage.
   events::FeedPage ReadPage(const app::FeedQuery& query);
-  /// See events::FeedRows::FinalHorizon.
-  std::uint64_t FinalHorizon();
+  /// See events::FeedRows::Top.
+  app::LogPosition Top();
+  /// See events::CommitOrder::SequenceFinal: where readers number the transactions (no
+  /// logical decoding), the log's tail numbers what became final before it reads.
+  void SequenceFinal();
   /// Drops the connection (after a failure): the next read opens another.
   void Reset();
   /// Cancels the read in progress, if any, and makes every later one fail at once.

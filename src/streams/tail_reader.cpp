@@ -50,24 +50,24 @@ void TailReader::Loop(const std::stop_token& stop) {
 }
 
 void TailReader::Resync() {
-  // Listening first: a commit after the horizon is read then wakes the next wait.
+  // Listening first: a commit numbered after the top is read then wakes the next wait.
   wakeup_.Wait(std::chrono::milliseconds(0));
   metrics_.tail_queries.Increment();
-  cursor_ = app::LogPosition::Below(reader_.FinalHorizon());
+  cursor_ = reader_.Top();
   fanout_.Resync(cursor_);
 }
 
 void TailReader::ReadToHorizon(const std::stop_token& stop) {
+  reader_.SequenceFinal();
   while (!stop.stop_requested()) {
     metrics_.tail_queries.Increment();
     const events::FeedPage page =
         reader_.ReadPage({.after = cursor_, .limit = options_.page_events});
     const bool full = static_cast<int>(page.events.size()) == options_.page_events;
-    // A page that is not full holds every final event below its horizon.
+    // A page that is not full holds every event up to its top.
     const app::LogPosition covered =
         full ? page.events.back().at
-             : std::max(page.events.empty() ? cursor_ : page.events.back().at,
-                        app::LogPosition::Below(page.horizon));
+             : std::max(page.events.empty() ? cursor_ : page.events.back().at, page.top);
     fanout_.Publish(Share(page.events, render_), covered);
     cursor_ = covered;
     if (!full)

@@ -16,7 +16,7 @@ namespace nedlia::streams {
 /// renders each once and publishes it to the fanout. It wakes on the commit notification
 /// (LISTEN), waits `coalesce` so that one read serves a burst of commits, and polls as a
 /// fallback. While no stream is open it stops listening and queries nothing; when one opens it
-/// starts again from the log's final horizon (subscribers catch up on their own).
+/// starts again from the last numbered transaction (subscribers catch up on their own).
 class TailReader {
  public:
   struct Options {

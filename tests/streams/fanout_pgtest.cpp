@@ -19,8 +19,14 @@ using streams::Fanout;
 using streams::SharedEvent;
 using streams::Subscriber;
 
+/// The transaction numbered like its xid, for short.
 app::LogPosition At(std::uint64_t xid, std::int64_t position) {
-  return {.transaction_id = xid, .position = position};
+  return {.transaction_id = xid, .position = position, .sequence = static_cast<std::int64_t>(xid)};
+}
+
+/// Past every transaction below `xid`.
+app::LogPosition Below(std::uint64_t xid) {
+  return app::LogPosition::Through(static_cast<std::int64_t>(xid) - 1, xid - 1);
 }
 
 /// An event at `at` whose message is its position (and padding up to `bytes`).
@@ -89,7 +95,7 @@ class FanoutTest : public ::testing::Test {
 };
 
 TEST_F(FanoutTest, ACatchUpProvenPastTheTailGetsNothingTwiceFromIt) {
-  fanout_.Resync(app::LogPosition::Below(11));
+  fanout_.Resync(Below(11));
   const auto subscriber = NewSubscriber({});
   fanout_.Admit(subscriber);
   ASSERT_EQ(NextToCatchUp(), subscriber);  // behind the ring: it needs the database
@@ -97,16 +103,15 @@ TEST_F(FanoutTest, ACatchUpProvenPastTheTailGetsNothingTwiceFromIt) {
   fanout_.DeliverCatchUp(subscriber,
                          {.after = {},
                           .events = {Event(At(5, 1)), Event(At(11, 1)), Event(At(12, 1))},
-                          .proven = app::LogPosition::Below(13)});
+                          .proven = Below(13)});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"5-1", "11-1", "12-1"}));
-  fanout_.Publish({Event(At(11, 1)), Event(At(12, 1)), Event(At(13, 1))},
-                  app::LogPosition::Below(14));
+  fanout_.Publish({Event(At(11, 1)), Event(At(12, 1)), Event(At(13, 1))}, Below(14));
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"13-1"}));
 }
 
 TEST_F(FanoutTest, ACatchUpPageThatIsFullProvesNothingBeyondItsLastEvent) {
-  fanout_.Resync(app::LogPosition::Below(3));
-  fanout_.Publish({Event(At(3, 1)), Event(At(4, 1))}, app::LogPosition::Below(5));
+  fanout_.Resync(Below(3));
+  fanout_.Publish({Event(At(3, 1)), Event(At(4, 1))}, Below(5));
   const auto subscriber = NewSubscriber({});
   fanout_.Admit(subscriber);
   ASSERT_EQ(NextToCatchUp(), subscriber);
@@ -114,9 +119,8 @@ TEST_F(FanoutTest, ACatchUpPageThatIsFullProvesNothingBeyondItsLastEvent) {
                          {.after = {}, .events = {Event(At(1, 1))}, .proven = std::nullopt});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"1-1"}));
   EXPECT_EQ(NextToCatchUp(), subscriber) << "events at 2 may exist: it must read again";
-  fanout_.DeliverCatchUp(
-      subscriber,
-      {.after = At(1, 1), .events = {Event(At(2, 1))}, .proven = app::LogPosition::Below(3)});
+  fanout_.DeliverCatchUp(subscriber,
+                         {.after = At(1, 1), .events = {Event(At(2, 1))}, .proven = Below(3)});
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"2-1", "3-1", "4-1"}));
 }
 
@@ -124,16 +128,16 @@ TEST_F(FanoutTest, AProvenSubscriberWaitsForTheRingAndJoinsWhenItSyncs) {
   const auto subscriber = NewSubscriber({});
   fanout_.Admit(subscriber);  // the tail has not synced the ring yet
   ASSERT_EQ(NextToCatchUp(), subscriber);
-  fanout_.DeliverCatchUp(
-      subscriber, {.after = {}, .events = {Event(At(1, 1))}, .proven = app::LogPosition::Below(4)});
+  fanout_.DeliverCatchUp(subscriber,
+                         {.after = {}, .events = {Event(At(1, 1))}, .proven = Below(4)});
   EXPECT_EQ(NextToCatchUp(), nullptr) << "another page would prove nothing new";
-  fanout_.Resync(app::LogPosition::Below(4));
-  fanout_.Publish({Event(At(4, 1))}, app::LogPosition::Below(5));
+  fanout_.Resync(Below(4));
+  fanout_.Publish({Event(At(4, 1))}, Below(5));
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"1-1", "4-1"}));
 }
 
 TEST_F(FanoutTest, ACrowdAtOneCursorIsCaughtUpByOneRead) {
-  fanout_.Resync(app::LogPosition::Below(3));
+  fanout_.Resync(Below(3));
   const std::vector<std::shared_ptr<Subscriber>> crowd = {
       NewSubscriber(At(1, 1)), NewSubscriber(At(1, 1)), NewSubscriber(At(1, 2))};
   const auto behind = NewSubscriber(At(1, 0));
@@ -141,13 +145,13 @@ TEST_F(FanoutTest, ACrowdAtOneCursorIsCaughtUpByOneRead) {
     fanout_.Admit(subscriber);
   fanout_.Admit(behind);
   ASSERT_EQ(NextToCatchUp(), crowd[0]);
-  fanout_.DeliverCatchUp(crowd[0], {.after = At(1, 1),
-                                    .events = {Event(At(1, 2)), Event(At(2, 1))},
-                                    .proven = app::LogPosition::Below(3)});
+  fanout_.DeliverCatchUp(
+      crowd[0],
+      {.after = At(1, 1), .events = {Event(At(1, 2)), Event(At(2, 1))}, .proven = Below(3)});
   // The others at or after its cursor are live too; the one behind still needs a read.
   EXPECT_EQ(NextToCatchUp(), behind);
   EXPECT_EQ(NextToCatchUp(), nullptr);
-  fanout_.Publish({Event(At(3, 1))}, app::LogPosition::Below(4));
+  fanout_.Publish({Event(At(3, 1))}, Below(4));
   EXPECT_EQ(Take(*crowd[1]), (std::vector<std::string>{"1-2", "2-1", "3-1"}));
   EXPECT_EQ(Take(*crowd[2]), (std::vector<std::string>{"2-1", "3-1"}));
   EXPECT_EQ(Take(*behind), std::vector<std::string>{});
@@ -159,33 +163,32 @@ class SmallRingFanoutTest : public FanoutTest {
 };
 
 TEST_F(SmallRingFanoutTest, ASubscriberWhoseCursorTheRingEvictedReadsTheDatabaseAgain) {
-  fanout_.Resync(app::LogPosition::Below(1));
-  const auto subscriber = NewSubscriber(app::LogPosition::Below(1));
+  fanout_.Resync(Below(1));
+  const auto subscriber = NewSubscriber(Below(1));
   fanout_.Admit(subscriber);
   ASSERT_EQ(NextToCatchUp(), nullptr) << "at the ring's floor: live at once";
   const auto late = NewSubscriber({});
   fanout_.Admit(late);
   ASSERT_EQ(NextToCatchUp(), late);
   // While the late one's page is read, three events pass and the ring keeps only two.
-  fanout_.Publish({Event(At(1, 1)), Event(At(2, 1)), Event(At(3, 1))}, app::LogPosition::Below(4));
-  fanout_.DeliverCatchUp(late, {.after = {}, .events = {}, .proven = app::LogPosition::Below(1)});
+  fanout_.Publish({Event(At(1, 1)), Event(At(2, 1)), Event(At(3, 1))}, Below(4));
+  fanout_.DeliverCatchUp(late, {.after = {}, .events = {}, .proven = Below(1)});
   EXPECT_EQ(NextToCatchUp(), late) << "event 1 is no longer in the ring";
-  fanout_.DeliverCatchUp(
-      late,
-      {.after = app::LogPosition::Below(1), .events = {Event(At(1, 1))}, .proven = std::nullopt});
-  fanout_.Publish({Event(At(4, 1))}, app::LogPosition::Below(5));
+  fanout_.DeliverCatchUp(late,
+                         {.after = Below(1), .events = {Event(At(1, 1))}, .proven = std::nullopt});
+  fanout_.Publish({Event(At(4, 1))}, Below(5));
   const std::vector<std::string> all = {"1-1", "2-1", "3-1", "4-1"};
   EXPECT_EQ(Take(*late), all);
   EXPECT_EQ(Take(*subscriber), all);
 }
 
 TEST_F(FanoutTest, MissedEventsBeyondTheQueueAreServedInTurnsThenLive) {
-  fanout_.Resync(app::LogPosition::Below(1));
+  fanout_.Resync(Below(1));
   std::vector<SharedEvent> burst;
   for (std::uint64_t xid = 1; xid <= 10; ++xid)
     burst.push_back(Event(At(xid, 1), 100));
-  fanout_.Publish(std::move(burst), app::LogPosition::Below(11));
-  const auto subscriber = NewSubscriber(app::LogPosition::Below(1), 350);
+  fanout_.Publish(std::move(burst), Below(11));
+  const auto subscriber = NewSubscriber(Below(1), 350);
   fanout_.Admit(subscriber);
   std::vector<std::string> received = Take(*subscriber);
   EXPECT_EQ(received.size(), 3U) << "what fits its queue";
@@ -194,7 +197,7 @@ TEST_F(FanoutTest, MissedEventsBeyondTheQueueAreServedInTurnsThenLive) {
     const std::vector<std::string> more = Take(*subscriber);
     received.insert(received.end(), more.begin(), more.end());
   }
-  fanout_.Publish({Event(At(11, 1))}, app::LogPosition::Below(12));
+  fanout_.Publish({Event(At(11, 1))}, Below(12));
   const std::vector<std::string> live = Take(*subscriber);
   received.insert(received.end(), live.begin(), live.end());
   std::vector<std::string> expected;
@@ -204,23 +207,23 @@ TEST_F(FanoutTest, MissedEventsBeyondTheQueueAreServedInTurnsThenLive) {
 }
 
 TEST_F(FanoutTest, ALiveSubscriberWhoseKeyTheCacheKnowsRevokedGetsNoMoreEvents) {
-  fanout_.Resync(app::LogPosition::Below(1));
-  const auto subscriber = NewSubscriber(app::LogPosition::Below(1));
+  fanout_.Resync(Below(1));
+  const auto subscriber = NewSubscriber(Below(1));
   fanout_.Admit(subscriber);
-  fanout_.Publish({Event(At(1, 1))}, app::LogPosition::Below(2));
+  fanout_.Publish({Event(At(1, 1))}, Below(2));
   pg::Connection sql = database_.Connect();
   sql.Execute("UPDATE api_keys SET revoked_at = now() WHERE secret_hash = $1",
               pg::Params(key_hash_));
   keys_.Revalidate({key_hash_});  // the cache entry is fresh: nothing asked
-  fanout_.Publish({Event(At(2, 1))}, app::LogPosition::Below(3));
+  fanout_.Publish({Event(At(2, 1))}, Below(3));
   EXPECT_EQ(Take(*subscriber), (std::vector<std::string>{"1-1", "2-1"}));
   app::ApiKeyCache fresh(store_, {.ttl = std::chrono::milliseconds(0)}, registry_);
   ASSERT_EQ(fresh.Lookup(key_hash_), std::nullopt);
   Fanout gated({}, slots_, fresh, metrics_);
-  gated.Resync(app::LogPosition::Below(3));
-  const auto other = NewSubscriber(app::LogPosition::Below(3));
+  gated.Resync(Below(3));
+  const auto other = NewSubscriber(Below(3));
   gated.Admit(other);
-  gated.Publish({Event(At(3, 1))}, app::LogPosition::Below(4));
+  gated.Publish({Event(At(3, 1))}, Below(4));
   const app::StreamBatch batch = other->Take();
   EXPECT_TRUE(batch.events.empty());
   EXPECT_EQ(batch.closing, app::StreamClosing::kKeyRevoked);

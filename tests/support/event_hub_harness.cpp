@@ -84,15 +84,18 @@ std::vector<std::string> EventHubHarness::FinalLog(std::size_t at_least, const T
   std::vector<std::string> log;
   WaitFor([&] {
     log.clear();
+    // Numbered as the hub's tail numbers (where readers number), then in commit order.
+    sql_.Execute("SELECT nedlia_sequence_final()");
     const pg::Result rows = sql_.Execute(
-        R"sql(SELECT transaction_id::text || '-' || position FROM event_log
-              WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                AND (transaction_id, position) > ($1::xid8, $2::int8)
-                AND ($3::text[] IS NULL OR event_type = ANY ($3::text[]))
-                AND ($4::uuid IS NULL OR advertiser_id = $4)
-              ORDER BY transaction_id, position)sql",
+        R"sql(SELECT e.transaction_id::text || '-' || e.position
+              FROM event_commits c JOIN event_log e ON e.transaction_id = c.transaction_id
+              WHERE (c.seq, e.position) > (CASE WHEN $5::int8 > 0 THEN $5::int8
+                                                ELSE nedlia_commit_seq($1::xid8) END, $2::int8)
+                AND ($3::text[] IS NULL OR e.event_type = ANY ($3::text[]))
+                AND ($4::uuid IS NULL OR e.advertiser_id = $4)
+              ORDER BY c.seq, e.position)sql",
         pg::Params(std::to_string(after.transaction_id), after.position, types,
-                   key.principal.advertiser_id));
+                   key.principal.advertiser_id, after.sequence));
     for (const pg::Row& row : rows)
       log.push_back(row[0].As<std::string>());
     return log.size() >= at_least;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,16 +13,30 @@
 
 namespace nedlia::app {
 
-/// Where an event stands in the log. Readers walk (transaction_id, position) upwards, below
-/// the oldest transaction still running, so that an event committed late is never skipped.
+/// Where an event stands in the log. Readers walk the log in commit order: each transaction
+/// that wrote events has a number in the order it committed (its sequence), and its events
+/// follow one another by position. Clients see "<transaction_id>-<position>", which names one
+/// event (one transaction has one sequence); the sequence is 0 while not known, as in a
+/// client's cursor before the database resolved it.
 struct LogPosition {
   std::uint64_t transaction_id = 0;
   std::int64_t position = 0;
+  std::int64_t sequence = 0;
 
-  auto operator<=>(const LogPosition&) const = default;
-  /// The last position a transaction below `horizon` can hold: a reader that has seen every
-  /// event of those transactions stands here (it is no event's position).
-  static LogPosition Below(std::uint64_t horizon);
+  /// Commit order: by sequence, then by position.
+  friend std::strong_ordering operator<=>(const LogPosition& a, const LogPosition& b) {
+    if (const auto by_sequence = a.sequence <=> b.sequence; by_sequence != 0)
+      return by_sequence;
+    return a.position <=> b.position;
+  }
+  friend bool operator==(const LogPosition& a, const LogPosition& b) {
+    return a.sequence == b.sequence && a.position == b.position;
+  }
+  /// Its commit number is known (or it is the log's start), so it compares in commit order.
+  bool Numbered() const { return sequence > 0 || transaction_id == 0; }
+  /// Past every event of the transaction numbered `sequence`: a reader that has seen every
+  /// transaction numbered up to it stands here (it is no event's position).
+  static LogPosition Through(std::int64_t sequence, std::uint64_t transaction_id);
   /// "<transaction_id>-<position>", the opaque cursor clients see.
   std::string ToString() const;
   static std::optional<LogPosition> Parse(std::string_view text);

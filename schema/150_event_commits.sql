@@ -1,0 +1,70 @@
+-- Commit order. Every transaction that wrote events gets a number (seq) in the order it
+-- committed, and readers (consumers, the feed, event streams) walk event_commits by seq, then
+-- each transaction's events by position: a transaction that commits late lands after what was
+-- read, never before it, so nothing is skipped and nothing waits for an unrelated transaction.
+-- One writer numbers at a time (a transaction-level advisory lock), so seq order is the order
+-- in which the numbers became visible. Who numbers is event_sequencing.reader:
+--   'commit': the sequencer (src/sequencing) numbers each transaction as logical decoding
+--             streams its commit;
+--   'final':  readers call nedlia_sequence_final(), which numbers in xid order the transactions
+--             below the oldest running one (the fallback where logical decoding is not allowed).
+-- final_below: every transaction below it that wrote events is numbered; it bounds the scans.
+-- nedlia_commit_seq maps a position's transaction to its number; a transaction that is not
+-- numbered (a cursor from between transactions) maps to the one below it.
+CREATE TABLE event_commits (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    transaction_id xid8 NOT NULL UNIQUE,
+    first_created_at timestamptz NOT NULL,
+    last_created_at timestamptz NOT NULL,
+    sequenced_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE event_sequencing (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    reader text NOT NULL DEFAULT 'final' CHECK (reader IN ('final', 'commit')),
+    final_below xid8 NOT NULL DEFAULT '0'
+);
+INSERT INTO event_sequencing DEFAULT VALUES;
+
+CREATE FUNCTION nedlia_commit_seq(transaction xid8) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(
+        (SELECT seq FROM event_commits WHERE transaction_id = transaction),
+        (SELECT seq FROM event_commits WHERE transaction_id < transaction
+         ORDER BY transaction_id DESC LIMIT 1),
+        0)
+$$;
+
+CREATE FUNCTION nedlia_sequence_final() RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    state event_sequencing;
+    horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    added integer;
+BEGIN
+    SELECT * INTO state FROM event_sequencing;
+    IF state.reader <> 'final' OR horizon <= state.final_below THEN
+        RETURN 0;
+    END IF;
+    -- "nedlia" in ASCII, then 3: one writer at a time, so that seq order is commit order.
+    PERFORM pg_advisory_xact_lock(x'6E65646C69610003'::bigint);
+    SELECT * INTO state FROM event_sequencing;
+    IF state.reader <> 'final' OR horizon <= state.final_below THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO event_commits (transaction_id, first_created_at, last_created_at)
+    SELECT transaction_id, min(created_at), max(created_at) FROM event_log
+    WHERE transaction_id >= state.final_below AND transaction_id < horizon
+    GROUP BY transaction_id
+    ORDER BY transaction_id
+    ON CONFLICT (transaction_id) DO NOTHING;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    UPDATE event_sequencing SET final_below = horizon;
+    IF added > 0 THEN
+        PERFORM pg_notify('nedlia_events', '');
+    END IF;
+    RETURN added;
+END
+$$;
