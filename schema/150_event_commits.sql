@@ -48,8 +48,8 @@ BEGIN
     IF state.reader <> 'final' OR horizon <= state.final_below THEN
         RETURN 0;
     END IF;
-    -- "nedlia" in ASCII, then 3: one writer at a time, so that seq order is commit order.
-    PERFORM pg_advisory_xact_lock(x'6E65646C69610003'::bigint);
+    -- "nedlia" in ASCII, then 8: one writer at a time, so that seq order is commit order.
+    PERFORM pg_advisory_xact_lock(x'6E65646C69610008'::bigint);
     SELECT * INTO state FROM event_sequencing;
     IF state.reader <> 'final' OR horizon <= state.final_below THEN
         RETURN 0;

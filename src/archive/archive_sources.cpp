@@ -151,6 +151,20 @@ void DropPartition(pg::Connection& connection, const PartitionSource& source) {
   }
 }
 
+std::int64_t ForgetCommitNumbersWithoutEvents(pg::Connection& connection,
+                                              const std::string& cutoff) {
+  return connection
+      .Execute(R"sql(
+          DELETE FROM event_commits c
+          WHERE c.last_created_at < $1::timestamptz
+            AND NOT EXISTS (SELECT FROM event_log e
+                            WHERE e.transaction_id = c.transaction_id
+                              AND e.created_at BETWEEN c.first_created_at
+                                                   AND c.last_created_at))sql",
+               pg::Params(cutoff))
+      .AffectedRows();
+}
+
 void EnsureEventLogPartition(pg::Connection& connection, const std::string& date) {
   connection.Execute("SELECT nedlia_ensure_event_log_partitions_for($1::date, 1)",
                      pg::Params(date));

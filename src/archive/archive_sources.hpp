@@ -77,6 +77,10 @@ void LockPartition(pg::Connection& connection, const PartitionSource& source);
 /// moment, which every event writer and reader holds too: it waits a bounded time, retrying,
 /// rather than queueing everyone behind it.
 void DropPartition(pg::Connection& connection, const PartitionSource& source);
+/// Deletes the commit numbers (event_commits) of transactions before `cutoff` whose events are
+/// all gone (their partitions dropped); returns how many.
+std::int64_t ForgetCommitNumbersWithoutEvents(pg::Connection& connection,
+                                              const std::string& cutoff);
 
 /// Makes the event_log partition of the month of `date` (YYYY-MM-DD) if it is missing.
 void EnsureEventLogPartition(pg::Connection& connection, const std::string& date);

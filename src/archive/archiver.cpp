@@ -276,6 +276,7 @@ void Archiver::ArchivePartition(const PartitionSource& source, ArchiveRunReport&
   }
 
   DropPartition(transaction.Conn(), source);
+  ForgetCommitNumbersWithoutEvents(transaction.Conn(), source.cutoff);
   journal.Complete(entry.id, manifest);
   observer_.StepDone("rows-deleted");
   transaction.Commit();

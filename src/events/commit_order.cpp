@@ -9,10 +9,10 @@ namespace {
 
 const pg::Statement kSequenceFinal{"commit_order_sequence_final", "SELECT nedlia_sequence_final()"};
 
-// "nedlia" in ASCII, then 3, as nedlia_sequence_final takes it: one numbering transaction at a
+// "nedlia" in ASCII, then 8, as nedlia_sequence_final takes it: one numbering transaction at a
 // time, so that seq order is the order in which numbers become visible.
 const pg::Statement kLock{"commit_order_lock",
-                          "SELECT pg_advisory_xact_lock(x'6E65646C69610003'::bigint)"};
+                          "SELECT pg_advisory_xact_lock(x'6E65646C69610008'::bigint)"};
 
 const pg::Statement kRecord{"commit_order_record", R"sql(
     INSERT INTO event_commits (transaction_id, first_created_at, last_created_at)

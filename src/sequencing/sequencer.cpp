@@ -24,9 +24,9 @@ constexpr const char* kReaderHelp =
     "replication slot's stream numbers each commit) or reader=\"horizon\" (the fallback: "
     "transactions are numbered once below the oldest running one).";
 
-// "nedlia" in ASCII, then 4: the session lock of the process that leads the numbering.
+// "nedlia" in ASCII, then 9: the session lock of the process that leads the numbering.
 const pg::Statement kTryLead{"sequencer_try_lead",
-                             "SELECT pg_try_advisory_lock(x'6E65646C69610004'::bigint)"};
+                             "SELECT pg_try_advisory_lock(x'6E65646C69610009'::bigint)"};
 
 // Only the columns numbering needs travel in the stream.
 const std::vector<std::string> kPublishedColumns = {"transaction_id", "created_at"};

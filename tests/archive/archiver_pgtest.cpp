@@ -90,6 +90,9 @@ class ArchiverTest : public ::testing::Test {
 };
 
 TEST_F(ArchiverTest, RowsPastRetentionMoveToVerifiedArchivesAndNothingElseMoves) {
+  sql_.Execute("SELECT nedlia_sequence_final()");  // the seeded transactions, numbered
+  const std::int64_t numbered = Count("SELECT count(*) FROM event_commits");
+  ASSERT_GT(numbered, 0);
   const archive::ArchiveRunReport report = Run();
 
   ASSERT_EQ(report.archived.size(), 3u);
@@ -110,6 +113,12 @@ TEST_F(ArchiverTest, RowsPastRetentionMoveToVerifiedArchivesAndNothingElseMoves)
       << "the partition is dropped";
   for (const char* table : {"placements", "validation_runs", "event_log"})
     ExpectEveryRowOnce(table);
+  // The commit numbers of transactions whose events all went go too; the others stay.
+  EXPECT_EQ(Count("SELECT count(*) FROM event_commits c WHERE NOT EXISTS "
+                  "(SELECT FROM event_log e WHERE e.transaction_id = c.transaction_id)"),
+            0);
+  EXPECT_EQ(Count("SELECT count(*) FROM event_commits"),
+            Count("SELECT count(DISTINCT transaction_id) FROM event_log"));
 
   // The manifest says what the archive holds.
   const archive::ArchiveManifest& placements = report.archived[0];
