@@ -1,10 +1,13 @@
-// `nedlia worker bus-relay` killed with SIGKILL in the middle of its work, then restarted:
-// every event reaches JetStream exactly once, and the relay's committed position counts each once.
+// `nedlia worker bus-relay` killed with SIGKILL in the middle of its work (a backlog, or events
+// streaming from its replication slot), then restarted: every event reaches JetStream exactly
+// once, and the relay's committed position counts each once.
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "process/subprocess.hpp"
 #include "support/nats_server.hpp"
@@ -90,6 +93,49 @@ TEST_F(WorkerCrashTest, KilledMidBatchThenRestartedLosesAndDuplicatesNothing) {
   EXPECT_EQ(StreamMessageCount(nats_.Url()), static_cast<std::uint64_t>(kEvents));
   EXPECT_EQ(sql_.Execute("SELECT count(*) FROM event_dead_letters").Single()[0].As<std::int64_t>(),
             0);
+}
+
+TEST_F(WorkerCrashTest, KilledWhileEventsStreamFromItsSlotThenRestartedLosesAndDuplicatesNothing) {
+  // One event per transaction, written all along: the worker's sequencer is numbering commits
+  // from its replication slot when it dies, with some numbered and not yet confirmed.
+  std::atomic<bool> writing = true;
+  std::thread writer([&] {
+    pg::Connection connection = database_.Connect();
+    while (writing) {
+      connection.Execute(R"sql(
+          INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+          SELECT 'com.nedlia.video.deleted.v1', 'video', v,
+                 jsonb_build_object('video_id', v, 'deleted_by', v),
+                 jsonb_build_object('specversion', '1.0', 'source', '/videos')
+          FROM gen_random_uuid() AS v)sql");
+      std::this_thread::sleep_for(1ms);  // not synchronisation: the load's pace
+    }
+  });
+  {
+    process::Subprocess worker = StartWorker();
+    WaitFor([&] { return Processed() >= 500; }, 60s);
+    kill(worker.Pid(), SIGKILL);
+    worker.Wait(10s);
+  }
+  ASSERT_GE(Processed(), 500) << "the worker never got going";
+  process::Subprocess worker = StartWorker();
+  const std::int64_t before_restart = Processed();
+  WaitFor([&] { return Processed() >= before_restart + 500; }, 60s);
+  writing = false;
+  writer.join();
+  const auto events = sql_.Execute("SELECT count(*) FROM event_log").Single()[0].As<std::int64_t>();
+  WaitFor([&] { return Processed() >= events; }, 120s);
+  kill(worker.Pid(), SIGTERM);
+  EXPECT_EQ(worker.Wait(30s).exit_code, 0);
+
+  EXPECT_EQ(Processed(), events);
+  EXPECT_EQ(StreamMessageCount(nats_.Url()), static_cast<std::uint64_t>(events));
+  EXPECT_EQ(sql_.Execute("SELECT reader FROM event_sequencing").Single()[0].As<std::string>(),
+            "commit")
+      << "numbered from the slot, not by the readers";
+  EXPECT_EQ(sql_.Execute("SELECT count(*) FROM event_commits").Single()[0].As<std::int64_t>(),
+            events)
+      << "each transaction numbered once";
 }
 
 }  // namespace
