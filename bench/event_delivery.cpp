@@ -3,11 +3,13 @@
 // through NATS JetStream (the bus relay). bench/events runs it next to the raw ceilings.
 //
 //   event_delivery_bench --database-url URL [--nats-url URL] [--rate N] [--duration S]
-//                        [--warmup S] [--backlog N] [--writers N] [--poll-ms MS]
-//                        [--consumer-pg-options "-c NAME=VALUE ..."] PHASE...
+//                        [--busy-duration S] [--warmup S] [--backlog N] [--writers N]
+//                        [--poll-ms MS] [--consumer-pg-options "-c NAME=VALUE ..."] PHASE...
 //
-// PHASE is pg-latency, pg-drain, nats-latency, nats-consumer-latency, nats-raw or nats-drain; each
-// prints one line "PHASE key=value ..." on standard output. Events are written as the application
+// PHASE is pg-latency, pg-latency-busy (the same beside an unrelated open write transaction),
+// pg-drain, nats-latency, nats-consumer-latency, nats-raw or nats-drain; each prints one line
+// "PHASE key=value ..." on standard output. The process numbers commits as a worker does
+// (sequencing::Sequencer), from logical decoding where the server allows it. Events are written as the application
 // writes them (repositories::PgDatabase: the outbox INSERT travels with COMMIT, then
 // events::CommitSignal is raised), one com.nedlia.placement.created.v1 per transaction; consumers
 // run as `nedlia worker` runs them (Consumer::Run with a consumers::Wakeup and the polling
@@ -44,6 +46,7 @@
 #include "events/versions.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
+#include "sequencing/sequencer.hpp"
 #include "repositories/pg_database.hpp"
 
 namespace nedlia::bench {
@@ -63,6 +66,8 @@ struct Options {
   std::string nats_url;
   double rate = 1000;      ///< events/s offered by the writers in the latency phases
   double duration_s = 10;  ///< measured part of a latency phase
+  /// Measured part of pg-latency-busy, all of it beside one unrelated write transaction.
+  double busy_duration_s = 60;
   double warmup_s = 1;     ///< written before it, not measured
   std::int64_t backlog = 50'000;
   int writers = 4;                       ///< threads sharing the rate, each with its own connection
@@ -303,19 +308,30 @@ class Bench {
         consumer_pool_({.url = consumer_url_, .max_size = 3}),
         database_(writer_pool_, envelope_),
         commit_signal_(options_.database_url),
+        sequencer_({.database_url = options_.database_url}),
         stream_{.url = options_.nats_url} {
     database_.SignalCommitsTo(&commit_signal_);
+    // As in `nedlia worker`: the process numbers commits, from its replication slot where the
+    // server allows logical decoding.
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (!sequencer_.Leads() && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::cerr << "events numbered by "
+              << (sequencer_.Numbering() == events::Numbering::kCommit ? "logical decoding"
+                                                                       : "the horizon")
+              << std::endl;
   }
 
-  void PgLatency() {
-    LatencyLog log;
-    consumers::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
-                                 [&log](const events::StoredEvent& event, pg::Connection&) {
-                                   log.Arrived(event.id.ToString());
-                                 });
-    Warm(consumer);
-    const RunningConsumer running(consumer, consumer_url_, options_.poll);
-    Print("pg-latency", MeasureLatency(log));
+  void PgLatency() { MeasurePgLatency("pg-latency", options_.duration_s); }
+
+  /// The same while one unrelated transaction that took an xid stays open the whole time (a
+  /// batch job, a rebuild, a migration anywhere on the server).
+  void PgLatencyBusy() {
+    pg::Connection unrelated = pg::Connection::Open(options_.database_url);
+    unrelated.ExecuteScript(
+        "BEGIN; CREATE TEMP TABLE bench_unrelated (n int); INSERT INTO bench_unrelated VALUES (1)");
+    MeasurePgLatency("pg-latency-busy", options_.busy_duration_s);
+    unrelated.ExecuteScript("ROLLBACK");
   }
 
   void PgDrain() {
@@ -385,6 +401,17 @@ class Bench {
   }
 
  private:
+  void MeasurePgLatency(const std::string& phase, double duration_s) {
+    LatencyLog log;
+    consumers::Consumer consumer(consumer_pool_, {.name = kConsumerName, .types = {kEventType}},
+                                 [&log](const events::StoredEvent& event, pg::Connection&) {
+                                   log.Arrived(event.id.ToString());
+                                 });
+    Warm(consumer);
+    const RunningConsumer running(consumer, consumer_url_, options_.poll);
+    Print(phase, MeasureLatency(log, duration_s));
+  }
+
   /// A placement.created event as app::CreatePlacement makes it (~240 bytes of data).
   app::NewEvent NewEvent() const {
     const domain::Placement placement{.id = domain::Uuid::NewV7(),
@@ -471,11 +498,15 @@ class Bench {
   /// The writers at the fixed rate for warmup + duration, each event's commit logged in the
   /// measured part; then waits for the consumer to have seen them all (or gives up).
   LatencySummary MeasureLatency(LatencyLog& log) {
+    return MeasureLatency(log, options_.duration_s);
+  }
+
+  LatencySummary MeasureLatency(LatencyLog& log, double duration_s) {
     const auto start = Clock::now();
     const auto measured_from =
         start + std::chrono::duration_cast<Clock::duration>(Seconds(options_.warmup_s));
     const auto end =
-        measured_from + std::chrono::duration_cast<Clock::duration>(Seconds(options_.duration_s));
+        measured_from + std::chrono::duration_cast<Clock::duration>(Seconds(duration_s));
     const Seconds interval(1.0 / options_.rate);
     {
       std::vector<std::jthread> writers;
@@ -532,6 +563,7 @@ class Bench {
   events::EnvelopeSettings envelope_{.environment = "bench", .platform_version = "bench"};
   repositories::PgDatabase database_;
   events::CommitSignal commit_signal_;
+  sequencing::Sequencer sequencer_;
   bus::StreamSettings stream_;
   const app::CallContext caller_{
       .principal = {.id = domain::Uuid::NewV7(), .role = app::Role::kAdmin, .name = "bench"},
@@ -543,9 +575,11 @@ class Bench {
   std::cerr
       << "event_delivery_bench: " << problem << "\n"
       << "usage: event_delivery_bench --database-url URL [--nats-url URL] [--rate N]\n"
-         "         [--duration S] [--warmup S] [--backlog N] [--writers N] [--poll-ms MS]\n"
+         "         [--duration S] [--busy-duration S] [--warmup S] [--backlog N]\n"
+         "         [--writers N] [--poll-ms MS]\n"
          "         [--consumer-pg-options \"-c NAME=VALUE ...\"]\n"
-         "         pg-latency|pg-drain|nats-latency|nats-consumer-latency|nats-raw|nats-drain...\n";
+         "         pg-latency|pg-latency-busy|pg-drain|nats-latency|nats-consumer-latency|\n"
+         "         nats-raw|nats-drain...\n";
   std::exit(2);
 }
 
@@ -581,6 +615,8 @@ Options Parse(int argc, char** argv) {
       options.rate = NumberOf(arg, value);
     } else if (arg == "--duration") {
       options.duration_s = NumberOf(arg, value);
+    } else if (arg == "--busy-duration") {
+      options.busy_duration_s = NumberOf(arg, value);
     } else if (arg == "--warmup") {
       options.warmup_s = NumberOf(arg, value);
     } else if (arg == "--backlog") {
@@ -595,8 +631,9 @@ Options Parse(int argc, char** argv) {
   }
   if (options.database_url.empty() || options.phases.empty())
     Usage("--database-url and at least one phase are needed");
-  if (options.rate <= 0 || options.duration_s <= 0 || options.writers <= 0 || options.backlog <= 0)
-    Usage("--rate, --duration, --writers and --backlog must be positive");
+  if (options.rate <= 0 || options.duration_s <= 0 || options.busy_duration_s <= 0 ||
+      options.writers <= 0 || options.backlog <= 0)
+    Usage("--rate, --duration, --busy-duration, --writers and --backlog must be positive");
   return options;
 }
 
@@ -607,7 +644,8 @@ int main(int argc, char** argv) {
   using nedlia::bench::Bench;
   const nedlia::bench::Options options = nedlia::bench::Parse(argc, argv);
   const std::unordered_map<std::string, void (Bench::*)()> phases = {
-      {"pg-latency", &Bench::PgLatency},     {"pg-drain", &Bench::PgDrain},
+      {"pg-latency", &Bench::PgLatency},     {"pg-latency-busy", &Bench::PgLatencyBusy},
+      {"pg-drain", &Bench::PgDrain},
       {"nats-latency", &Bench::NatsLatency}, {"nats-consumer-latency", &Bench::NatsConsumerLatency},
       {"nats-raw", &Bench::NatsRaw},         {"nats-drain", &Bench::NatsDrain}};
   for (const std::string& name : options.phases) {
