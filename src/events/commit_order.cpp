@@ -119,9 +119,10 @@ app::LogPosition CommitOrder::Top() {
 CommitOrder::Mark CommitOrder::TakeMark() {
   const pg::Row row = connection_.Execute(kTakeMark).Single();
   const std::optional<pg::Lsn> before = pg::Lsn::Parse(row[1].As<std::string>());
-  if (!before)
+  if (!before) {
     throw std::runtime_error("unexpected WAL position from the server: " +
                              row[1].As<std::string>());
+  }
   return {.horizon = row[0].As<std::string>(), .before = *before};
 }
 

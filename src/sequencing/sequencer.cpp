@@ -56,6 +56,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::optional<EventColumns> ColumnsOf(const pg::PgOutputRelation& relation) {
   if (relation.name != "event_log")
@@ -63,10 +65,11 @@ std::optional<EventColumns> ColumnsOf(const pg::PgOutputRelation& relation) {
   std::optional<std::size_t> transaction_id;
   std::optional<std::size_t> created_at;
   for (std::size_t i = 0; i < relation.columns.size(); ++i) {
-    if (relation.columns[i] == "transaction_id")
+    if (relation.columns[i] == "transaction_id") {
       transaction_id = i;
-    else if (relation.columns[i] == "created_at")
+    } else if (relation.columns[i] == "created_at") {
       created_at = i;
+    }
   }
   if (!transaction_id || !created_at)
     return std::nullopt;
@@ -155,10 +158,11 @@ void Sequencer::Loop(const std::stop_token& stop) {
       if (stop.stop_requested())
         break;
       // One line when it starts failing, not one per retry.
-      if (!failing)
+      if (!failing) {
         spdlog::warn("numbering events in commit order failed (retrying): {}", error.what());
-      else
+      } else {
         spdlog::debug("numbering events in commit order failed again: {}", error.what());
+      }
       failing = true;
     }
     if (leads_.exchange(false))
@@ -207,6 +211,7 @@ void Sequencer::Lead(const std::stop_token& stop) {
 void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leader,
                               const std::string& slot) {
   std::optional<pg::ReplicationStream> stream;
+  bool said_in_use = false;  // one line, then a quiet retry every second
   while (!stream && !stop.stop_requested()) {
     try {
       stream.emplace(pg::ReplicationStream::Start(
@@ -230,8 +235,11 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
           Resync(leader, slot);
           break;
         case pg::SlotUnusable::Reason::kInUse:
-          spdlog::warn("replication slot {} is in use by another process (retrying): {}", slot,
-                       error.what());
+          if (!said_in_use) {
+            spdlog::warn("replication slot {} is in use by another process (retrying): {}", slot,
+                         error.what());
+          }
+          said_in_use = true;
           Pause(stop, options_.retry);
           break;
       }

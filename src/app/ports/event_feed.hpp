@@ -25,7 +25,7 @@ struct LogPosition {
 
   /// Commit order: by sequence, then by position.
   friend std::strong_ordering operator<=>(const LogPosition& a, const LogPosition& b) {
-    if (const auto by_sequence = a.sequence <=> b.sequence; by_sequence != 0)
+    if (const auto by_sequence = a.sequence <=> b.sequence; std::is_neq(by_sequence))
       return by_sequence;
     return a.position <=> b.position;
   }
