@@ -9,11 +9,11 @@
 // PHASE is pg-latency, pg-latency-busy (the same beside an unrelated open write transaction),
 // pg-drain, nats-latency, nats-consumer-latency, nats-raw or nats-drain; each prints one line
 // "PHASE key=value ..." on standard output. The process numbers commits as a worker does
-// (sequencing::Sequencer), from logical decoding where the server allows it. Events are written as the application
-// writes them (repositories::PgDatabase: the outbox INSERT travels with COMMIT, then
-// events::CommitSignal is raised), one com.nedlia.placement.created.v1 per transaction; consumers
-// run as `nedlia worker` runs them (Consumer::Run with a consumers::Wakeup and the polling
-// fallback).
+// (sequencing::Sequencer), from logical decoding where the server allows it. Events are written as
+// the application writes them (repositories::PgDatabase: the outbox INSERT travels with COMMIT,
+// then events::CommitSignal is raised), one com.nedlia.placement.created.v1 per transaction;
+// consumers run as `nedlia worker` runs them (Consumer::Run with a consumers::Wakeup and the
+// polling fallback).
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
@@ -46,8 +46,8 @@
 #include "events/versions.hpp"
 #include "pg/pool.hpp"
 #include "pg/transaction.hpp"
-#include "sequencing/sequencer.hpp"
 #include "repositories/pg_database.hpp"
+#include "sequencing/sequencer.hpp"
 
 namespace nedlia::bench {
 namespace {
@@ -68,7 +68,7 @@ struct Options {
   double duration_s = 10;  ///< measured part of a latency phase
   /// Measured part of pg-latency-busy, all of it beside one unrelated write transaction.
   double busy_duration_s = 60;
-  double warmup_s = 1;     ///< written before it, not measured
+  double warmup_s = 1;  ///< written before it, not measured
   std::int64_t backlog = 50'000;
   int writers = 4;                       ///< threads sharing the rate, each with its own connection
   std::chrono::milliseconds poll{1000};  ///< the consumers' polling fallback
@@ -458,6 +458,7 @@ class Bench {
   /// know its processed events (see Analyze). It then sees only what comes next.
   void Warm(consumers::Consumer& consumer) {
     consumer.Subscribe();
+    AwaitNumbered();
     pg::RunInTransaction(consumer_pool_, {}, [&](pg::Transaction& tx) {
       consumers::SubscriptionAdmin admin(tx.Conn());
       admin.Rewind(consumer.Options().name, admin.PositionBefore("infinity"));
@@ -465,6 +466,29 @@ class Bench {
     Preload(kWarmEvents);
     Drain(consumer, kWarmEvents);
     Analyze();
+  }
+
+  /// Until every committed event is numbered in commit order (after pgbench's burst the
+  /// sequencer may still be numbering): the log's end is then where the consumer starts.
+  void AwaitNumbered() {
+    pg::PooledConnection connection = consumer_pool_.Acquire();
+    const auto deadline = Clock::now() + std::chrono::minutes(2);
+    while (Clock::now() < deadline) {
+      connection->Execute("SELECT nedlia_sequence_final()");
+      const bool done = connection
+                            ->Execute(R"sql(
+          SELECT NOT EXISTS (
+            SELECT FROM event_log e
+            WHERE e.transaction_id >= (SELECT final_below FROM event_sequencing)
+              AND NOT EXISTS (SELECT FROM event_commits c
+                              WHERE c.transaction_id = e.transaction_id)))sql")
+                            .Single()[0]
+                            .As<bool>();
+      if (done)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("events committed 2 minutes ago are still not numbered");
   }
 
   /// Statistics as a long-lived database has them (autovacuum analyzes a table once a tenth of
@@ -572,14 +596,13 @@ class Bench {
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr
-      << "event_delivery_bench: " << problem << "\n"
-      << "usage: event_delivery_bench --database-url URL [--nats-url URL] [--rate N]\n"
-         "         [--duration S] [--busy-duration S] [--warmup S] [--backlog N]\n"
-         "         [--writers N] [--poll-ms MS]\n"
-         "         [--consumer-pg-options \"-c NAME=VALUE ...\"]\n"
-         "         pg-latency|pg-latency-busy|pg-drain|nats-latency|nats-consumer-latency|\n"
-         "         nats-raw|nats-drain...\n";
+  std::cerr << "event_delivery_bench: " << problem << "\n"
+            << "usage: event_delivery_bench --database-url URL [--nats-url URL] [--rate N]\n"
+               "         [--duration S] [--busy-duration S] [--warmup S] [--backlog N]\n"
+               "         [--writers N] [--poll-ms MS]\n"
+               "         [--consumer-pg-options \"-c NAME=VALUE ...\"]\n"
+               "         pg-latency|pg-latency-busy|pg-drain|nats-latency|nats-consumer-latency|\n"
+               "         nats-raw|nats-drain...\n";
   std::exit(2);
 }
 
@@ -644,10 +667,13 @@ int main(int argc, char** argv) {
   using nedlia::bench::Bench;
   const nedlia::bench::Options options = nedlia::bench::Parse(argc, argv);
   const std::unordered_map<std::string, void (Bench::*)()> phases = {
-      {"pg-latency", &Bench::PgLatency},     {"pg-latency-busy", &Bench::PgLatencyBusy},
+      {"pg-latency", &Bench::PgLatency},
+      {"pg-latency-busy", &Bench::PgLatencyBusy},
       {"pg-drain", &Bench::PgDrain},
-      {"nats-latency", &Bench::NatsLatency}, {"nats-consumer-latency", &Bench::NatsConsumerLatency},
-      {"nats-raw", &Bench::NatsRaw},         {"nats-drain", &Bench::NatsDrain}};
+      {"nats-latency", &Bench::NatsLatency},
+      {"nats-consumer-latency", &Bench::NatsConsumerLatency},
+      {"nats-raw", &Bench::NatsRaw},
+      {"nats-drain", &Bench::NatsDrain}};
   for (const std::string& name : options.phases) {
     if (!phases.contains(name))
       nedlia::bench::Usage("unknown phase " + name);

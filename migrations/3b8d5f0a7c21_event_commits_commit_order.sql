@@ -13,6 +13,8 @@ CREATE TABLE event_commits (
     transaction_id xid8 NOT NULL UNIQUE,
     first_created_at timestamptz NOT NULL,
     last_created_at timestamptz NOT NULL,
+    event_types text[] NOT NULL,
+    advertisers uuid[] NOT NULL,
     sequenced_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -51,8 +53,13 @@ BEGIN
     IF state.reader <> 'final' OR horizon <= state.final_below THEN
         RETURN 0;
     END IF;
-    INSERT INTO event_commits (transaction_id, first_created_at, last_created_at)
-    SELECT transaction_id, min(created_at), max(created_at) FROM event_log
+    INSERT INTO event_commits
+        (transaction_id, first_created_at, last_created_at, event_types, advertisers)
+    SELECT transaction_id, min(created_at), max(created_at),
+           array_agg(DISTINCT event_type::text),
+           coalesce(array_agg(DISTINCT advertiser_id) FILTER (WHERE advertiser_id IS NOT NULL),
+                    '{}')
+    FROM event_log
     WHERE transaction_id >= state.final_below AND transaction_id < horizon
     GROUP BY transaction_id
     ORDER BY transaction_id
@@ -60,7 +67,7 @@ BEGIN
     GET DIAGNOSTICS added = ROW_COUNT;
     UPDATE event_sequencing SET final_below = horizon;
     IF added > 0 THEN
-        PERFORM pg_notify('nedlia_events', '');
+        PERFORM pg_notify('nedlia_events_numbered', '');
     END IF;
     RETURN added;
 END

@@ -19,6 +19,7 @@ const pg::Statement kBacklog{"delivery_backlog", R"sql(
        JOIN event_log e ON e.transaction_id = c.transaction_id
                        AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
        WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > s.last_position)
+         AND ($2::text[] IS NULL OR c.event_types && $2::text[])
          AND ($2::text[] IS NULL OR e.event_type = ANY ($2::text[]))
          AND (hashtext(e.aggregate_id::text) & 2147483647) % s.partitions = s.partition
        ORDER BY c.seq, e.position

@@ -37,7 +37,8 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // events by position, so an event committed late lands after the position, never before it.
 // The cursor is ($2, $3) with its sequence $10 when known (0: resolved from its transaction).
 // A transaction's events are found within its created_at range, so that only its month's
-// partition is probed. hashtext's sign bit is masked to keep partitions non-negative.
+// partition is probed, and only for a transaction with events of the types read (a consumer of
+// rare types passes over the others' transactions without reading them). hashtext's sign bit is masked to keep partitions non-negative.
 // The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
 // statistics (a new consumer, a young database) made the planner hash all of the consumer's
 // processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
@@ -65,6 +66,7 @@ const std::string kReadSql = R"sql(SELECT
       LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
                          WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
       WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > $3::int8)
+        AND c.event_types && $4::text[]
         AND e.event_type = ANY ($4::text[])
         AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
       ORDER BY c.seq, e.position

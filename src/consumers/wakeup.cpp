@@ -25,7 +25,8 @@ bool Drain(PGconn* conn) {
 
 }  // namespace
 
-Wakeup::Wakeup(std::string database_url) : url_(std::move(database_url)) {
+Wakeup::Wakeup(std::string database_url, const char* channel)
+    : url_(std::move(database_url)), channel_(channel) {
   interrupt_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (interrupt_fd_ < 0)
     throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -47,7 +48,7 @@ bool Wakeup::Listening() {
     // The primary's: after a failover, the host a multi-host URL lists that takes writes.
     connection_.emplace(
         pg::Connection::Open(url_, std::chrono::seconds(5), pg::TargetSession::kReadWrite));
-    connection_->ExecuteScript(std::string("LISTEN ") + events::kEventsChannel);
+    connection_->ExecuteScript(std::string("LISTEN ") + channel_);
     return true;
   } catch (const std::exception& error) {
     spdlog::debug("cannot listen for events (polling meanwhile): {}", error.what());

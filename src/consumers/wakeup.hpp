@@ -4,15 +4,17 @@
 #include <optional>
 #include <string>
 
+#include "events/commit_signal.hpp"
 #include "pg/connection.hpp"
 
 namespace nedlia::consumers {
 
-/// Waits for new events: LISTEN on the events channel over a connection of its own, with a
-/// time limit that doubles as the polling fallback. Interrupt() ends a wait from any thread.
+/// Waits for new events: LISTEN on the channel of events numbered in commit order (or another)
+/// over a connection of its own, with a time limit that doubles as the polling fallback.
+/// Interrupt() ends a wait from any thread.
 class Wakeup {
  public:
-  explicit Wakeup(std::string database_url);
+  explicit Wakeup(std::string database_url, const char* channel = events::kNumberedChannel);
   Wakeup(const Wakeup&) = delete;
   Wakeup& operator=(const Wakeup&) = delete;
   ~Wakeup();
@@ -29,6 +31,7 @@ class Wakeup {
   bool Listening();
 
   std::string url_;
+  const char* channel_;
   std::optional<pg::Connection> connection_;
   int interrupt_fd_ = -1;  ///< an eventfd
 };

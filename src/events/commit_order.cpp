@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "events/commit_signal.hpp"
-
 namespace nedlia::events {
 namespace {
 
@@ -15,16 +13,20 @@ const pg::Statement kLock{"commit_order_lock",
                           "SELECT pg_advisory_xact_lock(x'6E65646C69610008'::bigint)"};
 
 const pg::Statement kRecord{"commit_order_record", R"sql(
-    INSERT INTO event_commits (transaction_id, first_created_at, last_created_at)
-    SELECT t.transaction_id, t.first_at, t.last_at
-    FROM unnest($1::xid8[], $2::timestamptz[], $3::timestamptz[])
-         WITH ORDINALITY AS t(transaction_id, first_at, last_at, n)
+    INSERT INTO event_commits
+        (transaction_id, first_created_at, last_created_at, event_types, advertisers)
+    SELECT t.transaction_id, t.first_at, t.last_at, t.event_types::text[], t.advertisers::uuid[]
+    FROM unnest($1::xid8[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
+         WITH ORDINALITY AS t(transaction_id, first_at, last_at, event_types, advertisers, n)
     ORDER BY t.n
     ON CONFLICT (transaction_id) DO NOTHING
     RETURNING 1)sql"};
 
 const pg::Statement kUnnumbered{"commit_order_unnumbered", R"sql(
-    SELECT e.transaction_id::text, min(e.created_at)::text, max(e.created_at)::text
+    SELECT e.transaction_id::text, min(e.created_at)::text, max(e.created_at)::text,
+           array_agg(DISTINCT e.event_type::text)::text,
+           coalesce(array_agg(DISTINCT e.advertiser_id)
+                    FILTER (WHERE e.advertiser_id IS NOT NULL), '{}')::text
     FROM event_log e
     WHERE e.transaction_id >= (SELECT final_below FROM event_sequencing)
       AND NOT EXISTS (SELECT FROM event_commits c WHERE c.transaction_id = e.transaction_id)
@@ -46,6 +48,43 @@ const pg::Statement kTakeMark{"commit_order_take_mark", R"sql(
 const pg::Statement kAdvanceFinalBelow{"commit_order_advance_final_below", R"sql(
     UPDATE event_sequencing SET final_below = $1::xid8 WHERE final_below < $1::xid8)sql"};
 
+/// A PostgreSQL array literal of `values`, each quoted ("a\"b" for a"b).
+std::string ArrayLiteral(const std::vector<std::string>& values) {
+  std::string literal = "{";
+  for (const std::string& value : values) {
+    if (literal.size() > 1)
+      literal += ',';
+    literal += '"';
+    for (const char c : value) {
+      if (c == '"' || c == '\\')
+        literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  return literal + "}";
+}
+
+/// The elements of a one-dimensional array's text of values that need no quoting (event types,
+/// uuids): "{a,b}".
+std::vector<std::string> ElementsOf(const std::string& text) {
+  std::vector<std::string> elements;
+  std::string element;
+  for (const char c : text) {
+    if (c == '{' || c == '}' || c == '"')
+      continue;
+    if (c == ',') {
+      elements.push_back(std::move(element));
+      element.clear();
+    } else {
+      element += c;
+    }
+  }
+  if (!element.empty())
+    elements.push_back(std::move(element));
+  return elements;
+}
+
 }  // namespace
 
 const char* NameOf(Numbering numbering) {
@@ -66,18 +105,21 @@ int CommitOrder::Record(const std::vector<TransactionCommit>& commits) {
   std::vector<std::string> transactions;
   std::vector<std::string> firsts;
   std::vector<std::string> lasts;
+  std::vector<std::string> types;
+  std::vector<std::string> advertisers;
   for (const TransactionCommit& commit : commits) {
     transactions.push_back(std::to_string(commit.transaction_id));
     firsts.push_back(commit.first_created_at);
     lasts.push_back(commit.last_created_at);
+    types.push_back(ArrayLiteral(commit.event_types));
+    advertisers.push_back(ArrayLiteral(commit.advertisers));
   }
   try {
     connection_.Defer("BEGIN");
     connection_.Defer(kLock);
     const int added =
-        connection_.Execute(kRecord, pg::Params(transactions, firsts, lasts)).RowCount();
-    if (added > 0)
-      connection_.Defer(std::string("NOTIFY ") + kEventsChannel);
+        connection_.Execute(kRecord, pg::Params(transactions, firsts, lasts, types, advertisers))
+            .RowCount();
     connection_.ExecuteScript("COMMIT");
     return added;
   } catch (...) {
@@ -93,7 +135,9 @@ std::vector<TransactionCommit> CommitOrder::Unnumbered() {
   for (const pg::Row& row : connection_.Execute(kUnnumbered)) {
     commits.push_back({.transaction_id = std::stoull(row[0].As<std::string>()),
                        .first_created_at = row[1].As<std::string>(),
-                       .last_created_at = row[2].As<std::string>()});
+                       .last_created_at = row[2].As<std::string>(),
+                       .event_types = ElementsOf(row[3].As<std::string>()),
+                       .advertisers = ElementsOf(row[4].As<std::string>())});
   }
   return commits;
 }

@@ -25,6 +25,8 @@ struct TransactionCommit {
   std::uint64_t transaction_id = 0;
   std::string first_created_at;  ///< its events' created_at range (timestamptz text)
   std::string last_created_at;
+  std::vector<std::string> event_types;  ///< the distinct types of its events
+  std::vector<std::string> advertisers;  ///< the distinct advertiser ids of its events
 };
 
 /// The SQL of commit order, on a connection the caller holds.
@@ -39,7 +41,7 @@ class CommitOrder {
   /// The same, sent with the connection's next statement (in autocommit: before it).
   void DeferSequenceFinal();
   /// Numbers `commits`, in their order, skipping those already numbered, in one transaction of
-  /// its own, and wakes the readers when it numbered any; returns how many.
+  /// its own; returns how many (the caller wakes the readers: kNumberedChannel).
   int Record(const std::vector<TransactionCommit>& commits);
   /// The transactions with events that the current transaction's snapshot sees and that are
   /// not numbered (from event_sequencing.final_below on), in xid order.

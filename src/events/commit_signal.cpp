@@ -10,9 +10,11 @@
 
 namespace nedlia::events {
 
-CommitSignal::CommitSignal(std::string database_url, std::chrono::milliseconds coalesce)
+CommitSignal::CommitSignal(std::string database_url, std::chrono::milliseconds coalesce,
+                           const char* channel)
     : url_(std::move(database_url)),
       coalesce_(coalesce),
+      channel_(channel),
       thread_([this](std::stop_token stop) { Loop(stop); }) {}
 
 CommitSignal::~CommitSignal() {
@@ -41,7 +43,7 @@ void CommitSignal::Loop(std::stop_token stop) {
         connection.emplace(
             pg::Connection::Open(url_, std::chrono::seconds(5), pg::TargetSession::kReadWrite));
       }
-      connection->ExecuteScript(std::string("NOTIFY ") + kEventsChannel);
+      connection->ExecuteScript(std::string("NOTIFY ") + channel_);
     } catch (const std::exception& error) {
       // Consumers poll as well: the events wait a little longer, nothing is lost.
       spdlog::debug("could not notify consumers of new events: {}", error.what());

@@ -7,8 +7,12 @@
 
 namespace nedlia::events {
 
-/// The channel on which consumers LISTEN for new events.
+/// The channel notified when transactions that wrote events committed: the numbering of commit
+/// order listens where readers number (no logical decoding).
 inline constexpr const char* kEventsChannel = "nedlia_events";
+/// The channel notified when transactions were numbered in commit order: readers (consumers,
+/// the event stream tail) LISTEN on it, since what is not numbered yet is not theirs to read.
+inline constexpr const char* kNumberedChannel = "nedlia_events_numbered";
 
 /// Tells consumers, in any process, that events were committed: a NOTIFY on kEventsChannel,
 /// sent by a thread of its own as soon as a commit raises it, then at most once per `coalesce`
@@ -19,7 +23,8 @@ inline constexpr const char* kEventsChannel = "nedlia_events";
 class CommitSignal {
  public:
   explicit CommitSignal(std::string database_url,
-                        std::chrono::milliseconds coalesce = std::chrono::milliseconds(10));
+                        std::chrono::milliseconds coalesce = std::chrono::milliseconds(10),
+                        const char* channel = kEventsChannel);
   CommitSignal(const CommitSignal&) = delete;
   CommitSignal& operator=(const CommitSignal&) = delete;
   ~CommitSignal();
@@ -33,6 +38,7 @@ class CommitSignal {
 
   std::string url_;
   std::chrono::milliseconds coalesce_;
+  const char* channel_;
   std::atomic<bool> raised_{false};
   std::jthread thread_;
 };

@@ -27,6 +27,8 @@ const pg::Statement kReadPage{"feed_read_page", R"sql(
       JOIN event_log e ON e.transaction_id = c.transaction_id
                       AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
       WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > $2::int8)
+        AND ($3::text[] IS NULL OR c.event_types && $3::text[])
+        AND ($4::uuid IS NULL OR $4 = ANY (c.advertisers))
         AND ($3::text[] IS NULL OR e.event_type = ANY ($3::text[]))
         AND ($4::uuid IS NULL OR e.advertiser_id = $4)
       ORDER BY c.seq, e.position

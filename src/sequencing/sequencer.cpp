@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "consumers/wakeup.hpp"
+#include "events/commit_signal.hpp"
 #include "pg/errors.hpp"
 #include "pg/pgoutput.hpp"
 #include "pg/replication_slots.hpp"
@@ -29,7 +31,8 @@ const pg::Statement kTryLead{"sequencer_try_lead",
                              "SELECT pg_try_advisory_lock(x'6E65646C69610009'::bigint)"};
 
 // Only the columns numbering needs travel in the stream.
-const std::vector<std::string> kPublishedColumns = {"transaction_id", "created_at"};
+const std::vector<std::string> kPublishedColumns = {"transaction_id", "created_at", "event_type",
+                                                    "advertiser_id"};
 
 // Commits numbered in one transaction at most; a busy stream is numbered in batches of what
 // arrived together, a quiet one commit by commit.
@@ -37,6 +40,8 @@ constexpr std::size_t kBatch = 1000;
 // How long the stream is waited on when there is nothing to number (also how soon a stop is
 // seen).
 constexpr std::chrono::milliseconds kIdleWait{200};
+// How long the first commit of a batch waits for others to join it.
+constexpr std::chrono::milliseconds kLinger{3};
 // How often, at most, the sequencer takes a mark to move event_sequencing.final_below.
 constexpr std::chrono::seconds kMarkEvery{1};
 
@@ -44,6 +49,8 @@ constexpr std::chrono::seconds kMarkEvery{1};
 struct EventColumns {
   std::size_t transaction_id = 0;
   std::size_t created_at = 0;
+  std::size_t event_type = 0;
+  std::size_t advertiser_id = 0;
 };
 
 /// A transaction of the stream, from its Begin to its Commit.
@@ -62,29 +69,38 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 std::optional<EventColumns> ColumnsOf(const pg::PgOutputRelation& relation) {
   if (relation.name != "event_log")
     return std::nullopt;
-  std::optional<std::size_t> transaction_id;
-  std::optional<std::size_t> created_at;
-  for (std::size_t i = 0; i < relation.columns.size(); ++i) {
-    if (relation.columns[i] == "transaction_id") {
-      transaction_id = i;
-    } else if (relation.columns[i] == "created_at") {
-      created_at = i;
-    }
+  std::map<std::string, std::size_t, std::less<>> index;
+  for (std::size_t i = 0; i < relation.columns.size(); ++i)
+    index[relation.columns[i]] = i;
+  for (const std::string& column : kPublishedColumns) {
+    if (!index.contains(column))
+      return std::nullopt;
   }
-  if (!transaction_id || !created_at)
-    return std::nullopt;
-  return EventColumns{.transaction_id = *transaction_id, .created_at = *created_at};
+  return EventColumns{.transaction_id = index["transaction_id"],
+                      .created_at = index["created_at"],
+                      .event_type = index["event_type"],
+                      .advertiser_id = index["advertiser_id"]};
+}
+
+/// Adds `value` to `values` unless it is there (a transaction has one type or two, mostly).
+void AddDistinct(std::vector<std::string>& values, const std::string& value) {
+  if (std::find(values.begin(), values.end(), value) == values.end())
+    values.push_back(value);
 }
 
 /// Adds an inserted event_log row to its transaction. A row whose transaction_id is another
 /// transaction's (rows moved between partitions, or restored from an archive) is not an event
 /// that transaction wrote, and is left out.
 void Collect(OpenTransaction& open, const EventColumns& columns, const pg::PgOutputInsert& insert) {
-  if (insert.values.size() <= std::max(columns.transaction_id, columns.created_at))
+  const std::size_t needed = std::max(
+      {columns.transaction_id, columns.created_at, columns.event_type, columns.advertiser_id});
+  if (insert.values.size() <= needed)
     return;
   const std::optional<std::string>& xid_text = insert.values[columns.transaction_id];
   const std::optional<std::string>& created_at = insert.values[columns.created_at];
-  if (!xid_text || !created_at)
+  const std::optional<std::string>& event_type = insert.values[columns.event_type];
+  const std::optional<std::string>& advertiser = insert.values[columns.advertiser_id];
+  if (!xid_text || !created_at || !event_type)
     return;
   const std::uint64_t xid = std::stoull(*xid_text);
   if ((xid & 0xffffffffULL) != open.xid)
@@ -92,12 +108,14 @@ void Collect(OpenTransaction& open, const EventColumns& columns, const pg::PgOut
   if (!open.events) {
     open.events = events::TransactionCommit{
         .transaction_id = xid, .first_created_at = *created_at, .last_created_at = *created_at};
-    return;
   }
   // The stream writes every timestamp alike (one session's TimeZone and DateStyle), in which
   // text order is time order.
   open.events->first_created_at = std::min(open.events->first_created_at, *created_at);
   open.events->last_created_at = std::max(open.events->last_created_at, *created_at);
+  AddDistinct(open.events->event_types, *event_type);
+  if (advertiser)
+    AddDistinct(open.events->advertisers, *advertiser);
 }
 
 std::uint32_t Fnv1a(const std::string& text) {
@@ -249,6 +267,11 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
     return;
   events::CommitOrder order(leader);
   order.Switch(events::Numbering::kCommit);
+  // Wakes the readers once numbers committed: at once, then at most once per 10 ms however
+  // many batches commit meanwhile (a NOTIFY per batch woke every reader hundreds of times a
+  // second under load).
+  events::CommitSignal numbered(options_.database_url, std::chrono::milliseconds(10),
+                                events::kNumberedChannel);
   spdlog::info("this process numbers events in commit order from replication slot {}", slot);
 
   std::map<std::uint32_t, std::optional<EventColumns>> relations;
@@ -257,17 +280,29 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
   auto next_mark = std::chrono::steady_clock::now();
   std::vector<events::TransactionCommit> batch;
   pg::Lsn handled;  // the end of the last commit received
+  auto batch_started = std::chrono::steady_clock::now();
   const auto flush = [&] {
-    if (!batch.empty())
-      numbered_.Increment(static_cast<std::uint64_t>(order.Record(batch)));
+    if (!batch.empty()) {
+      const int added = order.Record(batch);
+      numbered_.Increment(static_cast<std::uint64_t>(added));
+      if (added > 0)
+        numbered.Raise();
+    }
     batch.clear();
     if (handled > stream->Confirmed())
       stream->Confirm(handled);  // only once numbered: a crash before replays it
   };
   while (!stop.stop_requested()) {
-    const bool waiting_for_more = open.has_value() || batch.empty();
-    std::optional<pg::PgOutputMessage> message =
-        stream->Next(waiting_for_more ? kIdleWait : std::chrono::milliseconds(0));
+    // A batch waits for more commits while it is young: under load, fewer and larger
+    // numbering transactions (each costs the server a commit); quiet, one commit costs the
+    // linger in latency at most.
+    const auto now = std::chrono::steady_clock::now();
+    std::chrono::milliseconds wait = kIdleWait;
+    if (!open && !batch.empty()) {
+      wait = std::max(std::chrono::milliseconds(0),
+                      std::chrono::ceil<std::chrono::milliseconds>(batch_started + kLinger - now));
+    }
+    std::optional<pg::PgOutputMessage> message = stream->Next(wait);
     if (!message) {
       flush();
       // Idle and every transaction received handled: the slot may pass the WAL of other
@@ -291,8 +326,11 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
                        Collect(*open, *columns->second, insert);
                    },
                    [&](const pg::PgOutputCommit& commit) {
-                     if (open && open->events)
+                     if (open && open->events) {
+                       if (batch.empty())
+                         batch_started = std::chrono::steady_clock::now();
                        batch.push_back(*open->events);
+                     }
                      open.reset();
                      handled = std::max(handled, commit.end_lsn);
                      if (batch.size() >= kBatch)
@@ -354,7 +392,8 @@ void Sequencer::Resync(pg::Connection& leader, const std::string& slot) {
 }
 
 void Sequencer::NumberFinal(const std::stop_token& stop, pg::Connection& leader) {
-  consumers::Wakeup wakeup(options_.database_url);
+  // Woken by the writers' commits; the numbering wakes the readers (nedlia_sequence_final).
+  consumers::Wakeup wakeup(options_.database_url, events::kEventsChannel);
   events::CommitOrder order(leader);
   while (!stop.stop_requested()) {
     numbered_.Increment(static_cast<std::uint64_t>(order.SequenceFinal()));

@@ -14,7 +14,7 @@ using Clock = std::chrono::steady_clock;
 
 TEST(CommitSignalTest, TheFirstRaiseNotifiesAtOnceAndLaterOnesShareOneNotifyPerPeriod) {
   TestDatabase database;
-  consumers::Wakeup wakeup(database.Url());
+  consumers::Wakeup wakeup(database.Url(), events::kEventsChannel);
   EXPECT_FALSE(wakeup.Wait(10ms));  // listening from now on
   const auto created = Clock::now();
   {

@@ -143,7 +143,7 @@ TEST_F(StreamLifecycleTest, StopNeverBlocksAndNoWakeComesAfterIt) {
           "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
           "VALUES ($1, 'test', gen_random_uuid(), '{}')",
           pg::Params(std::string(kStreamTestType)));
-      sql.ExecuteScript("NOTIFY nedlia_events");
+      sql.ExecuteScript("NOTIFY nedlia_events_numbered");
     }
   });
   ASSERT_TRUE(WaitFor([&] { return hub_.Counter("nedlia_event_stream_deliveries_total") > 100; }));

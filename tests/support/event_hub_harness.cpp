@@ -72,7 +72,7 @@ void EventHubHarness::Append(int count, const std::optional<std::string>& advert
              '{"source": "/tests"}', $3::uuid
       FROM generate_series(1, $4) AS n)sql",
                pg::Params(type, padding, advertiser, count));
-  sql_.ExecuteScript("NOTIFY nedlia_events");
+  sql_.ExecuteScript("NOTIFY nedlia_events_numbered");
 }
 
 std::vector<std::string> EventHubHarness::FinalLog(std::size_t at_least, const TestKey& key,
