@@ -38,15 +38,15 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // The cursor is ($2, $3) with its sequence $10 when known (0: resolved from its transaction).
 // A transaction's events are found within its created_at range, so that only its month's
 // partition is probed, and only for a transaction with events of the types read (a consumer of
-// rare types passes over the others' transactions without reading them). hashtext's sign bit is masked to keep partitions non-negative.
-// The processed mark is probed per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale
-// statistics (a new consumer, a young database) made the planner hash all of the consumer's
-// processed events for every read. $8 false skips the probe (a consumer that keeps no marks):
-// a one-time filter, evaluated once per execution. $9 true reads the metadata without
-// specversion, for events::StructuredText.
-// Each row carries the last numbered transaction, from the same statement's snapshot: a read
-// that comes back short proves that no other event of these types lies up to it, and an empty
-// read still yields one row, the top's (the event columns are then null).
+// rare types passes over the others' transactions without reading them). hashtext's sign bit is
+// masked to keep partitions non-negative. The processed mark is probed per row (LATERAL ... LIMIT
+// 1): as a plain LEFT JOIN, stale statistics (a new consumer, a young database) made the planner
+// hash all of the consumer's processed events for every read. $8 false skips the probe (a consumer
+// that keeps no marks): a one-time filter, evaluated once per execution. $9 true reads the metadata
+// without specversion, for events::StructuredText. Each row carries the last numbered transaction,
+// from the same statement's snapshot: a read that comes back short proves that no other event of
+// these types lies up to it, and an empty read still yields one row, the top's (the event columns
+// are then null).
 const std::string kReadSql = R"sql(SELECT
     e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
     (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
