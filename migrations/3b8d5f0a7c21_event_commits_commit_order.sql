@@ -49,6 +49,9 @@ BEGIN
     END IF;
     -- "nedlia" in ASCII, then 8: one writer at a time, so that seq order is commit order.
     PERFORM pg_advisory_xact_lock(x'6E65646C69610008'::bigint);
+    -- Numbers need not wait for a synchronous standby: a reader hands an event over only once
+    -- the standby has it, and WAL reaches the standby in order, numbers before positions.
+    PERFORM set_config('synchronous_commit', 'local', true);
     SELECT * INTO state FROM event_sequencing;
     IF state.reader <> 'final' OR horizon <= state.final_below THEN
         RETURN 0;

@@ -116,6 +116,9 @@ int CommitOrder::Record(const std::vector<TransactionCommit>& commits) {
   }
   try {
     connection_.Defer("BEGIN");
+    // As in nedlia_sequence_final: numbers need not wait for a synchronous standby (readers
+    // hand an event over only once the standby has it; WAL reaches it in order).
+    connection_.Defer("SET LOCAL synchronous_commit = local");
     connection_.Defer(kLock);
     const int added =
         connection_.Execute(kRecord, pg::Params(transactions, firsts, lasts, types, advertisers))

@@ -237,7 +237,8 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
     } catch (const pg::SlotUnusable& error) {
       switch (error.Why()) {
         case pg::SlotUnusable::Reason::kMissing:
-          spdlog::warn(
+          // Info, not a warning: every new database starts so.
+          spdlog::info(
               "replication slot {} is missing (a new database, a promoted standby, or it was "
               "dropped): making it, and numbering from event_log what it will not stream",
               slot);
