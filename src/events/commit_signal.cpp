@@ -2,11 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 
 #include "pg/connection.hpp"
+#include "process/pause.hpp"
 
 namespace nedlia::events {
 
@@ -31,8 +30,6 @@ void CommitSignal::Raise() noexcept {
 
 void CommitSignal::Loop(std::stop_token stop) {
   std::optional<pg::Connection> connection;
-  std::mutex mutex;
-  std::condition_variable_any period;
   while (true) {
     raised_.wait(false);  // until a commit raises it, or the destructor
     if (stop.stop_requested())
@@ -51,8 +48,7 @@ void CommitSignal::Loop(std::stop_token stop) {
     }
     // Commits raising it meanwhile share the next NOTIFY: at most one per period (cut short
     // when the signal stops).
-    std::unique_lock lock(mutex);
-    period.wait_for(lock, stop, coalesce_, [] { return false; });
+    process::PauseFor(stop, coalesce_);
   }
 }
 

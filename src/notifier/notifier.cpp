@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <string_view>
 
 #include "metrics/registry.hpp"
 #include "notifier/signature.hpp"
 #include "notifier/transport_error.hpp"
+#include "process/pause.hpp"
 
 namespace nedlia::notifier {
 namespace {
@@ -104,8 +103,6 @@ bool Senders::SendOne() {
 }
 
 void Senders::Run(std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any idle;
   while (!stop.stop_requested()) {
     bool sent = false;
     try {
@@ -116,8 +113,7 @@ void Senders::Run(std::stop_token stop) {
     }
     if (sent)
       continue;
-    std::unique_lock lock(mutex);
-    idle.wait_for(lock, stop, options_.poll, [] { return false; });
+    process::PauseFor(stop, options_.poll);
   }
 }
 

@@ -3,10 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <variant>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "pg/pgoutput.hpp"
 #include "pg/replication_slots.hpp"
 #include "pg/replication_stream.hpp"
+#include "process/pause.hpp"
 
 namespace nedlia::sequencing {
 namespace {
@@ -185,7 +184,7 @@ void Sequencer::Loop(const std::stop_token& stop) {
     }
     if (leads_.exchange(false))
       leader_.Set(0);
-    Pause(stop, options_.retry);
+    process::PauseFor(stop, options_.retry);
   }
 }
 
@@ -207,7 +206,7 @@ void Sequencer::Lead(const std::stop_token& stop) {
     numbering_.store(static_cast<int>(numbering));
   }
   while (!leader.Execute(kTryLead).Single()[0].As<bool>()) {
-    Pause(stop, options_.retry);  // another process leads
+    process::PauseFor(stop, options_.retry);  // another process leads
     if (stop.stop_requested())
       return;
   }
@@ -259,7 +258,7 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
                          error.what());
           }
           said_in_use = true;
-          Pause(stop, options_.retry);
+          process::PauseFor(stop, options_.retry);
           break;
       }
     }
@@ -400,13 +399,6 @@ void Sequencer::NumberFinal(const std::stop_token& stop, pg::Connection& leader)
     numbered_.Increment(static_cast<std::uint64_t>(order.SequenceFinal()));
     wakeup.Wait(options_.poll);
   }
-}
-
-void Sequencer::Pause(const std::stop_token& stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any never;
-  std::unique_lock lock(mutex);
-  never.wait_for(lock, stop, duration, [] { return false; });
 }
 
 }  // namespace nedlia::sequencing

@@ -68,7 +68,6 @@ class Sequencer {
   /// Makes the slot anew and numbers what its start snapshot sees unnumbered.
   void Resync(pg::Connection& leader, const std::string& slot);
   void NumberFinal(const std::stop_token& stop, pg::Connection& leader);
-  void Pause(const std::stop_token& stop, std::chrono::milliseconds duration);
 
   SequencerOptions options_;
   metrics::Gauge& commit_reader_;

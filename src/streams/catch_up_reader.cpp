@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "process/pause.hpp"
+
 namespace nedlia::streams {
 namespace {
 
@@ -39,7 +41,7 @@ void CatchUpReader::Loop(const std::stop_token& stop) {
         return;
       spdlog::warn("an event stream could not catch up (retrying): {}", error.what());
       reader_.Reset();
-      PauseFor(stop, kRetryAfterFailure);
+      process::PauseFor(stop, kRetryAfterFailure);
     }
   }
 }

@@ -1,6 +1,5 @@
 #include "streams/log_reader.hpp"
 
-#include <condition_variable>
 #include <stdexcept>
 #include <stop_token>
 
@@ -62,13 +61,6 @@ pg::Connection& LogReader::Connected() {
     throw Stopping();
   connection_.emplace(std::move(fresh));
   return *connection_;
-}
-
-void PauseFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any never;
-  std::unique_lock lock(mutex);
-  never.wait_for(lock, stop, duration, [] { return false; });
 }
 
 }  // namespace nedlia::streams

@@ -42,7 +42,4 @@ class LogReader {
   bool cancelled_ = false;
 };
 
-/// Waits `duration`, or less when `stop` is requested.
-void PauseFor(const std::stop_token& stop, std::chrono::milliseconds duration);
-
 }  // namespace nedlia::streams

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "process/pause.hpp"
+
 namespace nedlia::streams {
 namespace {
 
@@ -44,7 +46,7 @@ void TailReader::Loop(const std::stop_token& stop) {
         return;
       spdlog::warn("the event stream tail could not read the log (retrying): {}", error.what());
       reader_.Reset();
-      PauseFor(stop, kRetryAfterFailure);
+      process::PauseFor(stop, kRetryAfterFailure);
     }
   }
 }
@@ -77,7 +79,7 @@ void TailReader::ReadToHorizon(const std::stop_token& stop) {
 
 void TailReader::AwaitCommit(const std::stop_token& stop) {
   if (wakeup_.Wait(options_.poll))
-    PauseFor(stop, options_.coalesce);  // one read for the commits of the next few ms too
+    process::PauseFor(stop, options_.coalesce);  // one read for the commits of the next few ms too
 }
 
 }  // namespace nedlia::streams

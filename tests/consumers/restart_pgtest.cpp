@@ -5,13 +5,11 @@
 
 #include <atomic>
 #include <filesystem>
-#include <stop_token>
 #include <thread>
 
-#include "consumers/consumer.hpp"
 #include "domain/uuid.hpp"
 #include "pg/managed_cluster.hpp"
-#include "pg/transaction.hpp"
+#include "support/event_load.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
 
@@ -43,57 +41,26 @@ TEST_F(DeliveryRestartTest, DeliveryResumesAfterARestartUnderLoadAndHandlesEvery
   ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
   pg::Connection::Open(url).ExecuteScript("CREATE TABLE effects (event_id uuid PRIMARY KEY)");
 
-  std::atomic<bool> writing = true;
-  std::atomic<int> written = 0;  // commits the writer saw succeed
-  std::thread writer([&] {
-    pg::Pool pool({.url = url, .max_size = 1, .acquire_timeout = 2000ms});
-    while (writing) {
-      try {
-        pg::RunInTransaction(pool, {}, [](pg::Transaction& tx) {
-          tx.Execute(
-              "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
-              "VALUES ('com.nedlia.test.happened.v1', 'test', gen_random_uuid(), '{}')");
-        });
-        ++written;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(50ms);  // not synchronisation: down, the writer retries
-      }
-      std::this_thread::sleep_for(2ms);  // not synchronisation: the load's pace
-    }
-  });
-  std::atomic<int> handled = 0;  // handler calls, rolled back or not
-  // The consumer runs as in a worker process (cli/workers.cpp).
-  std::jthread consumer_thread([&](std::stop_token stop) {
-    pg::Pool pool({.url = url, .max_size = 2, .acquire_timeout = 2000ms});
-    consumers::Consumer consumer(
-        pool, {.name = "test-consumer", .types = {"com.nedlia.test.happened.v1"}},
-        [&handled](const events::StoredEvent& event, pg::Connection& connection) {
-          ++handled;
-          connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
-        });
-    consumer.Subscribe();
-    consumers::Wakeup wakeup(url);
-    const std::stop_callback interrupt(stop, [&wakeup] { wakeup.Interrupt(); });
-    consumer.Run(stop, wakeup, 50ms);
-  });
+  EventWriter writer(url);
+  std::atomic<int> handled = 0;
+  std::jthread consumer = RunRecordingConsumer(url, handled);
 
   // Under load: events are being written and handled when the server goes.
-  EXPECT_TRUE(WaitFor([&] { return written >= 100 && handled >= 10; }, 30s));
+  EXPECT_TRUE(WaitFor([&] { return writer.Written() >= 100 && handled >= 10; }, 30s));
   cluster_.Stop();  // fast shutdown: every connection is cut, batches in flight roll back
   std::this_thread::sleep_for(500ms);  // not synchronisation: the outage lasts this long
   cluster_.Start();
-  const int before_restart = written;
-  EXPECT_TRUE(WaitFor([&] { return written >= before_restart + 100; }, 30s))
+  const int before_restart = writer.Written();
+  EXPECT_TRUE(WaitFor([&] { return writer.Written() >= before_restart + 100; }, 30s))
       << "the writer did not resume";
-  writing = false;
-  writer.join();
+  writer.Stop();
 
   pg::Connection sql = pg::Connection::Open(url);
   auto count = [&](const char* query) { return sql.Execute(query).Single()[0].As<std::int64_t>(); };
   const std::int64_t events = count("SELECT count(*) FROM event_log");
   WaitFor([&] { return count("SELECT count(*) FROM effects") >= events; }, 30s);
-  consumer_thread.request_stop();
-  consumer_thread.join();
+  consumer.request_stop();
+  consumer.join();
 
   EXPECT_GT(events, 100);
   EXPECT_EQ(count("SELECT count(*) FROM effects"), events);

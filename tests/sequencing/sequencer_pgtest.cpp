@@ -18,6 +18,7 @@
 #include "pg/transaction.hpp"
 #include "sequencing/sequencer.hpp"
 #include "support/delivery_helpers.hpp"
+#include "support/event_load.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
 
@@ -26,7 +27,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kType = "com.nedlia.test.happened.v1";
+constexpr const char* kType = kLoadEventType;
 
 /// Appends an event labelled `label` on `connection`, in whatever transaction it has open.
 void Append(pg::Connection& connection, const std::string& label) {
@@ -188,57 +189,6 @@ class PrivateClusterTest : public ::testing::Test {
       pg::ClusterOptions{.dir = dir_, .port = FreeLoopbackPort(), .bin_dir = std::nullopt}};
 };
 
-/// Writes one event per transaction until stopped; counts the commits it saw succeed.
-class Writer {
- public:
-  explicit Writer(std::string url)
-      : thread_([this, url = std::move(url)](const std::stop_token& stop) { Run(stop, url); }) {}
-
-  int Written() const { return written_; }
-  void Stop() {
-    thread_.request_stop();
-    thread_.join();
-  }
-
- private:
-  void Run(const std::stop_token& stop, const std::string& url) {
-    pg::Pool pool({.url = url, .max_size = 1, .acquire_timeout = 2000ms});
-    while (!stop.stop_requested()) {
-      try {
-        pg::RunInTransaction(pool, {}, [](pg::Transaction& tx) {
-          tx.Execute(
-              "INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data) "
-              "VALUES ('com.nedlia.test.happened.v1', 'test', gen_random_uuid(), '{}')");
-        });
-        ++written_;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(50ms);  // not synchronisation: down, the writer retries
-      }
-      std::this_thread::sleep_for(2ms);  // not synchronisation: the load's pace
-    }
-  }
-
-  std::atomic<int> written_ = 0;
-  std::jthread thread_;
-};
-
-/// A consumer that records each event's id in `effects`, run as in a worker process.
-std::jthread RunRecordingConsumer(const std::string& url, std::atomic<int>& handled) {
-  return std::jthread([url, &handled](const std::stop_token& stop) {
-    pg::Pool pool({.url = url, .max_size = 2, .acquire_timeout = 2000ms});
-    consumers::Consumer consumer(
-        pool, {.name = "test-consumer", .types = {kType}},
-        [&handled](const events::StoredEvent& event, pg::Connection& connection) {
-          ++handled;
-          connection.Execute("INSERT INTO effects VALUES ($1)", pg::Params(event.id));
-        });
-    consumer.Subscribe();
-    consumers::Wakeup wakeup(url);
-    const std::stop_callback interrupt(stop, [&wakeup] { wakeup.Interrupt(); });
-    consumer.Run(stop, wakeup, 50ms);
-  });
-}
-
 std::int64_t Count(const std::string& url, const char* query) {
   return pg::Connection::Open(url).Execute(query).Single()[0].As<std::int64_t>();
 }
@@ -249,7 +199,7 @@ TEST_F(PrivateClusterTest, PostgresRestartedUnderLoadNumbersEveryTransactionOnce
   ASSERT_TRUE(WaitFor([&] { return sequencer.Leads(); }, 30s));
   ASSERT_EQ(sequencer.Numbering(), events::Numbering::kCommit);
   std::atomic<int> handled = 0;
-  Writer writer(url);
+  EventWriter writer(url);
   std::jthread consumer = RunRecordingConsumer(url, handled);
 
   EXPECT_TRUE(WaitFor([&] { return writer.Written() >= 100 && handled >= 10; }, 30s));
