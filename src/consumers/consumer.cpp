@@ -67,6 +67,7 @@ int Consumer::RunPartition(int partition) {
     if (!rows.TryLock(options_.name, partition))
       return;  // another process is on it
     PartitionState state = rows.Load(options_.name, partition);
+    readers_number_ = state.readers_number;
     if (state.retry_event_id && state.retry_in_ms > 0)
       return;  // its blocked event is not due yet
     bool read_any = false;
@@ -166,7 +167,10 @@ void Consumer::SequenceFinal() {
 }
 
 int Consumer::RunOnce() {
-  SequenceFinal();
+  // A round trip that is a no-op where a sequencer numbers commits from the WAL: skipped while
+  // the last partition loaded said so (a switch back to the fallback is seen one pass late).
+  if (readers_number_)
+    SequenceFinal();
   int moved = replays_.RunIfDue(pool_, options_, reading_.handle);
   // Start where the last pass did not, so that no partition is always served last.
   const int first = next_partition_;

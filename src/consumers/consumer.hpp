@@ -72,6 +72,7 @@ class Consumer {
   ReplayCheck replays_;
   SynchronousStandbys standbys_;
   int next_partition_ = 0;
+  bool readers_number_ = true;  ///< see PartitionState::readers_number
 };
 
 }  // namespace nedlia::consumers

@@ -29,7 +29,8 @@ const pg::Statement kTryLock{"delivery_try_lock", R"sql(
 const pg::Statement kLoad{"delivery_load", R"sql(
     SELECT last_transaction_id::text, last_position, retry_event_id, retry_attempts,
            (extract(epoch FROM retry_at - clock_timestamp()) * 1000)::int8, last_error,
-           nedlia_commit_seq(last_transaction_id)
+           nedlia_commit_seq(last_transaction_id),
+           (SELECT reader = 'final' FROM event_sequencing)
     FROM event_subscriptions WHERE consumer = $1 AND partition = $2)sql"};
 
 // Commit order: event_commits numbers each transaction that wrote events as it commits
@@ -169,6 +170,7 @@ PartitionState SubscriptionRows::Load(const std::string& consumer, int partition
   state.retry_attempts = row[3].As<std::int32_t>();
   state.retry_in_ms = row[4].IsNull() ? 0 : row[4].As<std::int64_t>();
   state.last_error = row[5].As<std::optional<std::string>>().value_or("");
+  state.readers_number = row[7].As<bool>();
   return state;
 }
 

@@ -18,6 +18,9 @@ struct PartitionState {
   int retry_attempts = 0;
   std::int64_t retry_in_ms = 0;  ///< until the blocked event's next attempt; <= 0: due
   std::string last_error;
+  /// Where readers number the final transactions themselves (no logical decoding, see
+  /// events::CommitOrder::SequenceFinal), as of this load.
+  bool readers_number = true;
 };
 
 /// An event read for a consumer, and whether the consumer already handled it.
