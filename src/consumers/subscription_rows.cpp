@@ -37,41 +37,67 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // (schema/150_event_commits.sql), and a read walks those numbers upwards, each transaction's
 // events by position, so an event committed late lands after the position, never before it.
 // The cursor is ($2, $3) with its sequence $10 when known (0: resolved from its transaction).
-// A transaction's events are found within its created_at range, so that only its month's
-// partition is probed, and only for a transaction with events of the types read (a consumer of
-// rare types passes over the others' transactions without reading them). hashtext's sign bit is
-// masked to keep partitions non-negative. The processed mark is probed per row (LATERAL ... LIMIT
-// 1): as a plain LEFT JOIN, stale statistics (a new consumer, a young database) made the planner
-// hash all of the consumer's processed events for every read. $8 false skips the probe (a consumer
-// that keeps no marks): a one-time filter, evaluated once per execution. $9 true reads the metadata
-// without specversion, for events::StructuredText. Each row carries the last numbered transaction,
-// from the same statement's snapshot: a read that comes back short proves that no other event of
-// these types lies up to it, and an empty read still yields one row, the top's (the event columns
-// are then null).
-const std::string kReadSql = R"sql(SELECT
-    e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text, e.metadata::text,
-    (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
-    e.position, e.processed, e.seq, top.seq, top.transaction_id::text
-    FROM (SELECT CASE WHEN $10::int8 > 0 THEN $10::int8
-                      ELSE nedlia_commit_seq($2::xid8) END AS seq) a
+// Two parts, so that each walks an index in order and stops at the limit (a generic plan knows
+// no transaction's size; as one join, the planner sorted all of the cursor's transaction's
+// remaining events for every read of a large one):
+// - own: the rest of the cursor's transaction, a range of the delivery index from ($2, $3)
+//   to the transaction's end (written as a range, so that the estimate stays large enough for
+//   the planner to merge the partitions' indexes in order rather than sort them);
+// - later: the transactions numbered after it, read only when own came back short. Each
+//   transaction's events are found within its created_at range, so that only its month's
+//   partition is probed, and only for a transaction with events of the types read (a consumer
+//   of rare types passes over the others' transactions without reading them).
+// hashtext's sign bit is masked to keep partitions non-negative. The processed mark is probed
+// per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale statistics (a new consumer, a
+// young database) made the planner hash all of the consumer's processed events for every read.
+// $8 false skips the probe (a consumer that keeps no marks): a one-time filter, evaluated once
+// per execution. $9 true reads the metadata without specversion, for events::StructuredText.
+// Each row carries the last numbered transaction, from the same statement's snapshot: a read
+// that comes back short proves that no other event of these types lies up to it, and an empty
+// read still yields one row, the top's (the event columns are then null).
+const std::string kReadSql = R"sql(
+    WITH cursor AS MATERIALIZED (
+      SELECT CASE WHEN $10::int8 > 0 THEN $10::int8 ELSE nedlia_commit_seq($2::xid8) END AS seq),
+    own AS MATERIALIZED (
+      SELECT e.*, c.seq FROM event_commits c
+      CROSS JOIN LATERAL (
+        SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data, e.metadata,
+               e.created_at, e.created_by, e.transaction_id, e.position
+        FROM event_log e
+        WHERE (e.transaction_id, e.position) > (c.transaction_id, $3::int8)
+          AND e.transaction_id <= c.transaction_id
+          AND e.event_type = ANY ($4::text[])
+          AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
+        ORDER BY e.transaction_id, e.position
+        LIMIT $7) e
+      WHERE c.seq = (SELECT seq FROM cursor)),
+    wanted AS MATERIALIZED (SELECT $7 - count(*) AS n FROM own),
+    later AS MATERIALIZED (
+      SELECT e.*, c.seq FROM event_commits c
+      CROSS JOIN LATERAL (
+        SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data, e.metadata,
+               e.created_at, e.created_by, e.transaction_id, e.position
+        FROM event_log e
+        WHERE e.transaction_id = c.transaction_id
+          AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
+          AND e.event_type = ANY ($4::text[])
+          AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
+        ORDER BY e.position
+        LIMIT (SELECT n FROM wanted)) e
+      WHERE c.seq > (SELECT seq FROM cursor) AND c.event_types && $4::text[]
+        AND (SELECT n FROM wanted) > 0
+      ORDER BY c.seq, e.position
+      LIMIT (SELECT n FROM wanted))
+    SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text,
+           (CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END)::text,
+           (extract(epoch FROM e.created_at) * 1000)::int8, e.created_by, e.transaction_id::text,
+           e.position, p.processed IS NOT NULL, e.seq, top.seq, top.transaction_id::text
+    FROM (SELECT) one
     LEFT JOIN LATERAL (SELECT seq, transaction_id FROM event_commits
                        ORDER BY seq DESC LIMIT 1) top ON true
-    LEFT JOIN LATERAL (
-      SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data,
-             CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END AS metadata,
-             e.created_at, e.created_by, e.transaction_id, e.position, c.seq,
-             p.processed IS NOT NULL AS processed
-      FROM event_commits c
-      JOIN event_log e ON e.transaction_id = c.transaction_id
-                      AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
-      LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
-                         WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
-      WHERE c.seq >= a.seq AND (c.seq > a.seq OR e.position > $3::int8)
-        AND c.event_types && $4::text[]
-        AND e.event_type = ANY ($4::text[])
-        AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
-      ORDER BY c.seq, e.position
-      LIMIT $7) e ON true
+    LEFT JOIN (SELECT * FROM own UNION ALL SELECT * FROM later) e ON true
+    LEFT JOIN LATERAL (SELECT true AS processed FROM processed_events p
+                       WHERE $8 AND p.consumer = $1 AND p.event_id = e.id LIMIT 1) p ON true
     ORDER BY e.seq, e.position)sql";
 const pg::Statement kRead{"delivery_read", kReadSql};
 

@@ -371,6 +371,24 @@ TEST_F(ConsumerTest, APassHandlesAWholeBatchReadInChunksAndStopsAtAFailure) {
   EXPECT_EQ(consumer.RunOnce(), 0);  // its retry is not due
 }
 
+TEST_F(ConsumerTest, ReadsThatEndInsideATransactionResumeThereAndCrossIntoTheNext) {
+  for (const int size : {7, 5, 9}) {
+    sql_.Execute(R"sql(
+        INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+        SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
+        FROM generate_series(1, $2) AS n)sql",
+                 pg::Params(kType, size));
+  }
+  auto options = Options();
+  options.batch_size = 4;  // each read but the first starts inside a transaction or ends in one
+  consumers::Consumer consumer(pool_, options, record_);
+  consumer.Subscribe();
+
+  EXPECT_EQ(RunUntil(consumer, [](int moved) { return moved >= 21; }), 21);
+  EXPECT_EQ(handled_, LogOrder());
+  EXPECT_EQ(consumer.RunOnce(), 0);
+}
+
 TEST_F(ConsumerTest, AsTextHandsOverTheStructuredCloudEventOfTheRow) {
   sql_.Execute(R"sql(
       INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
