@@ -12,15 +12,27 @@ const pg::Statement kSequenceFinal{"commit_order_sequence_final", "SELECT nedlia
 const pg::Statement kLock{"commit_order_lock",
                           "SELECT pg_advisory_xact_lock(x'6E65646C69610008'::bigint)"};
 
+// A transaction's commit reaches the WAL (and the decoding) a moment before new snapshots see
+// it as committed: numbered in that moment, a reader could see its number but not its events,
+// and pass over them for good. So numbers are recorded only when this statement's snapshot sees
+// every one of the transactions; a reader that sees the numbers took its snapshot after, and
+// sees them too. Otherwise nothing is recorded and the first column says so.
 const pg::Statement kRecord{"commit_order_record", R"sql(
-    INSERT INTO event_commits
-        (transaction_id, first_created_at, last_created_at, event_types, advertisers)
-    SELECT t.transaction_id, t.first_at, t.last_at, t.event_types::text[], t.advertisers::uuid[]
-    FROM unnest($1::xid8[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
-         WITH ORDINALITY AS t(transaction_id, first_at, last_at, event_types, advertisers, n)
-    ORDER BY t.n
-    ON CONFLICT (transaction_id) DO NOTHING
-    RETURNING 1)sql"};
+    WITH visible AS (
+      SELECT bool_and(pg_visible_in_snapshot(x, pg_current_snapshot())) AS all_visible
+      FROM unnest($1::xid8[]) AS x),
+    added AS (
+      INSERT INTO event_commits
+          (transaction_id, first_created_at, last_created_at, event_types, advertisers)
+      SELECT t.transaction_id, t.first_at, t.last_at, t.event_types::text[],
+             t.advertisers::uuid[]
+      FROM unnest($1::xid8[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
+           WITH ORDINALITY AS t(transaction_id, first_at, last_at, event_types, advertisers, n)
+      WHERE (SELECT all_visible FROM visible)
+      ORDER BY t.n
+      ON CONFLICT (transaction_id) DO NOTHING
+      RETURNING 1)
+    SELECT (SELECT all_visible FROM visible), (SELECT count(*) FROM added))sql"};
 
 const pg::Statement kUnnumbered{"commit_order_unnumbered", R"sql(
     SELECT e.transaction_id::text, min(e.created_at)::text, max(e.created_at)::text,
@@ -99,7 +111,7 @@ void CommitOrder::DeferSequenceFinal() {
   connection_.Defer(kSequenceFinal);
 }
 
-int CommitOrder::Record(const std::vector<TransactionCommit>& commits) {
+std::optional<int> CommitOrder::Record(const std::vector<TransactionCommit>& commits) {
   if (commits.empty())
     return 0;
   std::vector<std::string> transactions;
@@ -120,11 +132,13 @@ int CommitOrder::Record(const std::vector<TransactionCommit>& commits) {
     // hand an event over only once the standby has it; WAL reaches it in order).
     connection_.Defer("SET LOCAL synchronous_commit = local");
     connection_.Defer(kLock);
-    const int added =
+    const pg::Row row =
         connection_.Execute(kRecord, pg::Params(transactions, firsts, lasts, types, advertisers))
-            .RowCount();
+            .Single();
     connection_.ExecuteScript("COMMIT");
-    return added;
+    if (!row[0].As<bool>())
+      return std::nullopt;
+    return static_cast<int>(row[1].As<std::int64_t>());
   } catch (...) {
     connection_.DropDeferred();
     if (connection_.IsOpen() && connection_.InTransaction())

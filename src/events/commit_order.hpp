@@ -41,8 +41,10 @@ class CommitOrder {
   /// The same, sent with the connection's next statement (in autocommit: before it).
   void DeferSequenceFinal();
   /// Numbers `commits`, in their order, skipping those already numbered, in one transaction of
-  /// its own; returns how many (the caller wakes the readers: kNumberedChannel).
-  int Record(const std::vector<TransactionCommit>& commits);
+  /// its own; returns how many (the caller wakes the readers: kNumberedChannel). Nothing, and
+  /// nullopt, while one of them is not yet visible to new snapshots (a commit streams from the
+  /// WAL a moment before it is): try again shortly.
+  std::optional<int> Record(const std::vector<TransactionCommit>& commits);
   /// The transactions with events that the current transaction's snapshot sees and that are
   /// not numbered (from event_sequencing.final_below on), in xid order.
   std::vector<TransactionCommit> Unnumbered();

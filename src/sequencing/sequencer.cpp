@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <variant>
 #include <vector>
 
@@ -43,6 +44,8 @@ constexpr std::chrono::milliseconds kIdleWait{200};
 constexpr std::chrono::milliseconds kLinger{3};
 // How often, at most, the sequencer takes a mark to move event_sequencing.final_below.
 constexpr std::chrono::seconds kMarkEvery{1};
+// How soon a batch is tried again when one of its commits is not yet visible (a moment).
+constexpr std::chrono::milliseconds kVisibilityRetry{1};
 
 /// Where an event_log relation of the stream keeps the columns numbering reads.
 struct EventColumns {
@@ -115,6 +118,21 @@ void Collect(OpenTransaction& open, const EventColumns& columns, const pg::PgOut
   AddDistinct(open.events->event_types, *event_type);
   if (advertiser)
     AddDistinct(open.events->advertisers, *advertiser);
+}
+
+/// Numbers `commits` once new snapshots see every one of them (a moment after its commit
+/// streamed, see events::CommitOrder::Record); returns how many it numbered. Throws when
+/// stopped first: the caller must not confirm what it did not number.
+int RecordOnceVisible(events::CommitOrder& order,
+                      const std::vector<events::TransactionCommit>& commits,
+                      const std::stop_token& stop) {
+  while (true) {
+    if (const std::optional<int> added = order.Record(commits))
+      return *added;
+    if (stop.stop_requested())
+      throw std::runtime_error("stopped while committed transactions were not yet visible");
+    process::PauseFor(stop, kVisibilityRetry);
+  }
 }
 
 std::uint32_t Fnv1a(const std::string& text) {
@@ -241,7 +259,7 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
               "replication slot {} is missing (a new database, a promoted standby, or it was "
               "dropped): making it, and numbering from event_log what it will not stream",
               slot);
-          Resync(leader, slot);
+          Resync(stop, leader, slot);
           break;
         case pg::SlotUnusable::Reason::kInvalidated:
           spdlog::error(
@@ -250,7 +268,7 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
               "event_log: no event is lost, readers wait until it is done",
               slot);
           pg::DropSlot(leader, slot);
-          Resync(leader, slot);
+          Resync(stop, leader, slot);
           break;
         case pg::SlotUnusable::Reason::kInUse:
           if (!said_in_use) {
@@ -283,7 +301,7 @@ void Sequencer::StreamCommits(const std::stop_token& stop, pg::Connection& leade
   auto batch_started = std::chrono::steady_clock::now();
   const auto flush = [&] {
     if (!batch.empty()) {
-      const int added = order.Record(batch);
+      const int added = RecordOnceVisible(order, batch, stop);
       numbered_.Increment(static_cast<std::uint64_t>(added));
       if (added > 0)
         numbered.Raise();
@@ -360,7 +378,8 @@ void Sequencer::MoveFinalBelow(events::CommitOrder& order, const pg::Replication
   }
 }
 
-void Sequencer::Resync(pg::Connection& leader, const std::string& slot) {
+void Sequencer::Resync(const std::stop_token& stop, pg::Connection& leader,
+                       const std::string& slot) {
   const pg::NewSlot fresh = pg::NewSlot::Create(options_.database_url, slot);
   for (const char c : fresh.Snapshot()) {
     if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '-')
@@ -383,7 +402,7 @@ void Sequencer::Resync(pg::Connection& leader, const std::string& slot) {
     const auto first = unnumbered.begin() + static_cast<std::ptrdiff_t>(from);
     const auto last = unnumbered.begin() +
                       static_cast<std::ptrdiff_t>(std::min(unnumbered.size(), from + kBatch));
-    added += static_cast<std::size_t>(order.Record({first, last}));
+    added += static_cast<std::size_t>(RecordOnceVisible(order, {first, last}, stop));
   }
   numbered_.Increment(added);
   resyncs_.Increment();

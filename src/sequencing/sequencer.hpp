@@ -66,7 +66,7 @@ class Sequencer {
                              std::optional<events::CommitOrder::Mark>& mark,
                              std::chrono::steady_clock::time_point& next_mark);
   /// Makes the slot anew and numbers what its start snapshot sees unnumbered.
-  void Resync(pg::Connection& leader, const std::string& slot);
+  void Resync(const std::stop_token& stop, pg::Connection& leader, const std::string& slot);
   void NumberFinal(const std::stop_token& stop, pg::Connection& leader);
 
   SequencerOptions options_;

@@ -120,6 +120,33 @@ TEST_F(SequencerTest, TransactionsCommittingOutOfTheirXidOrderArriveInCommitOrde
   EXPECT_EQ(numbers[2][0].As<std::string>(), "oldest xid, commits last");
 }
 
+TEST_F(SequencerTest, ATransactionIsNumberedOnlyOnceReadersCanSeeItsEvents) {
+  // A commit streams from the WAL a moment before new snapshots see it. That moment, widened:
+  // the numbering is asked for a transaction that is still open.
+  sql_.Execute("UPDATE event_sequencing SET reader = 'commit'");
+  pg::Connection writer = database_.Connect();
+  writer.ExecuteScript("BEGIN");
+  Append(writer, "seen late");
+  const pg::Row row = writer
+                          .Execute(
+                              "SELECT pg_current_xact_id()::text, min(created_at)::text, "
+                              "max(created_at)::text FROM event_log "
+                              "WHERE transaction_id = pg_current_xact_id()")
+                          .Single();
+  const events::TransactionCommit commit{.transaction_id = std::stoull(row[0].As<std::string>()),
+                                         .first_created_at = row[1].As<std::string>(),
+                                         .last_created_at = row[2].As<std::string>(),
+                                         .event_types = {kType}};
+  pg::Connection numbering = database_.Connect();
+  events::CommitOrder order(numbering);
+
+  EXPECT_EQ(order.Record({commit}), std::nullopt) << "numbered before it can be read";
+  EXPECT_EQ(consumer_.RunOnce(), 0);  // and a reader passes over nothing meanwhile
+  writer.ExecuteScript("COMMIT");
+  EXPECT_EQ(order.Record({commit}), 1);
+  EXPECT_EQ(HandledAfter(1), std::vector<std::string>{"seen late"});
+}
+
 TEST_F(SequencerTest, ALostSlotIsMadeAgainAndWhatItMissedIsNumberedFromTheTables) {
   StartSequencer();
   Append(sql_, "before");
