@@ -54,6 +54,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Seconds = std::chrono::duration<double>;
+using Milliseconds = std::chrono::duration<double, std::milli>;
 
 constexpr const char* kEventType = "com.nedlia.placement.created.v1";
 /// The PostgreSQL consumer of both PG phases (the relay has its own name, bus-relay).
@@ -497,7 +498,7 @@ class Bench {
   /// all the consumer's processed events for every read (see BENCHMARKS.md).
   void Analyze() {
     pg::PooledConnection connection = consumer_pool_.Acquire();
-    connection->ExecuteScript("ANALYZE event_log, processed_events");
+    connection->ExecuteScript("ANALYZE event_log, event_commits, processed_events");
   }
 
   /// A backlog of `count` events, 500 per transaction through the application's outbox.
@@ -561,14 +562,21 @@ class Bench {
     return log.Summarize(measured);
   }
 
-  /// The consumer's passes over a backlog of options_.backlog events, timed.
+  /// The consumer's passes over a backlog of options_.backlog events, timed. A backlog is what
+  /// a consumer finds when it comes back: numbered meanwhile, as the sequencer numbers commits
+  /// whether anyone reads them or not. How long after the last commit the numbering caught up
+  /// is reported beside it (numbered_after_ms).
   void MeasureDrain(const std::string& phase, consumers::Consumer& consumer) {
     Warm(consumer);
     Preload(options_.backlog);
+    const auto preloaded = Clock::now();
+    AwaitNumbered();
+    const double numbered_after_ms = Milliseconds(Clock::now() - preloaded).count();
     Analyze();
     std::cerr << phase << ": draining " << options_.backlog << " events" << std::endl;
     const double rate = Drain(consumer, options_.backlog);
-    std::cout << fmt::format("{} events={} events_per_s={:.0f}", phase, options_.backlog, rate)
+    std::cout << fmt::format("{} events={} events_per_s={:.0f} numbered_after_ms={:.0f}", phase,
+                             options_.backlog, rate, numbered_after_ms)
               << std::endl;
   }
 

@@ -30,14 +30,21 @@ CREATE TABLE event_sequencing (
 );
 INSERT INTO event_sequencing DEFAULT VALUES;
 
+-- PL/pgSQL, not SQL: a SQL function with sub-SELECTs is planned again in every statement that
+-- calls it; PL/pgSQL keeps its plans for the session.
 CREATE FUNCTION nedlia_commit_seq(transaction xid8) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT coalesce(
-        (SELECT seq FROM event_commits WHERE transaction_id = transaction),
-        (SELECT seq FROM event_commits WHERE transaction_id < transaction
-         ORDER BY transaction_id DESC LIMIT 1),
-        0)
+DECLARE
+    found_seq bigint;
+BEGIN
+    SELECT seq INTO found_seq FROM event_commits WHERE transaction_id = $1;
+    IF found_seq IS NULL THEN
+        SELECT seq INTO found_seq FROM event_commits WHERE transaction_id < $1
+        ORDER BY transaction_id DESC LIMIT 1;
+    END IF;
+    RETURN coalesce(found_seq, 0);
+END
 $$;
 
 CREATE FUNCTION nedlia_sequence_final() RETURNS integer
