@@ -236,7 +236,7 @@ bool SubscriptionRows::Claim(const std::string& consumer, const domain::Uuid& ev
 
 void SubscriptionRows::Save(const std::string& consumer, int partition, const PartitionState& state,
                             std::int64_t handled, std::int64_t retry_delay_ms) {
-  connection_.Execute(
+  connection_.Defer(
       kSave,
       pg::Params(consumer, partition, std::to_string(state.last.transaction_id),
                  state.last.position, state.retry_event_id, state.retry_attempts, retry_delay_ms,

@@ -48,8 +48,8 @@ class SubscriptionRows {
   /// Takes the partition for this transaction, or returns false when another process has it.
   bool TryLock(const std::string& consumer, int partition);
   PartitionState Load(const std::string& consumer, int partition);
-  /// Up to `limit` events of `types` after `after` in the partition, committed
-  /// and final (below the oldest running transaction), in log order. Without
+  /// Up to `limit` events of `types` after `after` in the partition, of numbered transactions,
+  /// in commit order (each transaction's by position). Without
   /// options.mark_processed every Delivery::processed is false; with options.as_text the
   /// events carry structured_text instead of data and metadata.
   ReadBatch ReadAfter(const ConsumerOptions& options, const events::LogPosition& after,
@@ -59,6 +59,7 @@ class SubscriptionRows {
   /// Records the event as handled now, for an event that may arrive more than once (from
   /// JetStream); false when it already was (or another transaction is doing it and commits).
   bool Claim(const std::string& consumer, const domain::Uuid& event_id);
+  /// The partition's new state, sent with the next statement (the COMMIT: one round trip).
   void Save(const std::string& consumer, int partition, const PartitionState& state,
             std::int64_t handled, std::int64_t retry_delay_ms);
   void DeadLetter(const std::string& consumer, const events::StoredEvent& event, int attempts,
