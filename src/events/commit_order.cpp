@@ -60,23 +60,6 @@ const pg::Statement kTakeMark{"commit_order_take_mark", R"sql(
 const pg::Statement kAdvanceFinalBelow{"commit_order_advance_final_below", R"sql(
     UPDATE event_sequencing SET final_below = $1::xid8 WHERE final_below < $1::xid8)sql"};
 
-/// A PostgreSQL array literal of `values`, each quoted ("a\"b" for a"b).
-std::string ArrayLiteral(const std::vector<std::string>& values) {
-  std::string literal = "{";
-  for (const std::string& value : values) {
-    if (literal.size() > 1)
-      literal += ',';
-    literal += '"';
-    for (const char c : value) {
-      if (c == '"' || c == '\\')
-        literal += '\\';
-      literal += c;
-    }
-    literal += '"';
-  }
-  return literal + "}";
-}
-
 /// The elements of a one-dimensional array's text of values that need no quoting (event types,
 /// uuids): "{a,b}".
 std::vector<std::string> ElementsOf(const std::string& text) {
@@ -123,8 +106,8 @@ std::optional<int> CommitOrder::Record(const std::vector<TransactionCommit>& com
     transactions.push_back(std::to_string(commit.transaction_id));
     firsts.push_back(commit.first_created_at);
     lasts.push_back(commit.last_created_at);
-    types.push_back(ArrayLiteral(commit.event_types));
-    advertisers.push_back(ArrayLiteral(commit.advertisers));
+    types.push_back(pg::TextArrayLiteral(commit.event_types));
+    advertisers.push_back(pg::TextArrayLiteral(commit.advertisers));
   }
   try {
     connection_.Defer("BEGIN");

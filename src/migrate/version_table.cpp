@@ -6,20 +6,6 @@
 namespace nedlia::migrate {
 namespace {
 
-std::string ArrayLiteral(const auto& items) {
-  std::string text = "{";
-  for (const std::string& item : items) {
-    text += text.size() == 1 ? "\"" : ",\"";
-    for (const char c : item) {
-      if (c == '"' || c == '\\')
-        text += '\\';
-      text += c;
-    }
-    text += '"';
-  }
-  return text + "}";
-}
-
 // A SQL string literal (standard_conforming_strings, the default since PostgreSQL 9.1).
 std::string Quoted(std::string_view text) {
   std::string quoted = "'";
@@ -60,16 +46,16 @@ void WriteVersionTable(pg::Connection& connection, const VersionRecord& record) 
   connection.Execute(
       "INSERT INTO nedlia_schema_version (revision, applied, breaking) "
       "SELECT unnest($1::text[]), $2::text[], $3::text[]",
-      pg::Params(ArrayLiteral(record.heads), ArrayLiteral(record.applied),
-                 ArrayLiteral(record.breaking)));
+      pg::Params(pg::TextArrayLiteral(record.heads), pg::TextArrayLiteral(record.applied),
+                 pg::TextArrayLiteral(record.breaking)));
 }
 
 std::string VersionTableSql(const VersionRecord& record) {
   std::string sql = "DELETE FROM nedlia_schema_version;\n";
   if (record.heads.empty())
     return sql;
-  const std::string lists = Quoted(ArrayLiteral(record.applied)) + "::text[], " +
-                            Quoted(ArrayLiteral(record.breaking)) + "::text[]";
+  const std::string lists = Quoted(pg::TextArrayLiteral(record.applied)) + "::text[], " +
+                            Quoted(pg::TextArrayLiteral(record.breaking)) + "::text[]";
   sql += "INSERT INTO nedlia_schema_version (revision, applied, breaking) VALUES ";
   std::string values;
   for (const std::string& revision : record.heads)

@@ -51,17 +51,7 @@ Params& Params::Add(const domain::Uuid& value) {
 }
 
 Params& Params::Add(const std::vector<std::string>& values) {
-  std::string array = "{";
-  for (const std::string& value : values) {
-    array += array.size() > 1 ? ",\"" : "\"";
-    for (const char c : value) {  // a quoted element escapes quotes and backslashes
-      if (c == '"' || c == '\\')
-        array += '\\';
-      array += c;
-    }
-    array += '"';
-  }
-  values_.emplace_back(array + "}");
+  values_.emplace_back(TextArrayLiteral(values));
   return *this;
 }
 

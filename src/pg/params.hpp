@@ -10,6 +10,22 @@
 
 namespace nedlia::pg {
 
+/// A text[] literal of `values` (strings, in their order), each element quoted: "a\"b" for a"b.
+template <class Strings>
+std::string TextArrayLiteral(const Strings& values) {
+  std::string array = "{";
+  for (const std::string& value : values) {
+    array += array.size() > 1 ? ",\"" : "\"";
+    for (const char c : value) {  // a quoted element escapes quotes and backslashes
+      if (c == '"' || c == '\\')
+        array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return array + "}";
+}
+
 /// Parameters bound to $1, $2, ... in text format. Values are never spliced into SQL text.
 class Params {
  public:
