@@ -38,7 +38,7 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
       Method::kGet, "/v1/advertisers/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "advertiser");
-        return One(200, database.Read([&](app::Transaction& tx) {
+        return One(200, database.ReadByKey([&](app::Transaction& tx) {
           return app::GetAdvertiser(tx, context.principal, id);
         }));
       }));

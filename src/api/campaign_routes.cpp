@@ -43,7 +43,7 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
       Method::kGet, "/v1/campaigns/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "campaign");
-        return One(200, database.Read([&](app::Transaction& tx) {
+        return One(200, database.ReadByKey([&](app::Transaction& tx) {
           return app::GetCampaign(tx, context.principal, id);
         }));
       }));

@@ -37,7 +37,7 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
       Method::kGet, "/v1/placements/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "placement");
-        return One(200, database.Read([&](app::Transaction& tx) {
+        return One(200, database.ReadByKey([&](app::Transaction& tx) {
           return app::GetPlacement(tx, context.principal, id);
         }));
       }));

@@ -34,7 +34,7 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
       Method::kGet, "/v1/products/{id}",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
         const domain::Uuid id = PathId(request, "id", "product");
-        return One(200, database.Read([&](app::Transaction& tx) {
+        return One(200, database.ReadByKey([&](app::Transaction& tx) {
           return app::GetProduct(tx, context.principal, id);
         }));
       }));

@@ -37,6 +37,7 @@
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
 #include "pg/pool_metrics.hpp"
+#include "pg/shared_reader.hpp"
 #include "placement_files/store_visibility.hpp"
 #include "process/periodic_thread.hpp"
 #include "repositories/job_runs.hpp"
@@ -253,6 +254,15 @@ void Serve(const Settings& configured, const ServeFlags& flags) {
                                 .max_size = static_cast<std::size_t>(settings.db_pool_size),
                                 .statement_timeout = request_timeout});
   repositories::PgDatabase database(pool, settings.Envelope(), request_timeout);
+  // Reads by key (a GET by id) from every handler thread, pipelined on a few connections.
+  std::optional<pg::SharedReader> key_reader;
+  if (settings.db_key_read_connections > 0) {
+    key_reader.emplace(
+        pg::SharedReaderOptions{.url = url,
+                                .lanes = static_cast<std::size_t>(settings.db_key_read_connections),
+                                .statement_timeout = request_timeout});
+    database.ShareKeyReadsThrough(&*key_reader);
+  }
   api::SetMaxDocumentBytes(static_cast<std::size_t>(settings.max_document_bytes));
   const std::unique_ptr<ReadReplica> replica = ConnectReadReplica(settings, read_url, url);
   if (replica)
@@ -285,6 +295,11 @@ void Serve(const Settings& configured, const ServeFlags& flags) {
       metrics::Registry::Process().AddCollector([&pool, &worker_pool] {
         return pg::PoolMetricsText({{&pool, "api"}, {&worker_pool, "workers"}});
       });
+  std::optional<metrics::Registry::Collector> key_read_metrics;
+  if (key_reader) {
+    key_read_metrics.emplace(metrics::Registry::Process().AddCollector(
+        [&key_reader] { return pg::SharedReaderMetricsText(*key_reader); }));
+  }
   // The managed cluster's daily base backup and retention, in a thread of their own.
   const auto daily_backups = StartDailyBackups(settings);
   if (BackupsShareTheDatabaseDisk(settings)) {

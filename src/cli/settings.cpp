@@ -232,6 +232,8 @@ Settings Settings::FromEnvironment() {
     s.public_url = PublicUrlOf(*url);
   ReadHttpSettings(s);
   s.db_pool_size = EnvInt("NEDLIA_DB_POOL_SIZE", s.db_pool_size, 1, 256);
+  s.db_key_read_connections =
+      EnvInt("NEDLIA_DB_KEY_READ_CONNECTIONS", s.db_key_read_connections, 0, 64);
   s.read_database_url = Env("NEDLIA_READ_DATABASE_URL");
   s.replica_max_lag_ms = EnvInt("NEDLIA_REPLICA_MAX_LAG_MS", s.replica_max_lag_ms, 10, 3600000);
   s.request_timeout_ms = EnvInt("NEDLIA_REQUEST_TIMEOUT_MS", s.request_timeout_ms, 100, 600000);

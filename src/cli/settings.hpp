@@ -45,6 +45,9 @@ struct Settings {
   int http_linger_bytes = 64 << 20;                ///< NEDLIA_HTTP_LINGER_BYTES
   int http_shutdown_grace_ms = 10000;              ///< NEDLIA_HTTP_SHUTDOWN_GRACE_MS
   int db_pool_size = 8;                            ///< NEDLIA_DB_POOL_SIZE: connections per process
+  /// NEDLIA_DB_KEY_READ_CONNECTIONS: connections `serve` shares between reads by key (0: they
+  /// use the pool)
+  int db_key_read_connections = 1;
   /// NEDLIA_READ_DATABASE_URL: a streaming read replica of the database that `serve` sends
   /// read-only queries to while it is fresh enough (unset: every query on the primary).
   std::optional<std::string> read_database_url;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "pg/errors.hpp"
+#include "pg/shared_reader.hpp"
 
 namespace nedlia::pg {
 namespace {
@@ -85,6 +87,21 @@ std::optional<bool> ReportedReadOnly(const PGconn* conn) {
 
 Connection::Connection(PGconn* conn) : conn_(conn, &PQfinish) {}
 
+Connection Connection::Through(SharedReader& reader,
+                               std::chrono::steady_clock::time_point deadline) {
+  Connection connection(nullptr);
+  connection.through_ = &reader;
+  connection.through_deadline_ = deadline;
+  return connection;
+}
+
+void Connection::RequireSession(std::string_view operation) const {
+  if (through_ != nullptr) {
+    throw std::logic_error(std::string(operation) +
+                           " needs a connection of its own, not a shared reader's");
+  }
+}
+
 Connection Connection::Open(const std::string& url, std::chrono::seconds connect_timeout,
                             TargetSession target) {
   const std::string timeout = std::to_string(connect_timeout.count());
@@ -137,6 +154,7 @@ void Connection::Throw(ErrorDetails details, ErrorTranslator translate) {
 
 std::int64_t Connection::CopyOut(std::string_view copy_sql,
                                  const std::function<void(std::string_view row)>& row) {
+  RequireSession("CopyOut");
   if (HasDeferred())
     SendDeferred();
   const std::string text(copy_sql);
@@ -182,6 +200,8 @@ std::int64_t Connection::CopyOut(std::string_view copy_sql,
 }
 
 Result Connection::Execute(std::string_view sql, const Params& params) {
+  if (through_ != nullptr)
+    return through_->Execute(Statement{.name = {}, .sql = sql}, params, through_deadline_);
   if (HasDeferred()) {
     Defer(sql, params);
     return SendDeferred();
@@ -193,6 +213,8 @@ Result Connection::Execute(std::string_view sql, const Params& params) {
 }
 
 Result Connection::Execute(const Statement& statement, const Params& params) {
+  if (through_ != nullptr)
+    return through_->Execute(statement, params, through_deadline_);
   if (HasDeferred()) {
     Defer(statement, params);
     return SendDeferred();
@@ -209,6 +231,7 @@ Result Connection::Execute(const Statement& statement, const Params& params) {
 }
 
 Result Connection::ExecuteScript(std::string_view sql) {
+  RequireSession("ExecuteScript");
   if (HasDeferred())
     SendDeferred();  // the simple protocol cannot join a pipeline: one more round trip
   const std::string text(sql);
@@ -216,15 +239,18 @@ Result Connection::ExecuteScript(std::string_view sql) {
 }
 
 void Connection::Defer(std::string_view sql, Params params) {
+  RequireSession("Defer");
   deferred_.push_back({{}, std::string(sql), std::move(params)});
 }
 
 void Connection::Defer(const Statement& statement, Params params, ErrorTranslator translate) {
+  RequireSession("Defer");
   deferred_.push_back({statement.name, std::string(statement.sql), std::move(params), translate});
 }
 
 Result Connection::ExecuteThen(const Statement& statement, const Params& params,
                                std::string_view then_sql) {
+  RequireSession("ExecuteThen");
   deferred_.push_back(
       {statement.name, std::string(statement.sql), params, nullptr, /*wanted=*/true});
   Defer(then_sql);
@@ -319,6 +345,114 @@ Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
   return wanted ? std::move(*wanted) : std::move(last);
 }
 
+void Connection::ExecuteEach(const std::vector<BatchStatement>& batch, const BatchOutcome& outcome,
+                             std::chrono::steady_clock::time_point answer_by) {
+  RequireSession("ExecuteEach");
+  if (HasDeferred())
+    throw std::logic_error("ExecuteEach with statements deferred");
+  PGconn* conn = conn_.get();
+  if (PQenterPipelineMode(conn) == 0)
+    ThrowError(DetailsOf(nullptr, conn));
+  // Left in pipeline mode when an exception leaves: IsOpen then says the connection is done.
+  std::vector<bool> prepares(batch.size(), false);
+  std::unordered_set<std::string_view> preparing;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Statement& statement = *batch[i].statement;
+    const std::vector<const char*> values = batch[i].params->Pointers();
+    const int count = batch[i].params->Count();
+    int sent = 1;
+    if (statement.name.empty()) {
+      const std::string text(statement.sql);
+      sent =
+          PQsendQueryParams(conn, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+    } else {
+      const std::string name(statement.name);
+      if (!prepared_.contains(statement.name) && !preparing.contains(statement.name)) {
+        const std::string text(statement.sql);
+        sent = PQsendPrepare(conn, name.c_str(), text.c_str(), 0, nullptr);
+        prepares[i] = true;
+        preparing.insert(statement.name);
+      }
+      if (sent != 0)
+        sent = PQsendQueryPrepared(conn, name.c_str(), count, values.data(), nullptr, nullptr, 0);
+    }
+    if (sent == 0)
+      ThrowError(DetailsOf(nullptr, conn));
+  }
+  // libpq 15 flushes at each Sync: one Sync makes the batch one write.
+  if (PQpipelineSync(conn) == 0)
+    ThrowError(DetailsOf(nullptr, conn));
+  bool skipping = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto [result, error] = ReadOneOutcome(prepares[i], batch[i].statement->name, answer_by);
+    if (skipping || (!result && !error)) {
+      skipping = true;  // after an error the server skips the rest
+      continue;
+    }
+    outcome(i, result ? &*result : nullptr, error);
+    skipping = error != nullptr;
+  }
+  const Result sync(NextResult(answer_by));
+  if (PQresultStatus(sync.Native()) != PGRES_PIPELINE_SYNC)
+    ThrowError(DetailsOf(nullptr, conn));
+  PQexitPipelineMode(conn);
+}
+
+std::pair<std::optional<Result>, std::exception_ptr> Connection::ReadOneOutcome(
+    bool prepares, std::string_view name, std::chrono::steady_clock::time_point answer_by) {
+  PGconn* conn = conn_.get();
+  std::optional<ErrorDetails> failure;
+  std::optional<Result> result;
+  bool skipped = false;
+  for (int command = prepares ? 2 : 1; command > 0; --command) {
+    PGresult* raw = NextResult(answer_by);
+    if (raw == nullptr)  // every command answers before its end marker: the link is gone
+      ThrowError(DetailsOf(nullptr, conn));
+    Result answer(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (command == 2) {
+        prepared_.insert(name);
+      } else {
+        result.emplace(std::move(answer));
+      }
+    } else if (status == PGRES_PIPELINE_ABORTED) {
+      skipped = !failure;
+    } else if (!failure) {
+      failure = DetailsOf(raw, conn);
+    }
+    while (PGresult* end = NextResult(answer_by))  // the NULL that ends the command
+      PQclear(end);
+  }
+  if (failure) {
+    try {
+      Throw(*failure);
+    } catch (...) {
+      return {std::nullopt, std::current_exception()};
+    }
+  }
+  if (skipped)
+    return {std::nullopt, nullptr};
+  return {std::move(result), nullptr};
+}
+
+PGresult* Connection::NextResult(std::chrono::steady_clock::time_point answer_by) {
+  PGconn* conn = conn_.get();
+  while (PQisBusy(conn) != 0) {
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(answer_by - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      throw ConnectionLost(ClientError("the database did not answer in time"));
+    pollfd descriptor{.fd = PQsocket(conn), .events = POLLIN, .revents = 0};
+    const int ready = poll(&descriptor, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR)
+      throw ConnectionLost(ClientError("could not wait for the database's answer"));
+    if (ready > 0 && PQconsumeInput(conn) == 0)
+      ThrowError(DetailsOf(nullptr, conn));
+  }
+  return PQgetResult(conn);
+}
+
 Connection::CancelHandles::~CancelHandles() {
   if (socket >= 0)
     close(socket);
@@ -353,6 +487,8 @@ bool CancelRequest::Send(std::string& error) const {
 }
 
 bool Connection::IsOpen() const {
+  if (through_ != nullptr)
+    return true;
   return conn_ != nullptr && PQstatus(conn_.get()) == CONNECTION_OK &&
          PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
 }

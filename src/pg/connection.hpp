@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -20,6 +22,7 @@ namespace nedlia::pg {
 
 class Error;
 struct ErrorDetails;
+class SharedReader;
 
 /// Turns a database error into the caller's own exception (it throws), or returns to let the
 /// error through unchanged. A plain function: deferred statements outlive their callers' frames.
@@ -37,6 +40,17 @@ enum class TargetSession {
   kAny,        ///< whatever answers first: a replica, or any single-host URL
   kReadWrite,  ///< the primary: of a multi-host URL's hosts, the one that takes writes
 };
+
+/// One statement of a batch sent with Connection::ExecuteEach.
+struct BatchStatement {
+  const Statement* statement;  ///< an empty name: an unnamed statement, parsed each time
+  const Params* params;
+};
+
+/// How Connection::ExecuteEach hands over one statement's outcome, by its index in the batch:
+/// its result, or (result null) its error as the exception Execute would have thrown.
+using BatchOutcome =
+    std::function<void(std::size_t index, Result* result, std::exception_ptr error)>;
 
 /// A cancel request for one backend, sendable from any thread (PQcancel).
 class CancelRequest {
@@ -59,6 +73,12 @@ class Connection {
   static Connection Open(const std::string& url,
                          std::chrono::seconds connect_timeout = std::chrono::seconds(10),
                          TargetSession target = TargetSession::kAny);
+
+  /// A connection that runs its statements on `reader`'s shared connections, each giving up at
+  /// `deadline`: for stores that only read. Execute works as on a connection of one's own
+  /// (each statement in a transaction of its own); what needs a session (ExecuteScript, CopyOut,
+  /// Defer, ExecuteThen) throws std::logic_error, and Native is null. `reader` must outlive it.
+  static Connection Through(SharedReader& reader, std::chrono::steady_clock::time_point deadline);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;
@@ -94,6 +114,15 @@ class Connection {
   /// Sends `statement`, then `then_sql` (a COMMIT), with whatever is queued, in one round trip,
   /// and returns the statement's result. Throws the first error, as Execute does.
   Result ExecuteThen(const Statement& statement, const Params& params, std::string_view then_sql);
+  /// Sends every statement of `batch` in one write (pipeline mode, one Sync: an implicit
+  /// transaction, in which each statement takes a snapshot of its own under READ COMMITTED)
+  /// and hands each one's outcome to `outcome` as it arrives, in order. The first error ends the
+  /// batch: the server skips the statements after it, which are not handed over. Throws
+  /// ConnectionLost when the link breaks or an answer has not arrived by `answer_by`; the
+  /// connection is then no longer usable (IsOpen is false).
+  void ExecuteEach(const std::vector<BatchStatement>& batch, const BatchOutcome& outcome,
+                   std::chrono::steady_clock::time_point answer_by);
+
   /// Forgets the queued statements (they were never sent).
   void DropDeferred() { deferred_.clear(); }
   bool HasDeferred() const { return !deferred_.empty(); }
@@ -163,7 +192,15 @@ class Connection {
   };
 
   explicit Connection(PGconn* conn);
+  /// Throws std::logic_error when this connection runs through a SharedReader.
+  void RequireSession(std::string_view operation) const;
   Result Check(PGresult* result);
+  /// The next result, waiting for the server no later than `answer_by` (ConnectionLost).
+  PGresult* NextResult(std::chrono::steady_clock::time_point answer_by);
+  /// One statement's answers in ExecuteEach: its result, or the exception Execute would throw,
+  /// or neither when the server skipped it after an earlier error.
+  std::pair<std::optional<Result>, std::exception_ptr> ReadOneOutcome(
+      bool prepares, std::string_view name, std::chrono::steady_clock::time_point answer_by);
   /// Throws the error `details` describe, noting first whether the server is read-only.
   [[noreturn]] void Throw(ErrorDetails details, ErrorTranslator translate = nullptr);
   Result SendDeferred();
@@ -171,6 +208,8 @@ class Connection {
   Result ReadPipelineResults(const std::vector<Sent>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  SharedReader* through_ = nullptr;  ///< set by Through: statements run on the reader's
+  std::chrono::steady_clock::time_point through_deadline_;
   std::unique_ptr<CancelHandles> handles_ = std::make_unique<CancelHandles>();
   std::unordered_set<std::string_view> prepared_;
   std::vector<Deferred> deferred_;

@@ -36,4 +36,17 @@ std::string PoolMetricsText(const std::vector<std::pair<const Pool*, std::string
   return out;
 }
 
+std::string SharedReaderMetricsText(const SharedReader& reader) {
+  const SharedReader::Stats totals = reader.Totals();
+  return fmt::format(
+      "# HELP nedlia_db_key_reads_total Reads by key answered on the shared connections.\n"
+      "# TYPE nedlia_db_key_reads_total counter\n"
+      "nedlia_db_key_reads_total {}\n"
+      "# HELP nedlia_db_key_read_batches_total Round trips that carried them (reads sent in "
+      "one write).\n"
+      "# TYPE nedlia_db_key_read_batches_total counter\n"
+      "nedlia_db_key_read_batches_total {}\n",
+      totals.statements, totals.batches);
+}
+
 }  // namespace nedlia::pg

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pg/pool.hpp"
+#include "pg/shared_reader.hpp"
 
 namespace nedlia::pg {
 
@@ -15,5 +16,9 @@ std::string PoolMetricsText(const Pool& pool, const std::string& name);
 /// The same for several pools, each family once (the text format wants a family's lines
 /// together).
 std::string PoolMetricsText(const std::vector<std::pair<const Pool*, std::string>>& pools);
+
+/// `reader`'s totals as nedlia_db_key_reads_total and nedlia_db_key_read_batches_total
+/// (counters): statements answered, and the round trips that carried them.
+std::string SharedReaderMetricsText(const SharedReader& reader);
 
 }  // namespace nedlia::pg

@@ -11,6 +11,9 @@
 namespace nedlia::repositories {
 namespace {
 
+/// Reads act for no one: what they may see is the caller's to check.
+const app::CallContext kReader{};
+
 /// Database trouble the client can only wait out becomes kUnavailable; the rest propagates.
 template <class Fn>
 void TranslatingUnavailable(pg::DeadlineWatchdog::Clock::time_point deadline,
@@ -108,9 +111,21 @@ void PgDatabase::RunReadLatest(const TransactionWork& work) {
   ReadOn(pool_, pg::DeadlineWatchdog::Clock::now() + request_timeout_, work);
 }
 
+void PgDatabase::RunReadByKey(const TransactionWork& work) {
+  if (shared_reader_ == nullptr || replica_reads_ != nullptr) {
+    RunRead(work);
+    return;
+  }
+  const auto deadline = pg::DeadlineWatchdog::Clock::now() + request_timeout_;
+  TranslatingUnavailable(deadline, request_timeout_, [&] {
+    pg::Connection connection = pg::Connection::Through(*shared_reader_, deadline);
+    PgTransaction tx(connection, kReader, envelope_);
+    work(tx);
+  });
+}
+
 void PgDatabase::ReadOn(pg::Pool& pool, pg::DeadlineWatchdog::Clock::time_point deadline,
                         const TransactionWork& work) {
-  static const app::CallContext kReader{};
   TranslatingUnavailable(deadline, request_timeout_, [&] {
     // One statement per read in autocommit: a snapshot of its own, no BEGIN/COMMIT round trips.
     pg::PooledConnection connection = pool.Acquire(deadline);

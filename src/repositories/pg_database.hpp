@@ -5,6 +5,7 @@
 #include "events/envelope.hpp"
 #include "pg/deadline_watchdog.hpp"
 #include "pg/pool.hpp"
+#include "pg/shared_reader.hpp"
 #include "repositories/replica_reads.hpp"
 
 namespace nedlia::repositories {
@@ -22,11 +23,15 @@ class PgDatabase : public app::Database {
   void SignalCommitsTo(events::CommitSignal* signal) { commit_signal_ = signal; }
   /// Lets Read use a read replica when `reads` says it may (null: always the primary).
   void RouteReadsTo(ReplicaReads* reads) { replica_reads_ = reads; }
+  /// Lets ReadByKey share `reader`'s connections with other requests (null: the pool's). A
+  /// replica, when reads are routed to one, takes precedence.
+  void ShareKeyReadsThrough(pg::SharedReader* reader) { shared_reader_ = reader; }
 
  protected:
   void RunWrite(const app::CallContext& context, const TransactionWork& work) override;
   void RunRead(const TransactionWork& work) override;
   void RunReadLatest(const TransactionWork& work) override;
+  void RunReadByKey(const TransactionWork& work) override;
 
  private:
   pg::Pool& pool_;
@@ -35,6 +40,7 @@ class PgDatabase : public app::Database {
   pg::DeadlineWatchdog watchdog_;
   events::CommitSignal* commit_signal_ = nullptr;
   ReplicaReads* replica_reads_ = nullptr;
+  pg::SharedReader* shared_reader_ = nullptr;
 
   /// One read on `pool`, bounded by `deadline`: a read that falls back from the replica to the
   /// primary spends one request's time in all, not one each.

@@ -64,6 +64,40 @@ TEST(PgDatabaseTest, ACommitWhoseOutcomeIsUnknownIsUnavailableNotAnInternalError
   EXPECT_EQ(attempts, 1);  // never retried blindly
 }
 
+// Reads by key travel on the shared reader's connections and see every committed write, as
+// reads on the pool do; a lookup that needs a session of its own is refused there, loudly.
+TEST(PgDatabaseTest, ReadsByKeyThroughASharedReaderSeeWhatWasCommitted) {
+  TestDatabase database;
+  pg::Pool pool({.url = database.Url(), .max_size = 1});
+  pg::SharedReader reader({.url = database.Url()});
+  repositories::PgDatabase store(pool, {});
+  store.ShareKeyReadsThrough(&reader);
+  const domain::Uuid id = domain::Uuid::NewV7();
+  store.Write(app::CallContext{}, [&](app::Transaction& tx) {
+    tx.Advertisers().Insert({.id = id, .name = "Shared", .contact_email = "shared@example.com"});
+  });
+  const std::optional<domain::Advertiser> found = store.ReadByKey(
+      [&](app::Transaction& tx) { return tx.Advertisers().Find(id, app::RowLock::kNone); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "Shared");
+  EXPECT_EQ(reader.Totals().statements, 1u) << "the read went through the shared reader";
+}
+
+TEST(PgDatabaseTest, AReadByKeyOnAnUnreachableSharedReaderIsUnavailable) {
+  pg::Pool pool({.url = "postgresql://nedlia@127.0.0.1:1/none", .max_size = 1});
+  pg::SharedReader reader({.url = "postgresql://nedlia@127.0.0.1:1/none"});
+  repositories::PgDatabase store(pool, {});
+  store.ShareKeyReadsThrough(&reader);
+  try {
+    store.ReadByKey([](app::Transaction& tx) {
+      return tx.Advertisers().Find(domain::Uuid::NewV7(), app::RowLock::kNone);
+    });
+    FAIL() << "no error";
+  } catch (const app::Error& error) {
+    EXPECT_EQ(error.Kind(), app::ErrorKind::kUnavailable);
+  }
+}
+
 TEST(PgDatabaseTest, UnreachableDatabaseIsUnavailable) {
   pg::Pool pool({.url = "postgresql://nedlia@127.0.0.1:1/none", .max_size = 1});
   repositories::PgDatabase store(pool, {});
