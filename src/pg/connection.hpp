@@ -75,9 +75,10 @@ class Connection {
                          TargetSession target = TargetSession::kAny);
 
   /// A connection that runs its statements on `reader`'s shared connections, each giving up at
-  /// `deadline`: for stores that only read. Execute works as on a connection of one's own
-  /// (each statement in a transaction of its own); what needs a session (ExecuteScript, CopyOut,
-  /// Defer, ExecuteThen) throws std::logic_error, and Native is null. `reader` must outlive it.
+  /// `deadline`: for stores that only read. Execute works as on a connection of one's own in
+  /// autocommit (each statement sees what was committed when it ran); what needs a session
+  /// (ExecuteScript, CopyOut, Defer, ExecuteThen) throws std::logic_error, and Native is null.
+  /// `reader` must outlive it.
   static Connection Through(SharedReader& reader, std::chrono::steady_clock::time_point deadline);
 
   Connection(Connection&&) noexcept = default;

@@ -51,7 +51,7 @@ class SharedReader {
   /// Fails what is still queued (ConnectionLost) and joins the lanes.
   ~SharedReader();
 
-  /// Runs `statement` (an empty name: unnamed) with `params` in a transaction of its own and
+  /// Runs `statement` (an empty name: unnamed) with `params`, with a snapshot of its own, and
   /// returns its result, or throws what Connection::Execute would; QueryCanceled when no answer
   /// came by `deadline`.
   Result Execute(const Statement& statement, const Params& params, Clock::time_point deadline);
