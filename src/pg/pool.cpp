@@ -78,24 +78,27 @@ std::optional<Connection> Pool::TakeIdleOrReserve(std::chrono::steady_clock::tim
 // In a slot already reserved, without holding the lock.
 PooledConnection Pool::Connect() {
   try {
-    Connection connection =
-        Connection::Open(options_.url, options_.connect_timeout, options_.target);
-    // Only when the URL itself asks for any server (target_session_attrs=any): libpq refuses
-    // the others.
-    if (!Fits(connection)) {
-      throw ReadOnlyServer(
-          ClientError("connected to a server that takes no writes (a standby, or set read-only) "
-                      "where the primary was wanted"));
-    }
-    if (options_.statement_timeout.count() > 0) {
-      connection.Execute("SELECT set_config('statement_timeout', $1, false)",
-                         Params(std::to_string(options_.statement_timeout.count())));
-    }
-    return PooledConnection(*this, std::move(connection));
+    return PooledConnection(*this, OpenAsPool(options_));
   } catch (...) {
     Forget();
     throw;
   }
+}
+
+Connection OpenAsPool(const PoolOptions& options) {
+  Connection connection = Connection::Open(options.url, options.connect_timeout, options.target);
+  // Only when the URL itself asks for any server (target_session_attrs=any): libpq refuses the
+  // others.
+  if (options.target == TargetSession::kReadWrite && connection.ServerIsReadOnly()) {
+    throw ReadOnlyServer(
+        ClientError("connected to a server that takes no writes (a standby, or set read-only) "
+                    "where the primary was wanted"));
+  }
+  if (options.statement_timeout.count() > 0) {
+    connection.Execute("SELECT set_config('statement_timeout', $1, false)",
+                       Params(std::to_string(options.statement_timeout.count())));
+  }
+  return connection;
 }
 
 bool Pool::Fits(const Connection& connection) const {

@@ -33,6 +33,11 @@ class PoolExhausted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Opens a connection as a pool with `options` does: to a server that options.target accepts
+/// (ReadOnlyServer otherwise), with options.statement_timeout set. For connections kept outside
+/// a pool.
+Connection OpenAsPool(const PoolOptions& options);
+
 class Pool;
 
 /// A pool's state now, for metrics.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pg/errors.hpp"
+#include "pg/pool.hpp"
 
 namespace nedlia::pg {
 namespace {
@@ -109,7 +110,9 @@ void SharedReader::RunBatch(std::optional<Connection>& connection, Batch& batch)
   while (answered < batch.size()) {
     bool fresh = false;
     try {
-      if (!connection || !connection->IsAlive()) {
+      // As the pool does, a connection whose server no longer takes writes (a failover) is
+      // not used again: the primary's data is read on the primary.
+      if (!connection || !connection->IsAlive() || connection->ServerIsReadOnly()) {
         connection.reset();
         connection.emplace(Open());
         fresh = true;
@@ -153,14 +156,12 @@ void SharedReader::FailFrom(Batch& batch, std::size_t first) {
     Deliver(*batch[i], nullptr, std::current_exception());
 }
 
+// As the requests' pool opens its connections: on the primary, with the statement timeout.
 Connection SharedReader::Open() const {
-  Connection connection =
-      Connection::Open(options_.url, options_.connect_timeout, TargetSession::kReadWrite);
-  if (options_.statement_timeout.count() > 0) {
-    connection.Execute("SELECT set_config('statement_timeout', $1, false)",
-                       Params(std::to_string(options_.statement_timeout.count())));
-  }
-  return connection;
+  return OpenAsPool({.url = options_.url,
+                     .connect_timeout = options_.connect_timeout,
+                     .statement_timeout = options_.statement_timeout,
+                     .target = TargetSession::kReadWrite});
 }
 
 // The batch keeps `pending` alive, so it is notified after the lock is released (see Execute).

@@ -10,6 +10,7 @@
 #include "pg/connection.hpp"
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
+#include "pg/shared_reader.hpp"
 #include "pg/transaction.hpp"
 #include "support/managed_pair.hpp"
 #include "support/wait_for.hpp"
@@ -18,6 +19,7 @@ namespace nedlia::pg {
 namespace {
 
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 class ReadOnlyServerTest : public ::testing::Test {
  protected:
@@ -137,6 +139,26 @@ TEST_F(ReadOnlyServerTest, AnIdleConnectionWhoseServerTurnedReadOnlyIsNotLentAga
   }
   EXPECT_EQ(pool.OpenCount(), 0U);  // dropped on return, never handed to a writer
   SetPrimaryReadOnly(false);
+}
+
+// The shared reader keeps to the primary as the pool does: once its server takes no writes, its
+// connection is not read again, and reads fail (503) until a primary answers.
+TEST_F(ReadOnlyServerTest, TheSharedReaderLeavesAServerThatTurnedReadOnly) {
+  SharedReader reader({.url = PrimaryUrl(), .connect_timeout = 2s});
+  const Statement probe{"read_only_probe", "SELECT count(*) FROM probe"};
+  const auto read = [&] { return reader.Execute(probe, {}, Clock::now() + 10s); };
+  ASSERT_EQ(read().Single()[0].As<int>(), 0);
+  SetPrimaryReadOnly(true);
+  EXPECT_TRUE(testing::WaitFor([&] {
+    try {
+      read();
+      return false;
+    } catch (const ConnectionLost&) {
+      return true;  // no server that takes writes to read from
+    }
+  }));
+  SetPrimaryReadOnly(false);
+  EXPECT_EQ(read().Single()[0].As<int>(), 0);
 }
 
 }  // namespace
