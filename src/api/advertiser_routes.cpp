@@ -34,14 +34,15 @@ void AddAdvertiserRoutes(http::Router& router, Authenticator& authenticator,
           return response;
         });
       }));
-  router.Add(
-      Method::kGet, "/v1/advertisers/{id}",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const domain::Uuid id = PathId(request, "id", "advertiser");
-        return One(200, database.ReadByKey([&](app::Transaction& tx) {
-          return app::GetAdvertiser(tx, context.principal, id);
-        }));
-      }));
+  router.Add(Method::kGet, "/v1/advertisers/{id}",
+             Secured(authenticator,
+                     [&database](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "advertiser");
+                       return One(200, database.ReadByKey([&](app::Transaction& tx) {
+                         return app::GetAdvertiser(tx, context.principal, id);
+                       }));
+                     }),
+             http::Router::Runs::kOnLoop);
   router.Add(
       Method::kGet, "/v1/advertisers",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {

@@ -39,14 +39,15 @@ void AddCampaignCrud(http::Router& router, Authenticator& authenticator, app::Da
           return response;
         });
       }));
-  router.Add(
-      Method::kGet, "/v1/campaigns/{id}",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const domain::Uuid id = PathId(request, "id", "campaign");
-        return One(200, database.ReadByKey([&](app::Transaction& tx) {
-          return app::GetCampaign(tx, context.principal, id);
-        }));
-      }));
+  router.Add(Method::kGet, "/v1/campaigns/{id}",
+             Secured(authenticator,
+                     [&database](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "campaign");
+                       return One(200, database.ReadByKey([&](app::Transaction& tx) {
+                         return app::GetCampaign(tx, context.principal, id);
+                       }));
+                     }),
+             http::Router::Runs::kOnLoop);
   router.Add(
       Method::kGet, "/v1/campaigns",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {

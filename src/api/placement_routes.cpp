@@ -33,14 +33,15 @@ void AddPlacementRoutes(http::Router& router, Authenticator& authenticator,
           return response;
         });
       }));
-  router.Add(
-      Method::kGet, "/v1/placements/{id}",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const domain::Uuid id = PathId(request, "id", "placement");
-        return One(200, database.ReadByKey([&](app::Transaction& tx) {
-          return app::GetPlacement(tx, context.principal, id);
-        }));
-      }));
+  router.Add(Method::kGet, "/v1/placements/{id}",
+             Secured(authenticator,
+                     [&database](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "placement");
+                       return One(200, database.ReadByKey([&](app::Transaction& tx) {
+                         return app::GetPlacement(tx, context.principal, id);
+                       }));
+                     }),
+             http::Router::Runs::kOnLoop);
   router.Add(
       Method::kGet, "/v1/placements",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {

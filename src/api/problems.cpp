@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "process/fiber.hpp"
+
 namespace nedlia::api {
 namespace {
 
@@ -68,6 +70,9 @@ http::Handler MappingErrors(http::Handler next) {
       return next(request);
     } catch (const app::Error& error) {
       return ProblemFor(error);
+    } catch (const process::NoBlockingThread& error) {
+      // A request on an event loop that had to wait on a thread, and found none free.
+      return ProblemFor(app::Error(app::ErrorKind::kUnavailable, error.what()));
     } catch (const std::exception& error) {
       spdlog::error("{} {}: {}", http::MethodName(request.method), request.path, error.what());
       return http::Response::Problem(500, "Internal error",

@@ -30,14 +30,15 @@ void AddProductRoutes(http::Router& router, Authenticator& authenticator, app::D
           return response;
         });
       }));
-  router.Add(
-      Method::kGet, "/v1/products/{id}",
-      Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {
-        const domain::Uuid id = PathId(request, "id", "product");
-        return One(200, database.ReadByKey([&](app::Transaction& tx) {
-          return app::GetProduct(tx, context.principal, id);
-        }));
-      }));
+  router.Add(Method::kGet, "/v1/products/{id}",
+             Secured(authenticator,
+                     [&database](http::Request& request, const app::CallContext& context) {
+                       const domain::Uuid id = PathId(request, "id", "product");
+                       return One(200, database.ReadByKey([&](app::Transaction& tx) {
+                         return app::GetProduct(tx, context.principal, id);
+                       }));
+                     }),
+             http::Router::Runs::kOnLoop);
   router.Add(
       Method::kGet, "/v1/products",
       Secured(authenticator, [&database](http::Request& request, const app::CallContext& context) {

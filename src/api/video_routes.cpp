@@ -35,11 +35,14 @@ void AddVideoRoutes(http::Router& router, Authenticator& authenticator, app::Dat
         });
       }));
   router.Add(Method::kGet, "/v1/videos/{id}",
-             Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
-               const domain::Uuid id = PathId(request, "id", "video");
-               return One(200, database.ReadByKey(
-                                   [&](app::Transaction& tx) { return app::GetVideo(tx, id); }));
-             }));
+             Secured(authenticator,
+                     [&database](http::Request& request, const app::CallContext&) {
+                       const domain::Uuid id = PathId(request, "id", "video");
+                       return One(200, database.ReadByKey([&](app::Transaction& tx) {
+                         return app::GetVideo(tx, id);
+                       }));
+                     }),
+             http::Router::Runs::kOnLoop);
   router.Add(Method::kGet, "/v1/videos",
              Secured(authenticator, [&database](http::Request& request, const app::CallContext&) {
                const app::VideoFilter filter = VideoFilterOf(request);

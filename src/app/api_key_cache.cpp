@@ -2,6 +2,7 @@
 
 #include "app/api_keys.hpp"
 #include "app/errors.hpp"
+#include "process/fiber.hpp"
 
 namespace nedlia::app {
 
@@ -107,6 +108,13 @@ ApiKeyCache::Cached ApiKeyCache::AwaitFlight(std::unique_lock<std::mutex>& lock,
       return answer;
     if (!in_flight_.contains(hash))
       return std::nullopt;
+    if (process::OnEventLoop()) {
+      // Waiting for another request's lookup would block the loop: wait on a thread instead.
+      lock.unlock();
+      process::LeaveEventLoop();
+      lock.lock();
+      continue;
+    }
     settled_.wait(lock);
   }
 }

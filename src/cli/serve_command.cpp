@@ -68,6 +68,7 @@ http::ServerOptions ServerOptionsFor(const Settings& settings, const ServeFlags&
           .io_threads = size(settings.http_io_threads),
           .workers = size(settings.http_workers.value_or(settings.db_pool_size)),
           .queue_limit = size(settings.http_queue_limit),
+          .max_on_loop = size(settings.http_max_on_loop),
           .max_connections = size(settings.http_max_connections),
           .max_connections_per_address = size(settings.http_max_connections_per_address),
           .max_header_bytes = size(settings.http_max_header_bytes),
@@ -358,6 +359,9 @@ void Serve(const Settings& configured, const ServeFlags& flags) {
   api.Instrument(request_metrics);
   http::ServerOptions options = ServerOptionsFor(settings, flags);
   options.request_metrics = &request_metrics;
+  options.runs_on_loop = [&api](const http::Request& request) {
+    return api.Routes().RunsOnLoop(request);
+  };
   FitConnectionsToFileLimit(options);
   http::Server server(options, api.Handler());
   const metrics::Registry::Collector server_metrics =

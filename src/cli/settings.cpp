@@ -153,6 +153,7 @@ void ReadHttpSettings(Settings& s) {
   if (Env("NEDLIA_HTTP_WORKERS"))
     s.http_workers = EnvInt("NEDLIA_HTTP_WORKERS", 0, 1, 1024);
   s.http_queue_limit = EnvInt("NEDLIA_HTTP_QUEUE_LIMIT", s.http_queue_limit, 0, 100'000);
+  s.http_max_on_loop = EnvInt("NEDLIA_HTTP_MAX_ON_LOOP", s.http_max_on_loop, 0, 100'000);
   s.http_max_header_bytes =
       EnvInt("NEDLIA_HTTP_MAX_HEADER_BYTES", s.http_max_header_bytes, 1024, 1 << 20);
   s.http_max_body_bytes =

@@ -33,6 +33,7 @@ struct Settings {
   int http_io_threads = 1;                         ///< NEDLIA_HTTP_IO_THREADS
   std::optional<int> http_workers;                 ///< NEDLIA_HTTP_WORKERS (unset: the pool size)
   int http_queue_limit = 128;                      ///< NEDLIA_HTTP_QUEUE_LIMIT
+  int http_max_on_loop = 1024;                     ///< NEDLIA_HTTP_MAX_ON_LOOP (0: none)
   int http_max_header_bytes = 16 * 1024;           ///< NEDLIA_HTTP_MAX_HEADER_BYTES
   int http_max_body_bytes = 1024 * 1024;           ///< NEDLIA_HTTP_MAX_BODY_BYTES
   long http_max_buffered_body_bytes = 256L << 20;  ///< NEDLIA_HTTP_MAX_BUFFERED_BODY_BYTES

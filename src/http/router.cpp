@@ -87,9 +87,10 @@ Response MethodNotAllowed(const Request& request, const std::vector<Method>& all
 
 }  // namespace
 
-void Router::Add(Method method, std::string_view path_template, Handler handler) {
+void Router::Add(Method method, std::string_view path_template, Handler handler, Runs runs) {
   CheckTemplate(path_template);
   Entry entry{{method, std::string(path_template)}, {}, std::move(handler)};
+  entry.runs = runs;
   for (const std::string_view segment : SplitSegments(path_template)) {
     const bool param = IsParam(segment);
     entry.segments.push_back(
@@ -121,10 +122,7 @@ Response Router::Handle(Request& request) const {
   if (!path) {
     return Response::Problem(400, "Bad Request", "the path has a malformed percent-encoding");
   }
-  const Entry* entry = Find(*path, request.method);
-  if (entry == nullptr && request.method == Method::kHead) {
-    entry = Find(*path, Method::kGet);
-  }
+  const Entry* entry = FindServing(*path, request.method);
   if (entry != nullptr) {
     BindParams(*entry, *path, request);
     request.series = entry->series;
@@ -133,6 +131,22 @@ Response Router::Handle(Request& request) const {
   }
   const std::vector<Method> allowed = AllowedMethods(*path);
   return allowed.empty() ? NotFound(request.path) : MethodNotAllowed(request, allowed);
+}
+
+bool Router::RunsOnLoop(const Request& request) const {
+  if (request.path.empty() || request.path.front() != '/')
+    return false;
+  const auto path = DecodePath(request.path);
+  const Entry* entry = path ? FindServing(*path, request.method) : nullptr;
+  return entry != nullptr && entry->runs == Runs::kOnLoop;
+}
+
+const Router::Entry* Router::FindServing(const std::vector<std::string>& path,
+                                         Method method) const {
+  const Entry* entry = Find(path, method);
+  if (entry == nullptr && method == Method::kHead)
+    entry = Find(path, Method::kGet);
+  return entry;
 }
 
 void Router::Instrument(RequestMetrics& metrics) {

@@ -33,9 +33,18 @@ class Router {
     std::string path_template;
   };
 
+  /// Where a route's handler runs (see ServerOptions::runs_on_loop).
+  enum class Runs {
+    kOnWorker,  ///< on a worker thread: it may block
+    kOnLoop,    ///< in a fiber on the event loop: it waits only in ways a fiber can
+  };
+
   /// Registers a route; throws std::invalid_argument for a malformed template or a duplicate
   /// (same method and same segments, parameter names aside).
-  void Add(Method method, std::string_view path_template, Handler handler);
+  void Add(Method method, std::string_view path_template, Handler handler,
+           Runs runs = Runs::kOnWorker);
+  /// Whether the request's route runs on the event loop (false for no route).
+  bool RunsOnLoop(const Request& request) const;
   /// Dispatches: fills request.path_params and calls the handler, or answers 400, 404 or 405
   /// (with Allow) as application/problem+json.
   Response Handle(Request& request) const;
@@ -55,6 +64,7 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
     RouteSeries* series = nullptr;
+    Runs runs = Runs::kOnWorker;
   };
 
   static void BindParams(const Entry& entry, const std::vector<std::string>& path,
@@ -62,6 +72,8 @@ class Router {
   static bool Matches(const Entry& entry, const std::vector<std::string>& path);
   static bool MoreSpecific(const Entry& a, const Entry& b);
   const Entry* Find(const std::vector<std::string>& path, Method method) const;
+  /// The route for `method` or, for HEAD, its GET route.
+  const Entry* FindServing(const std::vector<std::string>& path, Method method) const;
   std::vector<Method> AllowedMethods(const std::vector<std::string>& path) const;
 
   std::vector<Entry> entries_;

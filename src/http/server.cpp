@@ -65,7 +65,12 @@ class Server::Impl {
   Impl& operator=(const Impl&) = delete;
   Impl(Impl&&) = delete;
   Impl& operator=(Impl&&) = delete;
-  ~Impl() { finished_ = true; }
+  ~Impl() {
+    finished_ = true;
+    // Before the loops go: a late wake-up of a fiber is dropped, and the coroutines still owed
+    // an answer by one are given up, to be destroyed with their loops.
+    loops_open_->Close();
+  }
 
   void Start();
   std::uint16_t Port() const { return port_; }
@@ -89,6 +94,7 @@ class Server::Impl {
   std::atomic<bool> finished_{false};  // Run has returned: nothing may be posted any more
   SessionCounters counters_;
   BodyBudget bodies_;
+  std::shared_ptr<LoopGate> loops_open_ = std::make_shared<LoopGate>();
   // Declared before the loops: sessions destroyed late still unregister themselves.
   ConnectionRegistry registry_;
   // The listener, the grace timer and signals; run by Run's caller.
@@ -170,7 +176,8 @@ void Server::Impl::Start() {
 // Connections are counted here, as they are accepted, so that a burst from the backlog cannot
 // overshoot the cap.
 asio::awaitable<void> Server::Impl::AcceptLoop() {
-  const SessionContext context{&options_, &handler_, &registry_, &workers_, &bodies_, &counters_};
+  const SessionContext context{&options_, &handler_,  &registry_, &workers_,
+                               &bodies_,  &counters_, loops_open_};
   while (acceptor_.is_open()) {
     asio::io_context& loop = loops_.Next();
     tcp::socket socket(loop);
@@ -220,6 +227,7 @@ ServerStats Server::Impl::Stats() const {
           .connections_idle = registry_.IdleCount(),
           .requests_queued = workers_.Queued(),
           .requests_running = workers_.Running(),
+          .requests_on_loop = counters_.on_loop,
           .connections_accepted = counters_.accepted,
           .connections_evicted = registry_.Evictions(),
           .connections_refused = counters_.refused,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,13 @@ struct ServerOptions {
   /// Requests that may wait for a free worker; one more is answered 503 with Retry-After at
   /// once (load shedding).
   std::size_t queue_limit = 64;
+  /// The requests that run on their connection's event loop, in a fiber, instead of on a
+  /// worker (null: none): those whose handlers wait only in ways a fiber can (reads by key
+  /// through a shared reader), so that a request costs no thread hand-off. Whatever else
+  /// would block moves the fiber to a worker first (process::LeaveEventLoop).
+  std::function<bool(const Request&)> runs_on_loop;
+  /// Requests on the event loops at once; more go to the workers (and their queue's bound).
+  std::size_t max_on_loop = 1024;
   /// Connections open at once. At the cap, the connection idle the longest is closed to admit
   /// a new one; when none is idle, the new one is answered 503 and closed.
   std::size_t max_connections = 10000;
@@ -73,6 +81,7 @@ struct ServerStats {
   std::size_t connections_idle = 0;        ///< of which waiting for a request
   std::size_t requests_queued = 0;         ///< waiting for a worker now
   std::size_t requests_running = 0;        ///< on a worker now
+  std::size_t requests_on_loop = 0;        ///< in a fiber on an event loop now
   std::uint64_t connections_accepted = 0;  ///< admitted
   std::uint64_t connections_evicted = 0;   ///< idle ones closed to admit others
   std::uint64_t connections_refused = 0;   ///< at a cap, with 503 or 429
@@ -97,7 +106,9 @@ class ServerError : public std::runtime_error {
 /// An HTTP/1.1 server with keep-alive. Connections live on event loops (io_threads), where they
 /// are read and written asynchronously: an idle or slow connection holds memory, not a thread.
 /// Each complete request is handed to a worker (the only hand-off), which runs `handler`;
-/// handlers may block on the database. The server answers by itself: 400 for a malformed
+/// handlers may block on the database. A request for which `runs_on_loop` holds runs instead in
+/// a fiber on its connection's loop, with no hand-off: it waits for the database with the loop
+/// free, and moves to a worker if it must block. The server answers by itself: 400 for a malformed
 /// request or one that is not text, a close when a phase times out, 413 for a body over
 /// max_body_bytes, 431 for an oversized head, 501 for an unknown method, 500 when the handler
 /// throws, 503 when the worker queue or the body memory is full or no connection can be

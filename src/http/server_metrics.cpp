@@ -22,6 +22,9 @@ std::string ServerMetricsText(const ServerStats& stats) {
          stats.requests_queued);
   Append(out, "nedlia_http_requests_in_progress", "gauge", "Requests running on a worker",
          stats.requests_running);
+  Append(out, "nedlia_http_requests_on_loop", "gauge",
+         "Requests running in a fiber on an event loop (waiting for the database, mostly)",
+         stats.requests_on_loop);
   Append(out, "nedlia_http_connections_accepted_total", "counter", "Connections admitted",
          stats.connections_accepted);
   Append(out, "nedlia_http_connections_evicted_total", "counter",

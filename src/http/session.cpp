@@ -1,13 +1,15 @@
 // One HTTP/1.1 connection as a coroutine on an event loop: wait for a request, read its head and
-// body within their bounds, hand it to a worker, write the answer, repeat while keep-alive
-// allows. Streamed answers are in stream_session.cpp. Beast appears only in these files (and in
-// asio_impl.cpp, which compiles it).
+// body within their bounds, hand it to a worker (or run it in a fiber on the loop), write the
+// answer, repeat while keep-alive allows. Streamed answers are in stream_session.cpp. Beast appears
+// only in these files (and in asio_impl.cpp, which compiles it).
 #include "http/session.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +18,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -24,6 +27,7 @@
 #include "http/request_text.hpp"
 #include "http/request_wire.hpp"
 #include "http/session_io.hpp"
+#include "process/fiber.hpp"
 
 namespace nedlia::http {
 namespace {
@@ -139,9 +143,84 @@ class HandlerJob final : public Job {
   Request& request_;
 };
 
+/// A fiber's way back to its connection's event loop, and to the workers when it must block.
+class LoopFiberHost final : public process::FiberHost {
+ public:
+  LoopFiberHost(Executor executor, WorkerPool& workers, std::shared_ptr<LoopGate> gate)
+      : executor_(std::move(executor)), workers_(workers), gate_(std::move(gate)) {}
+
+  void Post(std::function<void()> task) override {
+    gate_->Through([&] { asio::post(executor_, std::move(task)); });
+  }
+
+  std::shared_ptr<void> PostAt(Clock::time_point at, std::function<void()> task) override {
+    auto timer = std::make_shared<asio::steady_timer>(executor_, at);
+    timer->async_wait([task = std::move(task)](error_code ec) {
+      if (!ec)
+        task();
+    });
+    // Released on the loop, the token cancels the wait (whose handler then drops the task).
+    return {timer.get(), [timer](void*) { timer->cancel(); }};
+  }
+
+  bool PostToBlockingThread(std::function<void()> task) override {
+    std::unique_ptr<Job> job = std::make_unique<TaskJob>(std::move(task));
+    return workers_.TryPost(job);
+  }
+
+ private:
+  class TaskJob final : public Job {
+   public:
+    explicit TaskJob(std::function<void()> task) : task_(std::move(task)) {}
+    void Run() noexcept override { task_(); }
+
+   private:
+    std::function<void()> task_;
+  };
+
+  Executor executor_;
+  WorkerPool& workers_;
+  std::shared_ptr<LoopGate> gate_;
+};
+
+/// The answer of a request run in a fiber, handed back to its connection's coroutine on the
+/// loop, which it keeps busy meanwhile (as HandlerJob does), unless the server abandoned the
+/// request (LoopGate::Close).
+template <typename Completion>
+class FiberReply final : public OwedReply {
+ public:
+  FiberReply(Completion completion, Executor executor, std::shared_ptr<LoopGate> gate)
+      : completion_(std::move(completion)), work_(executor), gate_(std::move(gate)) {
+    gate_->Owe(this);
+  }
+  FiberReply(const FiberReply&) = delete;
+  FiberReply& operator=(const FiberReply&) = delete;
+  ~FiberReply() override { gate_->Forget(this); }
+
+  void Complete(Response response) {
+    gate_->Settle(this, [&] {
+      asio::post(work_->get_executor(),
+                 [completion = std::move(*completion_), response = std::move(response)]() mutable {
+                   std::move(completion)(std::optional<Response>(std::move(response)));
+                 });
+      work_.reset();
+    });
+  }
+
+  void Abandon() noexcept override {
+    completion_.reset();
+    work_.reset();
+  }
+
+ private:
+  std::optional<Completion> completion_;
+  std::optional<asio::executor_work_guard<Executor>> work_;
+  std::shared_ptr<LoopGate> gate_;
+};
+
 class Session {
  public:
-  Session(SessionContext context, tcp::socket socket, std::uint64_t id);
+  Session(const SessionContext& context, tcp::socket socket, std::uint64_t id);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   Session(Session&&) = delete;
@@ -168,6 +247,8 @@ class Session {
   void Count(const Request* request, int status, Clock::time_point started) const;
   asio::awaitable<Next> Respond(WireRequest& message);
   asio::awaitable<std::optional<Response>> RunHandler(Request& request);
+  bool RunsOnLoop(const Request& request) const;
+  asio::awaitable<Response> RunOnLoop(Request& request);
   asio::awaitable<bool> Write(WireResponse message);
   void OnInterrupt();
   bool Enter(ConnectionState state);
@@ -184,7 +265,7 @@ class Session {
   std::shared_ptr<InterruptTarget> interrupt_target_;
 };
 
-Session::Session(SessionContext context, tcp::socket socket, std::uint64_t id)
+Session::Session(const SessionContext& context, tcp::socket socket, std::uint64_t id)
     : context_(context),
       stream_(std::move(socket)),
       buffer_(context.options->max_header_bytes),
@@ -404,8 +485,13 @@ void Session::Count(const Request* request, int status, Clock::time_point starte
   series.Record(request->method, status, seconds);
 }
 
-// The only hand-off of a request: to a worker and back. nullopt when the pool is full.
+// The only hand-off of a request: to a worker and back, or none for a request that runs on the
+// loop. nullopt when the pool is full.
 asio::awaitable<std::optional<Response>> Session::RunHandler(Request& request) {
+  if (RunsOnLoop(request)) {
+    Response response = co_await RunOnLoop(request);
+    co_return response;
+  }
   const Executor executor = co_await asio::this_coro::executor;
   std::optional<Response> response =
       co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<Response>)>(
@@ -420,6 +506,41 @@ asio::awaitable<std::optional<Response>> Session::RunHandler(Request& request) {
           },
           asio::use_awaitable);
   co_return response;
+}
+
+bool Session::RunsOnLoop(const Request& request) const {
+  const ServerOptions& options = *context_.options;
+  return options.runs_on_loop && context_.counters->on_loop.load() < options.max_on_loop &&
+         options.runs_on_loop(request);
+}
+
+// The handler in a fiber on this loop: it waits for the database with the loop free, and moves
+// to a worker only if it has to block.
+asio::awaitable<Response> Session::RunOnLoop(Request& request) {
+  const Executor executor = co_await asio::this_coro::executor;
+  std::optional<Response> response =
+      co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<Response>)>(
+          [this, &request, executor](auto completion) {
+            using Reply = FiberReply<decltype(completion)>;
+            auto reply =
+                std::make_shared<Reply>(std::move(completion), executor, context_.loops_open);
+            std::atomic<std::size_t>& on_loop = context_.counters->on_loop;
+            ++on_loop;
+            try {
+              process::StartFiber(
+                  std::make_unique<LoopFiberHost>(executor, *context_.workers, context_.loops_open),
+                  [reply, &handler = *context_.handler, &request, &on_loop] {
+                    Response answer = InvokeSafely(handler, request);
+                    --on_loop;
+                    reply->Complete(std::move(answer));
+                  });
+            } catch (...) {
+              --on_loop;  // no fiber (no memory for its stack): the connection fails
+              throw;
+            }
+          },
+          asio::use_awaitable);
+  co_return std::move(*response);  // a fiber always answers
 }
 
 asio::awaitable<bool> Session::Write(WireResponse message) {

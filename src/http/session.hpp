@@ -5,7 +5,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 #include <utility>  // before any Boost.Asio header: 1.74's awaitable.hpp needs std::exchange
 
 #include <boost/asio/awaitable.hpp>
@@ -31,6 +35,60 @@ class BodyBudget {
   std::atomic<std::size_t> used_{0};
 };
 
+/// An answer a request running on a loop owes its connection's coroutine (see session.cpp).
+class OwedReply {
+ public:
+  virtual ~OwedReply() = default;
+  /// Gives up the coroutine waiting for the answer, which its loop then destroys.
+  virtual void Abandon() noexcept = 0;
+};
+
+/// Open while the event loops run. What wakes a request's fiber from another thread (a database
+/// lane) posts through it, and so does the fiber's answer: after Close, both are dropped instead
+/// of posted to a loop that is going or gone (a request abandoned at shutdown). Close also gives
+/// up every answer still owed, while the loops exist, so that their connections' coroutines are
+/// destroyed with their loops and not kept by a fiber that will never run again. Thread-safe.
+class LoopGate {
+ public:
+  /// Calls `post` unless the gate is closed; false when closed.
+  bool Through(const std::function<void()>& post) {
+    const std::lock_guard lock(mutex_);
+    if (closed_)
+      return false;
+    post();
+    return true;
+  }
+  void Owe(OwedReply* reply) {
+    const std::lock_guard lock(mutex_);
+    owed_.insert(reply);
+  }
+  /// Calls `post` (the answer) and forgets `reply`, unless the gate is closed.
+  bool Settle(OwedReply* reply, const std::function<void()>& post) {
+    const std::lock_guard lock(mutex_);
+    if (closed_)
+      return false;
+    owed_.erase(reply);
+    post();
+    return true;
+  }
+  void Forget(OwedReply* reply) {
+    const std::lock_guard lock(mutex_);
+    owed_.erase(reply);
+  }
+  void Close() {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    for (OwedReply* reply : owed_)
+      reply->Abandon();
+    owed_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::unordered_set<OwedReply*> owed_;
+};
+
 /// The server's counters that sessions update (see ServerStats).
 struct SessionCounters {
   std::atomic<std::uint64_t> accepted{0};
@@ -39,6 +97,7 @@ struct SessionCounters {
   std::atomic<std::uint64_t> timed_out{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::size_t> refusals_in_progress{0};
+  std::atomic<std::size_t> on_loop{0};  ///< requests in a fiber on an event loop now
 };
 
 /// What every connection shares with the server that accepted it (which outlives them all).
@@ -49,6 +108,7 @@ struct SessionContext {
   WorkerPool* workers;
   BodyBudget* bodies;
   SessionCounters* counters;
+  std::shared_ptr<LoopGate> loops_open;
 };
 
 /// Serves HTTP/1.1 requests on `socket`, admitted as connection `id`, until the peer closes, a

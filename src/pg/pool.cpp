@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pg/errors.hpp"
+#include "process/fiber.hpp"
 
 namespace nedlia::pg {
 
@@ -30,6 +31,11 @@ PooledConnection Pool::Acquire() {
 }
 
 PooledConnection Pool::Acquire(std::chrono::steady_clock::time_point not_after) {
+  try {
+    process::LeaveEventLoop();  // a fiber on an event loop must not block it
+  } catch (const process::NoBlockingThread& error) {
+    throw PoolExhausted(error.what());
+  }
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = std::min(started + options_.acquire_timeout, not_after);
   const auto lent = [this, started](PooledConnection connection) {

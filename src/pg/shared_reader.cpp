@@ -5,6 +5,7 @@
 
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
+#include "process/fiber.hpp"
 
 namespace nedlia::pg {
 namespace {
@@ -33,6 +34,8 @@ SharedReader::~SharedReader() {
           ConnectionLost(ClientError("the shared database reader is stopping")));
       pending->done = true;
       pending->answered.notify_one();
+      if (pending->wake)
+        std::exchange(pending->wake, nullptr)();
     }
     queue_.clear();
   }
@@ -51,6 +54,8 @@ Result SharedReader::Execute(const Statement& statement, const Params& params,
     pending->statement = statement;  // named statements are constants
   }
   pending->params = params;
+  if (process::OnEventLoop())
+    return AwaitOnLoop(pending, deadline);
   std::unique_lock lock(mutex_);
   if (stopping_)
     throw ConnectionLost(ClientError("the shared database reader is stopping"));
@@ -62,8 +67,40 @@ Result SharedReader::Execute(const Statement& statement, const Params& params,
     work_.notify_one();
     lock.lock();
   }
-  if (!pending->answered.wait_until(lock, deadline, [&] { return pending->done; })) {
-    // Given up: a statement still queued need not run at all.
+  pending->answered.wait_until(lock, deadline, [&] { return pending->done; });
+  return Collect(pending);
+}
+
+// A request's fiber waits with its event loop free: the lane wakes the fiber, not a thread.
+Result SharedReader::AwaitOnLoop(const std::shared_ptr<Pending>& pending,
+                                 Clock::time_point deadline) {
+  process::AwaitOnLoop(
+      [&](std::function<void()> wake) {
+        std::unique_lock lock(mutex_);
+        if (stopping_) {
+          pending->error = std::make_exception_ptr(
+              ConnectionLost(ClientError("the shared database reader is stopping")));
+          pending->done = true;
+          lock.unlock();
+          wake();
+          return;
+        }
+        pending->wake = std::move(wake);
+        queue_.push_back(pending);
+        if (idle_lanes_ > 0) {
+          lock.unlock();
+          work_.notify_one();
+        }
+      },
+      deadline);
+  const std::lock_guard lock(mutex_);
+  return Collect(pending);
+}
+
+// Under the lock, once the caller waits no longer: its answer, or why there is none.
+Result SharedReader::Collect(const std::shared_ptr<Pending>& pending) {
+  if (!pending->done) {
+    // Given up at the deadline: a statement still queued need not run at all.
     const auto queued = std::find(queue_.begin(), queue_.end(), pending);
     if (queued != queue_.end())
       queue_.erase(queued);
@@ -166,8 +203,10 @@ Connection SharedReader::Open() const {
 
 // The batch keeps `pending` alive, so it is notified after the lock is released (see Execute).
 void SharedReader::Deliver(Pending& pending, Result* result, std::exception_ptr error) {
+  std::function<void()> wake;
   {
     const std::lock_guard lock(mutex_);
+    wake = std::move(pending.wake);
     if (result != nullptr) {
       pending.result.emplace(std::move(*result));
     } else {
@@ -176,7 +215,11 @@ void SharedReader::Deliver(Pending& pending, Result* result, std::exception_ptr 
     pending.done = true;
     ++stats_.statements;
   }
-  pending.answered.notify_one();
+  if (wake) {
+    wake();
+  } else {
+    pending.answered.notify_one();
+  }
 }
 
 }  // namespace nedlia::pg

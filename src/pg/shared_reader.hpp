@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -72,10 +73,13 @@ class SharedReader {
     std::optional<Result> result;
     std::exception_ptr error;
     bool done = false;
-    std::condition_variable answered;
+    std::condition_variable answered;  ///< for a caller on a thread of its own
+    std::function<void()> wake;        ///< for a caller on an event loop's fiber
   };
   using Batch = std::vector<std::shared_ptr<Pending>>;
 
+  Result AwaitOnLoop(const std::shared_ptr<Pending>& pending, Clock::time_point deadline);
+  Result Collect(const std::shared_ptr<Pending>& pending);
   void RunLane();
   /// Runs `batch` on `connection` (opened or replaced as needed), handing every statement its
   /// outcome.

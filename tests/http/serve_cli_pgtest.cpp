@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -148,6 +150,50 @@ TEST_F(ServeCliTest, FirstServePrintsOneWorkingAdminKeyOnlyOnce) {
   EXPECT_EQ(Log().find("first admin API key"), std::string::npos) << Log();
   ::kill(serve_->Pid(), SIGTERM);
   serve_->Wait(15s);
+}
+
+// The whole process as deployed: GETs by id run in fibers on the event loop and read through the
+// shared connection; a key not yet cached moves its request to a worker for the lookup.
+TEST_F(ServeCliTest, GetsByIdAreAnsweredFromTheEventLoopByManyClientsAtOnce) {
+  const std::string url = StartServe();
+  ASSERT_FALSE(url.empty()) << Log();
+  const std::string key = AfterPrefix(Log(), kFirstAdminKey);
+  ASSERT_FALSE(key.empty()) << Log();
+  const std::vector<std::string> auth = {"Authorization: Bearer " + key,
+                                         "Content-Type: application/json"};
+  http::testing::CurlClient client;
+  // The first request of the key looks it up (on a worker); the rest find it cached.
+  const auto created =
+      client.Send("POST", url + "/v1/advertisers",
+                  R"({"name": "Acme", "contact_email": "ads@acme.example"})", auth);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = nlohmann::json::parse(created.body)["data"]["id"];
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> clients;
+  clients.reserve(8);
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&] {
+      http::testing::CurlClient mine;
+      for (int i = 0; i < 25; ++i) {
+        const auto got = mine.Send("GET", url + "/v1/advertisers/" + id, "", auth);
+        const auto body = nlohmann::json::parse(got.body, nullptr, false);
+        if (got.status != 200 || body.is_discarded() || body["data"]["id"] != id)
+          ++wrong;
+      }
+      if (mine.Send("GET", url + "/v1/advertisers/0190a1b2-0000-7000-8000-000000000000", "", auth)
+              .status != 404)
+        ++wrong;
+    });
+  }
+  for (std::thread& thread : clients)
+    thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  const std::string metrics = client.Get(url + "/metrics").body;
+  EXPECT_NE(metrics.find("nedlia_http_requests_on_loop 0"), std::string::npos) << metrics;
+  const std::string reads = AfterPrefix(metrics, "\nnedlia_db_key_reads_total ");
+  EXPECT_GE(std::atoll(reads.c_str()), 8 * 26) << "through the shared connection:\n" << metrics;
+  ::kill(serve_->Pid(), SIGTERM);
+  EXPECT_EQ(serve_->Wait(15s).exit_code, 0);
 }
 
 TEST_F(ServeCliTest, EventsNameTheirSchemaUnderThePublicUrlWhichServesIt) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -13,6 +14,8 @@
 #include "pg/connection.hpp"
 #include "pg/errors.hpp"
 #include "pg/shared_reader.hpp"
+#include "process/fiber.hpp"
+#include "support/fiber_loop.hpp"
 #include "support/test_database.hpp"
 
 namespace nedlia::pg {
@@ -29,6 +32,19 @@ const Statement kInverse{"shared_reader_inverse", "SELECT 1000 / $1::int8"};
 class SharedReaderTest : public ::testing::Test {
  protected:
   Clock::time_point Soon() const { return Clock::now() + std::chrono::seconds(10); }
+
+  /// A statement that keeps the reader's only lane busy until the statement timeout cancels it.
+  std::thread HoldTheLane(SharedReader& reader) const {
+    std::thread slow([this, &reader] {
+      try {
+        reader.Execute({.name = {}, .sql = "SELECT pg_sleep(30)"}, {}, Soon());
+      } catch (const QueryCanceled&) {
+        // the server's statement timeout
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the sleep is on the lane
+    return slow;
+  }
 
   TestDatabase database_{Template::kEmpty};
   Connection admin_ = database_.Connect();
@@ -113,14 +129,7 @@ TEST_F(SharedReaderTest, AConnectionTheServerDroppedIsReplacedWithoutFailingTheR
 TEST_F(SharedReaderTest, ACallerGivesUpAtItsDeadlineAndLaterReadsGoOn) {
   SharedReader reader(
       {.url = database_.Url(), .lanes = 1, .statement_timeout = std::chrono::milliseconds(1500)});
-  std::thread slow([&] {
-    try {
-      reader.Execute({.name = {}, .sql = "SELECT pg_sleep(30)"}, {}, Soon());
-    } catch (const QueryCanceled&) {
-      // the server's statement timeout
-    }
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the sleep is on the lane
+  std::thread slow = HoldTheLane(reader);
   const Clock::time_point started = Clock::now();
   EXPECT_THROW(
       reader.Execute(kSquare, Params(std::int64_t{5}), started + std::chrono::milliseconds(300)),
@@ -129,6 +138,57 @@ TEST_F(SharedReaderTest, ACallerGivesUpAtItsDeadlineAndLaterReadsGoOn) {
   EXPECT_GE(waited, std::chrono::milliseconds(300));
   EXPECT_LT(waited, std::chrono::milliseconds(1000)) << "the caller did not wait for the lane";
   slow.join();  // cancelled by the statement timeout
+  EXPECT_EQ(reader.Execute(kSquare, Params(std::int64_t{6}), Soon()).Single()[0].As<int>(), 36);
+}
+
+// Requests' fibers on one event loop: each waits for its answer with the loop free, and is
+// woken on the loop; none blocks it.
+TEST_F(SharedReaderTest, FibersOnOneLoopEachGetTheirOwnAnswerWithoutBlockingIt) {
+  SharedReader reader({.url = database_.Url(), .lanes = 1});
+  testing::TestLoop loop;
+  constexpr std::int64_t kFibers = 300;
+  int ended = 0;
+  int wrong = 0;
+  int off_loop = 0;
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  for (std::int64_t n = 0; n < kFibers; ++n) {
+    process::StartFiber(std::make_unique<testing::TestHost>(loop), [&, n] {
+      const Result rows = reader.Execute(kSquare, Params(n), Soon());
+      wrong += rows.Single()[0].As<std::int64_t>() == n * n ? 0 : 1;
+      off_loop += std::this_thread::get_id() == loop_thread ? 0 : 1;
+      ++ended;
+    });
+  }
+  EXPECT_LT(ended, kFibers) << "the fibers wait for the database: they do not block the loop";
+  ASSERT_TRUE(loop.RunUntil([&] { return ended == kFibers; }, std::chrono::seconds(20)));
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(off_loop, 0);
+  EXPECT_LT(reader.Totals().batches, reader.Totals().statements);
+}
+
+TEST_F(SharedReaderTest, AFiberGivesUpAtItsDeadlineWhileTheLaneIsBusy) {
+  SharedReader reader(
+      {.url = database_.Url(), .lanes = 1, .statement_timeout = std::chrono::milliseconds(1500)});
+  std::thread slow = HoldTheLane(reader);
+  testing::TestLoop loop;
+  bool canceled = false;
+  bool ended = false;
+  const Clock::time_point started = Clock::now();
+  process::StartFiber(std::make_unique<testing::TestHost>(loop), [&] {
+    try {
+      reader.Execute(kSquare, Params(std::int64_t{5}), started + std::chrono::milliseconds(300));
+    } catch (const QueryCanceled&) {
+      canceled = true;
+    }
+    ended = true;
+  });
+  ASSERT_TRUE(loop.RunUntil([&] { return ended; }));
+  const auto waited = Clock::now() - started;
+  EXPECT_TRUE(canceled);
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+  EXPECT_LT(waited, std::chrono::milliseconds(1000)) << "the fiber did not wait for the lane";
+  slow.join();
+  // Its statement was still queued: it was withdrawn, and the lane goes on.
   EXPECT_EQ(reader.Execute(kSquare, Params(std::int64_t{6}), Soon()).Single()[0].As<int>(), 36);
 }
 

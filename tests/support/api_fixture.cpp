@@ -12,6 +12,7 @@
 #include "http/server.hpp"
 #include "notifier/notifier.hpp"
 #include "pg/pool.hpp"
+#include "pg/shared_reader.hpp"
 #include "repositories/pg_api_log.hpp"
 #include "repositories/pg_database.hpp"
 #include "streams/event_hub.hpp"
@@ -30,6 +31,7 @@ struct ApiFixture::Parts {
       : event_schemas(events::PublishedSchemas(events::Catalog::Embedded(),
                                                events::EnvelopeSettings{}.schema_base_url)),
         pool({.url = url, .max_size = 8}),
+        key_reader({.url = url}),
         api_log(pool),
         database(pool, {.environment = "test", .platform_version = "test"}, request_timeout),
         // No TTL: every request sees a revoked key at once.
@@ -40,10 +42,22 @@ struct ApiFixture::Parts {
              .placement_files = placement_files,
              .api_log = &api_log,
              .event_schemas = event_schemas}),
-        server({.host = "127.0.0.1", .port = 0}, api.Handler()) {}
+        server(ServerOptionsFor(api), api.Handler()) {
+    database.ShareKeyReadsThrough(&key_reader);
+  }
+
+  // As `nedlia serve` runs them: reads by key on a shared connection, GETs by id on the loop.
+  static http::ServerOptions ServerOptionsFor(const api::Api& api) {
+    http::ServerOptions options{.host = "127.0.0.1", .port = 0};
+    options.runs_on_loop = [&api](const http::Request& request) {
+      return api.Routes().RunsOnLoop(request);
+    };
+    return options;
+  }
 
   api::EventSchemas event_schemas;
   pg::Pool pool;
+  pg::SharedReader key_reader;
   repositories::PgApiLog api_log;
   repositories::PgDatabase database;
   app::ApiKeyCache keys;
