@@ -37,7 +37,9 @@ class NoBlockingThread : public std::runtime_error {
 /// runs other work meanwhile); anything else that would block calls LeaveEventLoop first, which
 /// moves the fiber to a blocking thread for the rest of its life. `body` must not throw, and
 /// must not wait while it holds a lock, or inside a catch block (the C++ runtime keeps the
-/// exception being handled per thread).
+/// exception being handled per thread), and a function that calls LeaveEventLoop must not use
+/// what it read of its thread before (pthread_self(), a thread_local's address): compilers may
+/// read those once per function.
 void StartFiber(std::unique_ptr<FiberHost> host, std::function<void()> body);
 
 /// True when this code runs in a fiber on its event loop, where blocking stalls every
