@@ -359,9 +359,13 @@ void Serve(const Settings& configured, const ServeFlags& flags) {
   api.Instrument(request_metrics);
   http::ServerOptions options = ServerOptionsFor(settings, flags);
   options.request_metrics = &request_metrics;
-  options.runs_on_loop = [&api](const http::Request& request) {
-    return api.Routes().RunsOnLoop(request);
-  };
+  // GETs by id wait on the loop only for the shared reader: reads sent to the pool or a replica
+  // would move every such request to a worker, a fiber for nothing.
+  if (key_reader && !replica) {
+    options.runs_on_loop = [&api](const http::Request& request) {
+      return api.Routes().RunsOnLoop(request);
+    };
+  }
   FitConnectionsToFileLimit(options);
   http::Server server(options, api.Handler());
   const metrics::Registry::Collector server_metrics =
