@@ -284,30 +284,40 @@ Result Connection::SendDeferred() {
 }
 
 void Connection::SendOne(const Deferred& statement, std::vector<Sent>& commands) {
+  // Prepared once, even when the batch runs it twice: the server refuses a second Parse.
+  const bool preparing = std::any_of(commands.begin(), commands.end(), [&](const Sent& earlier) {
+    return earlier.prepares == statement.name;
+  });
+  if (SendStatement(statement.name, statement.sql, statement.params, preparing))
+    commands.push_back({statement.name, statement.translate});
+  commands.push_back({{}, statement.translate, statement.wanted});
+}
+
+// Into the pipeline: a named statement not yet prepared (nor `preparing` earlier in the batch)
+// is prepared first. True when a Parse went too, whose answer comes before the statement's.
+bool Connection::SendStatement(std::string_view name, std::string_view sql, const Params& params,
+                               bool preparing) {
   PGconn* conn = conn_.get();
-  const std::vector<const char*> values = statement.params.Pointers();
-  const int count = statement.params.Count();
+  const std::vector<const char*> values = params.Pointers();
+  const int count = params.Count();
   int sent = 1;
-  if (statement.name.empty()) {
-    sent = PQsendQueryParams(conn, statement.sql.c_str(), count, nullptr, values.data(), nullptr,
+  bool prepares = false;
+  if (name.empty()) {
+    sent = PQsendQueryParams(conn, std::string(sql).c_str(), count, nullptr, values.data(), nullptr,
                              nullptr, 0);
   } else {
-    const std::string name(statement.name);
-    // Prepared once, even when the batch runs it twice: the server refuses a second Parse.
-    const bool preparing = std::any_of(commands.begin(), commands.end(), [&](const Sent& earlier) {
-      return earlier.prepares == statement.name;
-    });
-    if (!prepared_.contains(statement.name) && !preparing) {
-      sent = PQsendPrepare(conn, name.c_str(), statement.sql.c_str(), 0, nullptr);
-      commands.push_back({statement.name, statement.translate});
+    const std::string name_text(name);
+    if (!prepared_.contains(name) && !preparing) {
+      sent = PQsendPrepare(conn, name_text.c_str(), std::string(sql).c_str(), 0, nullptr);
+      prepares = true;
     }
-    sent = sent != 0
-               ? PQsendQueryPrepared(conn, name.c_str(), count, values.data(), nullptr, nullptr, 0)
-               : 0;
+    if (sent != 0)
+      sent =
+          PQsendQueryPrepared(conn, name_text.c_str(), count, values.data(), nullptr, nullptr, 0);
   }
   if (sent == 0)
     ThrowError(DetailsOf(nullptr, conn));
-  commands.push_back({{}, statement.translate, statement.wanted});
+  return prepares;
 }
 
 Result Connection::ReadPipelineResults(const std::vector<Sent>& commands) {
@@ -358,26 +368,10 @@ void Connection::ExecuteEach(const std::vector<BatchStatement>& batch, const Bat
   std::unordered_set<std::string_view> preparing;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Statement& statement = *batch[i].statement;
-    const std::vector<const char*> values = batch[i].params->Pointers();
-    const int count = batch[i].params->Count();
-    int sent = 1;
-    if (statement.name.empty()) {
-      const std::string text(statement.sql);
-      sent =
-          PQsendQueryParams(conn, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
-    } else {
-      const std::string name(statement.name);
-      if (!prepared_.contains(statement.name) && !preparing.contains(statement.name)) {
-        const std::string text(statement.sql);
-        sent = PQsendPrepare(conn, name.c_str(), text.c_str(), 0, nullptr);
-        prepares[i] = true;
-        preparing.insert(statement.name);
-      }
-      if (sent != 0)
-        sent = PQsendQueryPrepared(conn, name.c_str(), count, values.data(), nullptr, nullptr, 0);
-    }
-    if (sent == 0)
-      ThrowError(DetailsOf(nullptr, conn));
+    prepares[i] = SendStatement(statement.name, statement.sql, *batch[i].params,
+                                preparing.contains(statement.name));
+    if (prepares[i])
+      preparing.insert(statement.name);
   }
   // libpq 15 flushes at each Sync: one Sync makes the batch one write.
   if (PQpipelineSync(conn) == 0)

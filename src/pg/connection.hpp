@@ -206,6 +206,8 @@ class Connection {
   [[noreturn]] void Throw(ErrorDetails details, ErrorTranslator translate = nullptr);
   Result SendDeferred();
   void SendOne(const Deferred& statement, std::vector<Sent>& commands);
+  bool SendStatement(std::string_view name, std::string_view sql, const Params& params,
+                     bool preparing);
   Result ReadPipelineResults(const std::vector<Sent>& commands);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
