@@ -311,9 +311,10 @@ bool Connection::SendStatement(std::string_view name, std::string_view sql, cons
       sent = PQsendPrepare(conn, name_text.c_str(), std::string(sql).c_str(), 0, nullptr);
       prepares = true;
     }
-    if (sent != 0)
+    if (sent != 0) {
       sent =
           PQsendQueryPrepared(conn, name_text.c_str(), count, values.data(), nullptr, nullptr, 0);
+    }
   }
   if (sent == 0)
     ThrowError(DetailsOf(nullptr, conn));
