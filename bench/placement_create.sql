@@ -16,11 +16,11 @@
 -- time-ordered like the UUIDv7s the application generates, the events' data and envelope
 -- metadata as the API writes them (environment "development", a traceparent), created_by and
 -- advertiser_id set.
--- Not included: the request's api_logs row (src/store/pg_api_log.cpp queues it and a background
--- thread writes the queue every 200 ms as one multi-row INSERT, outside the transaction), the
--- NOTIFY that events::CommitSignal sends after the commit (its own connection, at most one per
--- 10 ms), and the API key's lookup (cached for 5 s). After 2027-06-01 the API stops writing
--- the v1 copy: drop that INSERT then.
+-- Not included: the request's api_logs row (src/repositories/pg_api_log.cpp queues it and a
+-- background thread writes the queue, 128 rows at a time, as one multi-row INSERT outside the
+-- transaction), the NOTIFY that events::CommitSignal sends after the commit (its own
+-- connection, at most one per 10 ms), and the API key's lookup (cached for 5 s). After
+-- 2027-06-01 the API stops writing the v1 copy: drop that INSERT then.
 -- pgbench variables are integers, so ids and JSON are made from them in SQL. now() is the
 -- transaction's start, the same in every statement: the events name the placement's id and
 -- the copy names the v2 event's id without reading anything back. In prepared mode pgbench

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,13 @@ const pg::BatchedPurge kOldEntries("api_log_old", "api_logs", "id",
 
 }  // namespace
 
-PgApiLog::PgApiLog(pg::Pool& pool, std::chrono::milliseconds flush_every, std::size_t max_queued)
-    : pool_(pool), flush_every_(flush_every), max_queued_(max_queued), thread_([this] { Run(); }) {}
+PgApiLog::PgApiLog(pg::Pool& pool, std::chrono::milliseconds flush_every, std::size_t max_queued,
+                   std::size_t flush_rows)
+    : pool_(pool),
+      flush_every_(flush_every),
+      max_queued_(max_queued),
+      flush_rows_(std::max<std::size_t>(flush_rows, 1)),
+      thread_([this] { Run(); }) {}
 
 PgApiLog::~PgApiLog() {
   {
@@ -39,6 +45,7 @@ PgApiLog::~PgApiLog() {
 }
 
 void PgApiLog::Record(app::ApiLogEntry entry) noexcept {
+  bool batch_ready = false;
   try {
     const std::lock_guard lock(mutex_);
     if (queue_.size() >= max_queued_) {
@@ -46,17 +53,26 @@ void PgApiLog::Record(app::ApiLogEntry entry) noexcept {
       ++dropped_;
     }
     queue_.push_back(std::move(entry));
+    batch_ready = queue_.size() == flush_rows_;  // once per batch, not per entry
   } catch (...) {
     // Out of memory while logging: the request itself matters more than its log line.
   }
+  if (batch_ready)
+    wake_.notify_one();
 }
 
 bool PgApiLog::Flush() {
+  return Write(true);
+}
+
+bool PgApiLog::Write(bool drain) {
   const std::lock_guard writing(writing_);
-  for (;;) {
+  for (bool first = true;; first = false) {
     std::deque<app::ApiLogEntry> batch;
     {
       const std::lock_guard lock(mutex_);
+      if (!drain && !first && queue_.size() < flush_rows_)
+        return true;
       if (dropped_ > 0) {
         spdlog::warn("the API log dropped {} entries it could not write in time", dropped_);
         dropped_ = 0;
@@ -107,10 +123,15 @@ bool PgApiLog::WriteBatch(std::deque<app::ApiLogEntry>& batch) {
 void PgApiLog::Run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, flush_every_, [this] { return stopping_; });
+    wake_.wait_for(lock, flush_every_,
+                   [this] { return stopping_ || queue_.size() >= flush_rows_; });
     lock.unlock();
-    Flush();
+    const bool written = Write(false);
     lock.lock();
+    // The entries are back in the queue, enough of them to wake the loop at once: the next
+    // try waits its turn, rather than hammering a database that is down.
+    if (!written)
+      wake_.wait_for(lock, flush_every_, [this] { return stopping_; });
   }
 }
 
