@@ -111,7 +111,9 @@ bench_start_cluster() {
   local max_connections=${1:-}
   work=$(mktemp -d /tmp/nedlia-bench.XXXXXX)
   chmod 755 "$work"  # the server user must reach the data directory inside
-  export NEDLIA_PG_DIR=$work/pg NEDLIA_LOG_LEVEL=warn
+  # Its own object store (WAL archive, placement files): another cluster's archive (an earlier
+  # run's) refuses this one's segments, and archiving would stop at the first.
+  export NEDLIA_PG_DIR=$work/pg NEDLIA_OBJECTS_DIR=$work/objects NEDLIA_LOG_LEVEL=warn
   # A random port, another one while the chosen one is taken (other clusters share the machine).
   local attempt
   for attempt in 1 2 3 4 5; do
