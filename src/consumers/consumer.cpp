@@ -63,6 +63,7 @@ int Consumer::RunPartition(int partition) {
   pg::RunInTransaction(pool_, {}, [&](pg::Transaction& tx) {
     moved = 0;
     tally_ = {};
+    handled_ids_.clear();
     SubscriptionRows rows(tx.Conn());
     if (!rows.TryLock(options_.name, partition))
       return;  // another process is on it
@@ -85,6 +86,10 @@ int Consumer::RunPartition(int partition) {
         if (retry_delay_ms)
           break;
         ++moved;
+      }
+      if (!handled_ids_.empty()) {
+        rows.MarkProcessed(options_.name, handled_ids_);
+        handled_ids_.clear();
       }
       if (static_cast<int>(chunk.deliveries.size()) < limit) {
         read_to_end = chunk.seen_up_to;
@@ -116,8 +121,8 @@ std::optional<std::int64_t> Consumer::Deliver(const Delivery& delivery, Partitio
       if (options_.mark_processed) {
         connection.Defer("SAVEPOINT nedlia_event");
         reading_.handle(event, connection);
-        rows.MarkProcessed(options_.name, event.id);
         connection.Defer("RELEASE SAVEPOINT nedlia_event");
+        handled_ids_.push_back(event.id);  // marked with the rest of its read
       } else {
         reading_.handle(event, connection);
       }

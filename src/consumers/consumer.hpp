@@ -71,6 +71,8 @@ class Consumer {
   Reading reading_;
   ReplayCheck replays_;
   SynchronousStandbys standbys_;
+  /// Events handled in the current read, to be marked processed together.
+  std::vector<domain::Uuid> handled_ids_;
   int next_partition_ = 0;
   bool readers_number_ = true;  ///< see PartitionState::readers_number
 };

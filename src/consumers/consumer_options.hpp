@@ -37,7 +37,7 @@ struct ConsumerOptions {
   /// Records each handled event in processed_events, with the handler's effects, so that an
   /// event read again is not handled twice. Off only for a handler that writes nothing to the
   /// database and whose effect deduplicates itself (the relay: JetStream drops a message id it
-  /// has seen), which then saves a savepoint and a write per event.
+  /// has seen), which then saves a savepoint and a row per event.
   bool mark_processed = true;
   /// Hand events over as StoredEvent::structured_text, spliced from the row's JSON text,
   /// leaving data and metadata unparsed (null): for a handler that passes events on as they

@@ -43,10 +43,16 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // - own: the rest of the cursor's transaction, a range of the delivery index from ($2, $3)
 //   to the transaction's end (written as a range, so that the estimate stays large enough for
 //   the planner to merge the partitions' indexes in order rather than sort them);
-// - later: the transactions numbered after it, read only when own came back short. Each
-//   transaction's events are found within its created_at range, so that only its month's
-//   partition is probed, and only for a transaction with events of the types read (a consumer
-//   of rare types passes over the others' transactions without reading them).
+// - later: the transactions numbered after it, read only when own came back short. walk steps
+//   through them one index probe at a time, in commit order, and only as far as later pulls:
+//   the read stops as soon as it holds the rows it wants; walk yields transactions in commit
+//   order and the lateral join keeps its outer side's order, so the rows later takes are the
+//   first ones (the final ORDER BY sorts them with own's). (As one join sorted by commit, a
+//   generic plan made while event_commits was small read every transaction after the cursor
+//   for each read: 0.66 s per read behind a backlog of 300 transactions of 500 events.) Only
+//   transactions with events of the types read are visited (a consumer of rare types passes
+//   over the others' transactions without reading them), each transaction's events within its
+//   created_at range, so that only its month's partition is probed.
 // hashtext's sign bit is masked to keep partitions non-negative. The processed mark is probed
 // per row (LATERAL ... LIMIT 1): as a plain LEFT JOIN, stale statistics (a new consumer, a
 // young database) made the planner hash all of the consumer's processed events for every read.
@@ -56,7 +62,7 @@ const pg::Statement kLoad{"delivery_load", R"sql(
 // that comes back short proves that no other event of these types lies up to it, and an empty
 // read still yields one row, the top's (the event columns are then null).
 const std::string kReadSql = R"sql(
-    WITH cursor AS MATERIALIZED (
+    WITH RECURSIVE cursor AS MATERIALIZED (
       SELECT CASE WHEN $10::int8 > 0 THEN $10::int8 ELSE nedlia_commit_seq($2::xid8) END AS seq),
     own AS MATERIALIZED (
       SELECT e.*, c.seq FROM event_commits c
@@ -72,21 +78,31 @@ const std::string kReadSql = R"sql(
         LIMIT $7) e
       WHERE c.seq = (SELECT seq FROM cursor)),
     wanted AS MATERIALIZED (SELECT $7 - count(*) AS n FROM own),
+    walk AS (
+      (SELECT c.seq, c.transaction_id, c.first_created_at, c.last_created_at
+       FROM event_commits c
+       WHERE c.seq > (SELECT seq FROM cursor) AND c.event_types && $4::text[]
+       ORDER BY c.seq LIMIT 1)
+      UNION ALL
+      SELECT c.* FROM walk w
+      CROSS JOIN LATERAL (
+        SELECT c.seq, c.transaction_id, c.first_created_at, c.last_created_at
+        FROM event_commits c
+        WHERE c.seq > w.seq AND c.event_types && $4::text[]
+        ORDER BY c.seq LIMIT 1) c),
     later AS MATERIALIZED (
-      SELECT e.*, c.seq FROM event_commits c
+      SELECT e.*, w.seq FROM walk w
       CROSS JOIN LATERAL (
         SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data, e.metadata,
                e.created_at, e.created_by, e.transaction_id, e.position
         FROM event_log e
-        WHERE e.transaction_id = c.transaction_id
-          AND e.created_at BETWEEN c.first_created_at AND c.last_created_at
+        WHERE e.transaction_id = w.transaction_id
+          AND e.created_at BETWEEN w.first_created_at AND w.last_created_at
           AND e.event_type = ANY ($4::text[])
           AND (hashtext(e.aggregate_id::text) & 2147483647) % $5 = $6
         ORDER BY e.position
         LIMIT (SELECT n FROM wanted)) e
-      WHERE c.seq > (SELECT seq FROM cursor) AND c.event_types && $4::text[]
-        AND (SELECT n FROM wanted) > 0
-      ORDER BY c.seq, e.position
+      WHERE (SELECT n FROM wanted) > 0
       LIMIT (SELECT n FROM wanted))
     SELECT e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.data::text,
            (CASE WHEN $9 THEN e.metadata - 'specversion' ELSE e.metadata END)::text,
@@ -103,6 +119,13 @@ const pg::Statement kRead{"delivery_read", kReadSql};
 
 const pg::Statement kMarkProcessed{"delivery_mark_processed", R"sql(
     INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING)sql"};
+
+// A read's events, marked in one statement after their handlers ran, not each in its handler's
+// savepoint: a savepoint that writes takes a subtransaction id, which the commit record lists
+// and logical decoding tracks, for every event, and each mark was a statement of its own.
+const pg::Statement kMarkAllProcessed{"delivery_mark_all_processed", R"sql(
+    INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
     ON CONFLICT DO NOTHING)sql"};
 
 const pg::Statement kClaim{"delivery_claim", R"sql(
@@ -228,6 +251,11 @@ ReadBatch SubscriptionRows::ReadAfter(const ConsumerOptions& options,
 
 void SubscriptionRows::MarkProcessed(const std::string& consumer, const domain::Uuid& event_id) {
   connection_.Defer(kMarkProcessed, pg::Params(consumer, event_id));
+}
+
+void SubscriptionRows::MarkProcessed(const std::string& consumer,
+                                     const std::vector<domain::Uuid>& event_ids) {
+  connection_.Defer(kMarkAllProcessed, pg::Params(consumer, event_ids));
 }
 
 bool SubscriptionRows::Claim(const std::string& consumer, const domain::Uuid& event_id) {

@@ -56,6 +56,8 @@ class SubscriptionRows {
                       const std::vector<std::string>& types, int partition, int limit);
   /// Records the event as handled (sent with the next statement).
   void MarkProcessed(const std::string& consumer, const domain::Uuid& event_id);
+  /// Records these events as handled (sent with the next statement).
+  void MarkProcessed(const std::string& consumer, const std::vector<domain::Uuid>& event_ids);
   /// Records the event as handled now, for an event that may arrive more than once (from
   /// JetStream); false when it already was (or another transaction is doing it and commits).
   bool Claim(const std::string& consumer, const domain::Uuid& event_id);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "consumers/consumer.hpp"
+#include "consumers/subscription_rows.hpp"
 #include "metrics/registry.hpp"
 #include "pg/errors.hpp"
 #include "support/delivery_helpers.hpp"
@@ -368,6 +369,8 @@ TEST_F(ConsumerTest, APassHandlesAWholeBatchReadInChunksAndStopsAtAFailure) {
                   "' AND retry_attempts = 1 "
                   "AND handled_count = 1700"),
             1);
+  // Each event handled before the failure is marked, in the read it came in.
+  EXPECT_EQ(Count("SELECT count(*) FROM processed_events WHERE consumer = 'test-consumer'"), 1700);
   EXPECT_EQ(consumer.RunOnce(), 0);  // its retry is not due
 }
 
@@ -387,6 +390,50 @@ TEST_F(ConsumerTest, ReadsThatEndInsideATransactionResumeThereAndCrossIntoTheNex
   EXPECT_EQ(RunUntil(consumer, [](int moved) { return moved >= 21; }), 21);
   EXPECT_EQ(handled_, LogOrder());
   EXPECT_EQ(consumer.RunOnce(), 0);
+}
+
+TEST_F(ConsumerTest, AReadBehindABacklogOfLargeTransactionsVisitsOnlyWhatItReturns) {
+  // The cursor: the last event of a small transaction, with 200 transactions of 100 events
+  // after it (a backfill, an import) and a young event_commits, whose statistics made the
+  // generic plan sort every later transaction's events for each read.
+  Append("first");
+  const pg::Row first =
+      sql_.Execute("SELECT transaction_id::text, position FROM event_log").Single();
+  const events::LogPosition cursor{.transaction_id = std::stoull(first[0].As<std::string>()),
+                                   .position = first[1].As<std::int64_t>()};
+  for (int i = 0; i < 200; ++i) {
+    sql_.Execute(R"sql(
+        INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
+        SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
+        FROM generate_series(1, 100) AS n)sql",
+                 pg::Params(kType));
+  }
+  sql_.ExecuteScript("SELECT nedlia_sequence_final(); ANALYZE event_log, event_commits");
+
+  // On a connection of its own: a backend's counts are reported a second after its
+  // statements, and the numbering above read every event.
+  pg::Connection reader = database_.Connect();
+  reader.ExecuteScript("BEGIN");
+  const consumers::ReadBatch batch =
+      consumers::SubscriptionRows(reader).ReadAfter(Options(), cursor, {kType}, 0, 100);
+  // The rows the read took from event_log's partitions, by index or bitmap (this backend's
+  // counts, not yet reported).
+  const std::int64_t fetched =
+      reader
+          .Execute(
+              "SELECT coalesce(sum(idx_tup_fetch + seq_tup_read), 0)::int8 "
+              "FROM pg_stat_xact_user_tables WHERE relname LIKE 'event_log%'")
+          .Single()[0]
+          .As<std::int64_t>();
+  reader.ExecuteScript("ROLLBACK");
+
+  const std::vector<std::string> log = LogOrder();
+  ASSERT_EQ(batch.deliveries.size(), 100U);
+  for (std::size_t i = 0; i < 100; ++i)
+    EXPECT_EQ(batch.deliveries[i].event.id.ToString(), log[i + 1]);
+  // The first later transaction holds them all: reading it once is 100 rows, where the sort
+  // read all 20,000.
+  EXPECT_LE(fetched, 300);
 }
 
 TEST_F(ConsumerTest, AsTextHandsOverTheStructuredCloudEventOfTheRow) {
