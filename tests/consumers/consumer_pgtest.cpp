@@ -14,6 +14,7 @@
 #include "metrics/registry.hpp"
 #include "pg/errors.hpp"
 #include "support/delivery_helpers.hpp"
+#include "support/event_log_rows.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_for.hpp"
 
@@ -48,13 +49,7 @@ class ConsumerTest : public ::testing::Test {
     return {.name = "test-consumer", .types = {kType}, .partitions = partitions};
   }
 
-  std::vector<std::string> LogOrder() {
-    std::vector<std::string> ids;
-    for (const pg::Row& row :
-         sql_.Execute("SELECT id FROM event_log ORDER BY transaction_id, position"))
-      ids.push_back(row[0].As<std::string>());
-    return ids;
-  }
+  std::vector<std::string> LogOrder() { return EventIdsInLogOrder(sql_); }
 
   std::int64_t Count(const std::string& query) {
     return sql_.Execute(query).Single()[0].As<std::int64_t>();
@@ -396,35 +391,14 @@ TEST_F(ConsumerTest, AReadBehindABacklogOfLargeTransactionsVisitsOnlyWhatItRetur
   // The cursor: the last event of a small transaction, with 200 transactions of 100 events
   // after it (a backfill, an import) and a young event_commits, whose statistics made the
   // generic plan sort every later transaction's events for each read.
-  Append("first");
-  const pg::Row first =
-      sql_.Execute("SELECT transaction_id::text, position FROM event_log").Single();
-  const events::LogPosition cursor{.transaction_id = std::stoull(first[0].As<std::string>()),
-                                   .position = first[1].As<std::int64_t>()};
-  for (int i = 0; i < 200; ++i) {
-    sql_.Execute(R"sql(
-        INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
-        SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
-        FROM generate_series(1, 100) AS n)sql",
-                 pg::Params(kType));
-  }
-  sql_.ExecuteScript("SELECT nedlia_sequence_final(); ANALYZE event_log, event_commits");
+  const events::LogPosition cursor = LargeTransactionsAfterOneEvent(sql_, kType);
 
-  // On a connection of its own: a backend's counts are reported a second after its
-  // statements, and the numbering above read every event.
+  // On a connection of its own: the numbering above read every event.
   pg::Connection reader = database_.Connect();
   reader.ExecuteScript("BEGIN");
   const consumers::ReadBatch batch =
       consumers::SubscriptionRows(reader).ReadAfter(Options(), cursor, {kType}, 0, 100);
-  // The rows the read took from event_log's partitions, by index or bitmap (this backend's
-  // counts, not yet reported).
-  const std::int64_t fetched =
-      reader
-          .Execute(
-              "SELECT coalesce(sum(idx_tup_fetch + seq_tup_read), 0)::int8 "
-              "FROM pg_stat_xact_user_tables WHERE relname LIKE 'event_log%'")
-          .Single()[0]
-          .As<std::int64_t>();
+  const std::int64_t fetched = EventLogRowsReadNotYetReported(reader);
   reader.ExecuteScript("ROLLBACK");
 
   const std::vector<std::string> log = LogOrder();
