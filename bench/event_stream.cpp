@@ -45,6 +45,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -134,7 +135,7 @@ struct Deliveries {
   std::atomic<std::int64_t> measured_received{0};
   std::vector<double> latencies_ms;  ///< of the measured events' deliveries
   std::int64_t received = 0;         ///< every event delivered, measured or not
-  std::int64_t duplicates = 0;       ///< at or before a position the subscriber had seen
+  std::int64_t duplicates = 0;       ///< an event the subscriber had received already
   std::int64_t foreign = 0;          ///< another advertiser's event (must stay 0)
   std::int64_t unknown = 0;          ///< not written by this run's producer
   std::int64_t disconnects = 0;
@@ -142,19 +143,6 @@ struct Deliveries {
   std::map<int, std::int64_t> statuses;
   std::map<std::string, std::int64_t> connect_errors;
 };
-
-/// "<transaction id>-<position>" as a pair that orders as the log does.
-std::optional<std::pair<std::uint64_t, std::int64_t>> ParsePosition(std::string_view text) {
-  const std::size_t dash = text.find('-');
-  if (dash == std::string_view::npos)
-    return std::nullopt;
-  try {
-    return std::make_pair(std::stoull(std::string(text.substr(0, dash))),
-                          std::stoll(std::string(text.substr(dash + 1))));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 /// The value of the CloudEvent's top-level "id" in the SSE data (the producer's data has no
 /// "id" member of its own, so the first one is the event's).
@@ -243,7 +231,10 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
   std::array<char, 16384> buffer_{};
   std::string request_;
   std::string last_id_;
-  std::optional<std::pair<std::uint64_t, std::int64_t>> last_position_;
+  /// The ids of the events received. Not their positions: the stream sends events in commit
+  /// order, and a position ("<transaction id>-<n>") of a transaction that committed after a
+  /// younger one sorts before positions already received.
+  std::unordered_set<std::string> received_ids_;
   Clock::time_point received_at_;
   std::uint64_t connection_ = 0;  ///< counts connections: a late handler of an old one is ignored
   bool subscribed_ = false;
@@ -370,15 +361,12 @@ void Subscriber::Read() {
 void Subscriber::Message(const std::string& id, const std::string& data) {
   Deliveries& results = all_.Results();
   last_id_ = id;
-  const auto position = ParsePosition(id);
-  if (position && last_position_ && *position <= *last_position_) {
+  const std::optional<std::string> event_id = EventIdOf(data);
+  if (event_id && !received_ids_.insert(*event_id).second) {
     ++results.duplicates;
     return;
   }
-  if (position)
-    last_position_ = position;
   ++results.received;
-  const std::optional<std::string> event_id = EventIdOf(data);
   const std::optional<Produced> event =
       event_id ? all_.Produced().Find(*event_id) : std::optional<Produced>();
   if (!event) {
