@@ -1,6 +1,7 @@
 # Shared by the benchmark scripts that run `nedlia serve` (bench/placements, bench/http_edge,
-# bench/event_stream): a throwaway managed PostgreSQL and server on loopback, the placements
-# data set, wrk and pgbench output parsing, and a cleanup that always runs.
+# bench/event_stream) and by bench/events_cold_drain: a throwaway managed PostgreSQL and server
+# on loopback, the placements data set, wrk and pgbench output parsing, and a cleanup that
+# always runs.
 #
 # Source it from a script that did `set -euo pipefail` and `cd` to the repository's root:
 #   . bench/lib/nedlia_bench.sh

@@ -335,11 +335,7 @@ TEST_F(ConsumerTest, EventsOfOneAggregateStayInOrderAcrossPartitions) {
 
 TEST_F(ConsumerTest, APassHandlesAWholeBatchReadInChunksAndStopsAtAFailure) {
   // One transaction, so that all of them become readable at once.
-  sql_.Execute(R"sql(
-      INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
-      SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
-      FROM generate_series(1, 2000) AS n)sql",
-               pg::Params(kType));
+  AppendEventTransaction(sql_, kType, 2000);
   const std::vector<std::string> log = LogOrder();
   const std::string failing = log[1700];
   auto options = Options();
@@ -370,13 +366,8 @@ TEST_F(ConsumerTest, APassHandlesAWholeBatchReadInChunksAndStopsAtAFailure) {
 }
 
 TEST_F(ConsumerTest, ReadsThatEndInsideATransactionResumeThereAndCrossIntoTheNext) {
-  for (const int size : {7, 5, 9}) {
-    sql_.Execute(R"sql(
-        INSERT INTO event_log (event_type, aggregate_type, aggregate_id, data, metadata)
-        SELECT $1, 'test', gen_random_uuid(), jsonb_build_object('n', n), '{"source": "/tests"}'
-        FROM generate_series(1, $2) AS n)sql",
-                 pg::Params(kType, size));
-  }
+  for (const int size : {7, 5, 9})
+    AppendEventTransaction(sql_, kType, size);
   auto options = Options();
   options.batch_size = 4;  // each read but the first starts inside a transaction or ends in one
   consumers::Consumer consumer(pool_, options, record_);
